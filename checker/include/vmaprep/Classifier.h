@@ -1,0 +1,59 @@
+//===- Classifier.h - the verdict on one handler --------------------------===//
+//
+// Decides, from a handler's effect summary and a target API level, whether it
+// converts to mmap_prepare as is, needs a vm_ops->mapped callback for its
+// per-mapping state, needs a newer API level, or is blocked. Every reason
+// names the effects that decided it, so a user can check the verdict.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VMAPREP_CLASSIFIER_H
+#define VMAPREP_CLASSIFIER_H
+
+#include "vmaprep/ApiLevel.h"
+#include "vmaprep/EffectAnalysis.h"
+#include "vmaprep/HandlerFinder.h"
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vmaprep {
+
+enum class VerdictKind {
+  AutoConvertible,
+  ConvertibleWithMapped,
+  NeedsApiLevel,
+  Blocked,
+  AlreadyMmapPrepare,
+  InvalidBothHooks,
+};
+
+/// Stable identifiers, used in JSON and SARIF: "auto-convertible", ...
+llvm::StringRef verdictName(VerdictKind K);
+/// For people: "auto-convertible", "convertible with a vm_ops->mapped callback", ...
+llvm::StringRef verdictPhrase(VerdictKind K);
+
+struct Reason {
+  /// Stable identifier of the reason ("page-insertion", "remap-action", ...).
+  std::string Id;
+  std::string Text;
+  std::vector<unsigned> Effects; // indices into the summary's effects
+};
+
+struct Verdict {
+  VerdictKind Kind = VerdictKind::AutoConvertible;
+  /// For NeedsApiLevel (and as information for the others): the lowest level
+  /// that can express every idiom the handler uses.
+  std::optional<ApiLevel> NeededLevel;
+  std::vector<Reason> Reasons;
+};
+
+/// Handlers whose body is outside the TU but whose name says what they do.
+enum class KnownHandler { None, GenericFileMmap, GenericFileReadonlyMmap, SubsystemHelper };
+KnownHandler knownHandler(llvm::StringRef FunctionName);
+
+Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary,
+                 ApiLevel Target);
+
+} // namespace vmaprep
+
+#endif

@@ -1,0 +1,103 @@
+//===- EffectAnalysis.h - what an mmap handler does to the VMA ------------===//
+//
+// Summarises a handler body: every read and write of the VMA, every call that
+// maps memory into it, every place the VMA escapes, and every operation that
+// acquires state (which an mmap_prepare hook must not do). Static helpers in
+// the TU that receive the VMA are summarised in place and their effects are
+// attributed to the call site, with the chain of calls kept. Unknown callees
+// are escapes: the analysis never assumes what it cannot see.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VMAPREP_EFFECTANALYSIS_H
+#define VMAPREP_EFFECTANALYSIS_H
+
+#include "vmaprep/SourceSite.h"
+#include "llvm/ADT/StringRef.h"
+#include <string>
+#include <vector>
+
+namespace clang {
+class ASTContext;
+class FunctionDecl;
+class Stmt;
+} // namespace clang
+
+namespace vmaprep {
+
+enum class EffectKind {
+  FlagsChange, // vm_flags_set/clear/mod/reset/init, `vm_flags |=` in old trees
+  FlagsTest,   // vma->vm_flags & VM_X
+  FlagsRead,   // any other read of vm_flags
+  FieldWrite,  // vm_ops, vm_private_data, vm_page_prot, vm_pgoff, vm_start, ...
+  FieldRead,
+  SizeQuery,   // vma_pages()
+  Mapping,     // remap_pfn_range, vm_iomap_memory, vm_insert_page, dma_mmap_*, ...
+  Delegation,  // generic_file_mmap, vma_set_anonymous, shmem_zero_setup, an mmap via a pointer
+  Escape,      // the VMA stored, its address taken, or passed where the analysis cannot see
+  ManualOpen,  // vma->vm_ops->open(vma) called by the handler itself
+  StateChange, // allocation, reference, runtime-PM get, list insertion, driver-state write
+};
+
+/// Which part of the VMA a mapping call covers.
+enum class MappingRange { WholeVma, Partial, Unknown };
+
+/// What the handler does with a mapping call's result.
+enum class ResultUse {
+  Returned,    // return remap_pfn_range(...);
+  ErrorMapped, // if (remap_pfn_range(...)) return -EAGAIN;
+  Checked,     // tested, the error itself propagated or handled
+  Assigned,    // ret = remap_pfn_range(...);
+  Ignored,     // remap_pfn_range(...);
+  Other,       // used inside a larger expression
+};
+
+/// A call through which an effect was reached (helper summarised in place).
+struct CallStep {
+  std::string Callee;
+  SourceSite Where;
+};
+
+struct VmaEffect {
+  EffectKind Kind = EffectKind::FieldRead;
+  /// The API or field: "vm_flags_set", "vm_page_prot", "remap_pfn_range", ...
+  std::string Name;
+  /// Finer class, per kind: for Escape "stored", "address-taken",
+  /// "unknown-callee", "function-pointer", "returned", "copied", "expression";
+  /// for StateChange "allocation", "reference", "runtime-pm", "module-ref",
+  /// "device-ref", "file-ref", "list-insert", "state-write"; for FieldWrite the
+  /// helper that computed the value (e.g. "pgprot_noncached").
+  std::string Detail;
+  /// Source text of the operands that matter (flag masks, pfn, size, value).
+  std::vector<std::string> Operands;
+  /// The whole expression's text.
+  std::string Text;
+  SourceSite Where;
+  /// Calls from the handler down to the helper that has this effect; empty
+  /// when the handler itself has it.
+  std::vector<CallStep> Via;
+  bool InLoop = false;
+  MappingRange Range = MappingRange::Unknown;
+  ResultUse Use = ResultUse::Other;
+  std::string ErrorValue; // for ErrorMapped: the errno expression returned
+  /// The expression in the current TU's AST (valid only while it lives).
+  const clang::Stmt *Node = nullptr;
+};
+
+struct HandlerSummary {
+  const clang::FunctionDecl *Function = nullptr;
+  bool BodyVisible = false;
+  std::vector<VmaEffect> Effects;
+};
+
+/// Summarises \p Handler, whose parameters are (file, vma) for a legacy hook
+/// or (desc) for mmap_prepare; for the latter only state changes and escapes
+/// are collected.
+HandlerSummary summarizeHandler(const clang::FunctionDecl *Handler, clang::ASTContext &Ctx);
+
+llvm::StringRef effectKindName(EffectKind K);
+llvm::StringRef mappingRangeName(MappingRange R);
+llvm::StringRef resultUseName(ResultUse U);
+
+} // namespace vmaprep
+
+#endif

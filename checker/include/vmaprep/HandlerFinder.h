@@ -1,0 +1,89 @@
+//===- HandlerFinder.h - every function registered as an mmap hook --------===//
+//
+// Finds the functions a translation unit registers in ops tables:
+// file_operations .mmap (legacy) and .mmap_prepare (converted), through
+// designated and positional initializers, arrays and nested initializers,
+// and assignments (fops.mmap = f, p->mmap = f). Tables that set both hooks
+// are an error in the kernel (mmap(2) fails with -ENODEV). Every other ops
+// member that takes a VMA (fb_ops.fb_mmap, proc_ops.proc_mmap, ...) is
+// inventoried as a subsystem hook: it cannot move to mmap_prepare on its own.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VMAPREP_HANDLERFINDER_H
+#define VMAPREP_HANDLERFINDER_H
+
+#include "vmaprep/SourceSite.h"
+#include "clang/AST/Decl.h"
+#include <string>
+#include <vector>
+
+namespace clang {
+class ASTContext;
+class Expr;
+} // namespace clang
+
+namespace vmaprep {
+
+enum class HookKind { LegacyMmap, MmapPrepare };
+
+enum class OpsSiteForm { DesignatedInit, PositionalInit, Assignment };
+
+/// One place where an ops table member is set to a function.
+struct OpsSite {
+  std::string Record; // "file_operations"
+  std::string Member; // "mmap", "mmap_prepare", "fb_mmap", ...
+  std::string Table;  // "foo_fops", "foo_fops[1]", "dev->fops" (assignment)
+  OpsSiteForm Form = OpsSiteForm::DesignatedInit;
+  /// The designator (or assignment) through the handler's name; inMacro()
+  /// when a macro produced it.
+  SourceSite Where;
+  /// AST of the current TU: the expression naming the function, and where the
+  /// member is designated (invalid for positional initializers).
+  const clang::Expr *Init = nullptr;
+  clang::SourceLocation DesignatorLoc;
+};
+
+struct RegisteredHandler {
+  const clang::FunctionDecl *Function = nullptr; // the definition if this TU has it
+  HookKind Kind = HookKind::LegacyMmap;
+  std::vector<OpsSite> Sites;
+};
+
+/// An initializer that sets both .mmap and .mmap_prepare.
+struct BothHooksTable {
+  std::string Table;
+  SourceSite Where;
+  std::string MmapFunction, MmapPrepareFunction;
+};
+
+/// A non-file_operations member that takes a VMA.
+struct SubsystemHook {
+  const clang::FunctionDecl *Function = nullptr;
+  OpsSite Site;
+};
+
+/// An mmap member set to something that is not a function name (a function
+/// pointer variable, a call): reported, since no handler can be named.
+struct UnresolvedSite {
+  OpsSite Site;
+  std::string Expression;
+};
+
+struct HandlerInventory {
+  std::vector<RegisteredHandler> Handlers;
+  std::vector<BothHooksTable> BothHooks;
+  std::vector<SubsystemHook> SubsystemHooks;
+  std::vector<UnresolvedSite> Unresolved;
+};
+
+HandlerInventory findHandlers(clang::ASTContext &Ctx);
+
+/// True for `struct vm_area_struct *` (any qualifiers).
+bool isVmaPointer(clang::QualType T);
+/// True for a function whose signature is the legacy hook's:
+/// int (struct file *, struct vm_area_struct *).
+bool hasLegacyMmapSignature(const clang::FunctionDecl *FD);
+
+} // namespace vmaprep
+
+#endif

@@ -1,0 +1,93 @@
+//===- TranslationUnitAnalysis.h - the pipeline over one TU ---------------===//
+//
+// HandlerFinder -> EffectAnalysis -> Classifier for one translation unit, in
+// two forms: the AST-level analysis (for front doors that edit code while the
+// AST lives: the clang-tidy check, the rewriter) and AST-free findings (for
+// front doors that outlive the TU: the CLI's text, JSON and SARIF output).
+// Both come from the same call, so every front door reports the same facts.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VMAPREP_TRANSLATIONUNITANALYSIS_H
+#define VMAPREP_TRANSLATIONUNITANALYSIS_H
+
+#include "vmaprep/ApiLevel.h"
+#include "vmaprep/Classifier.h"
+#include "vmaprep/EffectAnalysis.h"
+#include "vmaprep/HandlerFinder.h"
+#include <string>
+#include <vector>
+
+namespace clang {
+class ASTContext;
+}
+
+namespace vmaprep {
+
+struct AnalyzedHandler {
+  RegisteredHandler Handler;
+  HandlerSummary Summary;
+  Verdict Result;
+};
+
+struct TranslationUnitAnalysis {
+  HandlerInventory Inventory;
+  std::vector<AnalyzedHandler> Handlers;
+};
+
+TranslationUnitAnalysis analyzeTranslationUnit(clang::ASTContext &Ctx, ApiLevel Target);
+
+// ---- AST-free findings -----------------------------------------------------
+
+struct OpsSiteReport {
+  std::string Record, Member, Table, Form;
+  SourceSite Where;
+};
+
+struct EffectReport {
+  EffectKind Kind = EffectKind::FieldRead;
+  std::string Name, Detail, Text, ErrorValue;
+  std::vector<std::string> Operands;
+  SourceSite Where;
+  std::vector<CallStep> Via;
+  bool InLoop = false;
+  MappingRange Range = MappingRange::Unknown;
+  ResultUse Use = ResultUse::Other;
+};
+
+struct HandlerReport {
+  std::string Function;
+  SourceSite Where; // the function's name in its definition (or declaration)
+  HookKind Kind = HookKind::LegacyMmap;
+  bool BodyVisible = false;
+  bool IsStatic = false;
+  std::vector<OpsSiteReport> Sites;
+  Verdict Result;
+  std::vector<EffectReport> Effects;
+};
+
+struct SubsystemHookReport {
+  std::string Function;
+  OpsSiteReport Site;
+};
+
+struct UnresolvedReport {
+  OpsSiteReport Site;
+  std::string Expression;
+};
+
+struct TranslationUnitFindings {
+  std::vector<HandlerReport> Handlers;
+  std::vector<SubsystemHookReport> SubsystemHooks;
+  std::vector<BothHooksTable> BothHooks;
+  std::vector<UnresolvedReport> Unresolved;
+};
+
+TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis,
+                                     clang::ASTContext &Ctx);
+
+llvm::StringRef opsSiteFormName(OpsSiteForm F);
+llvm::StringRef hookKindName(HookKind K);
+
+} // namespace vmaprep
+
+#endif

@@ -1,0 +1,238 @@
+//===- Classifier.cpp -----------------------------------------------------===//
+#include "vmaprep/Classifier.h"
+
+#include "clang/AST/Decl.h"
+#include "llvm/ADT/StringSwitch.h"
+#include <algorithm>
+
+namespace vmaprep {
+
+llvm::StringRef verdictName(VerdictKind K) {
+  switch (K) {
+  case VerdictKind::AutoConvertible: return "auto-convertible";
+  case VerdictKind::ConvertibleWithMapped: return "convertible-with-mapped";
+  case VerdictKind::NeedsApiLevel: return "needs-api-level";
+  case VerdictKind::Blocked: return "blocked";
+  case VerdictKind::AlreadyMmapPrepare: return "already-mmap-prepare";
+  case VerdictKind::InvalidBothHooks: return "invalid-both-hooks";
+  }
+  return "?";
+}
+
+llvm::StringRef verdictPhrase(VerdictKind K) {
+  switch (K) {
+  case VerdictKind::AutoConvertible: return "auto-convertible to mmap_prepare";
+  case VerdictKind::ConvertibleWithMapped: return "convertible to mmap_prepare with a vm_ops->mapped callback";
+  case VerdictKind::NeedsApiLevel: return "convertible at a newer kernel API level";
+  case VerdictKind::Blocked: return "blocked";
+  case VerdictKind::AlreadyMmapPrepare: return "already uses mmap_prepare";
+  case VerdictKind::InvalidBothHooks: return "its table sets both .mmap and .mmap_prepare";
+  }
+  return "?";
+}
+
+KnownHandler knownHandler(llvm::StringRef Name) {
+  if (Name == "generic_file_mmap")
+    return KnownHandler::GenericFileMmap;
+  if (Name == "generic_file_readonly_mmap")
+    return KnownHandler::GenericFileReadonlyMmap;
+  if (Name.starts_with("drm_gem_") || Name.starts_with("vb2_fop_") || Name.starts_with("v4l2_") ||
+      Name.starts_with("snd_") || Name.starts_with("fb_") || Name.starts_with("dma_buf_") ||
+      Name.starts_with("ttm_"))
+    return KnownHandler::SubsystemHelper;
+  return KnownHandler::None;
+}
+
+namespace {
+
+/// Collects reasons by id, so one reason cites every effect that supports it.
+class ReasonSet {
+public:
+  void add(llvm::StringRef Id, const std::string &Text, int Effect = -1) {
+    auto It = std::find_if(Reasons.begin(), Reasons.end(),
+                           [&](const Reason &R) { return R.Id == Id && R.Text == Text; });
+    if (It == Reasons.end()) {
+      Reasons.push_back({Id.str(), Text, {}});
+      It = std::prev(Reasons.end());
+    }
+    if (Effect >= 0)
+      It->Effects.push_back(unsigned(Effect));
+  }
+  bool empty() const { return Reasons.empty(); }
+  std::vector<Reason> take() { return std::move(Reasons); }
+
+private:
+  std::vector<Reason> Reasons;
+};
+
+bool isPageInsertion(llvm::StringRef Name) {
+  return Name == "vm_insert_page" || Name.starts_with("vmf_insert_") || Name == "vm_insert_pfn";
+}
+bool isDmaMmap(llvm::StringRef Name) { return Name.starts_with("dma_mmap_"); }
+bool isRemap(llvm::StringRef Name) {
+  return Name == "remap_pfn_range" || Name == "io_remap_pfn_range";
+}
+bool isPageArrayMap(llvm::StringRef Name) {
+  return Name == "vm_insert_pages" || Name == "vm_map_pages" || Name == "vm_map_pages_zero";
+}
+
+std::string viaText(const VmaEffect &E) {
+  if (E.Via.empty())
+    return "";
+  return " (in " + E.Via.back().Callee + "())";
+}
+
+} // namespace
+
+Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary,
+                 ApiLevel Target) {
+  Verdict V;
+  if (Handler.Kind == HookKind::MmapPrepare) {
+    V.Kind = VerdictKind::AlreadyMmapPrepare;
+    return V;
+  }
+  ReasonSet Blockers, Needs, Mapped;
+  ApiLevel Required = firstLevelWith(ApiCapability::MmapPrepareHook);
+  auto Require = [&](ApiCapability Cap, llvm::StringRef Id, const std::string &What, int Effect) {
+    ApiLevel L = firstLevelWith(Cap);
+    Required = std::max(Required, L);
+    Needs.add(Id, What + " needs " + capabilityName(Cap).str() + " (API level " +
+                      apiLevelName(L).str() + ")",
+              Effect);
+  };
+
+  llvm::StringRef Name = Handler.Function ? Handler.Function->getName() : "";
+  if (!Summary.BodyVisible) {
+    switch (knownHandler(Name)) {
+    case KnownHandler::GenericFileMmap:
+    case KnownHandler::GenericFileReadonlyMmap:
+      V.Kind = VerdictKind::AutoConvertible;
+      V.NeededLevel = Required;
+      V.Reasons.push_back({"generic-mmap", "the table names " + Name.str() +
+                                               ", which has a _prepare variant", {}});
+      return V;
+    case KnownHandler::SubsystemHelper:
+      V.Kind = VerdictKind::Blocked;
+      V.Reasons.push_back({"subsystem-delegation",
+                           "the table names the subsystem helper " + Name.str() +
+                               "(), which still takes a VMA", {}});
+      return V;
+    case KnownHandler::None:
+      V.Kind = VerdictKind::Blocked;
+      V.Reasons.push_back({"body-not-visible",
+                           "the body of " + Name.str() +
+                               "() is not in this translation unit; check the file that defines it", {}});
+      return V;
+    }
+  }
+
+  unsigned MappingCalls = 0;
+  for (const VmaEffect &E : Summary.Effects)
+    if (E.Kind == EffectKind::Mapping)
+      ++MappingCalls;
+
+  for (unsigned I = 0; I < Summary.Effects.size(); ++I) {
+    const VmaEffect &E = Summary.Effects[I];
+    const int Idx = int(I);
+    switch (E.Kind) {
+    case EffectKind::FlagsChange:
+      if (llvm::StringRef(E.Name).contains("reset") || E.Name == "vm_flags_init" ||
+          E.Name == "vm_flags =")
+        Blockers.add("flags-replaced",
+                     "replaces every VMA flag (" + E.Name + "); the desc can only set and clear bits", Idx);
+      break;
+    case EffectKind::FieldWrite:
+      if (E.Name == "vm_start" || E.Name == "vm_end" || E.Name == "vm_mm")
+        Blockers.add("immutable-field", "writes " + E.Name + ", which a desc cannot change" + viaText(E), Idx);
+      else if (E.Name != "vm_ops" && E.Name != "vm_private_data" && E.Name != "vm_page_prot" &&
+               E.Name != "vm_pgoff" && E.Name != "vm_file")
+        Blockers.add("unknown-field", "writes vma->" + E.Name + ", which has no desc field", Idx);
+      else if (E.Detail == "compound" || E.Detail == "increment")
+        ; // still a plain field of the desc
+      break;
+    case EffectKind::Mapping:
+      if (isPageInsertion(E.Name)) {
+        Blockers.add("page-insertion", "inserts pages one by one (" + E.Name + "); no action does that", Idx);
+      } else if (isDmaMmap(E.Name) || E.Name == "dma_buf_mmap" || E.Name == "snd_dma_buffer_mmap") {
+        Blockers.add("dma-mmap", "maps through " + E.Name + "(), which takes a VMA", Idx);
+      } else if (E.Name.rfind("remap_vmalloc_range", 0) == 0) {
+        Blockers.add("vmalloc-remap", "maps vmalloc memory (" + E.Name + "); no action does that yet", Idx);
+      } else {
+        if (E.InLoop)
+          Blockers.add("mapping-in-loop", "calls " + E.Name + "() in a loop; an action maps one range", Idx);
+        if (MappingCalls > 1)
+          Blockers.add("several-mappings", "makes " + std::to_string(MappingCalls) +
+                                               " mapping calls; a desc holds one action", Idx);
+        if (E.Use == ResultUse::Other)
+          Blockers.add("mapping-result", "uses the result of " + E.Name +
+                                             "() in a way an action cannot express", Idx);
+        if (E.Use == ResultUse::Ignored)
+          Needs.add("error-ignored", "ignores the result of " + E.Name +
+                                         "(); as an action, its failure will fail the mmap "
+                                         "(upstream accepted this, e.g. for stm)", Idx);
+        if (isRemap(E.Name))
+          Require(ApiCapability::RemapAction, "remap-action", E.Name + "()", Idx);
+        else if (E.Name == "vm_iomap_memory")
+          Require(ApiCapability::SimpleIoremapAction, "simple-ioremap-action", E.Name + "()", Idx);
+        else if (isPageArrayMap(E.Name))
+          Require(ApiCapability::MapKernelPagesAction, "map-kernel-pages-action", E.Name + "()", Idx);
+        if (E.Use == ResultUse::ErrorMapped)
+          Require(ApiCapability::ErrorOverride, "error-override",
+                  "turning a mapping error into " + E.ErrorValue, Idx);
+      }
+      break;
+    case EffectKind::Delegation:
+      if (E.Detail == "function-pointer" || E.Name == "vfs_mmap" || E.Name == "call_mmap")
+        Blockers.add("mmap-delegation", "hands the VMA to another mmap hook (" + E.Text + ")", Idx);
+      else if (E.Name == "vma_set_anonymous" || E.Name == "shmem_zero_setup")
+        Require(ApiCapability::DescAnonymous, "anonymous", E.Name + "()", Idx);
+      break;
+    case EffectKind::Escape:
+      if (E.Detail == "subsystem")
+        Blockers.add("subsystem-delegation", "hands the VMA to the subsystem helper " + E.Name +
+                                                 "(), which has no desc-based variant" + viaText(E), Idx);
+      else if (E.Detail == "unknown-callee")
+        Blockers.add("escape", "passes the VMA to " + E.Name +
+                                   "(), whose body is not in this file" + viaText(E), Idx);
+      else if (E.Detail == "function-pointer")
+        Blockers.add("escape", "passes the VMA through a function pointer (" + E.Name + ")" + viaText(E), Idx);
+      else
+        Blockers.add("escape", "the VMA escapes: " + E.Detail + " (" + E.Text + ")" + viaText(E), Idx);
+      break;
+    case EffectKind::ManualOpen:
+      Mapped.add("manual-open", "calls vm_ops->" + E.Name + "() by hand; that belongs in vm_ops->mapped", Idx);
+      break;
+    case EffectKind::StateChange:
+      Mapped.add("stateful", "acquires per-mapping state (" + E.Detail + ": " + E.Name +
+                                 "); mmap_prepare must be stateless" + viaText(E), Idx);
+      break;
+    case EffectKind::FlagsTest:
+    case EffectKind::FlagsRead:
+    case EffectKind::FieldRead:
+    case EffectKind::SizeQuery:
+      break;
+    }
+  }
+
+  if (!Mapped.empty())
+    Required = std::max(Required, firstLevelWith(ApiCapability::MappedCallback));
+  V.NeededLevel = Required;
+  if (!Blockers.empty()) {
+    V.Kind = VerdictKind::Blocked;
+    V.Reasons = Blockers.take();
+    return V;
+  }
+  std::vector<Reason> Info = Needs.take();
+  std::vector<Reason> MappedReasons = Mapped.take();
+  Info.insert(Info.end(), MappedReasons.begin(), MappedReasons.end());
+  V.Reasons = std::move(Info);
+  if (Required > Target)
+    V.Kind = VerdictKind::NeedsApiLevel;
+  else if (!MappedReasons.empty())
+    V.Kind = VerdictKind::ConvertibleWithMapped;
+  else
+    V.Kind = VerdictKind::AutoConvertible;
+  return V;
+}
+
+} // namespace vmaprep

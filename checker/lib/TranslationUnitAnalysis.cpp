@@ -1,0 +1,93 @@
+//===- TranslationUnitAnalysis.cpp ----------------------------------------===//
+#include "vmaprep/TranslationUnitAnalysis.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+
+using namespace clang;
+
+namespace vmaprep {
+
+llvm::StringRef opsSiteFormName(OpsSiteForm F) {
+  switch (F) {
+  case OpsSiteForm::DesignatedInit: return "designated-initializer";
+  case OpsSiteForm::PositionalInit: return "positional-initializer";
+  case OpsSiteForm::Assignment: return "assignment";
+  }
+  return "?";
+}
+
+llvm::StringRef hookKindName(HookKind K) {
+  return K == HookKind::LegacyMmap ? "mmap" : "mmap_prepare";
+}
+
+TranslationUnitAnalysis analyzeTranslationUnit(ASTContext &Ctx, ApiLevel Target) {
+  TranslationUnitAnalysis Analysis;
+  Analysis.Inventory = findHandlers(Ctx);
+  for (const RegisteredHandler &H : Analysis.Inventory.Handlers) {
+    AnalyzedHandler A;
+    A.Handler = H;
+    A.Summary = summarizeHandler(H.Function, Ctx);
+    A.Result = classify(H, A.Summary, Target);
+    Analysis.Handlers.push_back(std::move(A));
+  }
+  // A table with both hooks makes mmap(2) fail whatever the handler does.
+  for (const BothHooksTable &Both : Analysis.Inventory.BothHooks)
+    for (AnalyzedHandler &A : Analysis.Handlers)
+      if (A.Handler.Kind == HookKind::LegacyMmap && A.Handler.Function &&
+          A.Handler.Function->getName() == Both.MmapFunction) {
+        A.Result.Kind = VerdictKind::InvalidBothHooks;
+        A.Result.Reasons.insert(
+            A.Result.Reasons.begin(),
+            {"both-hooks",
+             "'" + Both.Table + "' also sets .mmap_prepare = " + Both.MmapPrepareFunction +
+                 "; the kernel refuses such a file (mmap(2) fails with -ENODEV)",
+             {}});
+      }
+  return Analysis;
+}
+
+static OpsSiteReport reportSite(const OpsSite &S) {
+  return {S.Record, S.Member, S.Table, opsSiteFormName(S.Form).str(), S.Where};
+}
+
+TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  TranslationUnitFindings F;
+  for (const AnalyzedHandler &A : Analysis.Handlers) {
+    HandlerReport R;
+    const FunctionDecl *Fn = A.Summary.Function ? A.Summary.Function : A.Handler.Function;
+    R.Function = Fn->getName().str();
+    R.Where = resolveSite(Fn->getLocation(), SM, Ctx.getLangOpts());
+    R.Kind = A.Handler.Kind;
+    R.BodyVisible = A.Summary.BodyVisible;
+    R.IsStatic = Fn->getStorageClass() == SC_Static;
+    for (const OpsSite &S : A.Handler.Sites)
+      R.Sites.push_back(reportSite(S));
+    R.Result = A.Result;
+    for (const VmaEffect &E : A.Summary.Effects) {
+      EffectReport ER;
+      ER.Kind = E.Kind;
+      ER.Name = E.Name;
+      ER.Detail = E.Detail;
+      ER.Text = E.Text;
+      ER.ErrorValue = E.ErrorValue;
+      ER.Operands = E.Operands;
+      ER.Where = E.Where;
+      ER.Via = E.Via;
+      ER.InLoop = E.InLoop;
+      ER.Range = E.Range;
+      ER.Use = E.Use;
+      R.Effects.push_back(std::move(ER));
+    }
+    F.Handlers.push_back(std::move(R));
+  }
+  for (const SubsystemHook &H : Analysis.Inventory.SubsystemHooks)
+    F.SubsystemHooks.push_back({H.Function->getName().str(), reportSite(H.Site)});
+  F.BothHooks = Analysis.Inventory.BothHooks;
+  for (const UnresolvedSite &U : Analysis.Inventory.Unresolved)
+    F.Unresolved.push_back({reportSite(U.Site), U.Expression});
+  return F;
+}
+
+} // namespace vmaprep

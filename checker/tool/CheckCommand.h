@@ -1,0 +1,39 @@
+//===- CheckCommand.h - `vmaprep check` -----------------------------------===//
+#ifndef VMAPREP_TOOL_CHECKCOMMAND_H
+#define VMAPREP_TOOL_CHECKCOMMAND_H
+
+#include "CompilationInputs.h"
+#include "vmaprep/ApiLevel.h"
+#include "vmaprep/TranslationUnitAnalysis.h"
+#include <set>
+#include <string>
+#include <vector>
+
+namespace vmaprep {
+
+/// Everything one run found, merged over its translation units.
+struct CheckResult {
+  ApiLevel Target = NewestApiLevel;
+  std::vector<HandlerReport> Handlers;
+  std::vector<SubsystemHookReport> SubsystemHooks;
+  std::vector<BothHooksTable> BothHooks;
+  std::vector<UnresolvedReport> Unresolved;
+  std::vector<InputError> Errors;
+  std::set<std::string> DroppedFlags;
+  unsigned FilesAnalysed = 0;
+  unsigned DuplicateEntries = 0;
+};
+
+struct CheckOptions {
+  ApiLevel Target = NewestApiLevel;
+  unsigned Jobs = 0; // 0: all cores
+};
+
+CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options);
+
+/// Does the result contain anything a CI step should fail on?
+bool hasFindings(const CheckResult &R);
+
+} // namespace vmaprep
+
+#endif

@@ -1,0 +1,49 @@
+//===- CompilationInputs.h - what to analyse, with which flags ------------===//
+//
+// Turns the command line into a list of translation units with their compile
+// commands: from a compile database (-p), or from flags after `--`. Bad input
+// is reported per file with a one-line error; the run goes on with the rest.
+// Flags that only GCC understands (kernel trees built with GCC) are dropped,
+// and the caller is told which, once.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VMAPREP_TOOL_COMPILATIONINPUTS_H
+#define VMAPREP_TOOL_COMPILATIONINPUTS_H
+
+#include "clang/Tooling/CompilationDatabase.h"
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace vmaprep {
+
+struct InputError {
+  std::string File; // the file the problem is about (database or source)
+  std::string Message;
+};
+
+struct CompilationInputs {
+  std::unique_ptr<clang::tooling::CompilationDatabase> Database;
+  std::vector<std::string> Files; // absolute, in database order, each once
+  std::vector<InputError> Errors;
+  std::string DatabasePath; // for messages; empty for `--` flags
+  unsigned DuplicateEntries = 0;
+};
+
+/// \p BuildPath: the -p argument (a directory or a compile_commands.json);
+/// \p Fixed: a database from flags after `--` (may be null).
+CompilationInputs loadInputs(const std::string &BuildPath,
+                             std::unique_ptr<clang::tooling::CompilationDatabase> Fixed,
+                             const std::vector<std::string> &NamedFiles);
+
+/// Removes arguments clang-19 rejects that GCC-built kernel databases carry;
+/// records what it removed in \p Dropped.
+std::vector<std::string> stripGccOnlyFlags(const std::vector<std::string> &Args,
+                                           std::set<std::string> &Dropped);
+
+std::string absoluteFilePath(const std::string &Path, const std::string &Base = "");
+
+} // namespace vmaprep
+
+#endif

@@ -1,0 +1,130 @@
+//===- JsonOutput.cpp - the versioned JSON document -----------------------===//
+//
+// Schema "vmaprep-check", version 1, documented in docs/json-schema.md. Add
+// fields freely; renaming or removing one needs a new version.
+//
+//===----------------------------------------------------------------------===//
+#include "Outputs.h"
+
+#include "vmaprep/Classifier.h"
+#include "llvm/Support/JSON.h"
+#include <map>
+
+namespace vmaprep {
+
+static const int SchemaVersion = 1;
+
+static void siteFields(llvm::json::Object &O, const SourceSite &S) {
+  O["file"] = S.File;
+  O["line"] = S.Line;
+  O["column"] = S.Column;
+  O["end_line"] = S.EndLine;
+  O["end_column"] = S.EndColumn;
+  O["macro"] = S.inMacro() ? llvm::json::Value(S.Macro) : llvm::json::Value(nullptr);
+}
+
+static llvm::json::Object opsSite(const OpsSiteReport &S) {
+  llvm::json::Object O{{"record", S.Record}, {"member", S.Member}, {"table", S.Table}, {"form", S.Form}};
+  siteFields(O, S.Where);
+  return O;
+}
+
+static llvm::json::Object effect(const EffectReport &E) {
+  llvm::json::Object O{{"kind", effectKindName(E.Kind)}, {"name", E.Name}, {"detail", E.Detail},
+                       {"text", E.Text}, {"in_loop", E.InLoop}};
+  llvm::json::Array Operands;
+  for (const std::string &Op : E.Operands)
+    Operands.push_back(Op);
+  O["operands"] = std::move(Operands);
+  if (E.Kind == EffectKind::Mapping) {
+    O["range"] = mappingRangeName(E.Range);
+    O["result_use"] = resultUseName(E.Use);
+    if (!E.ErrorValue.empty())
+      O["error_value"] = E.ErrorValue;
+  }
+  llvm::json::Array Via;
+  for (const CallStep &Step : E.Via) {
+    llvm::json::Object S{{"callee", Step.Callee}};
+    siteFields(S, Step.Where);
+    Via.push_back(std::move(S));
+  }
+  O["via"] = std::move(Via);
+  siteFields(O, E.Where);
+  return O;
+}
+
+static llvm::json::Object handler(const HandlerReport &H) {
+  llvm::json::Object O{{"function", H.Function}, {"hook", hookKindName(H.Kind)},
+                       {"static", H.IsStatic}, {"body_visible", H.BodyVisible},
+                       {"verdict", verdictName(H.Result.Kind)}};
+  siteFields(O, H.Where);
+  O["needed_api_level"] = H.Result.NeededLevel ? llvm::json::Value(apiLevelName(*H.Result.NeededLevel))
+                                               : llvm::json::Value(nullptr);
+  llvm::json::Array Ops, Reasons, Effects;
+  for (const OpsSiteReport &S : H.Sites)
+    Ops.push_back(opsSite(S));
+  for (const Reason &R : H.Result.Reasons) {
+    llvm::json::Array Cited;
+    for (unsigned I : R.Effects)
+      Cited.push_back(I);
+    Reasons.push_back(llvm::json::Object{{"id", R.Id}, {"text", R.Text}, {"effects", std::move(Cited)}});
+  }
+  for (const EffectReport &E : H.Effects)
+    Effects.push_back(effect(E));
+  O["ops"] = std::move(Ops);
+  O["reasons"] = std::move(Reasons);
+  O["effects"] = std::move(Effects);
+  return O;
+}
+
+void writeJson(const CheckResult &R, llvm::raw_ostream &OS) {
+  llvm::json::Array Handlers, Hooks, Both, Unresolved, Errors;
+  std::map<std::string, unsigned> Verdicts;
+  for (const HandlerReport &H : R.Handlers) {
+    Handlers.push_back(handler(H));
+    ++Verdicts[verdictName(H.Result.Kind).str()];
+  }
+  for (const SubsystemHookReport &H : R.SubsystemHooks) {
+    llvm::json::Object O = opsSite(H.Site);
+    O["function"] = H.Function;
+    Hooks.push_back(std::move(O));
+  }
+  for (const BothHooksTable &B : R.BothHooks) {
+    llvm::json::Object O{{"table", B.Table}, {"mmap", B.MmapFunction}, {"mmap_prepare", B.MmapPrepareFunction}};
+    siteFields(O, B.Where);
+    Both.push_back(std::move(O));
+  }
+  for (const UnresolvedReport &U : R.Unresolved) {
+    llvm::json::Object O = opsSite(U.Site);
+    O["expression"] = U.Expression;
+    Unresolved.push_back(std::move(O));
+  }
+  for (const InputError &E : R.Errors)
+    Errors.push_back(llvm::json::Object{{"file", E.File}, {"message", E.Message}});
+  llvm::json::Object VerdictCounts;
+  for (auto &[Name, N] : Verdicts)
+    VerdictCounts[Name] = N;
+  llvm::json::Array Dropped;
+  for (const std::string &F : R.DroppedFlags)
+    Dropped.push_back(F);
+  llvm::json::Object Doc{
+      {"schema", "vmaprep-check"},
+      {"version", SchemaVersion},
+      {"api_level", apiLevelName(R.Target)},
+      {"handlers", std::move(Handlers)},
+      {"subsystem_hooks", std::move(Hooks)},
+      {"tables_with_both_hooks", std::move(Both)},
+      {"unresolved", std::move(Unresolved)},
+      {"errors", std::move(Errors)},
+      {"dropped_flags", std::move(Dropped)},
+      {"summary", llvm::json::Object{{"files_analysed", R.FilesAnalysed},
+                                     {"handlers", R.Handlers.size()},
+                                     {"verdicts", std::move(VerdictCounts)},
+                                     {"subsystem_hooks", R.SubsystemHooks.size()},
+                                     {"input_errors", R.Errors.size()},
+                                     {"duplicate_database_entries", R.DuplicateEntries}}},
+  };
+  OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Doc))) << "\n";
+}
+
+} // namespace vmaprep

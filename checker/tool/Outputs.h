@@ -1,0 +1,27 @@
+//===- Outputs.h - the check command's output formats ---------------------===//
+#ifndef VMAPREP_TOOL_OUTPUTS_H
+#define VMAPREP_TOOL_OUTPUTS_H
+
+#include "CheckCommand.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace vmaprep {
+
+struct TextOptions {
+  bool ShowSubsystemHooks = false;
+  bool ShowReads = false;
+};
+
+/// Compiler-style diagnostics, one warning per handler with notes at its
+/// sites, then a summary line.
+void writeText(const CheckResult &R, const TextOptions &Options, llvm::raw_ostream &OS);
+
+/// The versioned JSON document (docs/json-schema.md).
+void writeJson(const CheckResult &R, llvm::raw_ostream &OS);
+
+/// "12 mmap handlers in 8 files: 3 auto-convertible, ..."
+std::string summaryLine(const CheckResult &R);
+
+} // namespace vmaprep
+
+#endif

@@ -1,0 +1,155 @@
+//===- TextOutput.cpp - compiler-style diagnostics ------------------------===//
+#include "Outputs.h"
+
+#include "vmaprep/Classifier.h"
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace vmaprep {
+
+static const char *const LegacyCheck = "vmaprep-legacy-mmap";
+static const char *const HookCheck = "vmaprep-subsystem-hook";
+
+static void diag(llvm::raw_ostream &OS, const SourceSite &Where, llvm::StringRef Level,
+                 const std::string &Message, const char *Check = nullptr) {
+  OS << Where.str() << ": " << Level << ": " << Message;
+  if (Where.inMacro())
+    OS << " (in expansion of macro '" << Where.Macro << "')";
+  if (Check)
+    OS << " [" << Check << "]";
+  OS << "\n";
+}
+
+static std::string describeEffect(const EffectReport &E) {
+  std::string What;
+  switch (E.Kind) {
+  case EffectKind::FlagsChange: What = "changes flags: "; break;
+  case EffectKind::FlagsTest: What = "tests flags: "; break;
+  case EffectKind::FlagsRead: What = "reads flags: "; break;
+  case EffectKind::FieldWrite: What = "writes vma->" + E.Name + ": "; break;
+  case EffectKind::FieldRead: What = "reads vma->" + E.Name + ": "; break;
+  case EffectKind::SizeQuery: What = "reads the size: "; break;
+  case EffectKind::Mapping:
+    What = std::string("maps memory (") + mappingRangeName(E.Range).str() + ", result " +
+           resultUseName(E.Use).str() + (E.InLoop ? ", in a loop" : "") + "): ";
+    break;
+  case EffectKind::Delegation: What = "delegates: "; break;
+  case EffectKind::Escape: What = "the VMA escapes (" + E.Detail + "): "; break;
+  case EffectKind::ManualOpen: What = "calls vm_ops->" + E.Name + "() by hand: "; break;
+  case EffectKind::StateChange: What = "acquires state (" + E.Detail + "): "; break;
+  }
+  What += E.Text;
+  if (!E.Via.empty()) {
+    What += " (via ";
+    for (size_t I = 0; I < E.Via.size(); ++I)
+      What += (I ? " -> " : "") + E.Via[I].Callee + "()";
+    What += ")";
+  }
+  return What;
+}
+
+static bool isRead(EffectKind K) {
+  return K == EffectKind::FlagsTest || K == EffectKind::FlagsRead || K == EffectKind::FieldRead ||
+         K == EffectKind::SizeQuery;
+}
+
+static std::string headline(const HandlerReport &H, ApiLevel Target) {
+  std::string S = "'" + H.Function + "' uses the deprecated file_operations->mmap hook; ";
+  const Verdict &V = H.Result;
+  switch (V.Kind) {
+  case VerdictKind::NeedsApiLevel:
+    S += "convertible from API level " + apiLevelName(*V.NeededLevel).str() + " (target " +
+         apiLevelName(Target).str() + ")";
+    break;
+  case VerdictKind::Blocked:
+    S += "blocked: " + (V.Reasons.empty() ? std::string("unknown") : V.Reasons.front().Text);
+    if (V.Reasons.size() > 1)
+      S += " (and " + std::to_string(V.Reasons.size() - 1) + " more)";
+    break;
+  case VerdictKind::InvalidBothHooks:
+    S += V.Reasons.empty() ? std::string("invalid") : V.Reasons.front().Text;
+    break;
+  default:
+    S += verdictPhrase(V.Kind).str();
+  }
+  return S;
+}
+
+void writeText(const CheckResult &R, const TextOptions &Options, llvm::raw_ostream &OS) {
+  std::vector<const HandlerReport *> Sorted;
+  for (const HandlerReport &H : R.Handlers)
+    if (H.Kind == HookKind::LegacyMmap)
+      Sorted.push_back(&H);
+  std::sort(Sorted.begin(), Sorted.end(),
+            [](const HandlerReport *A, const HandlerReport *B) { return A->Where < B->Where; });
+
+  for (const HandlerReport *H : Sorted) {
+    diag(OS, H->Where, "warning", headline(*H, R.Target), LegacyCheck);
+    for (const OpsSiteReport &S : H->Sites)
+      diag(OS, S.Where, "note", "registered as ." + S.Member + " in '" + S.Table + "'");
+    // An effect that decided the verdict carries the reason; a reason with
+    // no effect (body not visible, ...) is a note at the handler.
+    std::map<unsigned, std::vector<const Reason *>> Cited;
+    for (const Reason &Rs : H->Result.Reasons) {
+      for (unsigned I : Rs.Effects)
+        Cited[I].push_back(&Rs);
+      bool InHeadline = H->Result.Kind == VerdictKind::Blocked && &Rs == &H->Result.Reasons.front();
+      if (Rs.Effects.empty() && !InHeadline)
+        diag(OS, H->Where, "note", Rs.Text);
+    }
+    for (unsigned I = 0; I < H->Effects.size(); ++I) {
+      const EffectReport &E = H->Effects[I];
+      auto It = Cited.find(I);
+      if (It != Cited.end()) {
+        for (const Reason *Rs : It->second)
+          diag(OS, E.Where, "note", Rs->Text + ": " + E.Text);
+      } else if (Options.ShowReads || !isRead(E.Kind)) {
+        diag(OS, E.Where, "note", describeEffect(E));
+      }
+    }
+  }
+  for (const BothHooksTable &B : R.BothHooks)
+    diag(OS, B.Where, "error",
+         "'" + B.Table + "' sets both .mmap (" + B.MmapFunction + ") and .mmap_prepare (" +
+             B.MmapPrepareFunction + "); mmap(2) fails with -ENODEV",
+         LegacyCheck);
+  for (const UnresolvedReport &U : R.Unresolved)
+    diag(OS, U.Site.Where, "warning",
+         "." + U.Site.Member + " in '" + U.Site.Table + "' is set to '" + U.Expression +
+             "', which vmaprep cannot resolve to a function",
+         LegacyCheck);
+  if (Options.ShowSubsystemHooks)
+    for (const SubsystemHookReport &H : R.SubsystemHooks)
+      diag(OS, H.Site.Where, "remark",
+           "'" + H.Function + "' is a " + H.Site.Record + "." + H.Site.Member +
+               " hook; it takes a VMA and moves to mmap_prepare only with its subsystem",
+           HookCheck);
+  OS << "vmaprep: " << summaryLine(R) << "\n";
+}
+
+std::string summaryLine(const CheckResult &R) {
+  std::map<VerdictKind, unsigned> Count;
+  std::set<std::string> Files;
+  for (const HandlerReport &H : R.Handlers) {
+    ++Count[H.Result.Kind];
+    Files.insert(H.Where.File);
+  }
+  std::string S = std::to_string(R.Handlers.size()) + " mmap handler" +
+                  (R.Handlers.size() == 1 ? "" : "s") + " in " + std::to_string(Files.size()) +
+                  " of " + std::to_string(R.FilesAnalysed) + " analysed files (API level " +
+                  apiLevelName(R.Target).str() + "): ";
+  S += std::to_string(Count[VerdictKind::AutoConvertible]) + " auto-convertible, ";
+  S += std::to_string(Count[VerdictKind::ConvertibleWithMapped]) + " convertible with vm_ops->mapped, ";
+  S += std::to_string(Count[VerdictKind::NeedsApiLevel]) + " need a newer API level, ";
+  S += std::to_string(Count[VerdictKind::Blocked]) + " blocked, ";
+  S += std::to_string(Count[VerdictKind::AlreadyMmapPrepare]) + " already mmap_prepare";
+  if (Count[VerdictKind::InvalidBothHooks])
+    S += ", " + std::to_string(Count[VerdictKind::InvalidBothHooks]) + " in tables with both hooks";
+  S += "; " + std::to_string(R.SubsystemHooks.size()) + " subsystem hooks";
+  if (!R.Errors.empty())
+    S += "; " + std::to_string(R.Errors.size()) + " input error" + (R.Errors.size() == 1 ? "" : "s");
+  return S;
+}
+
+} // namespace vmaprep

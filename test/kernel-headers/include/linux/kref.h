@@ -1,0 +1,2 @@
+/* Parse-only: see linux/kernel.h. */
+#include <linux/kernel.h>

@@ -1,0 +1,24 @@
+# lit configuration for vmaprep's tool tests: annotated source files whose
+# RUN lines call the built tools and whose CHECK lines sit next to the code
+# they are about.
+import os
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "vmaprep"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".c", ".test"]
+config.excludes = ["Inputs", "kernel-headers", "model", "e2e", "CMakeLists.txt"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.vmaprep_binary_dir, "test")
+
+llvm_config.use_default_substitutions()
+llvm_config.add_tool_substitutions(["FileCheck", "not", "count", "split-file"],
+                                   [config.llvm_tools_dir])
+
+kernel_headers = os.path.join(config.vmaprep_source_dir, "test", "kernel-headers", "include")
+config.substitutions.append(("%vmaprep", config.vmaprep_bin))
+config.substitutions.append(("%kheaders", kernel_headers))
+# Flags a fixture driver compiles with: the parse-only kernel headers, C as the
+# kernel writes it.
+config.substitutions.append(("%kflags", "-nostdinc -I" + kernel_headers + " -std=gnu11 -D__KERNEL__"))
