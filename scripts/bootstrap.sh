@@ -15,6 +15,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # building real kernel trees for the end-to-end tests (test/e2e)
   flex bison bc libelf-dev libssl-dev cpio kmod dwarves
+  # the report test loads the HTML page in a real browser; bench/coccinelle runs spatch
+  chromium coccinelle
 )
 
 missing=()

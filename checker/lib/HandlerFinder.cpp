@@ -101,6 +101,7 @@ public:
     Site.Form = OpsSiteForm::Assignment;
     Site.Table = text(ME->getBase()->getSourceRange());
     Site.Where = resolveSite(BO->getSourceRange(), SM, Ctx.getLangOpts());
+    Site.MemberNameLoc = ME->getMemberLoc();
     recordMember(FD, BO->getRHS(), Site);
     return true;
   }
@@ -156,7 +157,7 @@ private:
       OpsSite Site;
       Site.Table = Path;
       Site.Form = Syntactic ? OpsSiteForm::DesignatedInit : OpsSiteForm::PositionalInit;
-      Site.DesignatorLoc = Syntactic ? designatorFor(Syntactic, FD) : SourceLocation();
+      Site.DesignatorLoc = Syntactic ? designatorFor(Syntactic, FD, &Site.MemberNameLoc) : SourceLocation();
       if (Syntactic && Site.DesignatorLoc.isInvalid())
         Site.Form = OpsSiteForm::PositionalInit; // mixed: this member was positional
       SourceLocation Begin = Site.DesignatorLoc.isValid() ? Site.DesignatorLoc : Init->getBeginLoc();
@@ -177,14 +178,17 @@ private:
   }
 
   /// Where `.member` is designated in a syntactic initializer list.
-  static SourceLocation designatorFor(const InitListExpr *Syntactic, const FieldDecl *FD) {
+  static SourceLocation designatorFor(const InitListExpr *Syntactic, const FieldDecl *FD,
+                                      SourceLocation *NameLoc) {
     for (const Expr *E : Syntactic->inits()) {
       const auto *DIE = dyn_cast_or_null<DesignatedInitExpr>(E);
       if (!DIE || DIE->size() != 1)
         continue;
       const DesignatedInitExpr::Designator *D = DIE->getDesignator(0);
-      if (D->isFieldDesignator() && D->getFieldDecl() == FD)
+      if (D->isFieldDesignator() && D->getFieldDecl() == FD) {
+        *NameLoc = D->getFieldLoc();
         return DIE->getBeginLoc();
+      }
     }
     return SourceLocation();
   }

@@ -11,7 +11,11 @@
 //===----------------------------------------------------------------------===//
 #include "CheckCommand.h"
 #include "CompilationInputs.h"
+#include "FixCommand.h"
+#include "MergeCommand.h"
 #include "Outputs.h"
+#include "ReportCommand.h"
+#include "SarifOutput.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/InitLLVM.h"
@@ -27,6 +31,8 @@ enum ExitCode { ExitClean = 0, ExitFindings = 1, ExitError = 2 };
 
 const char *const Usage = R"(usage: vmaprep check [-p BUILD_DIR] [FILES...] [options]
        vmaprep check FILE... -- COMPILER_FLAGS
+       vmaprep merge SHARD.json... [--format json|sarif|text]   (vmaprep merge --help)
+       vmaprep report (-p BUILD_DIR | --from-json FILE...)     (vmaprep report --help)
 
 Finds every file_operations mmap handler and says whether and how it converts
 to mmap_prepare.
@@ -35,7 +41,9 @@ options:
   -p DIR            directory holding compile_commands.json (or the file itself);
                     without FILES, every translation unit in it is checked
   --api LEVEL       target kernel API level: 6.16, 6.18, 6.19, 7.0, 7.1 (default: 7.1)
-  --format FORMAT   text (default) or json
+  --format FORMAT   text (default), json or sarif (SARIF 2.1.0 for code scanning)
+  --root DIR        directory SARIF paths are relative to (default: the compile
+                    database's directory, else the current directory)
   -j N              parallel jobs (default: all cores)
   --show-hooks      list subsystem mmap hooks (fb_mmap, proc_mmap, ...) in text output
   --show-reads      also show VMA reads as notes in text output
@@ -56,6 +64,7 @@ struct ParsedArgs {
   std::vector<std::string> Files;
   std::optional<std::vector<std::string>> FixedFlags; // after `--`
   std::string Format = "text";
+  std::string Root; // --root: SARIF paths are relative to it
   CheckOptions Check;
   TextOptions Text;
 };
@@ -85,8 +94,10 @@ std::string parseCheckArgs(int Argc, const char **Argv, ParsedArgs &Out) {
       Err = Value(I, "-p", Out.BuildPath);
     } else if (A.starts_with("--format")) {
       Err = Value(I, "--format", Out.Format);
-      if (Err.empty() && Out.Format != "text" && Out.Format != "json")
-        Err = "unknown format '" + Out.Format + "' (text or json)";
+      if (Err.empty() && Out.Format != "text" && Out.Format != "json" && Out.Format != "sarif")
+        Err = "unknown format '" + Out.Format + "' (text, json or sarif)";
+    } else if (A == "--root" || A.starts_with("--root=")) {
+      Err = Value(I, "--root", Out.Root);
     } else if (A.starts_with("--api")) {
       Err = Value(I, "--api", V);
       if (Err.empty()) {
@@ -144,6 +155,9 @@ int runCheckCommand(int Argc, const char **Argv) {
   }
   if (Args.Format == "json")
     writeJson(Result, llvm::outs());
+  else if (Args.Format == "sarif")
+    writeSarif(Result, {resolveSourceRoot(Args.Root, Args.BuildPath), Args.Text.ShowSubsystemHooks},
+               llvm::outs());
   else
     writeText(Result, Args.Text, llvm::outs());
   llvm::outs().flush();
@@ -176,5 +190,11 @@ int main(int argc, const char **argv) {
       }
     return runCheckCommand(argc - 2, argv + 2);
   }
-  return usageError("unknown command '" + Command.str() + "' (try: check)");
+  if (Command == "fix")
+    return runFixCommand(argc - 2, argv + 2);
+  if (Command == "merge")
+    return runMergeCommand(argc - 2, argv + 2);
+  if (Command == "report")
+    return runReportCommand(argc - 2, argv + 2);
+  return usageError("unknown command '" + Command.str() + "' (try: check, fix, merge, report)");
 }

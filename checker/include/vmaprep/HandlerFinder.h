@@ -41,6 +41,9 @@ struct OpsSite {
   /// member is designated (invalid for positional initializers).
   const clang::Expr *Init = nullptr;
   clang::SourceLocation DesignatorLoc;
+  /// The member's name token (`mmap` in `.mmap =` or `fops.mmap =`); invalid
+  /// for positional initializers.
+  clang::SourceLocation MemberNameLoc;
 };
 
 struct RegisteredHandler {

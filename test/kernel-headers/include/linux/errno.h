@@ -18,6 +18,7 @@
 #define ESPIPE 29
 #define EROFS 30
 #define ERANGE 34
+#define ENOSYS 38
 #define EOVERFLOW 75
 #define ENOTSUPP 524
 #define EOPNOTSUPP 95

@@ -40,6 +40,12 @@ int generic_file_readonly_mmap(struct file *, struct vm_area_struct *);
 int generic_file_mmap_prepare(struct vm_area_desc *desc);
 int generic_file_readonly_mmap_prepare(struct vm_area_desc *desc);
 int vfs_mmap(struct file *file, struct vm_area_struct *vma);
+/* 6.12 spelling: the stacked-filesystem call down to the lower file's hook. */
+static inline int call_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return file->f_op->mmap(file, vma);
+}
+static inline unsigned iminor(const struct inode *inode) { return inode->i_ino & 0xff; }
 loff_t noop_llseek(struct file *file, loff_t offset, int whence);
 int nonseekable_open(struct inode *inode, struct file *filp);
 #endif

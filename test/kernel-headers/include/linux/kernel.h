@@ -4,6 +4,7 @@
 #define _LINUX_KERNEL_H
 #include <linux/types.h>
 #include <linux/errno.h>
+#include <linux/kconfig.h>
 
 struct mutex { int owner; };
 void mutex_lock(struct mutex *lock);
@@ -19,12 +20,15 @@ void atomic_dec(atomic_t *v);
 int atomic_inc_return(atomic_t *v);
 int atomic_dec_and_test(atomic_t *v);
 bool atomic_inc_unless_negative(atomic_t *v);
+int atomic_add_unless(atomic_t *v, int a, int u);
 
 struct kref { refcount_t refcount; };
 void kref_init(struct kref *kref);
 void kref_get(struct kref *kref);
 int kref_put(struct kref *kref, void (*release)(struct kref *kref));
 void refcount_inc(refcount_t *r);
+void refcount_set(refcount_t *r, int n);
+int kref_get_unless_zero(struct kref *kref);
 bool refcount_dec_and_test(refcount_t *r);
 
 void list_add(struct list_head *new, struct list_head *head);

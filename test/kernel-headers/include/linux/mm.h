@@ -84,13 +84,20 @@ struct page *virt_to_page(const void *addr);
 struct page *vmalloc_to_page(const void *addr);
 unsigned long virt_to_phys(const void *addr);
 void get_page(struct page *page);
+unsigned long page_to_pfn(const struct page *page);
+#define PAGE_SHARED __pgprot(0x67)
+typedef int (*pte_fn_t)(void *pte, unsigned long addr, void *data);
+int apply_to_page_range(struct mm_struct *mm, unsigned long address, unsigned long size,
+			pte_fn_t fn, void *data);
+void zap_vma_ptes(struct vm_area_struct *vma, unsigned long address, unsigned long size);
 
 #if VMAPREP_KAPI >= 60190
 enum {
 	VMA_READ_BIT, VMA_WRITE_BIT, VMA_EXEC_BIT, VMA_SHARED_BIT, VMA_MAYREAD_BIT,
 	VMA_MAYWRITE_BIT, VMA_MAYEXEC_BIT, VMA_MAYSHARE_BIT, VMA_PFNMAP_BIT = 10,
 	VMA_LOCKED_BIT = 13, VMA_IO_BIT, VMA_SEQ_READ_BIT, VMA_RAND_READ_BIT,
-	VMA_DONTCOPY_BIT, VMA_DONTEXPAND_BIT, VMA_DONTDUMP_BIT = 26, VMA_MIXEDMAP_BIT = 28,
+	VMA_DONTCOPY_BIT, VMA_DONTEXPAND_BIT, VMA_NORESERVE_BIT = 21, VMA_HUGETLB_BIT,
+	VMA_DONTDUMP_BIT = 26, VMA_MIXEDMAP_BIT = 28,
 	VMA_HUGEPAGE_BIT,
 };
 vma_flags_t mk_vma_flags_from(int n, ...);

@@ -1,0 +1,49 @@
+//===- ApiProfile.h - how each kernel API level spells mmap_prepare -------===//
+//
+// The rewriter asks the profile, never the level: one table says how a level
+// spells a flag test, a flag change, the size, and which actions exist. A new
+// level is a new row, not a new code path (docs/api-levels.md).
+//
+//===----------------------------------------------------------------------===//
+#ifndef VMAPREP_APIPROFILE_H
+#define VMAPREP_APIPROFILE_H
+
+#include "vmaprep/ApiLevel.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include <string>
+#include <vector>
+
+namespace vmaprep {
+
+struct ApiProfile {
+  ApiLevel Level;
+  /// desc field that becomes vma->vm_file: "vm_file" (6.18+) or "file" (6.16).
+  llvm::StringRef VmFileField;
+  /// Flags are a bitmap set through helpers taking VMA_*_BIT names (7.0+);
+  /// before, desc->vm_flags takes VM_* masks.
+  bool BitmapFlags;
+  /// Single-bit test helper: "vma_desc_test" (7.1+), "vma_desc_test_flags" (7.0).
+  llvm::StringRef TestOneBit;
+  /// Several-bit tests ("vma_desc_test_any"/"_all"), empty when the level has none.
+  llvm::StringRef TestAnyBits, TestAllBits;
+  bool SizeHelpers;     // vma_desc_size(), vma_desc_pages()
+  bool RemapActions;    // mmap_action_remap[_full], mmap_action_ioremap[_full]
+  bool SimpleIoremap;   // mmap_action_simple_ioremap()
+  bool ErrorOverride;   // desc->action.error_override
+  bool DescAnonymous;   // vma_desc_set_anonymous(), shmem_zero_setup_desc()
+  bool CowHelper;       // vma_desc_is_cow_mapping()
+};
+
+const ApiProfile &profileFor(ApiLevel Level);
+
+/// "VM_IO" -> "VMA_IO_BIT"; empty when the flag has no bit name.
+std::string flagBitName(llvm::StringRef VmFlag);
+
+/// Splits "VM_IO | VM_DONTEXPAND" into its VM_* names; false when the text
+/// is anything else (a variable, arithmetic, a macro of several flags).
+bool splitFlagMask(llvm::StringRef Text, std::vector<std::string> &Flags);
+
+} // namespace vmaprep
+
+#endif

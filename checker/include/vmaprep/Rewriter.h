@@ -1,0 +1,58 @@
+//===- Rewriter.h - one handler's migration to mmap_prepare, all or nothing ===//
+//
+// Plans every edit that turns one legacy .mmap handler into an .mmap_prepare
+// handler at a kernel API level: the signature and name, every VMA access in
+// the body, flag helpers, mapping calls as actions, delegation to the desc
+// variants, and every ops-table entry and prototype that names the handler.
+// A plan is applicable only when every use of the VMA is covered by an edit,
+// no edit lands in a macro body, and the handler is not used elsewhere;
+// otherwise it says why and carries no edit.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VMAPREP_REWRITER_H
+#define VMAPREP_REWRITER_H
+
+#include "vmaprep/ApiLevel.h"
+#include "vmaprep/SourceSite.h"
+#include "vmaprep/TranslationUnitAnalysis.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include <string>
+#include <vector>
+
+namespace clang {
+class ASTContext;
+}
+
+namespace vmaprep {
+
+/// A replacement of [Offset, Offset + Length) in one file.
+struct TextEdit {
+  unsigned Offset = 0, Length = 0;
+  std::string Text;
+};
+
+struct MigrationPlan {
+  std::string Function, NewFunction;
+  std::string File; // absolute path of the file every edit is in
+  bool Applicable = false;
+  /// Why there is no edit (when !Applicable), and where.
+  std::string Refusal;
+  SourceSite RefusalSite;
+  std::vector<TextEdit> Edits; // sorted, non-overlapping
+  /// What changed, one line each, for patch descriptions.
+  std::vector<std::string> Changes;
+};
+
+MigrationPlan planMigration(const AnalyzedHandler &Handler, const TranslationUnitAnalysis &Analysis,
+                            clang::ASTContext &Ctx, ApiLevel Target);
+
+/// \p Content with \p Edits (sorted, non-overlapping) applied.
+std::string applyEdits(llvm::StringRef Content, llvm::ArrayRef<TextEdit> Edits);
+
+/// The conventional new name: foo_mmap -> foo_mmap_prepare.
+std::string preparedName(llvm::StringRef Legacy);
+
+} // namespace vmaprep
+
+#endif

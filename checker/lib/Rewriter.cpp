@@ -1,0 +1,764 @@
+//===- Rewriter.cpp -------------------------------------------------------===//
+//
+// Edits are planned as byte ranges of the main file. Inner edits (a field
+// access) are planned before the constructs that contain them (a mapping call
+// that becomes an action); an outer edit renders its text from the original
+// with the inner edits applied, and replaces them. Whatever the plan does not
+// cover makes it refuse: a use of the VMA no edit rewrote, a range inside a
+// macro body, a partial overlap.
+//
+//===----------------------------------------------------------------------===//
+#include "vmaprep/Rewriter.h"
+#include "vmaprep/ApiProfile.h"
+#include "vmaprep/Classifier.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Expr.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include <algorithm>
+#include <map>
+
+using namespace clang;
+
+namespace vmaprep {
+
+std::string preparedName(llvm::StringRef Legacy) { return Legacy.str() + "_prepare"; }
+
+std::string applyEdits(llvm::StringRef Content, llvm::ArrayRef<TextEdit> Edits) {
+  std::string Out;
+  Out.reserve(Content.size() + 256);
+  unsigned Pos = 0;
+  for (const TextEdit &E : Edits) {
+    Out.append(Content.data() + Pos, E.Offset - Pos);
+    Out.append(E.Text);
+    Pos = E.Offset + E.Length;
+  }
+  Out.append(Content.data() + Pos, Content.size() - Pos);
+  return Out;
+}
+
+namespace {
+
+/// Statement-level facts the effect list does not carry.
+struct BodyFacts : RecursiveASTVisitor<BodyFacts> {
+  const ParmVarDecl *Vma = nullptr, *File = nullptr;
+  std::vector<const DeclRefExpr *> VmaRefs, FileRefs;
+  std::vector<const BinaryOperator *> SizeExprs; // vma->vm_end - vma->vm_start
+  std::map<const Expr *, const ReturnStmt *> ReturnOf;
+  std::map<const Expr *, const IfStmt *> IfOf;
+  llvm::SmallPtrSet<const Expr *, 8> StatementExprs; // expression statements
+  std::map<const Expr *, const BinaryOperator *> ComparedTo; // x in `x == C`
+  std::map<const Expr *, const CallExpr *> CowCallOf;        // vm_flags in is_cow_mapping()
+  std::map<const Expr *, const ParenExpr *> ParenOf;         // (x) around x
+  bool UsesDescName = false;
+
+  static const MemberExpr *field(const Expr *E, const ParmVarDecl *Vma, llvm::StringRef Name) {
+    const auto *ME = dyn_cast<MemberExpr>(E->IgnoreParenImpCasts());
+    if (!ME || ME->getMemberDecl()->getName() != Name)
+      return nullptr;
+    // 7.x keeps vm_start/vm_end in an anonymous struct inside a union.
+    const Expr *Base = ME->getBase()->IgnoreParenImpCasts();
+    while (const auto *Inner = dyn_cast<MemberExpr>(Base)) {
+      const auto *FD = dyn_cast<FieldDecl>(Inner->getMemberDecl());
+      if (!FD || !FD->isAnonymousStructOrUnion())
+        break;
+      Base = Inner->getBase()->IgnoreParenImpCasts();
+    }
+    const auto *DRE = dyn_cast<DeclRefExpr>(Base);
+    return DRE && DRE->getDecl() == Vma ? ME : nullptr;
+  }
+
+  bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+    if (DRE->getDecl() == Vma)
+      VmaRefs.push_back(DRE);
+    else if (DRE->getDecl() == File)
+      FileRefs.push_back(DRE);
+    if (DRE->getDecl()->getName() == "desc")
+      UsesDescName = true;
+    return true;
+  }
+  bool VisitVarDecl(VarDecl *VD) {
+    if (VD->getName() == "desc")
+      UsesDescName = true;
+    return true;
+  }
+  bool VisitBinaryOperator(BinaryOperator *BO) {
+    if (BO->getOpcode() == BO_Sub && field(BO->getLHS(), Vma, "vm_end") &&
+        field(BO->getRHS(), Vma, "vm_start"))
+      SizeExprs.push_back(BO);
+    if (BO->getOpcode() == BO_EQ || BO->getOpcode() == BO_NE) {
+      ComparedTo[BO->getLHS()->IgnoreParenImpCasts()] = BO;
+      ComparedTo[BO->getRHS()->IgnoreParenImpCasts()] = BO;
+    }
+    return true;
+  }
+  bool VisitParenExpr(ParenExpr *PE) {
+    ParenOf[PE->getSubExpr()] = PE;
+    return true;
+  }
+  bool VisitReturnStmt(ReturnStmt *RS) {
+    if (RS->getRetValue())
+      ReturnOf[RS->getRetValue()->IgnoreParenImpCasts()] = RS;
+    return true;
+  }
+  bool VisitIfStmt(IfStmt *If) {
+    const Expr *Cond = If->getCond()->IgnoreParenImpCasts();
+    IfOf[Cond] = If;
+    return true;
+  }
+  bool VisitCompoundStmt(CompoundStmt *CS) {
+    for (Stmt *S : CS->body())
+      if (const auto *E = dyn_cast<Expr>(S))
+        StatementExprs.insert(E->IgnoreParenImpCasts());
+    return true;
+  }
+  bool VisitCallExpr(CallExpr *CE) {
+    if (const FunctionDecl *FD = CE->getDirectCallee())
+      if (FD->getName() == "is_cow_mapping" && CE->getNumArgs() == 1)
+        CowCallOf[CE->getArg(0)->IgnoreParenImpCasts()] = CE;
+    return true;
+  }
+};
+
+/// Every reference to a function in the TU.
+struct FunctionRefs : RecursiveASTVisitor<FunctionRefs> {
+  const FunctionDecl *Fn = nullptr;
+  std::vector<const DeclRefExpr *> Refs;
+  bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+    if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl()))
+      if (FD->getCanonicalDecl() == Fn->getCanonicalDecl())
+        Refs.push_back(DRE);
+    return true;
+  }
+};
+
+class HandlerRewriter {
+public:
+  HandlerRewriter(const AnalyzedHandler &H, ASTContext &Ctx, ApiLevel Target)
+      : H(H), Ctx(Ctx), SM(Ctx.getSourceManager()), LO(Ctx.getLangOpts()), P(profileFor(Target)),
+        Target(Target) {}
+
+  MigrationPlan run() {
+    const FunctionDecl *FD = H.Summary.Function;
+    Plan.Function = FD->getName().str();
+    Plan.NewFunction = preparedName(Plan.Function);
+    if (plan(FD))
+      finish();
+    if (!Plan.Applicable)
+      Plan.Edits.clear();
+    return Plan;
+  }
+
+private:
+  const AnalyzedHandler &H;
+  ASTContext &Ctx;
+  const SourceManager &SM;
+  const LangOptions &LO;
+  const ApiProfile &P;
+  ApiLevel Target;
+  MigrationPlan Plan;
+  FileID Main;
+  BodyFacts Facts;
+  std::vector<TextEdit> Pending; // may nest; finish() keeps the outermost
+
+  /// One line of the patch description, once.
+  void note(const std::string &Change) {
+    if (std::find(Plan.Changes.begin(), Plan.Changes.end(), Change) == Plan.Changes.end())
+      Plan.Changes.push_back(Change);
+  }
+
+  bool refuse(const std::string &Why, SourceLocation Loc) {
+    if (Plan.Refusal.empty()) {
+      Plan.Refusal = Why;
+      Plan.RefusalSite = resolveSite(Loc, SM, LO);
+    }
+    return false;
+  }
+
+  /// The main-file byte range of \p R, or false when it is not one (macro
+  /// body, other file, a macro cut in half).
+  bool range(SourceRange R, unsigned &Begin, unsigned &End) {
+    CharSourceRange CR = Lexer::makeFileCharRange(CharSourceRange::getTokenRange(R), SM, LO);
+    if (CR.isInvalid())
+      return false;
+    auto [FB, OB] = SM.getDecomposedLoc(CR.getBegin());
+    auto [FE, OE] = SM.getDecomposedLoc(CR.getEnd());
+    if (FB != Main || FE != Main)
+      return false;
+    Begin = OB;
+    End = OE;
+    return true;
+  }
+
+  llvm::StringRef buffer() const { return SM.getBufferData(Main); }
+
+  /// Original text of [B, E) with the pending edits inside it applied.
+  std::string render(unsigned B, unsigned E) const {
+    std::vector<TextEdit> Inner;
+    for (const TextEdit &T : Pending)
+      if (T.Offset >= B && T.Offset + T.Length <= E)
+        Inner.push_back(T);
+    std::sort(Inner.begin(), Inner.end(), [](const TextEdit &A, const TextEdit &B) {
+      return A.Offset != B.Offset ? A.Offset < B.Offset : A.Length > B.Length;
+    });
+    std::string Out;
+    unsigned Pos = B;
+    for (const TextEdit &T : Inner) {
+      if (T.Offset < Pos)
+        continue; // nested inside an edit already applied
+      Out.append(buffer().substr(Pos, T.Offset - Pos).str());
+      Out.append(T.Text);
+      Pos = T.Offset + T.Length;
+    }
+    Out.append(buffer().substr(Pos, E - Pos).str());
+    return Out;
+  }
+
+  bool renderExpr(const Expr *E, std::string &Out) {
+    unsigned B, End;
+    if (!range(E->getSourceRange(), B, End))
+      return refuse("an operand is spelled inside a macro", E->getBeginLoc());
+    Out = render(B, End);
+    return true;
+  }
+
+  bool replace(SourceRange R, std::string Text, SourceLocation Why) {
+    unsigned B, E;
+    if (!range(R, B, E))
+      return refuse("the edit would land inside a macro expansion", Why);
+    Pending.push_back({B, E - B, std::move(Text)});
+    return true;
+  }
+
+  /// Leading whitespace of the line holding \p Offset.
+  std::string indentAt(unsigned Offset) const {
+    llvm::StringRef Buf = buffer();
+    size_t LineStart = Buf.rfind('\n', Offset);
+    LineStart = LineStart == llvm::StringRef::npos ? 0 : LineStart + 1;
+    size_t I = LineStart;
+    while (I < Buf.size() && (Buf[I] == ' ' || Buf[I] == '\t'))
+      ++I;
+    return Buf.substr(LineStart, I - LineStart).str();
+  }
+
+  /// End offset of a statement, past its `;` when it has one.
+  bool statementEnd(const Stmt *S, unsigned &End) {
+    unsigned B;
+    if (!range(S->getSourceRange(), B, End))
+      return false;
+    if (isa<CompoundStmt>(S) || isa<IfStmt>(S))
+      return true;
+    llvm::StringRef Buf = buffer();
+    unsigned I = End;
+    while (I < Buf.size() && (Buf[I] == ' ' || Buf[I] == '\t'))
+      ++I;
+    if (I < Buf.size() && Buf[I] == ';')
+      End = I + 1;
+    return true;
+  }
+
+  static bool isComposite(const VmaEffect &E) {
+    return E.Kind == EffectKind::Mapping || E.Kind == EffectKind::Delegation ||
+           E.Kind == EffectKind::FlagsChange || (E.Kind == EffectKind::FieldWrite && E.Detail == "vma_set_file");
+  }
+
+  bool plan(const FunctionDecl *FD);
+  bool planSignature(const FunctionDecl *FD);
+  bool planSites();
+  bool planEffect(const VmaEffect &E, unsigned Index);
+  bool planFieldAccess(const MemberExpr *ME, bool Write);
+  bool planFlagsTest(const VmaEffect &E);
+  bool planFlagsChange(const VmaEffect &E);
+  bool planMapping(const VmaEffect &E, unsigned Index);
+  bool planDelegation(const VmaEffect &E);
+  void finish();
+
+  std::string flagChange(bool Set, llvm::StringRef MaskText, bool &Ok) {
+    if (!P.BitmapFlags)
+      return Set ? "desc->vm_flags |= " + MaskText.str() : "desc->vm_flags &= ~(" + MaskText.str() + ")";
+    std::vector<std::string> Flags;
+    Ok = splitFlagMask(MaskText, Flags);
+    std::string Call = Set ? "vma_desc_set_flags(desc" : "vma_desc_clear_flags(desc";
+    for (const std::string &F : Flags) {
+      std::string Bit = flagBitName(F);
+      if (Bit.empty())
+        Ok = false;
+      Call += ", " + Bit;
+    }
+    return Call + ")";
+  }
+};
+
+bool HandlerRewriter::plan(const FunctionDecl *FD) {
+  Plan.File = resolveSite(FD->getLocation(), SM, LO).File;
+  Main = SM.getMainFileID();
+  if (H.Handler.Kind != HookKind::LegacyMmap)
+    return refuse("already an mmap_prepare handler", FD->getLocation());
+  if (!H.Summary.BodyVisible) {
+    // `.mmap = generic_file_mmap`: only the table changes.
+    KnownHandler Known = knownHandler(FD->getName());
+    if (Known != KnownHandler::GenericFileMmap && Known != KnownHandler::GenericFileReadonlyMmap)
+      return refuse("the handler's body is not in this file", FD->getLocation());
+    Plan.File = resolveSite(SM.getLocForStartOfFile(Main), SM, LO).File;
+    return planSites();
+  }
+  if (H.Result.Kind != VerdictKind::AutoConvertible)
+    return refuse(std::string("the verdict is ") + verdictName(H.Result.Kind).str() +
+                      ", not auto-convertible at API level " + apiLevelName(Target).str(),
+                  FD->getLocation());
+  if (SM.getFileID(SM.getExpansionLoc(FD->getLocation())) != Main)
+    return refuse("the handler is defined in a header", FD->getLocation());
+  if (FD->getLocation().isMacroID())
+    return refuse("the handler's name comes from a macro", FD->getLocation());
+  if (FD->getStorageClass() != SC_Static)
+    return refuse("the handler is not static: other files may call it", FD->getLocation());
+  if (!hasLegacyMmapSignature(FD))
+    return refuse("the handler does not have the legacy signature", FD->getLocation());
+
+  Facts.File = FD->getParamDecl(0);
+  Facts.Vma = FD->getParamDecl(1);
+  Facts.TraverseStmt(FD->getBody());
+  if (Facts.UsesDescName)
+    return refuse("the handler already uses the name 'desc'", FD->getLocation());
+
+  // Other references to the handler: a direct call or a stored pointer would
+  // keep the old signature alive.
+  FunctionRefs Refs;
+  Refs.Fn = FD;
+  Refs.TraverseDecl(Ctx.getTranslationUnitDecl());
+  llvm::SmallPtrSet<const Expr *, 4> SiteExprs;
+  for (const OpsSite &S : H.Handler.Sites) {
+    const Expr *E = S.Init->IgnoreParenCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E))
+      E = UO->getSubExpr()->IgnoreParenCasts();
+    SiteExprs.insert(E);
+  }
+  for (const DeclRefExpr *Ref : Refs.Refs)
+    if (!SiteExprs.count(Ref))
+      return refuse("the handler is used outside ops tables (called or stored); its signature cannot change",
+                    Ref->getBeginLoc());
+
+  // New name must be free.
+  IdentifierInfo &NewId = Ctx.Idents.get(Plan.NewFunction);
+  if (!Ctx.getTranslationUnitDecl()->lookup(DeclarationName(&NewId)).empty())
+    return refuse("'" + Plan.NewFunction + "' already exists", FD->getLocation());
+
+  // Accesses first, then the constructs that contain them (a mapping call
+  // renders its arguments with the accesses already rewritten).
+  for (const DeclRefExpr *Ref : Facts.FileRefs)
+    if (!replace(Ref->getSourceRange(), "desc->file", Ref->getBeginLoc()))
+      return false;
+  for (bool Composite : {false, true})
+    for (unsigned I = 0; I < H.Summary.Effects.size(); ++I)
+      if (isComposite(H.Summary.Effects[I]) == Composite && !planEffect(H.Summary.Effects[I], I))
+        return false;
+  if (!planSignature(FD) || !planSites())
+    return false;
+
+  // Every use of the VMA must be inside an edit.
+  for (const DeclRefExpr *Ref : Facts.VmaRefs) {
+    unsigned B, E;
+    if (!range(Ref->getSourceRange(), B, E))
+      return refuse("the VMA is used inside a macro", Ref->getBeginLoc());
+    bool Covered = std::any_of(Pending.begin(), Pending.end(), [&](const TextEdit &T) {
+      return T.Offset <= B && E <= T.Offset + T.Length;
+    });
+    if (!Covered)
+      return refuse("the VMA is used in a way the rewriter does not handle", Ref->getBeginLoc());
+  }
+  return true;
+}
+
+bool HandlerRewriter::planSignature(const FunctionDecl *FD) {
+  for (const FunctionDecl *D : FD->redecls()) {
+    if (D->getLocation().isMacroID() || SM.getFileID(D->getLocation()) != Main)
+      return refuse("a declaration of the handler is in another file or a macro", D->getLocation());
+    if (!replace(D->getLocation(), Plan.NewFunction, D->getLocation()))
+      return false;
+    if (D->getNumParams() != 2)
+      return refuse("a declaration of the handler has an unexpected parameter list", D->getLocation());
+    SourceRange Params(D->getParamDecl(0)->getBeginLoc(), D->getParamDecl(1)->getEndLoc());
+    if (!replace(Params, "struct vm_area_desc *desc", D->getLocation()))
+      return false;
+  }
+  Plan.Changes.insert(Plan.Changes.begin(),
+                      Plan.Function + "() becomes " + Plan.NewFunction + "(struct vm_area_desc *desc)");
+  return true;
+}
+
+bool HandlerRewriter::planSites() {
+  for (const OpsSite &S : H.Handler.Sites) {
+    if (S.Where.inMacro())
+      return refuse("'" + S.Table + "' is produced by the macro " + S.Where.Macro, S.Init->getBeginLoc());
+    if (S.Form == OpsSiteForm::PositionalInit)
+      return refuse("'" + S.Table + "' names the handler by position; use a designated initializer",
+                    S.Init->getBeginLoc());
+    if (S.MemberNameLoc.isInvalid() || S.MemberNameLoc.isMacroID())
+      return refuse("cannot locate the member name in '" + S.Table + "'", S.Init->getBeginLoc());
+    if (!replace(S.MemberNameLoc, "mmap_prepare", S.MemberNameLoc))
+      return false;
+    const Expr *E = S.Init->IgnoreParenCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E))
+      E = UO->getSubExpr()->IgnoreParenCasts();
+    if (!replace(E->getSourceRange(), Plan.NewFunction, E->getBeginLoc()))
+      return false;
+    note("'" + S.Table + "': ." + S.Member + " becomes .mmap_prepare");
+  }
+  return true;
+}
+
+bool HandlerRewriter::planFieldAccess(const MemberExpr *ME, bool Write) {
+  llvm::StringRef F = ME->getMemberDecl()->getName();
+  std::string To;
+  if (F == "vm_start" && !Write)
+    To = "desc->start";
+  else if (F == "vm_end" && !Write)
+    To = "desc->end";
+  else if (F == "vm_pgoff")
+    To = "desc->pgoff";
+  else if (F == "vm_page_prot")
+    To = "desc->page_prot";
+  else if (F == "vm_file")
+    To = ("desc->" + P.VmFileField).str();
+  else if (F == "vm_mm" && !Write)
+    To = "desc->mm";
+  else if (F == "vm_ops" && Write)
+    To = "desc->vm_ops";
+  else if (F == "vm_private_data" && Write)
+    To = "desc->private_data";
+  else
+    return refuse(std::string(Write ? "writes" : "reads") + " vma->" + F.str() +
+                      ", which the desc does not provide for that use",
+                  ME->getBeginLoc());
+  return replace(ME->getSourceRange(), To, ME->getBeginLoc());
+}
+
+bool HandlerRewriter::planFlagsTest(const VmaEffect &E) {
+  const auto *BO = dyn_cast<BinaryOperator>(E.Node);
+  if (!BO) {
+    // vma_test(vma, BIT) in 7.x trees.
+    const auto *CE = dyn_cast<CallExpr>(E.Node);
+    if (!CE || E.Name != "vma_test" || CE->getNumArgs() != 2 || P.TestOneBit.empty())
+      return refuse("a flag test the rewriter does not handle: " + E.Text, E.Node->getBeginLoc());
+    std::string Bit;
+    if (!renderExpr(CE->getArg(1), Bit))
+      return false;
+    return replace(CE->getSourceRange(), P.TestOneBit.str() + "(desc, " + Bit + ")", CE->getBeginLoc());
+  }
+  const Expr *FlagsSide = BO->getLHS()->IgnoreParenImpCasts();
+  const Expr *MaskSide = BO->getRHS();
+  if (!isa<MemberExpr>(FlagsSide)) {
+    FlagsSide = BO->getRHS()->IgnoreParenImpCasts();
+    MaskSide = BO->getLHS();
+  }
+  const auto *ME = dyn_cast<MemberExpr>(FlagsSide);
+  if (!ME)
+    return refuse("a flag test the rewriter does not handle: " + E.Text, BO->getBeginLoc());
+  if (!P.BitmapFlags)
+    return replace(ME->getSourceRange(), "desc->vm_flags", ME->getBeginLoc());
+  // With bitmap flags the test becomes a bool: only sound where the mask's
+  // value was used as a truth value.
+  if (Facts.ComparedTo.count(BO)) {
+    const BinaryOperator *Cmp = Facts.ComparedTo.at(BO);
+    const Expr *Other = Cmp->getLHS()->IgnoreParenImpCasts() == BO ? Cmp->getRHS() : Cmp->getLHS();
+    Expr::EvalResult R;
+    if (!Other->EvaluateAsInt(R, Ctx) || R.Val.getInt() != 0)
+      return refuse("compares a flag mask with a value; the bitmap helpers only test bits", BO->getBeginLoc());
+  }
+  unsigned B, End;
+  if (!range(MaskSide->getSourceRange(), B, End))
+    return refuse("the flag mask is not spelled in the file", BO->getBeginLoc());
+  std::vector<std::string> Flags;
+  if (!splitFlagMask(buffer().substr(B, End - B), Flags))
+    return refuse("the flag mask is not a list of VM_* names: " + buffer().substr(B, End - B).str(),
+                  BO->getBeginLoc());
+  std::string Helper = Flags.size() == 1 ? P.TestOneBit.str() : P.TestAnyBits.str();
+  if (Helper.empty())
+    return refuse("API level " + apiLevelName(Target).str() + " cannot test several flags at once",
+                  BO->getBeginLoc());
+  std::string Call = Helper + "(desc";
+  for (const std::string &F : Flags) {
+    std::string Bit = flagBitName(F);
+    if (Bit.empty())
+      return refuse(F + " has no VMA_*_BIT name", BO->getBeginLoc());
+    Call += ", " + Bit;
+  }
+  // `(vma->vm_flags & VM_X)` loses its parentheses with the mask.
+  auto Paren = Facts.ParenOf.find(BO);
+  SourceRange R = Paren != Facts.ParenOf.end() ? Paren->second->getSourceRange() : BO->getSourceRange();
+  return replace(R, Call + ")", BO->getBeginLoc());
+}
+
+bool HandlerRewriter::planFlagsChange(const VmaEffect &E) {
+  bool Ok = true;
+  if (const auto *CE = dyn_cast<CallExpr>(E.Node)) {
+    if (!Facts.StatementExprs.count(CE))
+      return refuse("a flag change inside an expression: " + E.Text, CE->getBeginLoc());
+    std::string Text;
+    if (E.Name == "vm_flags_set" || E.Name == "vm_flags_clear") {
+      unsigned B, End;
+      if (!range(CE->getArg(1)->getSourceRange(), B, End))
+        return refuse("the flag mask is spelled inside a macro", CE->getBeginLoc());
+      Text = flagChange(E.Name == "vm_flags_set", buffer().substr(B, End - B), Ok);
+    } else if (E.Name == "vm_flags_mod" || E.Name == "__vm_flags_mod") {
+      unsigned B1, E1, B2, E2;
+      if (!range(CE->getArg(1)->getSourceRange(), B1, E1) || !range(CE->getArg(2)->getSourceRange(), B2, E2))
+        return refuse("the flag mask is spelled inside a macro", CE->getBeginLoc());
+      unsigned Start, Dummy;
+      range(CE->getSourceRange(), Start, Dummy);
+      bool Ok2 = true;
+      Text = flagChange(true, buffer().substr(B1, E1 - B1), Ok) + ";\n" + indentAt(Start) +
+             flagChange(false, buffer().substr(B2, E2 - B2), Ok2);
+      Ok = Ok && Ok2;
+    } else if (E.Name == "vma_set_flags_mask" || E.Name == "vma_clear_flags_mask") {
+      // The 7.x macros vma_set_flags(vma, BITS...) / vma_clear_flags(): keep the bits.
+      unsigned B, End;
+      if (!range(CE->getSourceRange(), B, End))
+        return refuse("a flag change the rewriter cannot locate", CE->getBeginLoc());
+      llvm::StringRef Src = buffer().substr(B, End - B);
+      llvm::StringRef Macro = E.Name == "vma_set_flags_mask" ? "vma_set_flags(" : "vma_clear_flags(";
+      size_t Comma = Src.find(',');
+      if (!Src.starts_with(Macro) || Comma == llvm::StringRef::npos)
+        return refuse("a flag change the rewriter does not handle: " + E.Text, CE->getBeginLoc());
+      Text = (E.Name == "vma_set_flags_mask" ? "vma_desc_set_flags(desc" : "vma_desc_clear_flags(desc") +
+             Src.substr(Comma).str();
+    } else {
+      return refuse("replaces all flags (" + E.Name + ")", CE->getBeginLoc());
+    }
+    if (!Ok)
+      return refuse("the flag mask is not a list of VM_* names with bit names: " + E.Text, CE->getBeginLoc());
+    note(E.Name + "() becomes " +
+         (P.BitmapFlags ? Text.substr(0, Text.find('(')) + "()" : std::string("an update of desc->vm_flags")));
+    return replace(CE->getSourceRange(), Text, CE->getBeginLoc());
+  }
+  // Trees before 6.3: vma->vm_flags |= X.
+  const auto *BO = dyn_cast<BinaryOperator>(E.Node);
+  if (!BO || (BO->getOpcode() != BO_OrAssign))
+    return refuse("a flag change the rewriter does not handle: " + E.Text, E.Node->getBeginLoc());
+  unsigned B, End;
+  if (!range(BO->getRHS()->getSourceRange(), B, End))
+    return refuse("the flag mask is spelled inside a macro", BO->getBeginLoc());
+  std::string Text = flagChange(true, buffer().substr(B, End - B), Ok);
+  if (!Ok)
+    return refuse("the flag mask is not a list of VM_* names: " + E.Text, BO->getBeginLoc());
+  return replace(BO->getSourceRange(), Text, BO->getBeginLoc());
+}
+
+bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
+  const auto *CE = cast<CallExpr>(E.Node);
+  bool IsRemap = E.Name == "remap_pfn_range", IsIo = E.Name == "io_remap_pfn_range";
+  bool IsIomap = E.Name == "vm_iomap_memory";
+  if (!IsRemap && !IsIo && !IsIomap)
+    return refuse(E.Name + "() has no action the rewriter emits yet", CE->getBeginLoc());
+  if ((IsIomap && !P.SimpleIoremap) || (!IsIomap && !P.RemapActions))
+    return refuse(E.Name + "() needs an action API level " + apiLevelName(Target).str() + " lacks",
+                  CE->getBeginLoc());
+  // The action captures desc->page_prot when it is set: nothing may change
+  // the protection after it.
+  for (unsigned I = Index + 1; I < H.Summary.Effects.size(); ++I) {
+    const VmaEffect &Later = H.Summary.Effects[I];
+    if (Later.Kind == EffectKind::FieldWrite && Later.Name == "vm_page_prot")
+      return refuse("vm_page_prot changes after " + E.Name + "(); the action would use the old protection",
+                    Later.Node->getBeginLoc());
+  }
+  std::string Action, Prot;
+  if (IsIomap) {
+    std::string Phys, Len;
+    if (!renderExpr(CE->getArg(1), Phys) || !renderExpr(CE->getArg(2), Len))
+      return false;
+    Action = "mmap_action_simple_ioremap(desc, " + Phys + ", " + Len + ")";
+  } else {
+    const Expr *ProtArg = CE->getArg(4)->IgnoreParenImpCasts();
+    const auto *ProtME = dyn_cast<MemberExpr>(ProtArg);
+    if (!ProtME || ProtME->getMemberDecl()->getName() != "vm_page_prot" ||
+        !BodyFacts::field(ProtME, Facts.Vma, "vm_page_prot")) {
+      std::string ProtText;
+      if (!renderExpr(CE->getArg(4), ProtText))
+        return false;
+      Prot = "desc->page_prot = " + ProtText + ";";
+    }
+    std::string Name = IsIo ? "mmap_action_ioremap" : "mmap_action_remap";
+    std::string Pfn;
+    if (!renderExpr(CE->getArg(2), Pfn))
+      return false;
+    if (E.Range == MappingRange::WholeVma) {
+      Action = Name + "_full(desc, " + Pfn + ")";
+    } else {
+      std::string Start, Size;
+      if (!renderExpr(CE->getArg(1), Start) || !renderExpr(CE->getArg(3), Size))
+        return false;
+      Action = Name + "(desc, " + Start + ", " + Pfn + ", " + Size + ")";
+    }
+  }
+  note(E.Name + "() becomes " + Action.substr(0, Action.find('(')) + "()");
+
+  const Stmt *Replaced = nullptr;
+  std::string Text;
+  unsigned B, End;
+  auto Lead = [&](unsigned At) { return Prot.empty() ? "" : Prot + "\n" + indentAt(At); };
+  switch (E.Use) {
+  case ResultUse::Returned: {
+    auto It = Facts.ReturnOf.find(CE);
+    if (It == Facts.ReturnOf.end())
+      return refuse("cannot find the return of " + E.Name + "()", CE->getBeginLoc());
+    Replaced = It->second;
+    if (!range(Replaced->getSourceRange(), B, End) || !statementEnd(Replaced, End))
+      return refuse("the return statement is inside a macro", CE->getBeginLoc());
+    Text = Lead(B) + Action + ";\n" + indentAt(B) + "return 0;";
+    break;
+  }
+  case ResultUse::ErrorMapped: {
+    const IfStmt *If = nullptr;
+    for (auto &[Cond, I] : Facts.IfOf)
+      if (Cond == CE || (isa<BinaryOperator>(Cond) &&
+                         (cast<BinaryOperator>(Cond)->getLHS()->IgnoreParenImpCasts() == CE)))
+        If = I;
+    if (!If || If->getElse() || !P.ErrorOverride)
+      return refuse(P.ErrorOverride ? "cannot rewrite the error check around " + E.Name + "()"
+                                    : "turning the error into " + E.ErrorValue +
+                                          " needs desc->action.error_override (API level 7.1)",
+                    CE->getBeginLoc());
+    Replaced = If;
+    if (!range(If->getSourceRange(), B, End) || !statementEnd(If->getThen(), End))
+      return refuse("the error check is inside a macro", CE->getBeginLoc());
+    Text = Lead(B) + Action + ";\n" + indentAt(B) + "desc->action.error_override = " + E.ErrorValue + ";";
+    note("the " + E.ErrorValue + " error mapping becomes desc->action.error_override");
+    break;
+  }
+  case ResultUse::Ignored: {
+    if (!range(CE->getSourceRange(), B, End))
+      return refuse(E.Name + "() is spelled in a macro", CE->getBeginLoc());
+    Text = Lead(B) + Action;
+    break;
+  }
+  default:
+    return refuse("the result of " + E.Name + "() is " + resultUseName(E.Use).str() +
+                      "; only `return " + E.Name + "(...)`, `if (" + E.Name +
+                      "(...)) return -E...;` and an ignored result are rewritten",
+                  CE->getBeginLoc());
+  }
+  Pending.push_back({B, End - B, Text});
+  return true;
+}
+
+bool HandlerRewriter::planDelegation(const VmaEffect &E) {
+  const auto *CE = dyn_cast<CallExpr>(E.Node);
+  if (!CE)
+    return refuse("a delegation the rewriter does not handle: " + E.Text, E.Node->getBeginLoc());
+  std::string To;
+  if (E.Name == "vma_set_anonymous" && P.DescAnonymous)
+    To = "vma_desc_set_anonymous(desc)";
+  else if (E.Name == "shmem_zero_setup" && P.DescAnonymous)
+    To = "shmem_zero_setup_desc(desc)";
+  else if (E.Name == "generic_file_mmap" || E.Name == "generic_file_readonly_mmap")
+    To = E.Name + "_prepare(desc)";
+  else
+    return refuse(E.Name + "() has no desc variant at API level " + apiLevelName(Target).str(),
+                  CE->getBeginLoc());
+  note(E.Name + "() becomes " + To.substr(0, To.find('(')) + "()");
+  return replace(CE->getSourceRange(), To, CE->getBeginLoc());
+}
+
+bool HandlerRewriter::planEffect(const VmaEffect &E, unsigned Index) {
+  if (!E.Via.empty())
+    return refuse("the handler reaches the VMA through " + E.Via.front().Callee +
+                      "(); converting helpers is not automated yet",
+                  E.Node->getBeginLoc());
+  switch (E.Kind) {
+  case EffectKind::FieldRead: {
+    const auto *ME = dyn_cast<MemberExpr>(E.Node);
+    if (!ME)
+      return refuse("a VMA query the rewriter does not handle: " + E.Text, E.Node->getBeginLoc());
+    // vma->vm_end - vma->vm_start is the size.
+    for (const BinaryOperator *Size : Facts.SizeExprs)
+      if (Size->getLHS()->IgnoreParenImpCasts() == ME || Size->getRHS()->IgnoreParenImpCasts() == ME) {
+        if (!planFieldAccess(ME, false))
+          return false;
+        if (P.SizeHelpers && ME->getMemberDecl()->getName() == "vm_end")
+          return replace(Size->getSourceRange(), "vma_desc_size(desc)", Size->getBeginLoc());
+        return true;
+      }
+    return planFieldAccess(ME, false);
+  }
+  case EffectKind::FieldWrite: {
+    if (E.Name == "vm_file" && E.Detail == "vma_set_file") {
+      const auto *CE = cast<CallExpr>(E.Node);
+      std::string F;
+      if (!renderExpr(CE->getArg(1), F))
+        return false;
+      return replace(CE->getSourceRange(), "desc->" + P.VmFileField.str() + " = " + F, CE->getBeginLoc());
+    }
+    const Expr *Target = nullptr;
+    if (const auto *BO = dyn_cast<BinaryOperator>(E.Node))
+      Target = BO->getLHS();
+    else if (const auto *UO = dyn_cast<UnaryOperator>(E.Node))
+      Target = UO->getSubExpr();
+    const auto *ME = Target ? dyn_cast<MemberExpr>(Target->IgnoreParenImpCasts()) : nullptr;
+    if (!ME)
+      return refuse("a VMA write the rewriter does not handle: " + E.Text, E.Node->getBeginLoc());
+    return planFieldAccess(ME, true);
+  }
+  case EffectKind::FlagsTest:
+    return planFlagsTest(E);
+  case EffectKind::FlagsRead: {
+    const auto *ME = dyn_cast<MemberExpr>(E.Node);
+    if (!P.BitmapFlags && ME)
+      return replace(ME->getSourceRange(), "desc->vm_flags", ME->getBeginLoc());
+    auto It = ME ? Facts.CowCallOf.find(ME) : Facts.CowCallOf.end();
+    if (It != Facts.CowCallOf.end() && P.CowHelper)
+      return replace(It->second->getSourceRange(), "vma_desc_is_cow_mapping(desc)", It->second->getBeginLoc());
+    return refuse("reads the flags as a value (" + E.Text + "); the bitmap helpers only test bits",
+                  E.Node->getBeginLoc());
+  }
+  case EffectKind::SizeQuery: {
+    std::string To = P.SizeHelpers ? "vma_desc_pages(desc)" : "((desc->end - desc->start) >> PAGE_SHIFT)";
+    return replace(E.Node->getSourceRange(), To, E.Node->getBeginLoc());
+  }
+  case EffectKind::FlagsChange:
+    return planFlagsChange(E);
+  case EffectKind::Mapping:
+    return planMapping(E, Index);
+  case EffectKind::Delegation:
+    return planDelegation(E);
+  case EffectKind::Escape:
+  case EffectKind::ManualOpen:
+  case EffectKind::StateChange:
+    return refuse("the handler does something mmap_prepare cannot: " + E.Text, E.Node->getBeginLoc());
+  }
+  return true;
+}
+
+void HandlerRewriter::finish() {
+  // Keep the outermost edits; an edit inside another was already rendered into it.
+  std::sort(Pending.begin(), Pending.end(), [](const TextEdit &A, const TextEdit &B) {
+    return A.Offset != B.Offset ? A.Offset < B.Offset : A.Length > B.Length;
+  });
+  std::vector<TextEdit> Out;
+  for (TextEdit &T : Pending) {
+    if (!Out.empty()) {
+      const TextEdit &Last = Out.back();
+      unsigned LastEnd = Last.Offset + Last.Length;
+      if (T.Offset + T.Length <= LastEnd && T.Offset >= Last.Offset)
+        continue; // contained
+      if (T.Offset < LastEnd) {
+        refuse("two edits overlap", SourceLocation());
+        return;
+      }
+    }
+    Out.push_back(std::move(T));
+  }
+  Plan.Edits = std::move(Out);
+  Plan.Applicable = true;
+}
+
+} // namespace
+
+MigrationPlan planMigration(const AnalyzedHandler &Handler, const TranslationUnitAnalysis &,
+                            ASTContext &Ctx, ApiLevel Target) {
+  return HandlerRewriter(Handler, Ctx, Target).run();
+}
+
+} // namespace vmaprep

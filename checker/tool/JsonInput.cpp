@@ -1,0 +1,328 @@
+//===- JsonInput.cpp - read back `vmaprep check --format json` ------------===//
+//
+// Strict about what it needs (the findings' identities and verdicts), lenient
+// about what it does not: fields JsonOutput.cpp may add later are ignored, as
+// the schema promises. An error says where in the document it is.
+//
+//===----------------------------------------------------------------------===//
+#include "JsonInput.h"
+
+#include "vmaprep/Classifier.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace vmaprep {
+
+namespace {
+
+template <typename Enum, typename NameFn>
+bool enumFromName(llvm::StringRef Name, Enum Last, NameFn NameOf, Enum &Out) {
+  for (int I = 0; I <= int(Last); ++I)
+    if (NameOf(Enum(I)) == Name) {
+      Out = Enum(I);
+      return true;
+    }
+  return false;
+}
+
+/// Reads fields of one object; the first problem is kept with its path.
+class Reader {
+public:
+  Reader(std::string &Error) : Error(Error) {}
+
+  bool failed() const { return !Error.empty(); }
+  void fail(const std::string &Path, const std::string &What) {
+    if (Error.empty())
+      Error = Path + ": " + What;
+  }
+
+  const llvm::json::Object *object(const llvm::json::Value *V, const std::string &Path) {
+    if (const llvm::json::Object *O = V ? V->getAsObject() : nullptr)
+      return O;
+    fail(Path, V ? "expected an object" : "missing");
+    return nullptr;
+  }
+  const llvm::json::Array *array(const llvm::json::Object &O, llvm::StringRef Key,
+                                 const std::string &Path, bool Required = true) {
+    const llvm::json::Value *V = O.get(Key);
+    if (!V && !Required)
+      return nullptr;
+    if (const llvm::json::Array *A = V ? V->getAsArray() : nullptr)
+      return A;
+    fail(Path + "." + Key.str(), V ? "expected an array" : "missing");
+    return nullptr;
+  }
+  std::string str(const llvm::json::Object &O, llvm::StringRef Key, const std::string &Path,
+                  bool Required = true) {
+    const llvm::json::Value *V = O.get(Key);
+    if (!V || V->kind() == llvm::json::Value::Null) {
+      if (Required)
+        fail(Path + "." + Key.str(), "missing");
+      return "";
+    }
+    if (auto S = V->getAsString())
+      return S->str();
+    fail(Path + "." + Key.str(), "expected a string");
+    return "";
+  }
+  unsigned num(const llvm::json::Object &O, llvm::StringRef Key, const std::string &Path,
+               bool Required = true) {
+    const llvm::json::Value *V = O.get(Key);
+    if (!V) {
+      if (Required)
+        fail(Path + "." + Key.str(), "missing");
+      return 0;
+    }
+    if (auto N = V->getAsInteger(); N && *N >= 0 && *N <= std::numeric_limits<unsigned>::max())
+      return unsigned(*N);
+    fail(Path + "." + Key.str(), "expected a non-negative integer");
+    return 0;
+  }
+  bool boolean(const llvm::json::Object &O, llvm::StringRef Key, const std::string &Path) {
+    const llvm::json::Value *V = O.get(Key);
+    if (!V)
+      return false;
+    if (auto B = V->getAsBoolean())
+      return *B;
+    fail(Path + "." + Key.str(), "expected true or false");
+    return false;
+  }
+
+  SourceSite site(const llvm::json::Object &O, const std::string &Path) {
+    SourceSite S;
+    S.File = str(O, "file", Path);
+    S.Line = num(O, "line", Path);
+    S.Column = num(O, "column", Path);
+    S.EndLine = num(O, "end_line", Path, false);
+    S.EndColumn = num(O, "end_column", Path, false);
+    S.Macro = str(O, "macro", Path, false);
+    return S;
+  }
+
+  OpsSiteReport opsSite(const llvm::json::Object &O, const std::string &Path) {
+    OpsSiteReport S;
+    S.Record = str(O, "record", Path);
+    S.Member = str(O, "member", Path);
+    S.Table = str(O, "table", Path);
+    S.Form = str(O, "form", Path, false);
+    S.Where = site(O, Path);
+    return S;
+  }
+
+  template <typename Enum, typename NameFn>
+  Enum enumField(const llvm::json::Object &O, llvm::StringRef Key, const std::string &Path,
+                 Enum Last, NameFn NameOf, Enum Default, bool Required = true) {
+    std::string Name = str(O, Key, Path, Required);
+    Enum Out = Default;
+    if (Name.empty() || failed())
+      return Out;
+    if (!enumFromName(Name, Last, NameOf, Out))
+      fail(Path + "." + Key.str(), "unknown value '" + Name + "'");
+    return Out;
+  }
+
+  EffectReport effect(const llvm::json::Object &O, const std::string &Path) {
+    EffectReport E;
+    E.Kind = enumField(O, "kind", Path, EffectKind::StateChange, effectKindName, EffectKind::FieldRead);
+    E.Name = str(O, "name", Path, false);
+    E.Detail = str(O, "detail", Path, false);
+    E.Text = str(O, "text", Path, false);
+    E.ErrorValue = str(O, "error_value", Path, false);
+    E.InLoop = boolean(O, "in_loop", Path);
+    E.Range = enumField(O, "range", Path, MappingRange::Unknown, mappingRangeName,
+                        MappingRange::Unknown, false);
+    E.Use = enumField(O, "result_use", Path, ResultUse::Other, resultUseName, ResultUse::Other, false);
+    if (const llvm::json::Array *Ops = array(O, "operands", Path, false))
+      for (const llvm::json::Value &V : *Ops)
+        if (auto S = V.getAsString())
+          E.Operands.push_back(S->str());
+    if (const llvm::json::Array *Via = array(O, "via", Path, false))
+      for (size_t I = 0; I < Via->size(); ++I) {
+        std::string P = Path + ".via[" + std::to_string(I) + "]";
+        if (const llvm::json::Object *S = object(&(*Via)[I], P))
+          E.Via.push_back({str(*S, "callee", P), site(*S, P)});
+      }
+    E.Where = site(O, Path);
+    return E;
+  }
+
+  HandlerReport handler(const llvm::json::Object &O, const std::string &Path) {
+    HandlerReport H;
+    H.Function = str(O, "function", Path);
+    H.Where = site(O, Path);
+    H.Kind = enumField(O, "hook", Path, HookKind::MmapPrepare, hookKindName, HookKind::LegacyMmap);
+    H.BodyVisible = boolean(O, "body_visible", Path);
+    H.IsStatic = boolean(O, "static", Path);
+    H.Result.Kind = enumField(O, "verdict", Path, VerdictKind::InvalidBothHooks, verdictName,
+                              VerdictKind::AutoConvertible);
+    std::string Needed = str(O, "needed_api_level", Path, false);
+    if (!Needed.empty()) {
+      if (auto L = parseApiLevel(Needed))
+        H.Result.NeededLevel = *L;
+      else
+        fail(Path + ".needed_api_level", "unknown API level '" + Needed + "'");
+    }
+    if (const llvm::json::Array *Ops = array(O, "ops", Path))
+      for (size_t I = 0; I < Ops->size(); ++I) {
+        std::string P = Path + ".ops[" + std::to_string(I) + "]";
+        if (const llvm::json::Object *S = object(&(*Ops)[I], P))
+          H.Sites.push_back(opsSite(*S, P));
+      }
+    if (const llvm::json::Array *Reasons = array(O, "reasons", Path))
+      for (size_t I = 0; I < Reasons->size(); ++I) {
+        std::string P = Path + ".reasons[" + std::to_string(I) + "]";
+        const llvm::json::Object *RO = object(&(*Reasons)[I], P);
+        if (!RO)
+          continue;
+        Reason Rs{str(*RO, "id", P), str(*RO, "text", P, false), {}};
+        if (const llvm::json::Array *Cited = array(*RO, "effects", P, false))
+          for (const llvm::json::Value &V : *Cited) {
+            auto N = V.getAsInteger();
+            if (!N || *N < 0)
+              fail(P + ".effects", "expected effect indices");
+            else
+              Rs.Effects.push_back(unsigned(*N));
+          }
+        H.Result.Reasons.push_back(std::move(Rs));
+      }
+    if (const llvm::json::Array *Effects = array(O, "effects", Path))
+      for (size_t I = 0; I < Effects->size(); ++I) {
+        std::string P = Path + ".effects[" + std::to_string(I) + "]";
+        if (const llvm::json::Object *E = object(&(*Effects)[I], P))
+          H.Effects.push_back(effect(*E, P));
+      }
+    for (const Reason &Rs : H.Result.Reasons)
+      for (unsigned I : Rs.Effects)
+        if (I >= H.Effects.size())
+          fail(Path + ".reasons", "cites effect " + std::to_string(I) + ", which does not exist");
+    return H;
+  }
+
+private:
+  std::string &Error;
+};
+
+} // namespace
+
+std::string readCheckJson(llvm::StringRef Text, CheckResult &Out) {
+  llvm::Expected<llvm::json::Value> Doc = llvm::json::parse(Text);
+  if (!Doc)
+    return "not valid JSON: " + llvm::toString(Doc.takeError());
+  std::string Error;
+  Reader In(Error);
+  const llvm::json::Object *Root = In.object(&*Doc, "document");
+  if (!Root)
+    return "not a vmaprep JSON document (expected an object)";
+  if (In.str(*Root, "schema", "", false) != "vmaprep-check")
+    return "not a vmaprep check document (no \"schema\": \"vmaprep-check\")";
+  unsigned Version = In.num(*Root, "version", "");
+  if (In.failed())
+    return "bad \"version\"";
+  if (Version != 1)
+    return "schema version " + std::to_string(Version) + " is not supported (this vmaprep reads 1)";
+
+  CheckResult R;
+  std::string Api = In.str(*Root, "api_level", "api_level");
+  if (auto L = parseApiLevel(Api))
+    R.Target = *L;
+  else if (!In.failed())
+    In.fail("api_level", "unknown API level '" + Api + "'");
+
+  auto Each = [&](llvm::StringRef Key, auto Fn) {
+    const llvm::json::Array *A = In.array(*Root, Key, "", /*Required=*/Key == "handlers");
+    if (!A)
+      return;
+    for (size_t I = 0; I < A->size() && !In.failed(); ++I) {
+      std::string P = Key.str() + "[" + std::to_string(I) + "]";
+      if (const llvm::json::Object *O = In.object(&(*A)[I], P))
+        Fn(*O, P);
+    }
+  };
+  Each("handlers", [&](const llvm::json::Object &O, const std::string &P) {
+    R.Handlers.push_back(In.handler(O, P));
+  });
+  Each("subsystem_hooks", [&](const llvm::json::Object &O, const std::string &P) {
+    R.SubsystemHooks.push_back({In.str(O, "function", P), In.opsSite(O, P)});
+  });
+  Each("tables_with_both_hooks", [&](const llvm::json::Object &O, const std::string &P) {
+    R.BothHooks.push_back({In.str(O, "table", P), In.site(O, P), In.str(O, "mmap", P),
+                           In.str(O, "mmap_prepare", P)});
+  });
+  Each("unresolved", [&](const llvm::json::Object &O, const std::string &P) {
+    R.Unresolved.push_back({In.opsSite(O, P), In.str(O, "expression", P, false)});
+  });
+  Each("errors", [&](const llvm::json::Object &O, const std::string &P) {
+    R.Errors.push_back({In.str(O, "file", P, false), In.str(O, "message", P)});
+  });
+  if (const llvm::json::Array *Dropped = In.array(*Root, "dropped_flags", "", false))
+    for (const llvm::json::Value &V : *Dropped)
+      if (auto S = V.getAsString())
+        R.DroppedFlags.insert(S->str());
+  if (const llvm::json::Object *Summary = Root->getObject("summary")) {
+    R.FilesAnalysed = In.num(*Summary, "files_analysed", "summary", false);
+    R.DuplicateEntries = In.num(*Summary, "duplicate_database_entries", "summary", false);
+  }
+  if (In.failed())
+    return Error;
+  Out = std::move(R);
+  return "";
+}
+
+std::string readCheckJsonFile(const std::string &Path, CheckResult &Out) {
+  auto Buffer = llvm::MemoryBuffer::getFileOrSTDIN(Path, /*IsText=*/true);
+  if (!Buffer)
+    return Path + ": cannot read: " + Buffer.getError().message();
+  if (std::string Err = readCheckJson((*Buffer)->getBuffer(), Out); !Err.empty())
+    return Path + ": malformed vmaprep JSON: " + Err;
+  return "";
+}
+
+std::string mergeResults(std::vector<CheckResult> &&Parts, CheckResult &Out) {
+  CheckResult M;
+  if (!Parts.empty())
+    M.Target = Parts.front().Target;
+  std::map<std::tuple<std::string, unsigned, unsigned, std::string>, size_t> HandlerIndex;
+  std::set<std::string> SeenHooks, SeenBoth, SeenUnresolved;
+  for (CheckResult &P : Parts) {
+    if (P.Target != M.Target)
+      return "the inputs were checked at different API levels (" + apiLevelName(M.Target).str() +
+             " and " + apiLevelName(P.Target).str() + ")";
+    for (HandlerReport &H : P.Handlers) {
+      auto Key = std::make_tuple(H.Where.File, H.Where.Line, H.Where.Column, H.Function);
+      auto [It, Inserted] = HandlerIndex.try_emplace(Key, M.Handlers.size());
+      if (Inserted) {
+        M.Handlers.push_back(std::move(H));
+        continue;
+      }
+      HandlerReport &Known = M.Handlers[It->second];
+      for (OpsSiteReport &S : H.Sites) {
+        bool Have = false;
+        for (const OpsSiteReport &K : Known.Sites)
+          Have |= K.Where == S.Where && K.Member == S.Member && K.Table == S.Table;
+        if (!Have)
+          Known.Sites.push_back(std::move(S));
+      }
+    }
+    for (SubsystemHookReport &H : P.SubsystemHooks)
+      if (SeenHooks.insert(H.Site.Where.str() + "|" + H.Function).second)
+        M.SubsystemHooks.push_back(std::move(H));
+    for (BothHooksTable &B : P.BothHooks)
+      if (SeenBoth.insert(B.Where.str()).second)
+        M.BothHooks.push_back(std::move(B));
+    for (UnresolvedReport &U : P.Unresolved)
+      if (SeenUnresolved.insert(U.Site.Where.str()).second)
+        M.Unresolved.push_back(std::move(U));
+    for (InputError &E : P.Errors)
+      M.Errors.push_back(std::move(E));
+    M.DroppedFlags.insert(P.DroppedFlags.begin(), P.DroppedFlags.end());
+    M.FilesAnalysed += P.FilesAnalysed;
+    M.DuplicateEntries += P.DuplicateEntries;
+  }
+  Out = std::move(M);
+  return "";
+}
+
+} // namespace vmaprep

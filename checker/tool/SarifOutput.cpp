@@ -1,0 +1,399 @@
+//===- SarifOutput.cpp - SARIF 2.1.0 for code scanning --------------------===//
+//
+// Written with llvm::json rather than clang::SarifDocumentWriter, which lacks
+// what code scanning needs (shortDescription, help, repo-relative URIs,
+// partialFingerprints): toolchain.md, section SARIF.
+//
+// Levels: a handler that converts now (auto-convertible, with ->mapped) is a
+// warning; one that needs a newer API level or is blocked is a note (nothing
+// to do in this tree yet); a table with both hooks is an error (mmap(2) fails);
+// an unresolvable .mmap is a warning.
+//
+//===----------------------------------------------------------------------===//
+#include "SarifOutput.h"
+
+#include "vmaprep/Classifier.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SHA256.h"
+#include <algorithm>
+#include <map>
+
+namespace vmaprep {
+
+static const char *const ToolVersion = "0.1";
+static const char *const InformationUri = "https://github.com/vmaprep/vmaprep";
+static const char *const LegacyRule = "vmaprep-legacy-mmap";
+static const char *const HookRule = "vmaprep-subsystem-hook";
+static const char *const FingerprintKey = "vmaprepFinding/v1";
+
+std::string resolveSourceRoot(const std::string &Explicit, const std::string &BuildPath) {
+  llvm::SmallString<256> Dir;
+  if (!Explicit.empty()) {
+    Dir = Explicit;
+  } else if (!BuildPath.empty()) {
+    Dir = BuildPath;
+    if (!llvm::sys::fs::is_directory(Dir))
+      llvm::sys::path::remove_filename(Dir);
+    if (Dir.empty())
+      Dir = ".";
+  } else {
+    Dir = ".";
+  }
+  llvm::sys::fs::make_absolute(Dir);
+  llvm::sys::path::remove_dots(Dir, /*remove_dot_dot=*/true);
+  while (Dir.size() > 1 && llvm::sys::path::is_separator(Dir.back()))
+    Dir.pop_back();
+  return std::string(Dir);
+}
+
+std::string relativeToRoot(const std::string &File, const std::string &Root) {
+  llvm::StringRef F(File);
+  if (Root == "/")
+    return F.starts_with("/") ? F.drop_front().str() : "";
+  if (!F.consume_front(Root) || !F.consume_front("/") || F.empty())
+    return "";
+  return F.str();
+}
+
+namespace {
+
+/// Percent-encodes everything but RFC 3986 unreserved characters and '/'.
+std::string uriEncode(llvm::StringRef Path) {
+  std::string Out;
+  for (unsigned char C : Path) {
+    if (llvm::isAlnum(C) || C == '-' || C == '.' || C == '_' || C == '~' || C == '/')
+      Out += char(C);
+    else
+      Out += "%" + llvm::utohexstr(C, /*LowerCase=*/false, /*Width=*/2);
+  }
+  return Out;
+}
+
+class SarifBuilder {
+public:
+  SarifBuilder(const CheckResult &R, const SarifOptions &O) : R(R), O(O) {}
+
+  llvm::json::Value build() {
+    llvm::json::Array Results;
+    std::vector<const HandlerReport *> Sorted;
+    for (const HandlerReport &H : R.Handlers)
+      if (H.Kind == HookKind::LegacyMmap)
+        Sorted.push_back(&H);
+    std::sort(Sorted.begin(), Sorted.end(),
+              [](const HandlerReport *A, const HandlerReport *B) { return A->Where < B->Where; });
+    for (const HandlerReport *H : Sorted)
+      Results.push_back(handlerResult(*H));
+    for (const BothHooksTable &B : R.BothHooks)
+      Results.push_back(bothHooksResult(B));
+    for (const UnresolvedReport &U : R.Unresolved)
+      Results.push_back(unresolvedResult(U));
+    if (O.ShowSubsystemHooks)
+      for (const SubsystemHookReport &H : R.SubsystemHooks)
+        Results.push_back(subsystemHookResult(H));
+
+    llvm::json::Array Notifications;
+    for (const InputError &E : R.Errors) {
+      llvm::json::Object N{{"level", "error"}, {"message", text(E.File + ": " + E.Message)}};
+      if (!E.File.empty())
+        N["locations"] = llvm::json::Array{
+            llvm::json::Object{{"physicalLocation", llvm::json::Object{{"artifactLocation", artifact(E.File)}}}}};
+      Notifications.push_back(std::move(N));
+    }
+    llvm::json::Object Invocation{{"executionSuccessful", R.Errors.empty()}};
+    if (!Notifications.empty())
+      Invocation["toolExecutionNotifications"] = std::move(Notifications);
+
+    llvm::json::Object Run{
+        {"tool", llvm::json::Object{{"driver", driver()}}},
+        {"originalUriBaseIds",
+         llvm::json::Object{{"%SRCROOT%", llvm::json::Object{{"uri", rootUri()}}}}},
+        {"invocations", llvm::json::Array{std::move(Invocation)}},
+        // Clang reports byte columns; kernel sources are ASCII, where bytes
+        // and UTF-16 code units agree.
+        {"columnKind", "utf16CodeUnits"},
+        {"results", std::move(Results)},
+        {"properties", llvm::json::Object{{"apiLevel", apiLevelName(R.Target)},
+                                          {"filesAnalysed", R.FilesAnalysed}}},
+    };
+    return llvm::json::Object{
+        {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+        {"version", "2.1.0"},
+        {"runs", llvm::json::Array{std::move(Run)}},
+    };
+  }
+
+private:
+  const CheckResult &R;
+  const SarifOptions &O;
+
+  static llvm::json::Object text(const std::string &S) { return llvm::json::Object{{"text", S}}; }
+
+  std::string rootUri() const {
+    std::string U = "file://" + uriEncode(O.Root);
+    if (U.back() != '/')
+      U += '/';
+    return U;
+  }
+
+  /// Repo-relative under %SRCROOT% when possible: code scanning matches
+  /// results to files by that path.
+  llvm::json::Object artifact(const std::string &File) const {
+    std::string Rel = relativeToRoot(File, O.Root);
+    if (!Rel.empty())
+      return llvm::json::Object{{"uri", uriEncode(Rel)}, {"uriBaseId", "%SRCROOT%"}};
+    return llvm::json::Object{{"uri", "file://" + uriEncode(File)}};
+  }
+
+  std::string pathForFingerprint(const std::string &File) const {
+    std::string Rel = relativeToRoot(File, O.Root);
+    return Rel.empty() ? File : Rel;
+  }
+
+  llvm::json::Object location(const SourceSite &S) const {
+    llvm::json::Object Region{{"startLine", S.Line}, {"startColumn", S.Column}};
+    if (S.EndLine >= S.Line && S.EndLine != 0) {
+      Region["endLine"] = S.EndLine;
+      // endColumn is exclusive in SARIF, as SourceSite's is.
+      Region["endColumn"] = S.EndLine == S.Line ? std::max(S.EndColumn, S.Column) : S.EndColumn;
+    }
+    return llvm::json::Object{
+        {"physicalLocation",
+         llvm::json::Object{{"artifactLocation", artifact(S.File)}, {"region", std::move(Region)}}}};
+  }
+
+  llvm::json::Object related(unsigned Id, const SourceSite &S, const std::string &Message) const {
+    llvm::json::Object L = location(S);
+    L["id"] = Id;
+    L["message"] = text(Message);
+    return L;
+  }
+
+  /// Stable across line moves: no line or column goes in, only what names
+  /// the finding.
+  static llvm::json::Object fingerprint(llvm::ArrayRef<std::string> Parts) {
+    llvm::SHA256 Hash;
+    for (const std::string &P : Parts) {
+      Hash.update(P);
+      Hash.update(llvm::ArrayRef<uint8_t>{0});
+    }
+    std::array<uint8_t, 32> Digest = Hash.final();
+    return llvm::json::Object{{FingerprintKey, llvm::toHex(Digest, /*LowerCase=*/true)}};
+  }
+
+  static std::string macroSuffix(const SourceSite &S) {
+    return S.inMacro() ? " (in expansion of macro '" + S.Macro + "')" : "";
+  }
+
+  static llvm::StringRef levelFor(VerdictKind K) {
+    switch (K) {
+    case VerdictKind::AutoConvertible:
+    case VerdictKind::ConvertibleWithMapped:
+      return "warning";
+    case VerdictKind::InvalidBothHooks:
+      return "error";
+    default:
+      return "note";
+    }
+  }
+
+  std::string headline(const HandlerReport &H) const {
+    std::string S = "'" + H.Function + "' uses the deprecated file_operations->mmap hook; ";
+    const Verdict &V = H.Result;
+    switch (V.Kind) {
+    case VerdictKind::NeedsApiLevel:
+      S += "convertible from API level " +
+           (V.NeededLevel ? apiLevelName(*V.NeededLevel).str() : std::string("?")) + " (target " +
+           apiLevelName(R.Target).str() + ")";
+      break;
+    case VerdictKind::Blocked:
+      S += "blocked: " + (V.Reasons.empty() ? std::string("unknown") : V.Reasons.front().Text);
+      if (V.Reasons.size() > 1)
+        S += " (and " + std::to_string(V.Reasons.size() - 1) + " more)";
+      break;
+    case VerdictKind::InvalidBothHooks:
+      S += V.Reasons.empty() ? std::string("invalid") : V.Reasons.front().Text;
+      break;
+    default:
+      S += verdictPhrase(V.Kind).str();
+    }
+    return S + macroSuffix(H.Where);
+  }
+
+  static bool isRead(EffectKind K) {
+    return K == EffectKind::FlagsTest || K == EffectKind::FlagsRead || K == EffectKind::FieldRead ||
+           K == EffectKind::SizeQuery;
+  }
+
+  static std::string describeEffect(const EffectReport &E) {
+    std::string S = effectKindName(E.Kind).str();
+    if (!E.Detail.empty())
+      S += " (" + E.Detail + ")";
+    S += ": " + E.Text;
+    if (!E.Via.empty()) {
+      S += " (via ";
+      for (size_t I = 0; I < E.Via.size(); ++I)
+        S += (I ? " -> " : "") + E.Via[I].Callee + "()";
+      S += ")";
+    }
+    return S;
+  }
+
+  llvm::json::Value handlerResult(const HandlerReport &H) const {
+    llvm::json::Array Related;
+    unsigned Id = 0;
+    for (const OpsSiteReport &S : H.Sites)
+      Related.push_back(related(++Id, S.Where,
+                                "registered as ." + S.Member + " in '" + S.Table + "'" +
+                                    macroSuffix(S.Where)));
+    std::map<unsigned, std::vector<const Reason *>> Cited;
+    std::string Message = headline(H);
+    llvm::json::Array ReasonIds;
+    for (const Reason &Rs : H.Result.Reasons) {
+      ReasonIds.push_back(Rs.Id);
+      for (unsigned I : Rs.Effects)
+        Cited[I].push_back(&Rs);
+      bool InHeadline = (H.Result.Kind == VerdictKind::Blocked ||
+                         H.Result.Kind == VerdictKind::InvalidBothHooks) &&
+                        &Rs == &H.Result.Reasons.front();
+      if (Rs.Effects.empty() && !InHeadline)
+        Message += "; " + Rs.Text;
+    }
+    for (unsigned I = 0; I < H.Effects.size(); ++I) {
+      const EffectReport &E = H.Effects[I];
+      if (!E.Where.valid())
+        continue;
+      auto It = Cited.find(I);
+      if (It != Cited.end())
+        for (const Reason *Rs : It->second)
+          Related.push_back(related(++Id, E.Where, Rs->Text + ": " + E.Text));
+      else if (!isRead(E.Kind))
+        Related.push_back(related(++Id, E.Where, describeEffect(E)));
+    }
+    llvm::json::Object Properties{{"verdict", verdictName(H.Result.Kind)},
+                                  {"hook", hookKindName(H.Kind)},
+                                  {"function", H.Function},
+                                  {"reasons", std::move(ReasonIds)}};
+    if (H.Result.NeededLevel)
+      Properties["neededApiLevel"] = apiLevelName(*H.Result.NeededLevel);
+    llvm::json::Object Result{
+        {"ruleId", LegacyRule},
+        {"ruleIndex", 0},
+        {"level", levelFor(H.Result.Kind)},
+        {"message", text(Message)},
+        {"locations", llvm::json::Array{location(H.Where)}},
+        {"partialFingerprints",
+         fingerprint({LegacyRule, pathForFingerprint(H.Where.File), H.Function,
+                      verdictName(H.Result.Kind).str()})},
+        {"properties", std::move(Properties)},
+    };
+    if (!Related.empty())
+      Result["relatedLocations"] = std::move(Related);
+    return Result;
+  }
+
+  llvm::json::Value bothHooksResult(const BothHooksTable &B) const {
+    return llvm::json::Object{
+        {"ruleId", LegacyRule},
+        {"ruleIndex", 0},
+        {"level", "error"},
+        {"message", text("'" + B.Table + "' sets both .mmap (" + B.MmapFunction +
+                         ") and .mmap_prepare (" + B.MmapPrepareFunction +
+                         "); mmap(2) fails with -ENODEV" + macroSuffix(B.Where))},
+        {"locations", llvm::json::Array{location(B.Where)}},
+        {"partialFingerprints",
+         fingerprint({LegacyRule, pathForFingerprint(B.Where.File), B.Table, "both-hooks"})},
+        {"properties", llvm::json::Object{{"verdict", verdictName(VerdictKind::InvalidBothHooks)}}},
+    };
+  }
+
+  llvm::json::Value unresolvedResult(const UnresolvedReport &U) const {
+    return llvm::json::Object{
+        {"ruleId", LegacyRule},
+        {"ruleIndex", 0},
+        {"level", "warning"},
+        {"message", text("." + U.Site.Member + " in '" + U.Site.Table + "' is set to '" +
+                         U.Expression + "', which vmaprep cannot resolve to a function" +
+                         macroSuffix(U.Site.Where))},
+        {"locations", llvm::json::Array{location(U.Site.Where)}},
+        {"partialFingerprints", fingerprint({LegacyRule, pathForFingerprint(U.Site.Where.File),
+                                             U.Site.Table, U.Site.Member, U.Expression})},
+        {"properties", llvm::json::Object{{"verdict", "unresolved"}}},
+    };
+  }
+
+  llvm::json::Value subsystemHookResult(const SubsystemHookReport &H) const {
+    return llvm::json::Object{
+        {"ruleId", HookRule},
+        {"ruleIndex", 1},
+        {"level", "note"},
+        {"message", text("'" + H.Function + "' is a " + H.Site.Record + "." + H.Site.Member +
+                         " hook; it takes a VMA and moves to mmap_prepare only with its subsystem")},
+        {"locations", llvm::json::Array{location(H.Site.Where)}},
+        {"partialFingerprints", fingerprint({HookRule, pathForFingerprint(H.Site.Where.File),
+                                             H.Function, H.Site.Record + "." + H.Site.Member})},
+    };
+  }
+
+  static llvm::json::Object rule(llvm::StringRef Id, llvm::StringRef Name, llvm::StringRef Short,
+                                 llvm::StringRef Full, llvm::StringRef Help, llvm::StringRef Level) {
+    return llvm::json::Object{
+        {"id", Id},
+        {"name", Name},
+        {"shortDescription", llvm::json::Object{{"text", Short}}},
+        {"fullDescription", llvm::json::Object{{"text", Full}}},
+        {"help", llvm::json::Object{{"text", Help}}},
+        {"defaultConfiguration", llvm::json::Object{{"level", Level}}},
+        {"properties", llvm::json::Object{{"tags", llvm::json::Array{"maintainability", "linux-kernel",
+                                                                     "mmap_prepare"}}}},
+    };
+  }
+
+  static llvm::json::Object driver() {
+    llvm::json::Array Rules;
+    Rules.push_back(rule(
+        LegacyRule, "LegacyMmapHook",
+        "file_operations handler uses the deprecated .mmap hook",
+        "A file_operations table registers a .mmap handler. The kernel is replacing .mmap with "
+        ".mmap_prepare, which describes the mapping in a struct vm_area_desc before the VMA "
+        "exists. vmaprep classifies each handler: auto-convertible, convertible with a "
+        "vm_ops->mapped callback, convertible at a newer kernel API level, or blocked (with the "
+        "reasons and the effects that decided it). A table that sets both hooks is an error.",
+        "Convert the handler to .mmap_prepare. auto-convertible: `vmaprep fix` rewrites it "
+        "(flags with vma_desc_set_flags, vm_ops/vm_private_data/page_prot on the desc, "
+        "remap_pfn_range/vm_iomap_memory as mmap actions). convertible-with-mapped: move the "
+        "state the handler acquires (allocations, references, runtime-PM gets, list "
+        "insertions) to a vm_ops->mapped callback. needs-api-level: the conversion needs a "
+        "newer kernel; see the needed API level. blocked: the handler does something "
+        "mmap_prepare cannot express (page-by-page insertion, the VMA passed to code outside "
+        "the file or through a function pointer, several remaps); the related locations show "
+        "why. A table that sets both .mmap and .mmap_prepare makes mmap(2) fail with -ENODEV: "
+        "remove one. Suppress with // NOLINT(vmaprep-legacy-mmap).",
+        "warning"));
+    Rules.push_back(rule(
+        HookRule, "SubsystemMmapHook",
+        "subsystem mmap hook that takes a VMA",
+        "A subsystem ops table (fb_ops.fb_mmap, proc_ops.proc_mmap, ...) registers a function "
+        "that takes a VMA. It cannot move to mmap_prepare on its own: the subsystem's "
+        "file_operations handler has to convert first.",
+        "No action in the driver alone. Listed so a subsystem's migration can be planned; "
+        "convert together with the subsystem's file_operations handler.",
+        "note"));
+    return llvm::json::Object{{"name", "vmaprep"},
+                              {"version", ToolVersion},
+                              {"semanticVersion", std::string(ToolVersion) + ".0"},
+                              {"informationUri", InformationUri},
+                              {"rules", std::move(Rules)}};
+  }
+};
+
+} // namespace
+
+void writeSarif(const CheckResult &R, const SarifOptions &Options, llvm::raw_ostream &OS) {
+  SarifBuilder B(R, Options);
+  OS << llvm::formatv("{0:2}", B.build()) << "\n";
+}
+
+} // namespace vmaprep

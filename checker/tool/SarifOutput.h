@@ -1,0 +1,39 @@
+//===- SarifOutput.h - SARIF 2.1.0 for code scanning ----------------------===//
+//
+// One run, one result per finding, shaped for GitHub code scanning: stable
+// rule ids, repo-relative URIs under %SRCROOT%, regions, related locations
+// for the ops tables and the effects that decided a verdict, and
+// partialFingerprints that survive line moves (docs/ci.md).
+//
+//===----------------------------------------------------------------------===//
+#ifndef VMAPREP_TOOL_SARIFOUTPUT_H
+#define VMAPREP_TOOL_SARIFOUTPUT_H
+
+#include "CheckCommand.h"
+#include "llvm/Support/raw_ostream.h"
+#include <string>
+
+namespace vmaprep {
+
+struct SarifOptions {
+  /// Absolute directory that URIs are made relative to (%SRCROOT%). Files
+  /// outside it keep absolute file:// URIs.
+  std::string Root;
+  /// Also report subsystem hooks (fb_mmap, proc_mmap, ...) as notes.
+  bool ShowSubsystemHooks = false;
+};
+
+void writeSarif(const CheckResult &R, const SarifOptions &Options, llvm::raw_ostream &OS);
+
+/// The directory a run's paths are relative to: \p Explicit if given, else the
+/// directory of the compile database \p BuildPath names (a directory or the
+/// file itself), else the current directory. Always absolute, no dots.
+std::string resolveSourceRoot(const std::string &Explicit, const std::string &BuildPath);
+
+/// \p File relative to \p Root ("drivers/char/mem.c"), or empty if it is not
+/// under it.
+std::string relativeToRoot(const std::string &File, const std::string &Root);
+
+} // namespace vmaprep
+
+#endif

@@ -1,0 +1,124 @@
+//===- TranslationUnitRunner.cpp ------------------------------------------===//
+#include "TranslationUnitRunner.h"
+#include "CompilationInputs.h"
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/Basic/Diagnostic.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendAction.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
+#include "llvm/Support/VirtualFileSystem.h"
+
+using namespace clang;
+using namespace clang::tooling;
+
+namespace vmaprep {
+
+namespace {
+
+/// Keeps the first compiler error for the one-line report; prints nothing.
+class FirstErrorCollector : public DiagnosticConsumer {
+public:
+  explicit FirstErrorCollector(TranslationUnitStatus &Out) : Out(Out) {}
+  void HandleDiagnostic(DiagnosticsEngine::Level Level, const Diagnostic &Info) override {
+    DiagnosticConsumer::HandleDiagnostic(Level, Info);
+    if (Level < DiagnosticsEngine::Error || !Out.Error.empty())
+      return;
+    llvm::SmallString<256> Msg;
+    Info.FormatDiagnostic(Msg);
+    std::string Where;
+    if (Info.hasSourceManager() && Info.getLocation().isValid()) {
+      PresumedLoc P = Info.getSourceManager().getPresumedLoc(Info.getLocation());
+      if (P.isValid())
+        Where = std::string(P.getFilename()) + ":" + std::to_string(P.getLine()) + ": ";
+    }
+    Out.Error = Where + std::string(Msg);
+  }
+
+private:
+  TranslationUnitStatus &Out;
+};
+
+class CallbackConsumer : public ASTConsumer {
+public:
+  CallbackConsumer(size_t Index, TranslationUnitStatus &Status, const TranslationUnitCallback &OnAst)
+      : Index(Index), Status(Status), OnAst(OnAst) {}
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    if (Ctx.getDiagnostics().hasErrorOccurred())
+      return;
+    Status.Analysed = true;
+    OnAst(Index, Ctx);
+  }
+
+private:
+  size_t Index;
+  TranslationUnitStatus &Status;
+  const TranslationUnitCallback &OnAst;
+};
+
+class CallbackActionFactory : public FrontendActionFactory {
+public:
+  CallbackActionFactory(size_t Index, TranslationUnitStatus &Status, const TranslationUnitCallback &OnAst)
+      : Index(Index), Status(Status), OnAst(OnAst) {}
+  std::unique_ptr<FrontendAction> create() override {
+    struct Action : ASTFrontendAction {
+      CallbackActionFactory &F;
+      explicit Action(CallbackActionFactory &F) : F(F) {}
+      std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &, StringRef) override {
+        return std::make_unique<CallbackConsumer>(F.Index, F.Status, F.OnAst);
+      }
+    };
+    return std::make_unique<Action>(*this);
+  }
+
+private:
+  size_t Index;
+  TranslationUnitStatus &Status;
+  const TranslationUnitCallback &OnAst;
+};
+
+} // namespace
+
+std::vector<TranslationUnitStatus>
+runOnTranslationUnits(const CompilationDatabase &Database, const std::vector<std::string> &Files,
+                      unsigned Jobs, const TranslationUnitCallback &OnAst,
+                      const std::map<std::string, std::string> &Overlay) {
+  std::vector<TranslationUnitStatus> Status(Files.size());
+  if (Jobs == 0)
+    Jobs = llvm::hardware_concurrency().compute_thread_count();
+  llvm::StdThreadPool Pool(llvm::hardware_concurrency(Jobs));
+  for (size_t I = 0; I < Files.size(); ++I) {
+    Pool.async([&, I] {
+      TranslationUnitStatus &S = Status[I];
+      ClangTool Tool(Database, {Files[I]}, std::make_shared<PCHContainerOperations>(),
+                     llvm::vfs::createPhysicalFileSystem());
+      for (const auto &[Path, Content] : Overlay)
+        Tool.mapVirtualFile(Path, Content);
+      std::set<std::string> &Dropped = S.DroppedFlags;
+      Tool.appendArgumentsAdjuster([&Dropped](const CommandLineArguments &Args, StringRef) {
+        return stripGccOnlyFlags(Args, Dropped);
+      });
+      // The analysis needs the AST, not the compiler's warnings; -w also keeps
+      // CONFIG_WERROR's -Werror from stopping it.
+      Tool.appendArgumentsAdjuster(
+          getInsertArgumentAdjuster({"-w", "-fno-caret-diagnostics"}, ArgumentInsertPosition::END));
+      Tool.setPrintErrorMessage(false);
+      FirstErrorCollector Diags(S);
+      Tool.setDiagnosticConsumer(&Diags);
+      CallbackActionFactory Factory(I, S, OnAst);
+      int Rc = Tool.run(&Factory);
+      if (Rc != 0)
+        S.Analysed = false;
+      if (!S.Analysed && S.Error.empty())
+        S.Error = "the compiler could not run the compile command";
+    });
+  }
+  Pool.wait();
+  return Status;
+}
+
+} // namespace vmaprep

@@ -1,0 +1,46 @@
+//===- TranslationUnitRunner.h - run the analysis over many TUs -----------===//
+//
+// One ClangTool per translation unit, on a thread pool. Each TU gets its own
+// physical file system (ClangTool otherwise changes the process's working
+// directory per command), the compile command minus GCC-only flags and
+// dependency-file output, plus -w. A TU with compiler errors is reported and
+// its AST is not handed to the caller: findings from a broken AST would not be
+// trustworthy. Every front door that reads TUs goes through here.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VMAPREP_TOOL_TRANSLATIONUNITRUNNER_H
+#define VMAPREP_TOOL_TRANSLATIONUNITRUNNER_H
+
+#include "clang/Tooling/CompilationDatabase.h"
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace clang {
+class ASTContext;
+}
+
+namespace vmaprep {
+
+struct TranslationUnitStatus {
+  bool Analysed = false;
+  std::string Error; // first compiler error, with its location, when !Analysed
+  std::set<std::string> DroppedFlags;
+};
+
+/// Called on a worker thread, once per TU that compiled, while its AST lives.
+using TranslationUnitCallback = std::function<void(size_t Index, clang::ASTContext &Ctx)>;
+
+/// \p Overlay maps absolute paths to contents that replace the files on disk
+/// (a rewrite being verified before it is written).
+std::vector<TranslationUnitStatus>
+runOnTranslationUnits(const clang::tooling::CompilationDatabase &Database,
+                      const std::vector<std::string> &Files, unsigned Jobs,
+                      const TranslationUnitCallback &OnAst,
+                      const std::map<std::string, std::string> &Overlay = {});
+
+} // namespace vmaprep
+
+#endif

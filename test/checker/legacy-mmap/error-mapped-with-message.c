@@ -1,0 +1,43 @@
+// Mirrors drivers/char/uv_mmtimer.c (6.12) uv_mmtimer_mmap(): the remap's
+// failure is logged and then turned into -EAGAIN inside a braced block,
+// `if (remap(...)) { printk(...); return -EAGAIN; }` (drivers/usb/core/devio.c
+// does the same with `< 0`). The errno the caller sees is -EAGAIN, not the
+// remap's error, so the conversion needs desc->action.error_override (7.1),
+// exactly like /dev/mem's single-statement form (dev-mem.c).
+// XFAIL: *
+// BUG: resultUse() only recognises an error mapping when the if's body is a
+// lone `return -ECONST;`; with a message before the return the result is
+// classified "checked", no error_override is required, and the handler is
+// reported auto-convertible at --api 7.0. Expected: result "error-mapped"
+// (error_value -EAGAIN) and "convertible from API level 7.1 (target 7.0)".
+// RUN: not %vmaprep check --api 7.0 %s -- %kflags -DVMAPREP_KAPI=70000 | FileCheck %s
+#include <linux/fs.h>
+#include <linux/mm.h>
+
+#define UV_LOCAL_MMR_BASE 0xf4000000UL
+#define UVH_RTC 0x340000UL
+
+// CHECK: :[[@LINE+1]]:12: warning: 'uv_mmtimer_mmap' uses the deprecated file_operations->mmap hook; convertible from API level 7.1 (target 7.0) [vmaprep-legacy-mmap]
+static int uv_mmtimer_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	unsigned long uv_mmtimer_addr;
+
+	if (vma->vm_end - vma->vm_start != PAGE_SIZE)
+		return -EINVAL;
+	if (vma->vm_flags & VM_WRITE)
+		return -EPERM;
+	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+
+	uv_mmtimer_addr = UV_LOCAL_MMR_BASE | UVH_RTC;
+	uv_mmtimer_addr &= ~(PAGE_SIZE - 1);
+
+	// CHECK: :[[@LINE+1]]:6: note: turning a mapping error into -EAGAIN needs desc->action.error_override (API level 7.1)
+	if (remap_pfn_range(vma, vma->vm_start, uv_mmtimer_addr >> PAGE_SHIFT,
+					PAGE_SIZE, vma->vm_page_prot)) {
+		printk("remap_pfn_range failed in uv_mmtimer_mmap\n");
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+static const struct file_operations uv_mmtimer_fops = { .mmap = uv_mmtimer_mmap };
