@@ -96,7 +96,8 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
   auto Require = [&](ApiCapability Cap, llvm::StringRef Id, const std::string &What, int Effect) {
     ApiLevel L = firstLevelWith(Cap);
     Required = std::max(Required, L);
-    Needs.add(Id, What + " needs " + capabilityName(Cap).str() + " (API level " +
+    std::string Where = Effect >= 0 ? viaText(Summary.Effects[unsigned(Effect)]) : "";
+    Needs.add(Id, What + Where + " needs " + capabilityName(Cap).str() + " (API level " +
                       apiLevelName(L).str() + ")",
               Effect);
   };
@@ -194,6 +195,9 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
       else if (E.Detail == "unknown-callee")
         Blockers.add("escape", "passes the VMA to " + E.Name +
                                    "(), whose body is not in this file" + viaText(E), Idx);
+      else if (E.Detail == "mm-passed")
+        Blockers.add("escape", "passes vma->vm_mm to " + E.Name +
+                                   "(); page-table work on the address space needs the VMA" + viaText(E), Idx);
       else if (E.Detail == "function-pointer")
         Blockers.add("escape", "passes the VMA through a function pointer (" + E.Name + ")" + viaText(E), Idx);
       else

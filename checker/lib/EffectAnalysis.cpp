@@ -198,7 +198,10 @@ bool isSubsystemMmapHelper(llvm::StringRef Name) {
 bool isCounterUpdate(llvm::StringRef Name) {
   bool Counter = Name.starts_with("atomic_") || Name.starts_with("atomic64_") ||
                  Name.starts_with("refcount_") || Name.starts_with("kref_");
-  return Counter && !Name.contains("read") && !Name.ends_with("_init");
+  // Decrements and puts release what an error path took back; they are not
+  // acquisitions.
+  bool Release = Name.contains("dec") || Name.contains("sub") || Name.contains("put");
+  return Counter && !Release && !Name.contains("read") && !Name.ends_with("_init");
 }
 
 /// Kernel 6.10+ allocation tagging renames the allocator functions
@@ -247,6 +250,7 @@ private:
   llvm::SmallPtrSet<const VarDecl *, 4> LocalPointees;
   std::vector<const Stmt *> Ancestors;
   unsigned LoopDepth = 0;
+  VmaEffect Scratch; // where a duplicate effect goes to be forgotten
   static constexpr unsigned MaxDepth = 8;
 
   static bool isDescPointer(QualType T) {
@@ -267,6 +271,13 @@ private:
     E.Where = resolveSite(Node->getSourceRange(), SM, Ctx.getLangOpts());
     E.Via = Via;
     E.InLoop = LoopDepth > 0;
+    // A macro that expands its argument twice (x86's pgprot_noncached())
+    // yields the same effect at the same spelling twice: keep one.
+    if (Node->getBeginLoc().isMacroID())
+      for (VmaEffect &Known : Out.Effects)
+        if (Known.Kind == Kind && Known.Name == E.Name && Known.Where == E.Where &&
+            Known.Via.size() == E.Via.size())
+          return Scratch = std::move(E);
     Out.Effects.push_back(std::move(E));
     return Out.Effects.back();
   }
@@ -478,6 +489,16 @@ private:
         }
       }
     }
+    if (Field == "vm_mm") {
+      // The address space handed to page-table code (apply_to_page_range(),
+      // mmu notifiers): work on mappings that do not exist before the hook.
+      if (const auto *Call = dyn_cast_or_null<CallExpr>(Parent)) {
+        const FunctionDecl *FD = Call->getDirectCallee();
+        VmaEffect &E = add(EffectKind::Escape, FD ? FD->getName() : "vm_mm", Call);
+        E.Detail = "mm-passed";
+        return;
+      }
+    }
     if (Field == "vm_flags") {
       VmaEffect &E = add(EffectKind::FlagsRead, "vm_flags", ME);
       if (const auto *Call = dyn_cast_or_null<CallExpr>(Parent))
@@ -536,9 +557,10 @@ private:
     }
     if (const auto *If = dyn_cast_or_null<IfStmt>(Parent);
         If && If->getCond()->IgnoreParenCasts() == Child) {
+      // `if (remap(...)) return -EAGAIN;`, also with a message first.
       const Stmt *Then = If->getThen();
-      if (const auto *CS = dyn_cast<CompoundStmt>(Then); CS && CS->size() == 1)
-        Then = CS->body_front();
+      if (const auto *CS = dyn_cast<CompoundStmt>(Then); CS && CS->size() >= 1)
+        Then = CS->body_back();
       if (const auto *Ret = dyn_cast<ReturnStmt>(Then); Ret && Ret->getRetValue()) {
         const Expr *V = Ret->getRetValue()->IgnoreParenCasts();
         if (const auto *Neg = dyn_cast<UnaryOperator>(V); Neg && Neg->getOpcode() == UO_Minus)
@@ -613,9 +635,18 @@ private:
         Api.Kind == EffectKind::FieldRead)
       if (E.Detail.empty() || E.Detail == "query")
         E.Detail = Name.str();
-    for (int I : Api.Operands)
-      if (I >= 0 && unsigned(I) < CE->getNumArgs())
-        E.Operands.push_back(text(CE->getArg(I)));
+    if (CE->getBeginLoc().isMacroID() && (Api.Kind == EffectKind::FlagsChange || Api.Kind == EffectKind::FlagsTest)) {
+      // vma_set_flags(vma, VMA_A_BIT, VMA_B_BIT) expands to a _mask call: the
+      // operands are the macro's arguments after the VMA.
+      llvm::StringRef Spelled(E.Text);
+      size_t Comma = Spelled.find(','), Close = Spelled.rfind(')');
+      if (Comma != llvm::StringRef::npos && Close != llvm::StringRef::npos && Close > Comma)
+        E.Operands.push_back(Spelled.slice(Comma + 1, Close).trim().str());
+    } else {
+      for (int I : Api.Operands)
+        if (I >= 0 && unsigned(I) < CE->getNumArgs())
+          E.Operands.push_back(text(CE->getArg(I)));
+    }
     if (Api.Kind != EffectKind::Mapping)
       return;
     if (Api.AlwaysWhole)
@@ -644,8 +675,19 @@ private:
     for (unsigned I = 0; I < CE->getNumArgs() && I < Def->getNumParams(); ++I)
       if (pointsToLocal(CE->getArg(I)))
         Inner.LocalPointees.insert(Def->getParamDecl(I));
+    size_t Before = Out.Effects.size();
     Inner.run(Def, VmaArgs);
     Active.erase(Def);
+    // `return remap(...)` in a helper: what the caller does with the helper's
+    // result is what happens to the mapping's result.
+    for (size_t I = Before; I < Out.Effects.size(); ++I) {
+      VmaEffect &E = Out.Effects[I];
+      if (E.Kind == EffectKind::Mapping && E.Use == ResultUse::Returned && E.Via.size() == Via.size() + 1) {
+        std::string ErrorValue;
+        E.Use = resultUse(CE, ErrorValue);
+        E.ErrorValue = ErrorValue;
+      }
+    }
   }
 
   bool pointsToLocal(const Expr *Arg) const {

@@ -55,6 +55,22 @@ static bool isSubsystemMmapMember(const FieldDecl *FD) {
   return false;
 }
 
+/// `int (*mmap)(struct file *, struct vm_area_struct *)` or
+/// `int (*mmap_prepare)(struct vm_area_desc *)`: a userspace struct that is
+/// also called file_operations is not the kernel's.
+static bool isFileOpsHook(const FieldDecl *FD) {
+  const FunctionProtoType *FT = memberFunctionType(FD);
+  if (!FT)
+    return false;
+  if (FD->getName() == "mmap")
+    return FT->getNumParams() == 2 && isVmaPointer(FT->getParamType(1));
+  if (FD->getName() == "mmap_prepare") {
+    const RecordDecl *RD = FT->getNumParams() == 1 ? pointeeRecord(FT->getParamType(0).getCanonicalType()) : nullptr;
+    return RD && RD->getName() == "vm_area_desc";
+  }
+  return false;
+}
+
 namespace {
 
 /// Name of the record an ops table belongs to; anonymous records have none.
@@ -222,8 +238,7 @@ private:
   /// it names exactly one.
   const FunctionDecl *recordMember(const FieldDecl *FD, const Expr *Init, OpsSite Site) {
     const RecordDecl *RD = FD->getParent();
-    bool IsFileOps = recordName(RD) == "file_operations" &&
-                     (FD->getName() == "mmap" || FD->getName() == "mmap_prepare");
+    bool IsFileOps = recordName(RD) == "file_operations" && isFileOpsHook(FD);
     if (!IsFileOps && !isSubsystemMmapMember(FD))
       return nullptr;
     Site.Record = RD->getName().empty() ? "(anonymous)" : recordName(RD);

@@ -621,6 +621,10 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
                                     : "turning the error into " + E.ErrorValue +
                                           " needs desc->action.error_override (API level 7.1)",
                     CE->getBeginLoc());
+    if (const auto *Block = dyn_cast<CompoundStmt>(If->getThen()); Block && Block->size() != 1)
+      return refuse("the error path of " + E.Name + "() does more than return " + E.ErrorValue +
+                        "; an error_override cannot keep it",
+                    If->getBeginLoc());
     Replaced = If;
     if (!range(If->getSourceRange(), B, End) || !statementEnd(If->getThen(), End))
       return refuse("the error check is inside a macro", CE->getBeginLoc());

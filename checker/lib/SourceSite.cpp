@@ -62,7 +62,7 @@ SourceSite resolveSite(SourceRange Range, const SourceManager &SM,
     Begin = SM.getFileLoc(Begin);
   }
   if (End.isMacroID())
-    End = SM.getFileLoc(End);
+    End = SM.isMacroArgExpansion(End) ? SM.getFileLoc(End) : SM.getExpansionRange(End).getEnd();
   PresumedLoc PB = SM.getPresumedLoc(Begin, /*UseLineDirectives=*/false);
   if (PB.isInvalid())
     return Site;

@@ -58,7 +58,12 @@ TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, AS
     HandlerReport R;
     const FunctionDecl *Fn = A.Summary.Function ? A.Summary.Function : A.Handler.Function;
     R.Function = Fn->getName().str();
-    R.Where = resolveSite(Fn->getLocation(), SM, Ctx.getLangOpts());
+    // A handler whose body is elsewhere (drm_gem_mmap, generic_file_mmap) is
+    // reported where this TU registers it, not at its header declaration:
+    // each driver that uses it is its own finding.
+    R.Where = A.Summary.BodyVisible || A.Handler.Sites.empty()
+                  ? resolveSite(Fn->getLocation(), SM, Ctx.getLangOpts())
+                  : A.Handler.Sites.front().Where;
     R.Kind = A.Handler.Kind;
     R.BodyVisible = A.Summary.BodyVisible;
     R.IsStatic = Fn->getStorageClass() == SC_Static;

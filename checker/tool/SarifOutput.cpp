@@ -153,7 +153,10 @@ private:
   }
 
   llvm::json::Object location(const SourceSite &S) const {
-    llvm::json::Object Region{{"startLine", S.Line}, {"startColumn", S.Column}};
+    if (!S.valid()) // no line known: the file alone (regions start at line 1)
+      return llvm::json::Object{
+          {"physicalLocation", llvm::json::Object{{"artifactLocation", artifact(S.File)}}}};
+    llvm::json::Object Region{{"startLine", S.Line}, {"startColumn", std::max(S.Column, 1u)}};
     if (S.EndLine >= S.Line && S.EndLine != 0) {
       Region["endLine"] = S.EndLine;
       // endColumn is exclusive in SARIF, as SourceSite's is.

@@ -94,7 +94,8 @@ void writeText(const CheckResult &R, const TextOptions &Options, llvm::raw_ostre
     for (const Reason &Rs : H->Result.Reasons) {
       for (unsigned I : Rs.Effects)
         Cited[I].push_back(&Rs);
-      bool InHeadline = H->Result.Kind == VerdictKind::Blocked && &Rs == &H->Result.Reasons.front();
+      bool InHeadline = (H->Result.Kind == VerdictKind::Blocked || H->Result.Kind == VerdictKind::InvalidBothHooks) &&
+                        &Rs == &H->Result.Reasons.front();
       if (Rs.Effects.empty() && !InHeadline)
         diag(OS, H->Where, "note", Rs.Text);
     }

@@ -39,8 +39,7 @@ static int afs_file_mmap(struct file *file, struct vm_area_struct *vma)
 	// CHECK: :[[@LINE+1]]:8: note: delegates: generic_file_mmap(file, vma)
 	ret = generic_file_mmap(file, vma);
 	if (ret == 0)
-		// CHECK: :[[@LINE+2]]:3: note: writes vma->vm_ops: vma->vm_ops = &afs_vm_ops
-		// CHECK: :[[@LINE-17]]:2: note: acquires per-mapping state (reference: atomic_dec); mmap_prepare must be stateless (in afs_drop_open_mmap()): atomic_dec(&vnode->cb_nr_mmap)
+		// CHECK: :[[@LINE+1]]:3: note: writes vma->vm_ops: vma->vm_ops = &afs_vm_ops
 		vma->vm_ops = &afs_vm_ops;
 	else
 		afs_drop_open_mmap(vnode);

@@ -2,13 +2,6 @@
 // `#define vma_set_flags(vma, ...) vma_set_flags_mask(vma,
 // mk_vma_flags(__VA_ARGS__))`), as fs/hugetlbfs/inode.c (7.3) uses them. A
 // rewriter needs the bit list to write vma_desc_set_flags(desc, <bits>).
-// XFAIL: *
-// BUG: the flags-change effect of vma_set_flags()/vma_clear_flags() has as
-// its operand the whole macro call ("vma_set_flags(vma, VMA_HUGETLB_BIT,
-// VMA_DONTEXPAND_BIT)"), because the mask argument mk_vma_flags(__VA_ARGS__)
-// is spelled in the macro body; expected the bits as written:
-// "VMA_HUGETLB_BIT, VMA_DONTEXPAND_BIT". Its end_column also stops at the
-// macro name (15) instead of the closing parenthesis (56).
 // RUN: not %vmaprep check --format json %s -- %kflags | FileCheck %s
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -22,10 +15,10 @@ static int hugetlbfs_file_mmap(struct file *file, struct vm_area_struct *vma)
 const struct file_operations hugetlbfs_file_operations = {
 	.mmap = hugetlbfs_file_mmap,
 };
-// CHECK: "end_column": 56,
-// CHECK-NEXT: "end_line": 18,
+// CHECK: "end_column": 57,
+// CHECK-NEXT: "end_line": 11,
 // CHECK: "kind": "flags-change"
-// CHECK-NEXT: "line": 18
+// CHECK-NEXT: "line": 11
 // CHECK: "operands": [
 // CHECK-NEXT: "VMA_HUGETLB_BIT, VMA_DONTEXPAND_BIT"
 // CHECK-NEXT: ]

@@ -15,7 +15,6 @@ bool mlock_future_ok(struct mm_struct *mm, unsigned long flags, unsigned long by
 // CHECK: :[[@LINE+1]]:12: warning: 'secretmem_mmap' uses the deprecated file_operations->mmap hook; 'secretmem_fops' also sets .mmap_prepare = secretmem_mmap_prepare; the kernel refuses such a file (mmap(2) fails with -ENODEV) [vmaprep-legacy-mmap]
 static int secretmem_mmap(struct file *file, struct vm_area_struct *vma)
 // CHECK-NEXT: :{{[0-9]+}}:2: note: registered as .mmap in 'secretmem_fops'
-// CHECK-NEXT: :[[@LINE-2]]:12: note: 'secretmem_fops' also sets .mmap_prepare = secretmem_mmap_prepare; the kernel refuses such a file (mmap(2) fails with -ENODEV)
 {
 	unsigned long len = vma->vm_end - vma->vm_start;
 

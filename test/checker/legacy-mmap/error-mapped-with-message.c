@@ -4,12 +4,6 @@
 // does the same with `< 0`). The errno the caller sees is -EAGAIN, not the
 // remap's error, so the conversion needs desc->action.error_override (7.1),
 // exactly like /dev/mem's single-statement form (dev-mem.c).
-// XFAIL: *
-// BUG: resultUse() only recognises an error mapping when the if's body is a
-// lone `return -ECONST;`; with a message before the return the result is
-// classified "checked", no error_override is required, and the handler is
-// reported auto-convertible at --api 7.0. Expected: result "error-mapped"
-// (error_value -EAGAIN) and "convertible from API level 7.1 (target 7.0)".
 // RUN: not %vmaprep check --api 7.0 %s -- %kflags -DVMAPREP_KAPI=70000 | FileCheck %s
 #include <linux/fs.h>
 #include <linux/mm.h>

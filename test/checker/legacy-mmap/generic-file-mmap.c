@@ -8,19 +8,18 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 
-// The functions are declared in linux/fs.h, so the finding is reported there
-// and each registration is a note in this file.
-// CHECK: fs.h:[[#GFM:]]:5: warning: 'generic_file_mmap' uses the deprecated file_operations->mmap hook; auto-convertible to mmap_prepare [vmaprep-legacy-mmap]
+// The bodies are elsewhere, so each finding is where this file registers it.
+// CHECK: generic-file-mmap.c:[[@LINE+5]]:2: warning: 'generic_file_mmap' uses the deprecated file_operations->mmap hook; auto-convertible to mmap_prepare [vmaprep-legacy-mmap]
 // CHECK-NEXT: generic-file-mmap.c:[[@LINE+4]]:2: note: registered as .mmap in 'minix_file_operations'
-// CHECK-NEXT: fs.h:[[#GFM]]:5: note: the table names generic_file_mmap, which has a _prepare variant
+// CHECK-NEXT: generic-file-mmap.c:[[@LINE+3]]:2: note: the table names generic_file_mmap, which has a _prepare variant
 const struct file_operations minix_file_operations = {
 	.llseek = noop_llseek,
 	.mmap = generic_file_mmap,
 };
 
-// CHECK: fs.h:[[#GFM+1]]:5: warning: 'generic_file_readonly_mmap' uses the deprecated file_operations->mmap hook; auto-convertible to mmap_prepare [vmaprep-legacy-mmap]
+// CHECK: generic-file-mmap.c:[[@LINE+4]]:2: warning: 'generic_file_readonly_mmap' uses the deprecated file_operations->mmap hook; auto-convertible to mmap_prepare [vmaprep-legacy-mmap]
 // CHECK-NEXT: generic-file-mmap.c:[[@LINE+3]]:2: note: registered as .mmap in 'cramfs_file_operations'
-// CHECK-NEXT: fs.h:[[#GFM+1]]:5: note: the table names generic_file_readonly_mmap, which has a _prepare variant
+// CHECK-NEXT: generic-file-mmap.c:[[@LINE+2]]:2: note: the table names generic_file_readonly_mmap, which has a _prepare variant
 const struct file_operations cramfs_file_operations = {
 	.mmap = generic_file_readonly_mmap,
 };

@@ -5,12 +5,6 @@
 // PTEs it hands to the hypervisor. That is page-table work on the VMA's
 // address range, which cannot happen before the VMA exists: upstream keeps
 // gntdev on .mmap, and the verdict must be blocked.
-// XFAIL: *
-// BUG: passing vma->vm_mm to a function outside the file
-// (apply_to_page_range(), mmu_interval_notifier_insert_locked()) is recorded
-// only as a read of vm_mm, so nothing blocks and the handler is reported
-// "convertible with a vm_ops->mapped callback". Expected: blocked, with the
-// VMA's mm escaping to apply_to_page_range() cited as the reason.
 // RUN: not %vmaprep check %s -- %kflags | FileCheck %s
 #include <linux/fs.h>
 #include <linux/mm.h>

@@ -3,12 +3,6 @@
 // drivers/char/hpet.c-style drivers factor it: the helper returns the
 // remap's result, and the handler turns any failure into -EAGAIN. The caller
 // sees -EAGAIN, so the action needs desc->action.error_override (7.1).
-// XFAIL: *
-// BUG: the remap reached "via" a helper is classified by its use inside the
-// helper ("returned"); the handler's `if (helper(...)) return -EAGAIN;` is
-// not seen, so no error_override is required and the handler is reported
-// auto-convertible at --api 7.0. Expected: result "error-mapped" (-EAGAIN)
-// for the call chain, and "convertible from API level 7.1 (target 7.0)".
 // RUN: not %vmaprep check --api 7.0 %s -- %kflags -DVMAPREP_KAPI=70000 | FileCheck %s
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -29,4 +23,4 @@ static int phys_mmap(struct file *file, struct vm_area_struct *vma)
 }
 
 static const struct file_operations phys_fops = { .mmap = phys_mmap };
-// CHECK: turning a mapping error into -EAGAIN needs desc->action.error_override (API level 7.1)
+// CHECK: turning a mapping error into -EAGAIN (in phys_remap()) needs desc->action.error_override (API level 7.1)

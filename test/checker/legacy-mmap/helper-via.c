@@ -37,7 +37,7 @@ static int uio_mmap_physical(struct vm_area_struct *vma, struct uio_mem *mem)
 // CHECK: :[[@LINE+4]]:12: warning: 'uio_mmap' uses the deprecated file_operations->mmap hook; auto-convertible to mmap_prepare [vmaprep-legacy-mmap]
 // CHECK: :[[@LINE-7]]:2: note: writes vma->vm_ops: vma->vm_ops = &uio_physical_vm_ops (via uio_mmap_physical())
 // CHECK: :[[@LINE-7]]:2: note: writes vma->vm_page_prot: vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot) (via uio_mmap_physical())
-// CHECK: :[[@LINE-7]]:9: note: remap_pfn_range() needs remap actions (mmap_action_remap) (API level 6.19): remap_pfn_range(vma, vma->vm_start, mem->addr >> PAGE_SHIFT, vma->vm_end - vma->vm_start, vma->vm_page_prot)
+// CHECK: :[[@LINE-7]]:9: note: remap_pfn_range() (in uio_mmap_physical()) needs remap actions (mmap_action_remap) (API level 6.19): remap_pfn_range(vma, vma->vm_start, mem->addr >> PAGE_SHIFT, vma->vm_end - vma->vm_start, vma->vm_page_prot)
 static int uio_mmap(struct file *filep, struct vm_area_struct *vma)
 {
 	struct uio_device *idev = filep->private_data;

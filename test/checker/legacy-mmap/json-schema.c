@@ -68,6 +68,7 @@ static const struct file_operations hpet_fops = {
 // CHECK-NEXT: {{^}}          "detail": "",
 // CHECK-NEXT: {{^}}          "end_column": 29,
 // CHECK-NEXT: {{^}}          "end_line": 17,
+// CHECK-NEXT: {{^}}          "error_value": "-EAGAIN",
 // CHECK-NEXT: {{^}}          "file": "{{.*}}json-schema.c",
 // CHECK-NEXT: {{^}}          "in_loop": false,
 // CHECK-NEXT: {{^}}          "kind": "mapping",
@@ -80,7 +81,7 @@ static const struct file_operations hpet_fops = {
 // CHECK-NEXT: {{^}}            "vma_pages(vma) << PAGE_SHIFT"
 // CHECK-NEXT: {{^}}          ],
 // CHECK-NEXT: {{^}}          "range": "whole-vma",
-// CHECK-NEXT: {{^}}          "result_use": "returned",
+// CHECK-NEXT: {{^}}          "result_use": "error-mapped",
 // CHECK-NEXT: {{^}}          "text": "remap_pfn_range(vma, vma->vm_start, pfn, vma_pages(vma) << PAGE_SHIFT, vma->vm_page_prot)",
 // CHECK-NEXT: {{^}}          "via": [
 // CHECK-NEXT: {{^}}            {
@@ -121,10 +122,17 @@ static const struct file_operations hpet_fops = {
 // CHECK-NEXT: {{^}}      "reasons": [
 // CHECK-NEXT: {{^}}        {
 // CHECK-NEXT: {{^}}          "effects": [
-// CHECK-NEXT: {{^}}            6
+// CHECK-NEXT: {{^}}            5
 // CHECK-NEXT: {{^}}          ],
 // CHECK-NEXT: {{^}}          "id": "remap-action",
-// CHECK-NEXT: {{^}}          "text": "remap_pfn_range() needs remap actions (mmap_action_remap) (API level 6.19)"
+// CHECK-NEXT: {{^}}          "text": "remap_pfn_range() (in hpet_remap()) needs remap actions (mmap_action_remap) (API level 6.19)"
+// CHECK-NEXT: {{^}}        },
+// CHECK-NEXT: {{^}}        {
+// CHECK-NEXT: {{^}}          "effects": [
+// CHECK-NEXT: {{^}}            5
+// CHECK-NEXT: {{^}}          ],
+// CHECK-NEXT: {{^}}          "id": "error-override",
+// CHECK-NEXT: {{^}}          "text": "turning a mapping error into -EAGAIN (in hpet_remap()) needs desc->action.error_override (API level 7.1)"
 // CHECK-NEXT: {{^}}        },
 // CHECK-NEXT: {{^}}        {
 // CHECK-NEXT: {{^}}          "effects": [
@@ -155,19 +163,20 @@ static const struct file_operations hpet_fops = {
 // CHECK-NEXT: {{^}}  "version": 1
 // CHECK-NEXT: {{^}}}
 
-// The reasons cite effects by index: 6 is the remap, 2 the PM get. (The
-// x86 pgprot_noncached() macro expands its argument twice, hence two reads.)
+// The reasons cite effects by index: 5 is the remap, 2 the PM get. (The
+// x86 pgprot_noncached() macro expands its argument twice; the read is kept once.)
 // IDX:      "kind": "size-query"
 // IDX-NEXT: "kind": "flags-test"
 // IDX-NEXT: "kind": "state-change"
 // IDX-NEXT: "kind": "field-write"
 // IDX-NEXT: "kind": "field-read"
-// IDX-NEXT: "kind": "field-read"
 // IDX-NEXT: "kind": "mapping"
 // IDX-NEXT: "kind": "field-read"
 // IDX-NEXT: "kind": "size-query"
 // IDX-NEXT: "kind": "field-read"
-// IDX-NEXT: {{^ +}}6{{$}}
+// IDX-NEXT: {{^ +}}5{{$}}
 // IDX-NEXT: "id": "remap-action"
+// IDX-NEXT: {{^ +}}5{{$}}
+// IDX-NEXT: "id": "error-override"
 // IDX-NEXT: {{^ +}}2{{$}}
 // IDX-NEXT: "id": "stateful"

@@ -34,7 +34,7 @@ static int mmap_kmem(struct file *file, struct vm_area_struct *vma)
 
 	// CHECK: :[[@LINE+3]]:2: note: writes vma->vm_pgoff: vma->vm_pgoff = pfn
 	// CHECK: :[[@LINE-17]]:2: note: writes vma->vm_page_prot: vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot) (via mmap_mem())
-	// CHECK: :[[@LINE-16]]:9: note: remap_pfn_range() needs remap actions (mmap_action_remap) (API level 6.19): remap_pfn_range(vma, vma->vm_start, vma->vm_pgoff, size, vma->vm_page_prot)
+	// CHECK: :[[@LINE-16]]:9: note: remap_pfn_range() (in mmap_mem()) needs remap actions (mmap_action_remap) (API level 6.19): remap_pfn_range(vma, vma->vm_start, vma->vm_pgoff, size, vma->vm_page_prot)
 	vma->vm_pgoff = pfn;
 	return mmap_mem(file, vma);
 }

@@ -4,13 +4,6 @@
 // vm_area_struct (the shape of teaching kernels and userspace VFS layers,
 // e.g. xv6 derivatives, that borrow the kernel's names). No kernel headers,
 // no findings, no crash.
-// XFAIL: *
-// BUG: HandlerFinder takes any record named file_operations with a member
-// named mmap as the kernel's hook without checking the member's type, so
-// my_mmap(struct file *, struct vm_area *) is reported as a legacy handler
-// ("convertible with a vm_ops->mapped callback", citing a state write to the
-// non-VMA parameter `area`). Expected: no handler, exit code 0, because the
-// member does not take a struct vm_area_struct *.
 // RUN: %vmaprep check %s -- -std=c11 | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note: --implicit-check-not=error:
 struct file { int fd; };
 struct vm_area { unsigned long start, end; };

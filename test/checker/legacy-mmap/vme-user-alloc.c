@@ -25,7 +25,7 @@ static int vme_master_mmap(struct image_desc *img, struct vm_area_struct *vma)
 
 // CHECK: :[[@LINE+3]]:12: warning: 'vme_user_mmap' uses the deprecated file_operations->mmap hook; convertible to mmap_prepare with a vm_ops->mapped callback [vmaprep-legacy-mmap]
 // CHECK: :[[@LINE-5]]:2: note: writes vma->vm_page_prot: vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot) (via vme_master_mmap())
-// CHECK: :[[@LINE-5]]:9: note: vm_iomap_memory() needs mmap_action_simple_ioremap() (API level 7.1): vm_iomap_memory(vma, img->phys, img->size)
+// CHECK: :[[@LINE-5]]:9: note: vm_iomap_memory() (in vme_master_mmap()) needs mmap_action_simple_ioremap() (API level 7.1): vm_iomap_memory(vma, img->phys, img->size)
 static int vme_user_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	unsigned int minor = iminor(file_inode(file));
