@@ -19,6 +19,9 @@ llvm_config.add_tool_substitutions(["FileCheck", "not", "count", "split-file"],
 kernel_headers = os.path.join(config.vmaprep_source_dir, "test", "kernel-headers", "include")
 config.substitutions.append(("%vmaprep", config.vmaprep_bin))
 config.substitutions.append(("%kheaders", kernel_headers))
+# clang-tidy-19 by full name: the unversioned clang-tidy on these machines is 14.
+config.substitutions.append(("%clang_tidy", "clang-tidy-19 --load=" + config.vmaprep_tidy_plugin))
+config.substitutions.append(("%run_clang_tidy", "run-clang-tidy-19 -load " + config.vmaprep_tidy_plugin))
 # Flags a fixture driver compiles with: the parse-only kernel headers, C as the
 # kernel writes it.
 config.substitutions.append(("%kflags", "-nostdinc -I" + kernel_headers + " -std=gnu11 -D__KERNEL__"))

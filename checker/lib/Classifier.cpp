@@ -239,4 +239,25 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
   return V;
 }
 
+std::string legacyHandlerMessage(llvm::StringRef Function, const Verdict &V, ApiLevel Target) {
+  std::string S = "'" + Function.str() + "' uses the deprecated file_operations->mmap hook; ";
+  switch (V.Kind) {
+  case VerdictKind::NeedsApiLevel:
+    S += "convertible from API level " + apiLevelName(*V.NeededLevel).str() + " (target " +
+         apiLevelName(Target).str() + ")";
+    break;
+  case VerdictKind::Blocked:
+    S += "blocked: " + (V.Reasons.empty() ? std::string("unknown") : V.Reasons.front().Text);
+    if (V.Reasons.size() > 1)
+      S += " (and " + std::to_string(V.Reasons.size() - 1) + " more)";
+    break;
+  case VerdictKind::InvalidBothHooks:
+    S += V.Reasons.empty() ? std::string("invalid") : V.Reasons.front().Text;
+    break;
+  default:
+    S += verdictPhrase(V.Kind).str();
+  }
+  return S;
+}
+
 } // namespace vmaprep

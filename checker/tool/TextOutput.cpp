@@ -54,28 +54,6 @@ static bool isRead(EffectKind K) {
          K == EffectKind::SizeQuery;
 }
 
-static std::string headline(const HandlerReport &H, ApiLevel Target) {
-  std::string S = "'" + H.Function + "' uses the deprecated file_operations->mmap hook; ";
-  const Verdict &V = H.Result;
-  switch (V.Kind) {
-  case VerdictKind::NeedsApiLevel:
-    S += "convertible from API level " + apiLevelName(*V.NeededLevel).str() + " (target " +
-         apiLevelName(Target).str() + ")";
-    break;
-  case VerdictKind::Blocked:
-    S += "blocked: " + (V.Reasons.empty() ? std::string("unknown") : V.Reasons.front().Text);
-    if (V.Reasons.size() > 1)
-      S += " (and " + std::to_string(V.Reasons.size() - 1) + " more)";
-    break;
-  case VerdictKind::InvalidBothHooks:
-    S += V.Reasons.empty() ? std::string("invalid") : V.Reasons.front().Text;
-    break;
-  default:
-    S += verdictPhrase(V.Kind).str();
-  }
-  return S;
-}
-
 void writeText(const CheckResult &R, const TextOptions &Options, llvm::raw_ostream &OS) {
   std::vector<const HandlerReport *> Sorted;
   for (const HandlerReport &H : R.Handlers)
@@ -85,7 +63,7 @@ void writeText(const CheckResult &R, const TextOptions &Options, llvm::raw_ostre
             [](const HandlerReport *A, const HandlerReport *B) { return A->Where < B->Where; });
 
   for (const HandlerReport *H : Sorted) {
-    diag(OS, H->Where, "warning", headline(*H, R.Target), LegacyCheck);
+    diag(OS, H->Where, "warning", legacyHandlerMessage(H->Function, H->Result, R.Target), LegacyCheck);
     for (const OpsSiteReport &S : H->Sites)
       diag(OS, S.Where, "note", "registered as ." + S.Member + " in '" + S.Table + "'");
     // An effect that decided the verdict carries the reason; a reason with

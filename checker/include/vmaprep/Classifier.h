@@ -54,6 +54,10 @@ KnownHandler knownHandler(llvm::StringRef FunctionName);
 Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary,
                  ApiLevel Target);
 
+/// The one-line message every front door prints for a legacy handler:
+/// "'foo_mmap' uses the deprecated file_operations->mmap hook; blocked: ...".
+std::string legacyHandlerMessage(llvm::StringRef Function, const Verdict &V, ApiLevel Target);
+
 } // namespace vmaprep
 
 #endif

@@ -1,0 +1,78 @@
+//===- LegacyMmapCheck.cpp ------------------------------------------------===//
+#include "LegacyMmapCheck.h"
+
+#include "vmaprep/Classifier.h"
+#include "vmaprep/Rewriter.h"
+#include "vmaprep/TranslationUnitAnalysis.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Basic/SourceManager.h"
+
+using namespace clang::ast_matchers;
+
+namespace clang::tidy::vmaprep {
+
+using ::vmaprep::AnalyzedHandler;
+using ::vmaprep::HookKind;
+using ::vmaprep::MigrationPlan;
+using ::vmaprep::TextEdit;
+using ::vmaprep::TranslationUnitAnalysis;
+
+LegacyMmapCheck::LegacyMmapCheck(StringRef Name, ClangTidyContext *Context)
+    : ClangTidyCheck(Name, Context), ApiLevelOption(Options.get("ApiLevel", "7.1")),
+      Target(::vmaprep::parseApiLevel(ApiLevelOption).value_or(::vmaprep::NewestApiLevel)),
+      FixGenericMmap(Options.get("FixGenericMmap", true)) {
+  if (!::vmaprep::parseApiLevel(ApiLevelOption))
+    configurationDiag("invalid ApiLevel '%0' (6.16, 6.18, 6.19, 7.0, 7.1); using 7.1") << ApiLevelOption;
+}
+
+void LegacyMmapCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "ApiLevel", ApiLevelOption);
+  Options.store(Opts, "FixGenericMmap", FixGenericMmap);
+}
+
+void LegacyMmapCheck::registerMatchers(MatchFinder *Finder) {
+  // The analysis walks the whole TU once, as the CLI does.
+  Finder->addMatcher(translationUnitDecl().bind("tu"), this);
+}
+
+void LegacyMmapCheck::check(const MatchFinder::MatchResult &Result) {
+  ASTContext &Ctx = *Result.Context;
+  const SourceManager &SM = Ctx.getSourceManager();
+  TranslationUnitAnalysis Analysis = ::vmaprep::analyzeTranslationUnit(Ctx, Target);
+  FileID Main = SM.getMainFileID();
+  SourceLocation MainStart = SM.getLocForStartOfFile(Main);
+
+  for (const AnalyzedHandler &A : Analysis.Handlers) {
+    if (A.Handler.Kind != HookKind::LegacyMmap)
+      continue;
+    const FunctionDecl *Fn = A.Summary.Function ? A.Summary.Function : A.Handler.Function;
+    // Where the CLI reports it: the definition, or the registering table for
+    // a handler defined elsewhere.
+    SourceLocation At = A.Summary.BodyVisible || A.Handler.Sites.empty()
+                            ? Fn->getLocation()
+                            : A.Handler.Sites.front().Init->getBeginLoc();
+    if (!A.Summary.BodyVisible && !FixGenericMmap)
+      continue;
+    MigrationPlan Plan = ::vmaprep::planMigration(A, Analysis, Ctx, Target);
+    {
+      auto Diag = diag(At, "%0") << ::vmaprep::legacyHandlerMessage(Fn->getName(), A.Result, Target);
+      if (Plan.Applicable)
+        for (const TextEdit &E : Plan.Edits) {
+          SourceLocation B = MainStart.getLocWithOffset(E.Offset);
+          Diag << FixItHint::CreateReplacement(
+              CharSourceRange::getCharRange(B, B.getLocWithOffset(E.Length)), E.Text);
+        }
+    } // notes only once the warning's builder is gone
+    for (const ::vmaprep::OpsSite &S : A.Handler.Sites)
+      diag(S.Init->getBeginLoc(), "registered as .%0 in '%1'", DiagnosticIDs::Note) << S.Member << S.Table;
+    for (const ::vmaprep::Reason &R : A.Result.Reasons) {
+      SourceLocation NoteAt = R.Effects.empty() ? At : A.Summary.Effects[R.Effects.front()].Node->getBeginLoc();
+      diag(NoteAt, "%0", DiagnosticIDs::Note) << R.Text;
+    }
+    if (!Plan.Applicable && A.Result.Kind == ::vmaprep::VerdictKind::AutoConvertible)
+      diag(At, "no automatic fix: %0", DiagnosticIDs::Note) << Plan.Refusal;
+  }
+}
+
+} // namespace clang::tidy::vmaprep

@@ -1,0 +1,37 @@
+//===- LegacyMmapCheck.h - vmaprep-legacy-mmap for clang-tidy -------------===//
+//
+// The clang-tidy front door of the same analysis the CLI runs: one warning
+// per legacy .mmap handler with the CLI's message, notes at its sites and at
+// the effects that decided the verdict, and, for handlers the rewriter can
+// convert, every edit of the conversion as the fix-its of that one warning
+// (clang-tidy drops a fix whose edits overlap another's, so all edits of a
+// handler belong to one diagnostic).
+//
+//===----------------------------------------------------------------------===//
+#ifndef VMAPREP_TIDY_LEGACYMMAPCHECK_H
+#define VMAPREP_TIDY_LEGACYMMAPCHECK_H
+
+#include "ClangTidyCheck.h"
+#include "vmaprep/ApiLevel.h"
+
+namespace clang::tidy::vmaprep {
+
+class LegacyMmapCheck : public ClangTidyCheck {
+public:
+  LegacyMmapCheck(StringRef Name, ClangTidyContext *Context);
+  bool isLanguageVersionSupported(const LangOptions &LangOpts) const override {
+    return !LangOpts.CPlusPlus;
+  }
+  void registerMatchers(ast_matchers::MatchFinder *Finder) override;
+  void check(const ast_matchers::MatchFinder::MatchResult &Result) override;
+  void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
+
+private:
+  const std::string ApiLevelOption;
+  ::vmaprep::ApiLevel Target;
+  const bool FixGenericMmap;
+};
+
+} // namespace clang::tidy::vmaprep
+
+#endif
