@@ -8,9 +8,12 @@
 #include "CheckCommand.h"
 
 #include "TranslationUnitRunner.h"
+#include "vmaprep/ApiDetection.h"
 
 #include "clang/AST/ASTContext.h"
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <tuple>
 
 using namespace clang;
@@ -80,9 +83,19 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
     return Result;
 
   std::vector<TranslationUnitFindings> Findings(Inputs.Files.size());
+  std::vector<std::string> Detections(Inputs.Files.size());
+  std::vector<std::optional<ApiLevel>> Levels(Inputs.Files.size());
   std::vector<TranslationUnitStatus> Status = runOnTranslationUnits(
       *Inputs.Database, Inputs.Files, Options.Jobs, [&](size_t I, clang::ASTContext &Ctx) {
-        TranslationUnitAnalysis Analysis = analyzeTranslationUnit(Ctx, Options.Target);
+        ApiLevel Target = Options.Target;
+        if (Options.AutoApi) {
+          DetectedApi Found = detectApiLevel(Ctx);
+          Target = Found.Level.value_or(NewestApiLevel);
+          Detections[I] = (Found.Level ? apiLevelName(*Found.Level).str() : std::string("none")) + ": " +
+                          Found.Evidence;
+          Levels[I] = Target;
+        }
+        TranslationUnitAnalysis Analysis = analyzeTranslationUnit(Ctx, Target);
         Findings[I] = makeFindings(Analysis, Ctx);
       });
 
@@ -95,6 +108,12 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
     }
     ++Result.FilesAnalysed;
     Merger.add(std::move(Findings[I]));
+    if (!Detections[I].empty() &&
+        std::find(Result.ApiDetections.begin(), Result.ApiDetections.end(), Detections[I]) ==
+            Result.ApiDetections.end()) {
+      Result.ApiDetections.push_back(Detections[I]);
+      Result.Target = *Levels[I];
+    }
   }
   return Result;
 }

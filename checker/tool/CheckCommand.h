@@ -14,6 +14,9 @@ namespace vmaprep {
 /// Everything one run found, merged over its translation units.
 struct CheckResult {
   ApiLevel Target = NewestApiLevel;
+  /// With --api auto: what the headers showed ("7.1: struct mmap_action has
+  /// error_override"), one entry per distinct finding.
+  std::vector<std::string> ApiDetections;
   std::vector<HandlerReport> Handlers;
   std::vector<SubsystemHookReport> SubsystemHooks;
   std::vector<BothHooksTable> BothHooks;
@@ -26,6 +29,8 @@ struct CheckResult {
 
 struct CheckOptions {
   ApiLevel Target = NewestApiLevel;
+  /// --api auto: each TU's level is read off its headers (ApiDetection).
+  bool AutoApi = false;
   unsigned Jobs = 0; // 0: all cores
 };
 

@@ -32,10 +32,12 @@ std::string parseInputOptions(int Argc, const char **Argv, InputOptions &Out, co
     } else if (A.starts_with("--api")) {
       Err = optionValue(Argc, Argv, I, "--api", V);
       if (Err.empty()) {
-        if (auto L = parseApiLevel(V))
+        if (V == "auto")
+          Out.AutoApi = true;
+        else if (auto L = parseApiLevel(V))
           Out.Target = *L;
         else
-          Err = "unknown API level '" + V + "' (6.16, 6.18, 6.19, 7.0, 7.1)";
+          Err = "unknown API level '" + V + "' (6.16, 6.18, 6.19, 7.0, 7.1, auto)";
       }
     } else if (A.starts_with("-j")) {
       Err = optionValue(Argc, Argv, I, "-j", V);

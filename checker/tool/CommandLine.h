@@ -23,6 +23,7 @@ struct InputOptions {
   std::vector<std::string> Files;
   std::optional<std::vector<std::string>> FixedFlags; // after `--`
   ApiLevel Target = NewestApiLevel;
+  bool AutoApi = false; // --api auto
   unsigned Jobs = 0;
 };
 

@@ -17,6 +17,7 @@
 #include "TranslationUnitRunner.h"
 #include "UnifiedDiff.h"
 
+#include "vmaprep/ApiDetection.h"
 #include "vmaprep/Rewriter.h"
 #include "vmaprep/TranslationUnitAnalysis.h"
 #include "clang/AST/ASTContext.h"
@@ -29,7 +30,7 @@
 #include "llvm/Support/YAMLTraits.h"
 #include "llvm/Support/raw_ostream.h"
 #include <map>
-#include <mutex>
+#include <set>
 
 using namespace clang;
 
@@ -47,6 +48,8 @@ struct HandlerOutcome {
 };
 
 struct FileWork {
+  ApiLevel Target = NewestApiLevel; // --api, or what --api auto found
+  std::string Detection;            // --api auto's evidence
   std::string Path;     // absolute
   std::string Original; // contents the plans were made against
   std::vector<HandlerOutcome> Handlers;
@@ -68,7 +71,8 @@ handlers, in place. Every rewrite is parsed again before it is written.
 
 options:
   -p DIR                directory holding compile_commands.json
-  --api LEVEL           target kernel API level (default 7.1)
+  --api LEVEL           target kernel API level, or auto to read it off the
+                        tree's headers (default 7.1)
   -j N                  parallel jobs (default: all cores)
   --dry-run             print a unified diff, change nothing
   --export-fixes FILE   write YAML for clang-apply-replacements-19, change nothing
@@ -156,7 +160,15 @@ void planAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWork>
     FileWork &W = Work[I];
     W.Path = In.Files[I];
     W.Original = SM.getBufferData(SM.getMainFileID()).str();
-    TranslationUnitAnalysis Analysis = analyzeTranslationUnit(Ctx, Opt.Inputs.Target);
+    W.Target = Opt.Inputs.Target;
+    bool Predates = false;
+    if (Opt.Inputs.AutoApi) {
+      DetectedApi Found = detectApiLevel(Ctx);
+      W.Target = Found.Level.value_or(NewestApiLevel);
+      W.Detection = Found.Evidence;
+      Predates = !Found.Level;
+    }
+    TranslationUnitAnalysis Analysis = analyzeTranslationUnit(Ctx, W.Target);
     for (const AnalyzedHandler &A : Analysis.Handlers) {
       if (A.Handler.Kind != HookKind::LegacyMmap)
         continue;
@@ -167,7 +179,12 @@ void planAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWork>
       if (!Here)
         continue;
       HandlerOutcome O;
-      O.Plan = planMigration(A, Analysis, Ctx, Opt.Inputs.Target);
+      O.Plan = planMigration(A, Analysis, Ctx, W.Target);
+      if (Predates) {
+        O.Plan = MigrationPlan();
+        O.Plan.Function = Fn->getName().str();
+        O.Plan.Refusal = "the tree predates mmap_prepare (" + W.Detection + ")";
+      }
       O.Where = A.Summary.BodyVisible ? resolveSite(Fn->getLocation(), SM, Ctx.getLangOpts())
                                       : A.Handler.Sites.front().Where;
       W.Handlers.push_back(std::move(O));
@@ -219,8 +236,8 @@ void verifyAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWor
     std::vector<TranslationUnitStatus> Status = runOnTranslationUnits(
         *In.Database, Files, Opt.Inputs.Jobs,
         [&](size_t K, ASTContext &Ctx) {
-          TranslationUnitAnalysis Analysis = analyzeTranslationUnit(Ctx, Opt.Inputs.Target);
           FileWork &W = Work[Index[K]];
+          TranslationUnitAnalysis Analysis = analyzeTranslationUnit(Ctx, W.Target);
           for (HandlerOutcome &H : W.Handlers) {
             if (!H.Plan.Applicable || !H.VerifyError.empty())
               continue;
@@ -367,6 +384,13 @@ int runFixCommand(int Argc, const char **Argv) {
     combine(W);
   }
 
+  if (Opt.Inputs.AutoApi) {
+    std::set<std::string> Seen;
+    for (const FileWork &W : Work)
+      if (!W.Path.empty() && Seen.insert(W.Detection).second)
+        llvm::errs() << "vmaprep: note: --api auto: " << W.Detection << " (API level "
+                     << apiLevelName(W.Target) << ")\n";
+  }
   unsigned Converted = 0, Left = 0, FilesChanged = 0;
   std::string Diffs;
   for (FileWork &W : Work) {
@@ -394,7 +418,7 @@ int runFixCommand(int Argc, const char **Argv) {
       std::replace(Name.begin(), Name.end(), '/', '-');
       llvm::SmallString<256> PatchPath(Opt.PatchesDir);
       llvm::sys::path::append(PatchPath, Name + ".patch");
-      if (llvm::Error E = writeAtomically(PatchPath, patchFor(W, Rel, Opt.Inputs.Target))) {
+      if (llvm::Error E = writeAtomically(PatchPath, patchFor(W, Rel, W.Target))) {
         llvm::errs() << "vmaprep: error: " << PatchPath << ": " << llvm::toString(std::move(E)) << "\n";
         Errors = true;
       }

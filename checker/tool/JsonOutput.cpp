@@ -111,6 +111,12 @@ void writeJson(const CheckResult &R, llvm::raw_ostream &OS) {
       {"schema", "vmaprep-check"},
       {"version", SchemaVersion},
       {"api_level", apiLevelName(R.Target)},
+      {"api_detection", [&] {
+         llvm::json::Array A;
+         for (const std::string &D : R.ApiDetections)
+           A.push_back(D);
+         return A;
+       }()},
       {"handlers", std::move(Handlers)},
       {"subsystem_hooks", std::move(Hooks)},
       {"tables_with_both_hooks", std::move(Both)},

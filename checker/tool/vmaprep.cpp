@@ -40,7 +40,8 @@ to mmap_prepare.
 options:
   -p DIR            directory holding compile_commands.json (or the file itself);
                     without FILES, every translation unit in it is checked
-  --api LEVEL       target kernel API level: 6.16, 6.18, 6.19, 7.0, 7.1 (default: 7.1)
+  --api LEVEL       target kernel API level: 6.16, 6.18, 6.19, 7.0, 7.1, or auto
+                    (read off the tree's headers; default: 7.1)
   --format FORMAT   text (default), json or sarif (SARIF 2.1.0 for code scanning)
   --root DIR        directory SARIF paths are relative to (default: the compile
                     database's directory, else the current directory)
@@ -101,10 +102,12 @@ std::string parseCheckArgs(int Argc, const char **Argv, ParsedArgs &Out) {
     } else if (A.starts_with("--api")) {
       Err = Value(I, "--api", V);
       if (Err.empty()) {
-        if (auto L = parseApiLevel(V))
+        if (V == "auto")
+          Out.Check.AutoApi = true;
+        else if (auto L = parseApiLevel(V))
           Out.Check.Target = *L;
         else
-          Err = "unknown API level '" + V + "' (6.16, 6.18, 6.19, 7.0, 7.1)";
+          Err = "unknown API level '" + V + "' (6.16, 6.18, 6.19, 7.0, 7.1, auto)";
       }
     } else if (A.starts_with("-j")) {
       Err = Value(I, "-j", V);
@@ -147,6 +150,8 @@ int runCheckCommand(int Argc, const char **Argv) {
 
   for (const InputError &E : Result.Errors)
     llvm::errs() << "vmaprep: error: " << E.File << ": " << E.Message << "\n";
+  for (const std::string &D : Result.ApiDetections)
+    llvm::errs() << "vmaprep: note: --api auto: API level " << D << "\n";
   if (!Result.DroppedFlags.empty()) {
     llvm::errs() << "vmaprep: note: dropped flags clang-19 does not accept (a GCC-built tree?):";
     for (const std::string &F : Result.DroppedFlags)

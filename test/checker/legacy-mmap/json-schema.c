@@ -39,6 +39,7 @@ static const struct file_operations hpet_fops = {
 
 // Top level: keys in order (llvm::json sorts them), the handler object.
 // CHECK: {{^}}{
+// CHECK-NEXT: {{^}}  "api_detection": [],
 // CHECK-NEXT: {{^}}  "api_level": "7.1",
 // CHECK-NEXT: {{^}}  "dropped_flags": [],
 // CHECK-NEXT: {{^}}  "errors": [],

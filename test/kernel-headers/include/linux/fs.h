@@ -28,7 +28,9 @@ struct file_operations {
 	int (*open)(struct inode *, struct file *);
 	int (*release)(struct inode *, struct file *);
 	int (*fsync)(struct file *, loff_t, loff_t, int datasync);
+#if VMAPREP_KAPI >= 60160
 	int (*mmap_prepare)(struct vm_area_desc *);
+#endif
 };
 
 static inline struct inode *file_inode(const struct file *f) { return f->f_inode; }
@@ -37,8 +39,10 @@ struct file *get_file(struct file *f);
 void fput(struct file *f);
 int generic_file_mmap(struct file *, struct vm_area_struct *);
 int generic_file_readonly_mmap(struct file *, struct vm_area_struct *);
+#if VMAPREP_KAPI >= 60160
 int generic_file_mmap_prepare(struct vm_area_desc *desc);
 int generic_file_readonly_mmap_prepare(struct vm_area_desc *desc);
+#endif
 int vfs_mmap(struct file *file, struct vm_area_struct *vma);
 /* 6.12 spelling: the stacked-filesystem call down to the lower file's hook. */
 static inline int call_mmap(struct file *file, struct vm_area_struct *vma)

@@ -86,6 +86,7 @@ struct mmap_action {
 };
 #endif
 
+#if VMAPREP_KAPI >= 60160 /* 6.12 and older (60120): no mmap_prepare at all */
 struct vm_area_desc {
 	/* Immutable state. */
 	const struct mm_struct *const mm;
@@ -119,5 +120,6 @@ struct vm_area_desc {
 	struct mmap_action action;
 #endif
 };
+#endif
 
 #endif

@@ -1,0 +1,117 @@
+// The validator core on fixture pairs: faithful rewrites validate, unfaithful or contract-breaking ones
+// do not.
+#include <gtest/gtest.h>
+
+#include "vmaprep/model/Validator.h"
+
+extern "C" {
+#include "fixtures/fixtures.h"
+}
+
+namespace vmaprep::model::test {
+namespace {
+
+DriverUnderTest driver(const char* name, const struct file_operations* fops, int kapi) {
+  DriverUnderTest d;
+  d.name = name;
+  d.file.fops = fops;
+  d.file.kapi = kapi;
+  d.setup = [] {
+    fixture_reset();
+    return fixture_alloc_pages();
+  };
+  d.teardown = [] { fixture_free_pages(); };
+  return d;
+}
+
+DriverUnderTest legacy(const char* name, const struct file_operations* fops) {
+  return driver(name, fops, fixture_legacy_kapi);
+}
+DriverUnderTest prepared(const char* name, const struct file_operations* fops) {
+  return driver(name, fops, fixture_prepare_kapi);
+}
+
+TEST(ValidatorTest, StandardMatrixCoversShapesPlacementsAndFollowUps) {
+  const auto scenarios = standard_scenarios(2);
+  EXPECT_EQ(scenarios.size(), 2u * 2 * 2 * 2 + 2 + 4);
+}
+
+TEST(ValidatorTest, RemapRewriteValidates) {
+  const auto report = validate(legacy("remap", &legacy_remap_fops), prepared("remap", &prep_remap_fops),
+                               standard_scenarios(3));
+  EXPECT_TRUE(report.ok()) << report.describe();
+}
+
+TEST(ValidatorTest, IoremapRewriteValidates) {
+  const auto report = validate(legacy("ioremap", &legacy_ioremap_fops), prepared("ioremap", &prep_ioremap_fops),
+                               standard_scenarios(3));
+  EXPECT_TRUE(report.ok()) << report.describe();
+}
+
+TEST(ValidatorTest, IomapToSimpleIoremapValidates) {
+  const auto report = validate(legacy("iomap", &legacy_iomap_fops),
+                               prepared("simple_ioremap", &prep_simple_ioremap_fops), standard_scenarios(4));
+  EXPECT_TRUE(report.ok()) << report.describe();
+}
+
+TEST(ValidatorTest, InsertPagesToMapKernelPagesValidates) {
+  const auto report = validate(legacy("insert", &legacy_insert_fops), prepared("map_kernel", &prep_map_kernel_fops),
+                               standard_scenarios(3));
+  EXPECT_TRUE(report.ok()) << report.describe();
+}
+
+TEST(ValidatorTest, GenericFileMmapValidates) {
+  const auto report = validate(legacy("generic", &legacy_generic_fops), prepared("generic", &prep_generic_fops),
+                               standard_scenarios(2));
+  EXPECT_TRUE(report.ok()) << report.describe();
+}
+
+TEST(ValidatorTest, DifferentPageProtectionIsAMismatch) {
+  // The "rewrite" makes the mapping noncached and uses other callbacks: every scenario differs.
+  const auto report = validate(legacy("plain", &legacy_plain_fops), prepared("plain", &prep_plain_fops),
+                               standard_scenarios(1));
+  EXPECT_FALSE(report.ok());
+  EXPECT_FALSE(report.mismatches.empty());
+}
+
+TEST(ValidatorTest, AcquiringInTheHookBreaksTheContract) {
+  const auto report = validate(legacy("generic", &legacy_generic_fops), prepared("leaky", &prep_leaky_fops),
+                               standard_scenarios(1));
+  EXPECT_FALSE(report.ok());
+  bool contract = false;
+  for (const auto& p : report.problems) contract |= p.find("outstanding") != std::string::npos;
+  EXPECT_TRUE(contract) << report.describe();
+}
+
+// prep_mapped allocates in ->mapped but its mappings can merge: the second mmap merges into the first
+// VMA, and set_vma_user_defined_fields() overwrites that VMA's vm_private_data with the hook's (NULL), so
+// the first mapping's state is lost. The validator must report it.
+TEST(ValidatorTest, PerMappingStateOnAMergeableMappingIsReported) {
+  Scenario merge;
+  merge.pages = 1;
+  merge.pgoff = 1;
+  merge.setup = Scenario::Setup::MergeableNeighbour;
+  merge.name = "merge";
+  const auto run = run_scenario(prepared("mapped", &prep_mapped_fops), merge);
+  ASSERT_FALSE(run.problems.empty());
+  EXPECT_NE(run.problems.front().find("kmalloc=1"), std::string::npos) << run.problems.front();
+  Scenario alone;
+  alone.pages = 2;
+  alone.name = "alone";
+  EXPECT_TRUE(run_scenario(prepared("mapped", &prep_mapped_fops), alone).problems.empty());
+  EXPECT_TRUE(sweep_failures(prepared("mapped", &prep_mapped_fops), alone).empty());
+}
+
+TEST(ValidatorTest, TracesNameWhatIsObservable) {
+  Scenario s;
+  s.pages = 2;
+  s.name = "two pages";
+  const auto run = run_scenario(legacy("remap", &legacy_remap_fops), s);
+  ASSERT_GE(run.trace.size(), 5u);
+  EXPECT_EQ(run.trace[1], "mmap: ok");
+  EXPECT_NE(run.trace[2].find("mapped vma [0,8192)"), std::string::npos) << run.trace[2];
+  EXPECT_NE(run.trace[3].find("page"), std::string::npos) << run.trace[3];
+}
+
+}  // namespace
+}  // namespace vmaprep::model::test
