@@ -307,7 +307,8 @@ bool HandlerRewriter::plan(const FunctionDecl *FD) {
   }
   if (H.Result.Kind != VerdictKind::AutoConvertible)
     return refuse(std::string("the verdict is ") + verdictName(H.Result.Kind).str() +
-                      ", not auto-convertible at API level " + apiLevelName(Target).str(),
+                      ", not auto-convertible at API level " + apiLevelName(Target).str() +
+                      (H.Result.Reasons.empty() ? "" : " (" + H.Result.Reasons.front().Text + ")"),
                   FD->getLocation());
   if (SM.getFileID(SM.getExpansionLoc(FD->getLocation())) != Main)
     return refuse("the handler is defined in a header", FD->getLocation());

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# End-to-end test of `vmaprep fix` on a real kernel tree with mmap_prepare.
+#
+#   test/e2e/run-fix-e2e.sh 7.x [VMAPREP_BINARY]
+#
+# 1. prepares (or reuses) the cached tree (prepare-kernel-tree.sh);
+# 2. rebuilds every object whose source the fix would change, as it is, and
+#    keeps the compiler's warnings (the baseline);
+# 3. runs `vmaprep fix -p TREE --api auto` in place;
+# 4. rebuilds the changed objects with `make LLVM=-19` and asserts they compile
+#    with no warning that was not in the baseline (line numbers aside);
+# 5. runs the fix again and asserts it changes nothing;
+# 6. restores the original sources (also on failure), so the cached tree stays
+#    pristine, and prints the summary that docs/rewrites.md records.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SEL=${1:-7.x}
+VMAPREP=${2:-$HERE/../../build/checker/vmaprep}
+LLVM_SUFFIX=${LLVM_SUFFIX:--19}
+[[ -x "$VMAPREP" ]] || { echo "run-fix-e2e: vmaprep binary '$VMAPREP' not found" >&2; exit 2; }
+TREE=$("$HERE/prepare-kernel-tree.sh" "$SEL" | tail -n 1)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/vmaprep-fix-e2e.XXXXXX")
+BACKUP=$WORK/backup
+mkdir -p "$BACKUP"
+
+restore() {
+  if [[ -f $WORK/changed.txt ]]; then
+    while read -r rel; do
+      [[ -f $BACKUP/$rel ]] && cp -p "$BACKUP/$rel" "$TREE/$rel"
+    done < "$WORK/changed.txt"
+  fi
+  rm -rf "$WORK"
+}
+trap restore EXIT
+
+# What would change: the files named in the dry run's diff.
+"$VMAPREP" fix -p "$TREE" --api auto --dry-run > "$WORK/dry.txt" 2> "$WORK/dry.err" || true
+grep '^+++ b/' "$WORK/dry.txt" | sed 's|^+++ b/||' > "$WORK/changed.txt" || true
+count=$(wc -l < "$WORK/changed.txt")
+if (( count == 0 )); then
+  echo "run-fix-e2e: FAIL: the fix changes nothing in $TREE; expected conversions" >&2
+  cat "$WORK/dry.err" >&2
+  exit 1
+fi
+objects=()
+while read -r rel; do
+  mkdir -p "$BACKUP/$(dirname "$rel")"
+  cp -p "$TREE/$rel" "$BACKUP/$rel"
+  objects+=("${rel%.c}.o")
+done < "$WORK/changed.txt"
+
+# Warnings without line and column numbers: a rewrite moves lines.
+warnings() { grep -E 'warning:' "$1" | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort || true; }
+
+build() { # $1: log
+  for o in "${objects[@]}"; do touch "$TREE/${o%.o}.c"; done
+  make -C "$TREE" LLVM="$LLVM_SUFFIX" -j"${VMAPREP_JOBS:-2}" "${objects[@]}" > "$1" 2>&1
+}
+
+echo "run-fix-e2e: baseline build of ${objects[*]}" >&2
+build "$WORK/before.log" || { echo "run-fix-e2e: FAIL: the unmodified objects do not build" >&2; tail -20 "$WORK/before.log" >&2; exit 1; }
+
+echo "run-fix-e2e: $VMAPREP fix -p $TREE --api auto" >&2
+set +e
+"$VMAPREP" fix -p "$TREE" --api auto > "$WORK/fix.txt" 2> "$WORK/fix.err"
+rc=$?
+set -e
+if (( rc >= 2 )); then
+  echo "run-fix-e2e: FAIL: vmaprep fix exited $rc" >&2
+  cat "$WORK/fix.err" >&2
+  exit 1
+fi
+
+echo "run-fix-e2e: rebuild of the rewritten objects" >&2
+if ! build "$WORK/after.log"; then
+  echo "run-fix-e2e: FAIL: a rewritten object does not build:" >&2
+  grep -E 'error' "$WORK/after.log" | head -20 >&2
+  exit 1
+fi
+new=$(comm -13 <(warnings "$WORK/before.log") <(warnings "$WORK/after.log"))
+if [[ -n $new ]]; then
+  echo "run-fix-e2e: FAIL: new compiler warnings after the rewrite:" >&2
+  echo "$new" >&2
+  exit 1
+fi
+
+# Idempotent: a second run converts nothing and changes nothing.
+for rel in $(cat "$WORK/changed.txt"); do cp -p "$TREE/$rel" "$WORK/first.$(echo "$rel" | tr / -)"; done
+"$VMAPREP" fix -p "$TREE" --api auto > "$WORK/again.txt" 2>&1 || true
+for rel in $(cat "$WORK/changed.txt"); do
+  cmp -s "$TREE/$rel" "$WORK/first.$(echo "$rel" | tr / -)" || { echo "run-fix-e2e: FAIL: a second fix changed $rel" >&2; exit 1; }
+done
+grep -q "^vmaprep: converted 0 of" "$WORK/again.txt" || { echo "run-fix-e2e: FAIL: the second run converted something" >&2; tail -3 "$WORK/again.txt" >&2; exit 1; }
+
+echo "== converted ($count files rebuilt with make LLVM=$LLVM_SUFFIX, no new warnings) =="
+grep 'remark: converted' "$WORK/fix.txt" | sed "s|$TREE/||"
+echo "== left, and why =="
+grep "warning: '.*' not converted" "$WORK/fix.txt" | sed "s|$TREE/||"
+tail -n 1 "$WORK/fix.txt"
+echo "RESULT: PASS"
