@@ -17,6 +17,7 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include <algorithm>
 #include <map>
@@ -54,6 +55,63 @@ struct BodyFacts : RecursiveASTVisitor<BodyFacts> {
   std::map<const Expr *, const CallExpr *> CowCallOf;        // vm_flags in is_cow_mapping()
   std::map<const Expr *, const ParenExpr *> ParenOf;         // (x) around x
   bool UsesDescName = false;
+  bool Releases = false;                                    // a put/dec/free in the hook
+  llvm::SmallPtrSet<const VarDecl *, 8> Written;            // assigned, incremented or address taken
+  llvm::SmallPtrSet<const Expr *, 8> HasCall;               // initializers that call something
+  llvm::DenseMap<const VarDecl *, unsigned> UseCount;
+  llvm::DenseMap<const VarDecl *, const DeclStmt *> DeclStmtOf;
+  std::vector<std::pair<const DeclRefExpr *, unsigned>> LocalRefs; // with their offsets
+
+  static const VarDecl *localOf(const Expr *E) {
+    if (const auto *D = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts()))
+      if (const auto *VD = dyn_cast<VarDecl>(D->getDecl()); VD && VD->hasLocalStorage())
+        return VD;
+    return nullptr;
+  }
+  bool VisitDeclStmt(DeclStmt *DS) {
+    for (Decl *D : DS->decls())
+      if (auto *VD = dyn_cast<VarDecl>(D)) {
+        DeclStmtOf[VD] = DS;
+        if (const Expr *Init = VD->getInit()) {
+          struct CallFinder : RecursiveASTVisitor<CallFinder> {
+            bool Found = false;
+            bool VisitCallExpr(CallExpr *) {
+              Found = true;
+              return false;
+            }
+          } F;
+          F.TraverseStmt(const_cast<Expr *>(Init));
+          if (F.Found)
+            HasCall.insert(Init);
+        }
+      }
+    return true;
+  }
+  bool VisitUnaryOperator(UnaryOperator *UO) {
+    if (UO->isIncrementDecrementOp() || UO->getOpcode() == UO_AddrOf)
+      if (const VarDecl *VD = localOf(UO->getSubExpr()))
+        Written.insert(VD);
+    return true;
+  }
+  /// Uses of \p VD inside the moved statements and the moved locals' initializers.
+  unsigned UsesIn(const VarDecl *VD, const std::vector<const Stmt *> &Moved,
+                  const std::vector<const VarDecl *> &Locals) const {
+    struct Counter : RecursiveASTVisitor<Counter> {
+      const VarDecl *Var;
+      unsigned N = 0;
+      bool VisitDeclRefExpr(DeclRefExpr *D) {
+        N += D->getDecl() == Var;
+        return true;
+      }
+    } C;
+    C.Var = VD;
+    for (const Stmt *S : Moved)
+      C.TraverseStmt(const_cast<Stmt *>(S));
+    for (const VarDecl *L : Locals)
+      if (L != VD && L->getInit())
+        C.TraverseStmt(const_cast<Expr *>(L->getInit()));
+    return C.N;
+  }
 
   static const MemberExpr *field(const Expr *E, const ParmVarDecl *Vma, llvm::StringRef Name) {
     const auto *ME = dyn_cast<MemberExpr>(E->IgnoreParenImpCasts());
@@ -72,6 +130,8 @@ struct BodyFacts : RecursiveASTVisitor<BodyFacts> {
   }
 
   bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()); VD && VD->hasLocalStorage())
+      ++UseCount[VD];
     if (DRE->getDecl() == Vma)
       VmaRefs.push_back(DRE);
     else if (DRE->getDecl() == File)
@@ -86,6 +146,9 @@ struct BodyFacts : RecursiveASTVisitor<BodyFacts> {
     return true;
   }
   bool VisitBinaryOperator(BinaryOperator *BO) {
+    if (BO->isAssignmentOp())
+      if (const VarDecl *VD = localOf(BO->getLHS()))
+        Written.insert(VD);
     if (BO->getOpcode() == BO_Sub && field(BO->getLHS(), Vma, "vm_end") &&
         field(BO->getRHS(), Vma, "vm_start"))
       SizeExprs.push_back(BO);
@@ -116,6 +179,12 @@ struct BodyFacts : RecursiveASTVisitor<BodyFacts> {
     return true;
   }
   bool VisitCallExpr(CallExpr *CE) {
+    if (const FunctionDecl *FD = CE->getDirectCallee()) {
+      llvm::StringRef N = FD->getName();
+      if (N.contains("_put") || N.contains("_dec") || N.starts_with("put_") || N.contains("free") ||
+          N.contains("release") || N == "module_put" || N == "fput")
+        Releases = true;
+    }
     if (const FunctionDecl *FD = CE->getDirectCallee())
       if (FD->getName() == "is_cow_mapping" && CE->getNumArgs() == 1)
         CowCallOf[CE->getArg(0)->IgnoreParenImpCasts()] = CE;
@@ -163,6 +232,7 @@ private:
   FileID Main;
   BodyFacts Facts;
   std::vector<TextEdit> Pending; // may nest; finish() keeps the outermost
+  llvm::SmallPtrSet<const Stmt *, 4> MovedToMapped;
 
   /// One line of the patch description, once.
   void note(const std::string &Change) {
@@ -266,6 +336,9 @@ private:
   }
 
   bool plan(const FunctionDecl *FD);
+  bool planMappedCallback(const FunctionDecl *FD);
+  bool movableDependencies(const Expr *E, const FunctionDecl *FD, unsigned Before,
+                           std::vector<const VarDecl *> &Locals, unsigned Depth = 0);
   bool planSignature(const FunctionDecl *FD);
   bool planSites();
   bool planEffect(const VmaEffect &E, unsigned Index);
@@ -305,7 +378,9 @@ bool HandlerRewriter::plan(const FunctionDecl *FD) {
     Plan.File = resolveSite(SM.getLocForStartOfFile(Main), SM, LO).File;
     return planSites();
   }
-  if (H.Result.Kind != VerdictKind::AutoConvertible)
+  bool MovesState = H.Result.Kind == VerdictKind::ConvertibleWithMapped &&
+                    levelHas(Target, ApiCapability::MappedCallback);
+  if (H.Result.Kind != VerdictKind::AutoConvertible && !MovesState)
     return refuse(std::string("the verdict is ") + verdictName(H.Result.Kind).str() +
                       ", not auto-convertible at API level " + apiLevelName(Target).str() +
                       (H.Result.Reasons.empty() ? "" : " (" + H.Result.Reasons.front().Text + ")"),
@@ -352,6 +427,8 @@ bool HandlerRewriter::plan(const FunctionDecl *FD) {
   for (const DeclRefExpr *Ref : Facts.FileRefs)
     if (!replace(Ref->getSourceRange(), "desc->file", Ref->getBeginLoc()))
       return false;
+  if (MovesState && !planMappedCallback(FD))
+    return false;
   for (bool Composite : {false, true})
     for (unsigned I = 0; I < H.Summary.Effects.size(); ++I)
       if (isComposite(H.Summary.Effects[I]) == Composite && !planEffect(H.Summary.Effects[I], I))
@@ -728,10 +805,233 @@ bool HandlerRewriter::planEffect(const VmaEffect &E, unsigned Index) {
     return planMapping(E, Index);
   case EffectKind::Delegation:
     return planDelegation(E);
+  case EffectKind::StateChange:
+    if (MovedToMapped.count(E.Node))
+      return true; // planMappedCallback moved it
+    [[fallthrough]];
   case EffectKind::Escape:
   case EffectKind::ManualOpen:
-  case EffectKind::StateChange:
     return refuse("the handler does something mmap_prepare cannot: " + E.Text, E.Node->getBeginLoc());
+  }
+  return true;
+}
+
+/// References of \p E that a ->mapped callback can see: the file, globals,
+/// functions, enumerators, and locals declared (one per statement, from an
+/// initializer without calls, never written) before offset \p Before.
+bool HandlerRewriter::movableDependencies(const Expr *E, const FunctionDecl *FD, unsigned Before,
+                                          std::vector<const VarDecl *> &Locals, unsigned Depth) {
+  struct Refs : RecursiveASTVisitor<Refs> {
+    std::vector<const DeclRefExpr *> All;
+    bool Calls = false;
+    bool VisitDeclRefExpr(DeclRefExpr *D) {
+      All.push_back(D);
+      return true;
+    }
+  } R;
+  R.TraverseStmt(const_cast<Expr *>(E));
+  for (const DeclRefExpr *D : R.All) {
+    const ValueDecl *V = D->getDecl();
+    if (V == Facts.Vma)
+      return refuse("the state it acquires depends on the VMA: " + sourceText(E->getSourceRange(), SM, LO),
+                    D->getBeginLoc());
+    if (V == Facts.File || isa<FunctionDecl>(V) || isa<EnumConstantDecl>(V))
+      continue;
+    const auto *VD = dyn_cast<VarDecl>(V);
+    if (!VD)
+      return refuse("cannot move a use of " + V->getName().str() + " to ->mapped", D->getBeginLoc());
+    if (!VD->hasLocalStorage())
+      continue;
+    if (std::find(Locals.begin(), Locals.end(), VD) != Locals.end())
+      continue;
+    unsigned DeclOffset = SM.getFileOffset(SM.getExpansionLoc(VD->getBeginLoc()));
+    const Expr *Init = VD->getInit();
+    if (isa<ParmVarDecl>(VD) || !Init || DeclOffset >= Before || Depth > 4 || Facts.Written.count(VD))
+      return refuse("the state it acquires depends on '" + VD->getName().str() +
+                        "', which ->mapped cannot recompute",
+                    D->getBeginLoc());
+    if (Facts.HasCall.count(Init))
+      return refuse("'" + VD->getName().str() + "' is computed by a call; ->mapped would call it again",
+                    VD->getBeginLoc());
+    if (!movableDependencies(Init, FD, DeclOffset, Locals, Depth + 1))
+      return false;
+    Locals.push_back(VD);
+  }
+  return true;
+}
+
+/// Per-mapping state acquired by standalone calls at the top of the body
+/// (a runtime-PM get, a counter or module reference; drivers/hwtracing/stm
+/// upstream) moves into a new vm_ops->mapped callback, which the core runs
+/// once the mapping exists, and only if it did not merge or fail.
+bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
+  const auto *Body = dyn_cast<CompoundStmt>(FD->getBody());
+  if (!Body)
+    return refuse("the handler has no body", FD->getLocation());
+  if (Facts.Releases)
+    return refuse("the hook also releases state; moving only the acquisition to ->mapped would unbalance it",
+                  FD->getLocation());
+
+  // The vm_ops the handler installs: a file-local table only it uses.
+  const VarDecl *Ops = nullptr;
+  for (const VmaEffect &E : H.Summary.Effects)
+    if (E.Kind == EffectKind::FieldWrite && E.Name == "vm_ops" && E.Via.empty())
+      if (const auto *BO = dyn_cast<BinaryOperator>(E.Node))
+        if (const auto *UO = dyn_cast<UnaryOperator>(BO->getRHS()->IgnoreParenImpCasts());
+            UO && UO->getOpcode() == UO_AddrOf)
+          if (const auto *DRE = dyn_cast<DeclRefExpr>(UO->getSubExpr()->IgnoreParenImpCasts()))
+            Ops = dyn_cast<VarDecl>(DRE->getDecl());
+  if (!Ops)
+    return refuse("per-mapping state needs a vm_ops->mapped callback, but the handler installs no "
+                  "vm_ops table of its own",
+                  FD->getLocation());
+  const auto *OpsInit = Ops->getInit() ? dyn_cast<InitListExpr>(Ops->getInit()) : nullptr;
+  if (OpsInit && OpsInit->getSyntacticForm())
+    OpsInit = OpsInit->getSyntacticForm();
+  if (!OpsInit || Ops->getLocation().isMacroID() || SM.getFileID(Ops->getLocation()) != Main ||
+      OpsInit->getLBraceLoc().isMacroID())
+    return refuse("'" + Ops->getName().str() + "' is not a vm_operations_struct initialized in this file",
+                  Ops->getLocation());
+  for (const Expr *Init : OpsInit->inits())
+    if (const auto *DIE = dyn_cast_or_null<DesignatedInitExpr>(Init))
+      if (DIE->size() == 1 && DIE->getDesignator(0)->isFieldDesignator() &&
+          DIE->getDesignator(0)->getFieldName()->getName() == "mapped")
+        return refuse("'" + Ops->getName().str() + "' already has a ->mapped callback", Ops->getLocation());
+  struct VarRefs : RecursiveASTVisitor<VarRefs> {
+    const VarDecl *Var;
+    unsigned Count = 0;
+    bool VisitDeclRefExpr(DeclRefExpr *D) {
+      Count += D->getDecl() == Var;
+      return true;
+    }
+  } Uses;
+  Uses.Var = Ops;
+  Uses.TraverseDecl(Ctx.getTranslationUnitDecl());
+  if (Uses.Count != 1)
+    return refuse("'" + Ops->getName().str() + "' is used elsewhere too; a ->mapped callback would run for those mappings",
+                  Ops->getLocation());
+
+  // The statements that move, and what they need.
+  std::vector<const Stmt *> Moved;
+  std::vector<const VarDecl *> Locals;
+  unsigned LastMoved = 0;
+  for (const VmaEffect &E : H.Summary.Effects) {
+    if (E.Kind != EffectKind::StateChange)
+      continue;
+    const auto *CE = dyn_cast<CallExpr>(E.Node);
+    bool TopLevel = CE && std::any_of(Body->body_begin(), Body->body_end(), [&](const Stmt *S) {
+                      const auto *X = dyn_cast<Expr>(S);
+                      return X && X->IgnoreParenImpCasts() == CE;
+                    });
+    if (!CE || !E.Via.empty() || !TopLevel)
+      return refuse("per-mapping state in a form vmaprep does not move to ->mapped yet (" + E.Detail + ": " +
+                        E.Text + "); only standalone calls in the handler's own body are moved",
+                    E.Node->getBeginLoc());
+    unsigned B, End;
+    if (!range(CE->getSourceRange(), B, End))
+      return refuse("the call is inside a macro", CE->getBeginLoc());
+    if (!movableDependencies(CE, FD, B, Locals))
+      return false;
+    Moved.push_back(CE);
+    MovedToMapped.insert(CE);
+    LastMoved = std::max(LastMoved, End);
+  }
+  for (const VmaEffect &E : H.Summary.Effects)
+    if (E.Kind == EffectKind::ManualOpen)
+      return refuse("calls vm_ops->" + E.Name + "() by hand; moving that to ->mapped is not automated yet",
+                    E.Node->getBeginLoc());
+  // After the state is taken nothing may fail, or the hook's error path and
+  // ->mapped would disagree about who holds it.
+  for (const auto &[Value, Ret] : Facts.ReturnOf) {
+    unsigned B, End;
+    if (!range(Ret->getSourceRange(), B, End) || B < LastMoved)
+      continue;
+    Expr::EvalResult R;
+    bool Zero = Value->EvaluateAsInt(R, Ctx) && R.Val.getInt() == 0;
+    bool IsMapping = std::any_of(H.Summary.Effects.begin(), H.Summary.Effects.end(), [&](const VmaEffect &E) {
+      return E.Kind == EffectKind::Mapping && E.Node == Value;
+    });
+    if (!Zero && !IsMapping)
+      return refuse("the handler can still fail after it takes the state; ->mapped runs only on success",
+                    Ret->getBeginLoc());
+  }
+
+  // The callback, before the vm_ops table that names it.
+  std::string Name = Plan.Function + "_mapped";
+  if (!Ctx.getTranslationUnitDecl()->lookup(DeclarationName(&Ctx.Idents.get(Name))).empty())
+    return refuse("'" + Name + "' already exists", FD->getLocation());
+  std::string FileName = Facts.File->getName().empty() ? "file" : Facts.File->getName().str();
+  std::string Text = "static int " + Name + "(unsigned long start, unsigned long end, pgoff_t pgoff,\n" +
+                     "\t\tconst struct file *" + FileName + ", void **vm_private_data)\n{\n";
+  std::sort(Locals.begin(), Locals.end(), [&](const VarDecl *A, const VarDecl *B) {
+    return SM.getFileOffset(SM.getExpansionLoc(A->getBeginLoc())) <
+           SM.getFileOffset(SM.getExpansionLoc(B->getBeginLoc()));
+  });
+  for (const VarDecl *VD : Locals) {
+    unsigned B, End;
+    if (!range(SourceRange(VD->getBeginLoc(), VD->getEndLoc()), B, End))
+      return refuse("the declaration of '" + VD->getName().str() + "' is in a macro", VD->getBeginLoc());
+    Text += "\t" + buffer().substr(B, End - B).str() + ";\n";
+  }
+  if (!Locals.empty())
+    Text += "\n";
+  for (const Stmt *S : Moved) {
+    unsigned B, End;
+    range(S->getSourceRange(), B, End);
+    Text += "\t" + buffer().substr(B, End - B).str() + ";\n";
+    // Remove the statement and its line from the hook.
+    unsigned LineStart = B;
+    while (LineStart > 0 && (buffer()[LineStart - 1] == ' ' || buffer()[LineStart - 1] == '\t'))
+      --LineStart;
+    unsigned Stop = End;
+    while (Stop < buffer().size() && buffer()[Stop] != '\n')
+      ++Stop;
+    if (LineStart > 0 && buffer()[LineStart - 1] == '\n' && Stop < buffer().size()) {
+      // Also one of two blank lines the removal would leave side by side.
+      unsigned After = Stop + 1;
+      bool BlankBefore = LineStart >= 2 && buffer()[LineStart - 2] == '\n';
+      bool BlankAfter = After < buffer().size() && buffer()[After] == '\n';
+      Pending.push_back({LineStart, (BlankBefore && BlankAfter ? After + 1 : After) - LineStart, ""});
+    } else {
+      Pending.push_back({B, End - B, ""});
+    }
+    note(sourceText(S->getSourceRange(), SM, LO).substr(0, sourceText(S->getSourceRange(), SM, LO).find('(')) +
+         "() moves to the new vm_ops->mapped callback " + Name + "()");
+  }
+  Text += "\treturn 0;\n}\n\n";
+  unsigned OpsStart, OpsEnd;
+  if (!range(Ops->getSourceRange(), OpsStart, OpsEnd))
+    return refuse("'" + Ops->getName().str() + "' is in a macro", Ops->getLocation());
+  while (OpsStart > 0 && buffer()[OpsStart - 1] != '\n')
+    --OpsStart;
+  Pending.push_back({OpsStart, 0, Text});
+  unsigned Brace = SM.getFileOffset(OpsInit->getLBraceLoc()) + 1;
+  Pending.push_back({Brace, 0, "\n\t.mapped = " + Name + ","});
+  // Locals only the moved statements use (directly or through other such
+  // locals) leave the hook too: found as a fixpoint, from the last declared.
+  std::vector<const VarDecl *> Removed;
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (auto It = Locals.rbegin(); It != Locals.rend(); ++It)
+      if (std::find(Removed.begin(), Removed.end(), *It) == Removed.end() &&
+          Facts.UseCount.lookup(*It) <= Facts.UsesIn(*It, Moved, Removed)) {
+        Removed.push_back(*It);
+        Changed = true;
+      }
+  }
+  for (const VarDecl *VD : Removed) {
+    const DeclStmt *DS = Facts.DeclStmtOf.lookup(VD);
+    unsigned B, End;
+    if (!DS || !DS->isSingleDecl() || !range(DS->getSourceRange(), B, End))
+      return refuse("cannot remove the declaration of '" + VD->getName().str() + "' from the hook",
+                    VD->getBeginLoc());
+    unsigned LineStart = B;
+    while (LineStart > 0 && (buffer()[LineStart - 1] == ' ' || buffer()[LineStart - 1] == '\t'))
+      --LineStart;
+    unsigned Stop = End;
+    while (Stop < buffer().size() && buffer()[Stop] != '\n')
+      ++Stop;
+    Pending.push_back({LineStart, Stop + 1 - LineStart, ""});
   }
   return true;
 }

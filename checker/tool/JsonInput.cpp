@@ -10,6 +10,7 @@
 #include "vmaprep/Classifier.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
@@ -257,6 +258,10 @@ std::string readCheckJson(llvm::StringRef Text, CheckResult &Out) {
   Each("errors", [&](const llvm::json::Object &O, const std::string &P) {
     R.Errors.push_back({In.str(O, "file", P, false), In.str(O, "message", P)});
   });
+  if (const llvm::json::Array *Detected = In.array(*Root, "api_detection", "", false))
+    for (const llvm::json::Value &V : *Detected)
+      if (auto S = V.getAsString())
+        R.ApiDetections.push_back(S->str());
   if (const llvm::json::Array *Dropped = In.array(*Root, "dropped_flags", "", false))
     for (const llvm::json::Value &V : *Dropped)
       if (auto S = V.getAsString())
@@ -318,6 +323,9 @@ std::string mergeResults(std::vector<CheckResult> &&Parts, CheckResult &Out) {
     for (InputError &E : P.Errors)
       M.Errors.push_back(std::move(E));
     M.DroppedFlags.insert(P.DroppedFlags.begin(), P.DroppedFlags.end());
+    for (std::string &D : P.ApiDetections)
+      if (std::find(M.ApiDetections.begin(), M.ApiDetections.end(), D) == M.ApiDetections.end())
+        M.ApiDetections.push_back(std::move(D));
     M.FilesAnalysed += P.FilesAnalysed;
     M.DuplicateEntries += P.DuplicateEntries;
   }

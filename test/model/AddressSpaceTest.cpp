@@ -125,6 +125,26 @@ TEST_F(ModelTest, MprotectSplitsMergesAndChecksMayBits) {
   EXPECT_EQ(as_.mprotect(lock, kBase, kPage, 0x40), -EINVAL);
 }
 
+// vma_merge_existing_range() before split_vma(): at the map-count limit, a change that a neighbour can
+// absorb needs no split and succeeds.
+TEST_F(ModelTest, MprotectMergesIntoANeighbourBeforeSplitting) {
+  AddressSpaceConfig config;
+  config.max_map_count = 2;
+  AddressSpace small(config);
+  WriteGuard lock = small.write_lock();
+  ASSERT_GT(small.mmap(lock, nullptr, kBase, 2 * kPage, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), 0);
+  ASSERT_GT(small.mmap(lock, nullptr, kBase + 2 * kPage, 2 * kPage, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), 0);
+  EXPECT_EQ(small.mprotect(lock, kBase + 2 * kPage, kPage, PROT_READ), 0);
+  auto s = small.state(lock);
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0].end, kBase + 3 * kPage);
+  EXPECT_EQ(s[1].start, kBase + 3 * kPage);
+  EXPECT_EQ(s[1].pgoff, (kBase + 3 * kPage) >> PAGE_SHIFT);
+  // The middle of a VMA needs two splits: refused at the limit.
+  EXPECT_EQ(small.mprotect(lock, kBase + kPage, kPage, PROT_NONE), -ENOMEM);
+}
+
 TEST_F(ModelTest, MprotectWriteOnReadOnlyFileMappingIsEacces) {
   FileHandle file = open(&legacy_generic_fops, fixture_legacy_kapi, FMODE_READ);
   ASSERT_EQ(map(file.get(), kBase, kPage, PROT_READ, MAP_SHARED | MAP_FIXED), static_cast<long>(kBase));

@@ -44,6 +44,13 @@ TEST_F(ModelTest, TooLongForTaskSize) {
   EXPECT_EQ(map_anon(as_.config().task_size - kPage, 2 * kPage, MAP_PRIVATE | MAP_FIXED), -ENOMEM);
 }
 
+TEST_F(ModelTest, FixedBelowMmapMinAddr) {
+  EXPECT_EQ(map_anon(0, kPage, MAP_PRIVATE | MAP_FIXED), -EPERM);
+  EXPECT_EQ(map_anon(as_.config().mmap_min_addr - kPage, kPage, MAP_PRIVATE | MAP_FIXED), -EPERM);
+  // A hint below it is rounded up instead.
+  EXPECT_EQ(map_anon(kPage, kPage), static_cast<long>(as_.config().mmap_min_addr));
+}
+
 TEST_F(ModelTest, FixedAddressNotAligned) { EXPECT_EQ(map_anon(kBase + 1, kPage, MAP_PRIVATE | MAP_FIXED), -EINVAL); }
 
 TEST_F(ModelTest, FixedNoreplaceOverExistingMapping) {

@@ -2,6 +2,10 @@
 // insertion and zapping, file swaps, and the checks the core applies to what a handler did.
 #include "ModelTest.h"
 
+extern "C" {
+#include <linux/slab.h>
+}
+
 namespace vmaprep::model::test {
 namespace {
 
@@ -19,8 +23,8 @@ class ShimApiTest : public ModelTest {
 TEST_F(ShimApiTest, KrefAndRefcountAreLedgerBalanced) {
   EXPECT_EQ(api_kref_roundtrip(), 1);
   EXPECT_TRUE(kernel_.ledger.balanced()) << kernel_.ledger.describe();
-  EXPECT_EQ(kernel_.ledger.acquired(Resource::Kref), 1);
-  EXPECT_EQ(kernel_.ledger.acquired(Resource::Refcount), 1);
+  EXPECT_EQ(kernel_.ledger.acquired(Resource::Kref), 2);      // kref_init + kref_get
+  EXPECT_EQ(kernel_.ledger.acquired(Resource::Refcount), 2);  // refcount_set(1) + refcount_inc
 }
 
 TEST_F(ShimApiTest, FlagAndProtectionHelpers) {
@@ -30,8 +34,8 @@ TEST_F(ShimApiTest, FlagAndProtectionHelpers) {
 }
 
 TEST_F(ShimApiTest, KfreeOfForeignMemoryIsAWarningNotACrash) {
-  int on_stack = 0;
-  kfree(&on_stack);
+  static int not_from_kmalloc = 0;
+  kfree(&not_from_kmalloc);
   EXPECT_EQ(kernel_.warnings.size(), 1u);
   void* p = kmalloc(8, GFP_KERNEL);
   kfree(p);
