@@ -84,13 +84,17 @@ public:
 
   bool shouldVisitTemplateInstantiations() const { return false; }
 
-  // Assignments to ops members inside headers' inline functions do not occur
-  // in practice; skipping header bodies keeps the walk cheap on kernel TUs.
-  bool TraverseFunctionDecl(FunctionDecl *FD) {
-    if (FD->doesThisDeclarationHaveABody() &&
-        !SM.isInMainFile(SM.getExpansionLoc(FD->getLocation())))
+  // A kernel TU is mostly header declarations. From headers only variables
+  // can matter (a table defined in a driver's header); functions, records
+  // and typedefs there are skipped whole, which keeps the walk a small
+  // fraction of the parse. Assignments to ops members inside headers' inline
+  // functions do not occur in practice.
+  bool TraverseDecl(Decl *D) {
+    if (!D || isa<TranslationUnitDecl>(D) || isa<VarDecl>(D))
+      return RecursiveASTVisitor::TraverseDecl(D);
+    if (!SM.isInMainFile(SM.getExpansionLoc(D->getLocation())))
       return true;
-    return RecursiveASTVisitor::TraverseFunctionDecl(FD);
+    return RecursiveASTVisitor::TraverseDecl(D);
   }
 
   bool VisitVarDecl(VarDecl *VD) {
