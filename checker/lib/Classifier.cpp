@@ -82,11 +82,58 @@ std::string viaText(const VmaEffect &E) {
   return " (in " + E.Via.back().Callee + "())";
 }
 
+/// The mmap_prepare contract: what the core cannot undo when the mapping
+/// merges or fails after the hook, and what it ignores or forbids.
+std::vector<Reason> contractBreaches(const RegisteredHandler &Handler, const HandlerSummary &Summary,
+                                     ApiLevel Target) {
+  ReasonSet Out;
+  bool ActionSet = false;
+  for (unsigned I = 0; I < Summary.Effects.size(); ++I) {
+    const VmaEffect &E = Summary.Effects[I];
+    const int Idx = int(I);
+    llvm::StringRef Name(E.Name);
+    if (Handler.Kind == HookKind::LegacyMmap) {
+      if (E.Kind == EffectKind::FieldWrite && E.Detail == "ops-with-mapped")
+        Out.add("mapped-from-legacy",
+                "installs a vm_ops with ->mapped from a legacy .mmap hook; the core calls ->mapped only "
+                "for mmap_prepare",
+                Idx);
+      continue;
+    }
+    if (E.Kind == EffectKind::StateChange)
+      Out.add("stateful-hook",
+              "acquires state in the hook (" + E.Detail + ": " + E.Name + ")" + viaText(E) +
+                  "; the mapping may still merge or fail: move it to vm_ops->mapped",
+              Idx);
+    if (E.Kind == EffectKind::Mapping && Name.starts_with("mmap_action_"))
+      ActionSet = true;
+    if (E.Kind != EffectKind::FieldWrite || E.Detail != "desc")
+      continue;
+    bool FileImmutable = Target >= ApiLevel::V6_18;
+    if (Name == "desc->start" || Name == "desc->end" || Name == "desc->mm" ||
+        (Name == "desc->file" && FileImmutable))
+      Out.add("immutable-desc-field", "writes " + E.Name + ", which the core ignores or forbids" + viaText(E),
+              Idx);
+    else if (Name.starts_with("desc->action") && Name != "desc->action.error_override" &&
+             Name != "desc->action.hide_from_rmap_until_complete")
+      Out.add("action-write", "writes " + E.Name + " directly; set actions with the mmap_action_*() helpers" +
+                                  viaText(E),
+              Idx);
+    else if (Name == "desc->page_prot" && ActionSet)
+      Out.add("page-prot-after-action",
+              "changes desc->page_prot after an action captured it; the action maps with the old protection" +
+                  viaText(E),
+              Idx);
+  }
+  return Out.take();
+}
+
 } // namespace
 
 Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary,
                  ApiLevel Target) {
   Verdict V;
+  V.Contract = contractBreaches(Handler, Summary, Target);
   if (Handler.Kind == HookKind::MmapPrepare) {
     V.Kind = VerdictKind::AlreadyMmapPrepare;
     return V;
@@ -258,6 +305,10 @@ std::string legacyHandlerMessage(llvm::StringRef Function, const Verdict &V, Api
     S += verdictPhrase(V.Kind).str();
   }
   return S;
+}
+
+std::string contractBreachMessage(llvm::StringRef Function, const Reason &Breach) {
+  return "'" + Function.str() + "' breaks the mmap_prepare contract: " + Breach.Text;
 }
 
 } // namespace vmaprep

@@ -226,10 +226,14 @@ public:
 
   /// Walks \p FD's body with parameter \p VmaParams bound to the handler's VMA;
   /// \p HookParams are the hook's own parameters (never "driver state").
-  void run(const FunctionDecl *FD, llvm::ArrayRef<unsigned> VmaParams) {
+  void run(const FunctionDecl *FD, llvm::ArrayRef<unsigned> VmaParams,
+           llvm::ArrayRef<unsigned> DescParams = {}) {
     for (unsigned I : VmaParams)
       if (I < FD->getNumParams())
         VmaVars.insert(FD->getParamDecl(I));
+    for (unsigned I : DescParams)
+      if (I < FD->getNumParams())
+        DescVars.insert(FD->getParamDecl(I));
     for (const ParmVarDecl *P : FD->parameters())
       if (isVmaPointer(P->getType()) || isDescPointer(P->getType()))
         HookParams.insert(P);
@@ -244,6 +248,8 @@ private:
   llvm::SmallPtrSetImpl<const FunctionDecl *> &Active;
   unsigned Depth;
   llvm::SmallPtrSet<const VarDecl *, 4> VmaVars;
+  /// The mmap_prepare hook's desc (and helper parameters it is passed to).
+  llvm::SmallPtrSet<const VarDecl *, 2> DescVars;
   llvm::SmallPtrSet<const VarDecl *, 4> HookParams;
   /// Pointers known to point at a caller's local variable (`&notify` passed
   /// to a helper): writes through them are not driver state.
@@ -337,6 +343,8 @@ private:
     if (const auto *DRE = dyn_cast<DeclRefExpr>(S)) {
       if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()); VD && VmaVars.count(VD))
         onVmaUse(DRE);
+      else if (VD && DescVars.count(VD))
+        onDescUse(DRE);
     } else if (const auto *CE = dyn_cast<CallExpr>(S)) {
       onCall(CE);
     } else if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
@@ -435,6 +443,36 @@ private:
     add(EffectKind::Escape, "vma", Parent).Detail = "expression";
   }
 
+  /// A write to a desc field, named by its path ("desc->action.type"): the
+  /// mmap_prepare contract forbids some (immutable fields, raw actions).
+  void onDescUse(const DeclRefExpr *DRE) {
+    const Stmt *Child = DRE;
+    size_t Index = Ancestors.size();
+    const auto *ME = dyn_cast_or_null<MemberExpr>(enclosing(Child, Index));
+    if (!ME)
+      return;
+    std::string Path = "desc->" + ME->getMemberDecl()->getName().str();
+    size_t Up = Index - 1;
+    while (Up > 0) {
+      const auto *Outer = dyn_cast<MemberExpr>(Ancestors[Up - 1]);
+      if (!Outer || Outer->isArrow())
+        break;
+      ME = Outer;
+      --Up;
+      if (!ME->getMemberDecl()->getName().empty())
+        Path += "." + ME->getMemberDecl()->getName().str();
+    }
+    Child = ME;
+    const Stmt *Parent = enclosing(Child, Up);
+    bool Write = false;
+    if (const auto *BO = dyn_cast_or_null<BinaryOperator>(Parent))
+      Write = BO->isAssignmentOp() && BO->getLHS()->IgnoreParenCasts() == ME;
+    else if (const auto *UO = dyn_cast_or_null<UnaryOperator>(Parent))
+      Write = UO->isIncrementDecrementOp();
+    if (Write)
+      add(EffectKind::FieldWrite, Path, Parent).Detail = "desc";
+  }
+
   /// \p Index is the position of \p ME in Ancestors.
   void onFieldAccess(const MemberExpr *ME, size_t Index) {
     // vm_flags lives in an anonymous union in 6.3+: step out to the named member.
@@ -522,6 +560,10 @@ private:
     }
     VmaEffect &E = add(EffectKind::FieldWrite, Field, BO);
     E.Operands.push_back(text(Value));
+    if (Field == "vm_ops" && opsHaveMapped(Value)) {
+      E.Detail = "ops-with-mapped";
+      return;
+    }
     // The helper that computed the value: pgprot_writecombine() is a call,
     // x86's pgprot_noncached() a macro.
     SourceLocation ValueLoc = Value->IgnoreParenCasts()->getBeginLoc();
@@ -532,6 +574,31 @@ private:
         E.Detail = FD->getName().str();
     if (Op != BO_Assign)
       E.Detail = "compound";
+  }
+
+  /// `&ops` where ops initializes ->mapped: a callback the legacy path never runs.
+  static bool opsHaveMapped(const Expr *Value) {
+    const auto *UO = dyn_cast<UnaryOperator>(Value->IgnoreParenCasts());
+    const auto *DRE = UO && UO->getOpcode() == UO_AddrOf
+                          ? dyn_cast<DeclRefExpr>(UO->getSubExpr()->IgnoreParenCasts())
+                          : nullptr;
+    const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+    const auto *ILE = VD && VD->getInit() ? dyn_cast<InitListExpr>(VD->getInit()->IgnoreParenCasts()) : nullptr;
+    if (!ILE)
+      return false;
+    const auto *RT = ILE->getType()->getAs<RecordType>();
+    if (!RT)
+      return false;
+    unsigned I = 0;
+    for (const FieldDecl *FD : RT->getDecl()->fields()) {
+      if (I >= ILE->getNumInits())
+        break;
+      const Expr *Init = ILE->getInit(I++);
+      if (FD->getName() == "mapped" && Init && !isa<ImplicitValueInitExpr>(Init) &&
+          !Init->isNullPointerConstant(FD->getASTContext(), Expr::NPC_ValueDependentIsNotNull))
+        return true;
+    }
+    return false;
   }
 
   ResultUse resultUse(const CallExpr *CE, std::string &ErrorValue) const {
@@ -575,11 +642,21 @@ private:
     return ResultUse::Other;
   }
 
+  bool isDescRef(const Expr *E) const {
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenCasts()))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+        return DescVars.count(VD);
+    return false;
+  }
+
   void onCall(const CallExpr *CE) {
-    llvm::SmallVector<unsigned, 2> VmaArgs;
-    for (unsigned I = 0; I < CE->getNumArgs(); ++I)
+    llvm::SmallVector<unsigned, 2> VmaArgs, DescArgs;
+    for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
       if (isVmaRef(CE->getArg(I)))
         VmaArgs.push_back(I);
+      if (isDescRef(CE->getArg(I)))
+        DescArgs.push_back(I);
+    }
 
     const FunctionDecl *Callee = CE->getDirectCallee();
     if (!Callee) {
@@ -599,6 +676,10 @@ private:
     }
 
     llvm::StringRef Name = canonicalCalleeName(Callee);
+    if (!DescArgs.empty() && Name.starts_with("mmap_action_")) {
+      add(EffectKind::Mapping, Name, CE).Detail = "action";
+      return;
+    }
     if (!VmaArgs.empty()) {
       auto It = vmaApis().find(Name);
       if (It != vmaApis().end()) {
@@ -619,7 +700,7 @@ private:
     const FunctionDecl *Def = Callee->getDefinition();
     bool InDriver = Def && Def->hasBody() && SM.isInMainFile(SM.getExpansionLoc(Def->getLocation()));
     if (InDriver) {
-      descend(CE, Def, VmaArgs);
+      descend(CE, Def, VmaArgs, DescArgs);
       return;
     }
     if (VmaArgs.empty())
@@ -660,7 +741,8 @@ private:
 
   /// Summarises a helper defined in the driver, in place, with the VMA bound
   /// to the parameters it is passed to.
-  void descend(const CallExpr *CE, const FunctionDecl *Def, llvm::ArrayRef<unsigned> VmaArgs) {
+  void descend(const CallExpr *CE, const FunctionDecl *Def, llvm::ArrayRef<unsigned> VmaArgs,
+               llvm::ArrayRef<unsigned> DescArgs = {}) {
     if (Active.count(Def) || Depth >= MaxDepth) {
       if (!VmaArgs.empty())
         add(EffectKind::Escape, Def->getName(), CE).Detail =
@@ -676,7 +758,7 @@ private:
       if (pointsToLocal(CE->getArg(I)))
         Inner.LocalPointees.insert(Def->getParamDecl(I));
     size_t Before = Out.Effects.size();
-    Inner.run(Def, VmaArgs);
+    Inner.run(Def, VmaArgs, DescArgs);
     Active.erase(Def);
     // `return remap(...)` in a helper: what the caller does with the helper's
     // result is what happens to the mapping's result.
@@ -747,6 +829,13 @@ private:
 
 } // namespace
 
+static bool isDescPointerType(QualType T) {
+  if (const auto *PT = T.getCanonicalType()->getAs<PointerType>())
+    if (const auto *RT = PT->getPointeeType()->getAs<RecordType>())
+      return RT->getDecl()->getName() == "vm_area_desc";
+  return false;
+}
+
 HandlerSummary summarizeHandler(const FunctionDecl *Handler, ASTContext &Ctx) {
   HandlerSummary Summary;
   Summary.Function = Handler;
@@ -757,12 +846,15 @@ HandlerSummary summarizeHandler(const FunctionDecl *Handler, ASTContext &Ctx) {
   Summary.BodyVisible = true;
   llvm::SmallPtrSet<const FunctionDecl *, 8> Active;
   Active.insert(Def);
-  llvm::SmallVector<unsigned, 1> VmaParams;
-  for (unsigned I = 0; I < Def->getNumParams(); ++I)
+  llvm::SmallVector<unsigned, 1> VmaParams, DescParams;
+  for (unsigned I = 0; I < Def->getNumParams(); ++I) {
     if (isVmaPointer(Def->getParamDecl(I)->getType()))
       VmaParams.push_back(I);
+    if (isDescPointerType(Def->getParamDecl(I)->getType()))
+      DescParams.push_back(I);
+  }
   BodyWalker Walker(Ctx, Summary, {}, Active, 0);
-  Walker.run(Def, VmaParams);
+  Walker.run(Def, VmaParams, DescParams);
   return Summary;
 }
 

@@ -8,6 +8,7 @@
 #include "ClangTidyModule.h"
 #include "ClangTidyModuleRegistry.h"
 #include "LegacyMmapCheck.h"
+#include "PrepareContractCheck.h"
 
 namespace clang::tidy::vmaprep {
 
@@ -15,6 +16,7 @@ class VmaprepModule : public ClangTidyModule {
 public:
   void addCheckFactories(ClangTidyCheckFactories &Factories) override {
     Factories.registerCheck<LegacyMmapCheck>("vmaprep-legacy-mmap");
+    Factories.registerCheck<PrepareContractCheck>("vmaprep-prepare-contract");
   }
 };
 

@@ -7,10 +7,17 @@
 //===----------------------------------------------------------------------===//
 #include "CheckCommand.h"
 
+#include "Config.h"
 #include "TranslationUnitRunner.h"
 #include "vmaprep/ApiDetection.h"
 
 #include "clang/AST/ASTContext.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
+#include <mutex>
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -74,6 +81,78 @@ bool hasFindings(const CheckResult &R) {
   return !R.BothHooks.empty() || !R.Unresolved.empty();
 }
 
+void sortFindings(CheckResult &R) {
+  auto ByPlace = [](const SourceSite &A, const std::string &AName, const SourceSite &B,
+                    const std::string &BName) {
+    return std::tie(A.File, A.Line, A.Column, AName) < std::tie(B.File, B.Line, B.Column, BName);
+  };
+  for (HandlerReport &H : R.Handlers)
+    std::stable_sort(H.Sites.begin(), H.Sites.end(), [&](const OpsSiteReport &A, const OpsSiteReport &B) {
+      return ByPlace(A.Where, A.Member + "|" + A.Table, B.Where, B.Member + "|" + B.Table);
+    });
+  std::stable_sort(R.Handlers.begin(), R.Handlers.end(), [&](const HandlerReport &A, const HandlerReport &B) {
+    return ByPlace(A.Where, A.Function, B.Where, B.Function);
+  });
+  std::stable_sort(R.SubsystemHooks.begin(), R.SubsystemHooks.end(),
+                   [&](const SubsystemHookReport &A, const SubsystemHookReport &B) {
+                     return ByPlace(A.Site.Where, A.Function, B.Site.Where, B.Function);
+                   });
+  std::stable_sort(R.BothHooks.begin(), R.BothHooks.end(), [&](const BothHooksTable &A, const BothHooksTable &B) {
+    return ByPlace(A.Where, A.Table, B.Where, B.Table);
+  });
+  std::stable_sort(R.Unresolved.begin(), R.Unresolved.end(),
+                   [&](const UnresolvedReport &A, const UnresolvedReport &B) {
+                     return ByPlace(A.Site.Where, A.Site.Table, B.Site.Where, B.Site.Table);
+                   });
+  std::stable_sort(R.Errors.begin(), R.Errors.end(), [](const InputError &A, const InputError &B) {
+    return std::tie(A.File, A.Message) < std::tie(B.File, B.Message);
+  });
+  std::sort(R.ApiDetections.begin(), R.ApiDetections.end());
+}
+
+bool mayHoldMmapHandler(llvm::StringRef Text) {
+  return Text.contains("mmap") || Text.contains("FOPS");
+}
+
+bool fileMayHoldMmapHandler(const std::string &File) {
+  std::vector<std::string> Work{File};
+  std::set<std::string> Seen{File};
+  while (!Work.empty()) {
+    std::string Path = std::move(Work.back());
+    Work.pop_back();
+    auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
+    if (!Buffer)
+      return Path == File; // an unreadable main file is parsed (and reported)
+    llvm::StringRef Text = (*Buffer)->getBuffer();
+    if (mayHoldMmapHandler(Text))
+      return true;
+    // A table or handler can sit in a driver-local header: follow
+    // #include "x.h" next to the including file. <...> headers are the
+    // kernel's own; the macros they define that expand to an mmap member
+    // are caught by name (FOPS) in the file that uses them.
+    llvm::SmallVector<llvm::StringRef, 0> Lines;
+    Text.split(Lines, '\n');
+    for (llvm::StringRef Line : Lines) {
+      Line = Line.ltrim();
+      if (!Line.consume_front("#"))
+        continue;
+      Line = Line.ltrim();
+      if (!Line.consume_front("include"))
+        continue;
+      Line = Line.ltrim();
+      if (!Line.consume_front("\""))
+        continue;
+      llvm::StringRef Name = Line.take_until([](char C) { return C == '"'; });
+      llvm::SmallString<256> Header(llvm::sys::path::parent_path(Path));
+      llvm::sys::path::append(Header, Name);
+      llvm::sys::path::remove_dots(Header, /*remove_dot_dot=*/true);
+      if (llvm::sys::fs::is_regular_file(Header) && Seen.insert(std::string(Header)).second)
+        Work.push_back(std::string(Header));
+    }
+  }
+  return false;
+}
+
 CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
   CheckResult Result;
   Result.Target = Options.Target;
@@ -82,28 +161,77 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
   if (!Inputs.Database)
     return Result;
 
-  std::vector<TranslationUnitFindings> Findings(Inputs.Files.size());
-  std::vector<std::string> Detections(Inputs.Files.size());
-  std::vector<std::optional<ApiLevel>> Levels(Inputs.Files.size());
-  std::vector<TranslationUnitStatus> Status = runOnTranslationUnits(
-      *Inputs.Database, Inputs.Files, Options.Jobs, [&](size_t I, clang::ASTContext &Ctx) {
-        ApiLevel Target = Options.Target;
-        if (Options.AutoApi) {
-          DetectedApi Found = detectApiLevel(Ctx);
-          Target = Found.Level.value_or(NewestApiLevel);
-          Detections[I] = (Found.Level ? apiLevelName(*Found.Level).str() : std::string("none")) + ": " +
-                          Found.Evidence;
-          Levels[I] = Target;
-        }
-        TranslationUnitAnalysis Analysis = analyzeTranslationUnit(Ctx, Target);
-        Findings[I] = makeFindings(Analysis, Ctx);
+  // The TUs this run parses: its shard of the sorted list, minus excluded
+  // paths, minus what the prefilter rules out.
+  std::vector<std::string> Files = Inputs.Files;
+  if (Options.ShardCount) {
+    std::sort(Files.begin(), Files.end());
+    std::vector<std::string> Slice;
+    Result.DuplicateEntries = 0;
+    for (size_t I = 0; I < Files.size(); ++I)
+      if (I % Options.ShardCount == Options.ShardIndex - 1) {
+        // Each shard counts the duplicates of its own files, so the shards'
+        // counts sum to the whole database's.
+        size_t Commands = Inputs.Database->getCompileCommands(Files[I]).size();
+        Result.DuplicateEntries += Commands > 1 ? unsigned(Commands - 1) : 0;
+        Slice.push_back(std::move(Files[I]));
+      }
+    Files = std::move(Slice);
+  }
+  std::vector<std::string> Parse;
+  for (std::string &F : Files) {
+    if (!Options.Exclude.empty() && isExcluded(F, Options.Exclude, Options.ExcludeBase)) {
+      ++Result.FilesExcluded;
+      continue;
+    }
+    if (Options.Prefilter && !fileMayHoldMmapHandler(F)) {
+      ++Result.FilesSkippedByPrefilter;
+      continue;
+    }
+    Parse.push_back(std::move(F));
+  }
+
+  std::vector<TranslationUnitFindings> Findings(Parse.size());
+  std::vector<std::string> Detections(Parse.size());
+  std::vector<std::optional<ApiLevel>> Levels(Parse.size());
+  std::vector<TranslationUnitStatus> Status(Parse.size());
+  auto Analyse = [&](size_t I, clang::ASTContext &Ctx) {
+    ApiLevel Target = Options.Target;
+    if (Options.AutoApi) {
+      DetectedApi Found = detectApiLevel(Ctx);
+      Target = Found.Level.value_or(NewestApiLevel);
+      Detections[I] = (Found.Level ? apiLevelName(*Found.Level).str() : std::string("none")) + ": " +
+                      Found.Evidence;
+      Levels[I] = Target;
+    }
+    TranslationUnitAnalysis Analysis = analyzeTranslationUnit(Ctx, Target);
+    Findings[I] = makeFindings(Analysis, Ctx);
+  };
+  if (!Options.OnProgress) {
+    Status = runOnTranslationUnits(*Inputs.Database, Parse, Options.Jobs, Analyse);
+  } else {
+    // One TU per runner call, so each finished TU (compiled or not) can be
+    // reported as it finishes.
+    unsigned Jobs = Options.Jobs ? Options.Jobs : llvm::hardware_concurrency().compute_thread_count();
+    llvm::StdThreadPool Pool(llvm::hardware_concurrency(Jobs));
+    std::mutex Lock;
+    size_t Done = 0;
+    for (size_t I = 0; I < Parse.size(); ++I)
+      Pool.async([&, I] {
+        std::vector<TranslationUnitStatus> One = runOnTranslationUnits(
+            *Inputs.Database, {Parse[I]}, 1, [&](size_t, clang::ASTContext &Ctx) { Analyse(I, Ctx); });
+        Status[I] = std::move(One.front());
+        std::lock_guard<std::mutex> Guard(Lock);
+        Options.OnProgress(++Done, Parse.size(), Parse[I]);
       });
+    Pool.wait();
+  }
 
   FindingsMerger Merger(Result);
   for (size_t I = 0; I < Status.size(); ++I) {
     Result.DroppedFlags.insert(Status[I].DroppedFlags.begin(), Status[I].DroppedFlags.end());
     if (!Status[I].Analysed) {
-      Result.Errors.push_back({Inputs.Files[I], "does not compile, not analysed: " + Status[I].Error});
+      Result.Errors.push_back({Parse[I], "does not compile, not analysed: " + Status[I].Error});
       continue;
     }
     ++Result.FilesAnalysed;
@@ -115,6 +243,7 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
       Result.Target = *Levels[I];
     }
   }
+  sortFindings(Result);
   return Result;
 }
 

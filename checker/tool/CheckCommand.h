@@ -5,6 +5,7 @@
 #include "CompilationInputs.h"
 #include "vmaprep/ApiLevel.h"
 #include "vmaprep/TranslationUnitAnalysis.h"
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -25,6 +26,15 @@ struct CheckResult {
   std::set<std::string> DroppedFlags;
   unsigned FilesAnalysed = 0;
   unsigned DuplicateEntries = 0;
+  /// Translation units never parsed: the prefilter found no mmap handler
+  /// could be in them; a config file excluded them.
+  unsigned FilesSkippedByPrefilter = 0;
+  unsigned FilesExcluded = 0;
+  /// Findings removed after the analysis (FindingFilters.h): NOLINT
+  /// comments, the baseline, --since.
+  unsigned Suppressed = 0;
+  unsigned Baselined = 0;
+  unsigned OutsideChangedLines = 0;
 };
 
 struct CheckOptions {
@@ -32,12 +42,36 @@ struct CheckOptions {
   /// --api auto: each TU's level is read off its headers (ApiDetection).
   bool AutoApi = false;
   unsigned Jobs = 0; // 0: all cores
+  /// Parse only TUs whose text can hold an mmap handler (mayHoldMmapHandler).
+  bool Prefilter = false;
+  /// Globs (Config.h) of files never parsed, relative to ExcludeBase.
+  std::vector<std::string> Exclude;
+  std::string ExcludeBase;
+  /// --shard K/N: only the K-th (1-based) of N slices of the sorted TU list.
+  unsigned ShardIndex = 0, ShardCount = 0;
+  /// Called (serialised) after each TU, with the number done and the total.
+  std::function<void(size_t Done, size_t Total, const std::string &File)> OnProgress;
 };
 
 CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options);
 
 /// Does the result contain anything a CI step should fail on?
 bool hasFindings(const CheckResult &R);
+
+/// Puts every list in a fixed order (by location), so one run, the merge of
+/// its shards, and a merge in any order print the same document.
+void sortFindings(CheckResult &R);
+
+/// The lexical prefilter: false only when \p Text cannot produce an mmap
+/// handler finding. Conservative: the text mentions `mmap` (a handler, a
+/// member, an mmap_prepare) or `FOPS` (DEFINE_DRM_GEM_FOPS and the other macros
+/// that expand to a whole file_operations table).
+bool mayHoldMmapHandler(llvm::StringRef Text);
+
+/// mayHoldMmapHandler() over \p File and the headers it includes with
+/// `#include "..."` that exist next to the file including them (recursively).
+/// Unreadable files are kept (parsed).
+bool fileMayHoldMmapHandler(const std::string &File);
 
 } // namespace vmaprep
 

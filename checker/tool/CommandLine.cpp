@@ -17,6 +17,10 @@ std::string optionValue(int Argc, const char **Argv, int &I, llvm::StringRef Fla
   return "";
 }
 
+bool isOption(llvm::StringRef Arg, llvm::StringRef Flag) {
+  return Arg == Flag || (Arg.starts_with(Flag) && Arg.drop_front(Flag.size()).starts_with("="));
+}
+
 std::string parseInputOptions(int Argc, const char **Argv, InputOptions &Out, const OwnOption &Own) {
   for (int I = 0; I < Argc; ++I) {
     llvm::StringRef A(Argv[I]);
@@ -31,6 +35,7 @@ std::string parseInputOptions(int Argc, const char **Argv, InputOptions &Out, co
       Err = optionValue(Argc, Argv, I, "-p", Out.BuildPath);
     } else if (A.starts_with("--api")) {
       Err = optionValue(Argc, Argv, I, "--api", V);
+      Out.ApiGiven = true;
       if (Err.empty()) {
         if (V == "auto")
           Out.AutoApi = true;

@@ -24,12 +24,16 @@ struct InputOptions {
   std::optional<std::vector<std::string>> FixedFlags; // after `--`
   ApiLevel Target = NewestApiLevel;
   bool AutoApi = false; // --api auto
+  bool ApiGiven = false; // --api was on the command line (it overrides a config file)
   unsigned Jobs = 0;
 };
 
 /// Reads the value of option \p Flag at Argv[I] (`--x=V`, `--x V`, `-xV`),
 /// advancing \p I past a separate value. Returns an error or "".
 std::string optionValue(int Argc, const char **Argv, int &I, llvm::StringRef Flag, std::string &Value);
+
+/// Is Argv[I] the option \p Flag, as `--flag` or `--flag=V`?
+bool isOption(llvm::StringRef Arg, llvm::StringRef Flag);
 
 /// A command's own option: returns true if it consumed Argv[I] (and maybe
 /// more), setting \p Error when the option is malformed.

@@ -166,6 +166,8 @@ public:
       else
         fail(Path + ".needed_api_level", "unknown API level '" + Needed + "'");
     }
+    if (H.Result.Kind == VerdictKind::NeedsApiLevel && !H.Result.NeededLevel && !failed())
+      fail(Path + ".needed_api_level", "missing (verdict needs-api-level names the level it needs)");
     if (const llvm::json::Array *Ops = array(O, "ops", Path))
       for (size_t I = 0; I < Ops->size(); ++I) {
         std::string P = Path + ".ops[" + std::to_string(I) + "]";
@@ -269,6 +271,11 @@ std::string readCheckJson(llvm::StringRef Text, CheckResult &Out) {
   if (const llvm::json::Object *Summary = Root->getObject("summary")) {
     R.FilesAnalysed = In.num(*Summary, "files_analysed", "summary", false);
     R.DuplicateEntries = In.num(*Summary, "duplicate_database_entries", "summary", false);
+    R.FilesSkippedByPrefilter = In.num(*Summary, "files_skipped_by_prefilter", "summary", false);
+    R.FilesExcluded = In.num(*Summary, "files_excluded", "summary", false);
+    R.Suppressed = In.num(*Summary, "suppressed_by_nolint", "summary", false);
+    R.Baselined = In.num(*Summary, "baselined", "summary", false);
+    R.OutsideChangedLines = In.num(*Summary, "outside_changed_lines", "summary", false);
   }
   if (In.failed())
     return Error;
@@ -328,7 +335,13 @@ std::string mergeResults(std::vector<CheckResult> &&Parts, CheckResult &Out) {
         M.ApiDetections.push_back(std::move(D));
     M.FilesAnalysed += P.FilesAnalysed;
     M.DuplicateEntries += P.DuplicateEntries;
+    M.FilesSkippedByPrefilter += P.FilesSkippedByPrefilter;
+    M.FilesExcluded += P.FilesExcluded;
+    M.Suppressed += P.Suppressed;
+    M.Baselined += P.Baselined;
+    M.OutsideChangedLines += P.OutsideChangedLines;
   }
+  sortFindings(M);
   Out = std::move(M);
   return "";
 }

@@ -130,6 +130,18 @@ void writeJson(const CheckResult &R, llvm::raw_ostream &OS) {
                                      {"input_errors", R.Errors.size()},
                                      {"duplicate_database_entries", R.DuplicateEntries}}},
   };
+  // Counts of what was skipped or filtered appear when they are not zero,
+  // so a plain run's document is what it always was.
+  llvm::json::Object &Summary = *Doc.getObject("summary");
+  auto Optional = [&](llvm::StringRef Key, unsigned N) {
+    if (N)
+      Summary[Key] = N;
+  };
+  Optional("files_skipped_by_prefilter", R.FilesSkippedByPrefilter);
+  Optional("files_excluded", R.FilesExcluded);
+  Optional("suppressed_by_nolint", R.Suppressed);
+  Optional("baselined", R.Baselined);
+  Optional("outside_changed_lines", R.OutsideChangedLines);
   OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Doc))) << "\n";
 }
 

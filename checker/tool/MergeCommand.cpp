@@ -1,6 +1,7 @@
 //===- MergeCommand.cpp - `vmaprep merge` ---------------------------------===//
 #include "MergeCommand.h"
 
+#include "FindingFilters.h"
 #include "JsonInput.h"
 #include "Outputs.h"
 #include "SarifOutput.h"
@@ -19,9 +20,11 @@ options:
   --format FORMAT   json (default), sarif or text
   --root DIR        directory SARIF paths are relative to (default: current directory)
   --show-hooks      list subsystem mmap hooks in text and SARIF output
+  --fail-on LEVEL   exit 1 only for findings at or above LEVEL: error,
+                    convertible, needs-api, blocked, any (default: any)
   -h, --help        this help
 
-exit codes: 0 no findings, 1 findings, 2 usage or input error (an unreadable or
+exit codes: 0 no findings at or above the threshold, 1 findings, 2 usage or input error (an unreadable or
 malformed input, inputs checked at different API levels, or an input that
 recorded errors)
 )";
@@ -35,6 +38,7 @@ int runMergeCommand(int Argc, const char **Argv) {
   std::vector<std::string> Files;
   std::string Format = "json", Root;
   bool ShowHooks = false;
+  FailLevel FailOn = FailLevel::Any;
   for (int I = 0; I < Argc; ++I) {
     llvm::StringRef A(Argv[I]);
     auto Value = [&](llvm::StringRef Flag, std::string &Dest) -> bool {
@@ -59,6 +63,14 @@ int runMergeCommand(int Argc, const char **Argv) {
     } else if (A == "--root" || A.starts_with("--root=")) {
       if (!Value("--root", Root))
         return mergeError("--root needs a value");
+    } else if (A == "--fail-on" || A.starts_with("--fail-on=")) {
+      std::string V;
+      if (!Value("--fail-on", V))
+        return mergeError("--fail-on needs a value");
+      auto L = parseFailLevel(V);
+      if (!L)
+        return mergeError("unknown --fail-on level '" + V + "' (" + FailLevelNames + ")");
+      FailOn = *L;
     } else if (A == "--show-hooks") {
       ShowHooks = true;
     } else if (A.starts_with("-") && A != "-") {
@@ -100,7 +112,7 @@ int runMergeCommand(int Argc, const char **Argv) {
   llvm::outs().flush();
   if (!Merged.Errors.empty())
     return 2;
-  return hasFindings(Merged) ? 1 : 0;
+  return countFindings(Merged, FailOn) ? 1 : 0;
 }
 
 } // namespace vmaprep

@@ -12,12 +12,12 @@
 //===----------------------------------------------------------------------===//
 #include "SarifOutput.h"
 
+#include "Fingerprint.h"
 #include "vmaprep/Classifier.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/SHA256.h"
 #include <algorithm>
 #include <map>
 
@@ -25,9 +25,6 @@ namespace vmaprep {
 
 static const char *const ToolVersion = "0.1";
 static const char *const InformationUri = "https://github.com/vmaprep/vmaprep";
-static const char *const LegacyRule = "vmaprep-legacy-mmap";
-static const char *const HookRule = "vmaprep-subsystem-hook";
-static const char *const FingerprintKey = "vmaprepFinding/v1";
 
 std::string resolveSourceRoot(const std::string &Explicit, const std::string &BuildPath) {
   llvm::SmallString<256> Dir;
@@ -116,7 +113,12 @@ public:
         {"columnKind", "utf16CodeUnits"},
         {"results", std::move(Results)},
         {"properties", llvm::json::Object{{"apiLevel", apiLevelName(R.Target)},
-                                          {"filesAnalysed", R.FilesAnalysed}}},
+                                          {"filesAnalysed", R.FilesAnalysed},
+                                          {"filesSkippedByPrefilter", R.FilesSkippedByPrefilter},
+                                          {"filesExcluded", R.FilesExcluded},
+                                          {"suppressedByNolint", R.Suppressed},
+                                          {"baselined", R.Baselined},
+                                          {"outsideChangedLines", R.OutsideChangedLines}}},
     };
     return llvm::json::Object{
         {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
@@ -147,11 +149,6 @@ private:
     return llvm::json::Object{{"uri", "file://" + uriEncode(File)}};
   }
 
-  std::string pathForFingerprint(const std::string &File) const {
-    std::string Rel = relativeToRoot(File, O.Root);
-    return Rel.empty() ? File : Rel;
-  }
-
   llvm::json::Object location(const SourceSite &S) const {
     if (!S.valid()) // no line known: the file alone (regions start at line 1)
       return llvm::json::Object{
@@ -174,16 +171,9 @@ private:
     return L;
   }
 
-  /// Stable across line moves: no line or column goes in, only what names
-  /// the finding.
-  static llvm::json::Object fingerprint(llvm::ArrayRef<std::string> Parts) {
-    llvm::SHA256 Hash;
-    for (const std::string &P : Parts) {
-      Hash.update(P);
-      Hash.update(llvm::ArrayRef<uint8_t>{0});
-    }
-    std::array<uint8_t, 32> Digest = Hash.final();
-    return llvm::json::Object{{FingerprintKey, llvm::toHex(Digest, /*LowerCase=*/true)}};
+  /// Stable across line moves (Fingerprint.h): shared with baseline files.
+  template <typename Finding> llvm::json::Object fingerprint(const Finding &F) const {
+    return llvm::json::Object{{FingerprintKey, findingKey(F, O.Root).Fingerprint}};
   }
 
   static std::string macroSuffix(const SourceSite &S) {
@@ -200,29 +190,6 @@ private:
     default:
       return "note";
     }
-  }
-
-  std::string headline(const HandlerReport &H) const {
-    std::string S = "'" + H.Function + "' uses the deprecated file_operations->mmap hook; ";
-    const Verdict &V = H.Result;
-    switch (V.Kind) {
-    case VerdictKind::NeedsApiLevel:
-      S += "convertible from API level " +
-           (V.NeededLevel ? apiLevelName(*V.NeededLevel).str() : std::string("?")) + " (target " +
-           apiLevelName(R.Target).str() + ")";
-      break;
-    case VerdictKind::Blocked:
-      S += "blocked: " + (V.Reasons.empty() ? std::string("unknown") : V.Reasons.front().Text);
-      if (V.Reasons.size() > 1)
-        S += " (and " + std::to_string(V.Reasons.size() - 1) + " more)";
-      break;
-    case VerdictKind::InvalidBothHooks:
-      S += V.Reasons.empty() ? std::string("invalid") : V.Reasons.front().Text;
-      break;
-    default:
-      S += verdictPhrase(V.Kind).str();
-    }
-    return S + macroSuffix(H.Where);
   }
 
   static bool isRead(EffectKind K) {
@@ -252,7 +219,7 @@ private:
                                 "registered as ." + S.Member + " in '" + S.Table + "'" +
                                     macroSuffix(S.Where)));
     std::map<unsigned, std::vector<const Reason *>> Cited;
-    std::string Message = headline(H);
+    std::string Message = legacyHandlerMessage(H.Function, H.Result, R.Target) + macroSuffix(H.Where);
     llvm::json::Array ReasonIds;
     for (const Reason &Rs : H.Result.Reasons) {
       ReasonIds.push_back(Rs.Id);
@@ -287,9 +254,7 @@ private:
         {"level", levelFor(H.Result.Kind)},
         {"message", text(Message)},
         {"locations", llvm::json::Array{location(H.Where)}},
-        {"partialFingerprints",
-         fingerprint({LegacyRule, pathForFingerprint(H.Where.File), H.Function,
-                      verdictName(H.Result.Kind).str()})},
+        {"partialFingerprints", fingerprint(H)},
         {"properties", std::move(Properties)},
     };
     if (!Related.empty())
@@ -306,8 +271,7 @@ private:
                          ") and .mmap_prepare (" + B.MmapPrepareFunction +
                          "); mmap(2) fails with -ENODEV" + macroSuffix(B.Where))},
         {"locations", llvm::json::Array{location(B.Where)}},
-        {"partialFingerprints",
-         fingerprint({LegacyRule, pathForFingerprint(B.Where.File), B.Table, "both-hooks"})},
+        {"partialFingerprints", fingerprint(B)},
         {"properties", llvm::json::Object{{"verdict", verdictName(VerdictKind::InvalidBothHooks)}}},
     };
   }
@@ -321,8 +285,7 @@ private:
                          U.Expression + "', which vmaprep cannot resolve to a function" +
                          macroSuffix(U.Site.Where))},
         {"locations", llvm::json::Array{location(U.Site.Where)}},
-        {"partialFingerprints", fingerprint({LegacyRule, pathForFingerprint(U.Site.Where.File),
-                                             U.Site.Table, U.Site.Member, U.Expression})},
+        {"partialFingerprints", fingerprint(U)},
         {"properties", llvm::json::Object{{"verdict", "unresolved"}}},
     };
   }
@@ -335,8 +298,7 @@ private:
         {"message", text("'" + H.Function + "' is a " + H.Site.Record + "." + H.Site.Member +
                          " hook; it takes a VMA and moves to mmap_prepare only with its subsystem")},
         {"locations", llvm::json::Array{location(H.Site.Where)}},
-        {"partialFingerprints", fingerprint({HookRule, pathForFingerprint(H.Site.Where.File),
-                                             H.Function, H.Site.Record + "." + H.Site.Member})},
+        {"partialFingerprints", fingerprint(H)},
     };
   }
 

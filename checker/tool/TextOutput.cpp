@@ -126,6 +126,20 @@ std::string summaryLine(const CheckResult &R) {
   if (Count[VerdictKind::InvalidBothHooks])
     S += ", " + std::to_string(Count[VerdictKind::InvalidBothHooks]) + " in tables with both hooks";
   S += "; " + std::to_string(R.SubsystemHooks.size()) + " subsystem hooks";
+  auto Plural = [](unsigned N, const char *One, const char *Many) {
+    return std::to_string(N) + " " + (N == 1 ? One : Many);
+  };
+  // Only what happened: a plain run's line stays as it was.
+  if (R.FilesSkippedByPrefilter)
+    S += "; " + Plural(R.FilesSkippedByPrefilter, "file", "files") + " skipped by the prefilter";
+  if (R.FilesExcluded)
+    S += "; " + Plural(R.FilesExcluded, "file", "files") + " excluded by the config";
+  if (R.Suppressed)
+    S += "; " + Plural(R.Suppressed, "finding", "findings") + " suppressed by NOLINT";
+  if (R.Baselined)
+    S += "; " + Plural(R.Baselined, "finding", "findings") + " in the baseline";
+  if (R.OutsideChangedLines)
+    S += "; " + Plural(R.OutsideChangedLines, "finding", "findings") + " outside the changed lines";
   if (!R.Errors.empty())
     S += "; " + std::to_string(R.Errors.size()) + " input error" + (R.Errors.size() == 1 ? "" : "s");
   return S;

@@ -3,22 +3,29 @@
 //   vmaprep check [-p BUILD_DIR] [FILES...] [options]
 //   vmaprep check FILE... -- COMPILER_FLAGS
 //
-// Exit codes (docs/ci.md): 0 no findings, 1 findings, 2 usage or input error
-// (a missing or malformed database, a file not in it, a TU that does not
-// compile). Findings from the files that could be analysed are still printed
-// when the exit code is 2.
+// Exit codes (docs/ci.md): 0 no findings at or above the --fail-on threshold,
+// 1 findings, 2 usage or input error (a missing or malformed database, config
+// or baseline, a file not in it, a TU that does not compile, --since outside
+// git). Findings from the files that could be analysed are still printed when
+// the exit code is 2.
 //
 //===----------------------------------------------------------------------===//
 #include "CheckCommand.h"
+#include "CommandLine.h"
 #include "CompilationInputs.h"
+#include "Config.h"
+#include "FindingFilters.h"
 #include "FixCommand.h"
 #include "MergeCommand.h"
 #include "Outputs.h"
+#include "Progress.h"
 #include "ReportCommand.h"
 #include "SarifOutput.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 #include <cstdlib>
 #include <optional>
@@ -31,6 +38,7 @@ enum ExitCode { ExitClean = 0, ExitFindings = 1, ExitError = 2 };
 
 const char *const Usage = R"(usage: vmaprep check [-p BUILD_DIR] [FILES...] [options]
        vmaprep check FILE... -- COMPILER_FLAGS
+       vmaprep fix ...                                         (vmaprep fix --help)
        vmaprep merge SHARD.json... [--format json|sarif|text]   (vmaprep merge --help)
        vmaprep report (-p BUILD_DIR | --from-json FILE...)     (vmaprep report --help)
 
@@ -43,15 +51,35 @@ options:
   --api LEVEL       target kernel API level: 6.16, 6.18, 6.19, 7.0, 7.1, or auto
                     (read off the tree's headers; default: 7.1)
   --format FORMAT   text (default), json or sarif (SARIF 2.1.0 for code scanning)
-  --root DIR        directory SARIF paths are relative to (default: the compile
-                    database's directory, else the current directory)
+  --root DIR        directory paths in SARIF, baselines and progress are relative
+                    to (default: the compile database's directory, else the
+                    current directory)
   -j N              parallel jobs (default: all cores)
   --show-hooks      list subsystem mmap hooks (fb_mmap, proc_mmap, ...) in text output
   --show-reads      also show VMA reads as notes in text output
+
+CI options (docs/ci.md):
+  --fail-on LEVEL   exit 1 only for findings at or above LEVEL: error,
+                    convertible, needs-api, blocked, any (default: any)
+  --baseline FILE   findings recorded in FILE are not reported and do not fail
+  --update-baseline write every current finding to the baseline file, exit 0
+  --since REV       only findings on lines changed since git revision REV
+  --shard K/N       check only the K-th of N slices of the translation units
+                    (combine the JSON of all N with vmaprep merge)
+  --no-prefilter    parse every translation unit, even those whose text cannot
+                    hold an mmap handler
+  --progress        progress lines on stderr when it is not a terminal
+  --no-progress     no progress bar on a terminal
+  --config FILE     read defaults from FILE instead of the nearest .vmaprep.yaml
+  --no-config       ignore .vmaprep.yaml files
   -h, --help        this help
   --version         version
 
-exit codes: 0 no findings, 1 findings, 2 usage or input error
+Findings on a line with // NOLINT(vmaprep-legacy-mmap) (or NOLINTNEXTLINE on the
+line before, or inside NOLINTBEGIN/NOLINTEND) are not reported.
+
+exit codes: 0 no findings at or above the threshold, 1 findings, 2 usage or
+input error
 )";
 
 int usageError(const std::string &Message) {
@@ -60,93 +88,177 @@ int usageError(const std::string &Message) {
   return ExitError;
 }
 
-struct ParsedArgs {
-  std::string BuildPath;
-  std::vector<std::string> Files;
-  std::optional<std::vector<std::string>> FixedFlags; // after `--`
+int toolError(const std::string &Message) {
+  llvm::errs() << "vmaprep: error: " << Message << "\n";
+  return ExitError;
+}
+
+struct CheckArgs {
+  InputOptions Inputs;
   std::string Format = "text";
-  std::string Root; // --root: SARIF paths are relative to it
-  CheckOptions Check;
+  std::string Root; // --root
   TextOptions Text;
+  std::optional<FailLevel> FailOn;
+  std::string BaselinePath, Since, ConfigPath;
+  bool UpdateBaseline = false, NoPrefilter = false, Progress = false, NoProgress = false, NoConfig = false;
+  unsigned ShardIndex = 0, ShardCount = 0;
 };
 
-/// Returns an error message, or empty on success.
-std::string parseCheckArgs(int Argc, const char **Argv, ParsedArgs &Out) {
-  auto Value = [&](int &I, llvm::StringRef Flag, std::string &Dest) -> std::string {
-    llvm::StringRef A(Argv[I]);
-    if (A.size() > Flag.size() && A.starts_with(Flag)) {
-      llvm::StringRef Rest = A.drop_front(Flag.size());
-      Dest = Rest.consume_front("=") ? Rest.str() : Rest.str();
-      return "";
-    }
-    if (I + 1 >= Argc)
-      return Flag.str() + " needs a value";
-    Dest = Argv[++I];
-    return "";
+/// check's own options, handed to the shared parser (CommandLine.h).
+bool parseOwnOption(int Argc, const char **Argv, int &I, std::string &Err, CheckArgs &Out) {
+  llvm::StringRef A(Argv[I]);
+  std::string V;
+  auto Value = [&](llvm::StringRef Flag) {
+    Err = optionValue(Argc, Argv, I, Flag, V);
+    return Err.empty();
   };
-  for (int I = 0; I < Argc; ++I) {
-    llvm::StringRef A(Argv[I]);
-    std::string V, Err;
-    if (A == "--") {
-      Out.FixedFlags.emplace(Argv + I + 1, Argv + Argc);
-      break;
+  if (isOption(A, "--format")) {
+    if (Value("--format")) {
+      Out.Format = V;
+      if (V != "text" && V != "json" && V != "sarif")
+        Err = "unknown format '" + V + "' (text, json or sarif)";
     }
-    if (A == "-p" || A.starts_with("-p=") || (A.starts_with("-p") && A.size() > 2 && A[2] != '-')) {
-      Err = Value(I, "-p", Out.BuildPath);
-    } else if (A.starts_with("--format")) {
-      Err = Value(I, "--format", Out.Format);
-      if (Err.empty() && Out.Format != "text" && Out.Format != "json" && Out.Format != "sarif")
-        Err = "unknown format '" + Out.Format + "' (text, json or sarif)";
-    } else if (A == "--root" || A.starts_with("--root=")) {
-      Err = Value(I, "--root", Out.Root);
-    } else if (A.starts_with("--api")) {
-      Err = Value(I, "--api", V);
-      if (Err.empty()) {
-        if (V == "auto")
-          Out.Check.AutoApi = true;
-        else if (auto L = parseApiLevel(V))
-          Out.Check.Target = *L;
-        else
-          Err = "unknown API level '" + V + "' (6.16, 6.18, 6.19, 7.0, 7.1, auto)";
-      }
-    } else if (A.starts_with("-j")) {
-      Err = Value(I, "-j", V);
-      if (Err.empty() && (llvm::StringRef(V).getAsInteger(10, Out.Check.Jobs) || Out.Check.Jobs == 0))
-        Err = "-j needs a positive number, not '" + V + "'";
-    } else if (A == "--show-hooks") {
-      Out.Text.ShowSubsystemHooks = true;
-    } else if (A == "--show-reads") {
-      Out.Text.ShowReads = true;
-    } else if (A.starts_with("-") && A != "-") {
-      Err = "unknown option '" + A.str() + "'";
-    } else {
-      Out.Files.push_back(A.str());
+  } else if (isOption(A, "--root")) {
+    if (Value("--root"))
+      Out.Root = V;
+  } else if (A == "--show-hooks") {
+    Out.Text.ShowSubsystemHooks = true;
+  } else if (A == "--show-reads") {
+    Out.Text.ShowReads = true;
+  } else if (isOption(A, "--fail-on")) {
+    if (Value("--fail-on")) {
+      Out.FailOn = parseFailLevel(V);
+      if (!Out.FailOn)
+        Err = "unknown --fail-on level '" + V + "' (" + FailLevelNames + ")";
     }
-    if (!Err.empty())
-      return Err;
+  } else if (isOption(A, "--baseline")) {
+    if (Value("--baseline") && V.empty())
+      Err = "--baseline needs a file";
+    Out.BaselinePath = V;
+  } else if (A == "--update-baseline") {
+    Out.UpdateBaseline = true;
+  } else if (isOption(A, "--since")) {
+    if (Value("--since") && V.empty())
+      Err = "--since needs a git revision";
+    Out.Since = V;
+  } else if (isOption(A, "--shard")) {
+    if (Value("--shard")) {
+      auto [K, N] = llvm::StringRef(V).split('/');
+      if (K.getAsInteger(10, Out.ShardIndex) || N.getAsInteger(10, Out.ShardCount) || Out.ShardCount == 0 ||
+          Out.ShardIndex == 0 || Out.ShardIndex > Out.ShardCount)
+        Err = "--shard needs K/N with 1 <= K <= N, not '" + V + "'";
+    }
+  } else if (A == "--no-prefilter") {
+    Out.NoPrefilter = true;
+  } else if (A == "--progress") {
+    Out.Progress = true;
+  } else if (A == "--no-progress") {
+    Out.NoProgress = true;
+  } else if (isOption(A, "--config")) {
+    if (Value("--config"))
+      Out.ConfigPath = V;
+  } else if (A == "--no-config") {
+    Out.NoConfig = true;
+  } else {
+    return false;
   }
-  if (Out.FixedFlags && Out.Files.empty())
-    return "name the files to check before '--'";
-  if (Out.FixedFlags && !Out.BuildPath.empty())
-    return "use either -p or '--' flags, not both";
-  return "";
+  return true;
+}
+
+/// The directory a config file search starts in: the compile database's,
+/// else the current one.
+std::string configSearchStart(const std::string &BuildPath) {
+  if (BuildPath.empty())
+    return ".";
+  llvm::SmallString<256> Dir(BuildPath);
+  if (!llvm::sys::fs::is_directory(Dir))
+    llvm::sys::path::remove_filename(Dir);
+  return Dir.empty() ? "." : std::string(Dir);
 }
 
 int runCheckCommand(int Argc, const char **Argv) {
-  ParsedArgs Args;
-  if (std::string Err = parseCheckArgs(Argc, Argv, Args); !Err.empty())
+  CheckArgs Args;
+  std::string Err = parseInputOptions(Argc, Argv, Args.Inputs, [&](int C, const char **V, int &I, std::string &E) {
+    return parseOwnOption(C, V, I, E, Args);
+  });
+  if (!Err.empty())
     return usageError(Err);
+  if (Args.NoConfig && !Args.ConfigPath.empty())
+    return usageError("use either --config or --no-config, not both");
 
-  std::unique_ptr<clang::tooling::CompilationDatabase> Fixed;
-  if (Args.FixedFlags)
-    Fixed = std::make_unique<clang::tooling::FixedCompilationDatabase>(".", *Args.FixedFlags);
-  CompilationInputs Inputs = loadInputs(Args.BuildPath, std::move(Fixed), Args.Files);
+  // Defaults from the tree's config file; the command line wins.
+  Config Cfg;
+  if (!Args.NoConfig) {
+    std::string Path = Args.ConfigPath.empty() ? findConfig(configSearchStart(Args.Inputs.BuildPath)) : Args.ConfigPath;
+    if (!Path.empty()) {
+      if (std::string E = loadConfig(Path, Cfg); !E.empty())
+        return toolError(E);
+      llvm::errs() << "vmaprep: note: using config " << Cfg.Path << "\n";
+    }
+  }
+  if (Cfg.Api && !Args.Inputs.ApiGiven) {
+    if (*Cfg.Api == "auto")
+      Args.Inputs.AutoApi = true;
+    else
+      Args.Inputs.Target = *parseApiLevel(*Cfg.Api);
+  }
+  if (!Args.FailOn)
+    Args.FailOn = Cfg.FailOn ? parseFailLevel(*Cfg.FailOn) : std::optional<FailLevel>(FailLevel::Any);
+  if (Args.BaselinePath.empty() && Cfg.Baseline)
+    Args.BaselinePath = *Cfg.Baseline;
+
+  if (Args.UpdateBaseline && Args.BaselinePath.empty())
+    return usageError("--update-baseline needs --baseline FILE (or baseline: in .vmaprep.yaml)");
+  if (Args.UpdateBaseline && (!Args.Since.empty() || Args.ShardCount))
+    return usageError("--update-baseline records the whole tree; not with --since or --shard");
+
+  std::string Root = resolveSourceRoot(Args.Root, Args.Inputs.BuildPath);
+
+  // What can fail cheaply fails before the analysis: the baseline and git.
+  Baseline Known;
+  if (!Args.BaselinePath.empty() && !Args.UpdateBaseline)
+    if (std::string E = readBaseline(Args.BaselinePath, Known); !E.empty())
+      return toolError(E);
+  ChangedLines Changed;
+  if (!Args.Since.empty())
+    if (std::string E = changedLinesSince(Root, Args.Since, Changed); !E.empty())
+      return toolError(E);
+
+  CompilationInputs Inputs = loadInputs(Args.Inputs);
   if (!Inputs.Database) {
     for (const InputError &E : Inputs.Errors)
       llvm::errs() << "vmaprep: error: " << E.File << ": " << E.Message << "\n";
     return ExitError;
   }
-  CheckResult Result = runCheck(Inputs, Args.Check);
+  CheckOptions Options;
+  Options.Target = Args.Inputs.Target;
+  Options.AutoApi = Args.Inputs.AutoApi;
+  Options.Jobs = Args.Inputs.Jobs;
+  Options.Prefilter = !Args.NoPrefilter;
+  Options.Exclude = Cfg.Exclude;
+  Options.ExcludeBase = Cfg.Dir;
+  Options.ShardIndex = Args.ShardIndex;
+  Options.ShardCount = Args.ShardCount;
+  ProgressReporter Progress(ProgressReporter::choose(Args.Progress, Args.NoProgress), Root);
+  if (Progress.enabled())
+    Options.OnProgress = [&](size_t Done, size_t Total, const std::string &File) {
+      Progress.update(Done, Total, File);
+    };
+  CheckResult Result = runCheck(Inputs, Options);
+  Progress.finish();
+
+  Result.Suppressed = applyNolint(Result);
+  if (Args.UpdateBaseline) {
+    unsigned Written = 0;
+    if (std::string E = writeBaseline(Args.BaselinePath, Result, Root, Written); !E.empty())
+      return toolError(E);
+    llvm::errs() << "vmaprep: note: wrote " << Written << " finding" << (Written == 1 ? "" : "s")
+                 << " to baseline " << Args.BaselinePath << "\n";
+  } else if (!Args.BaselinePath.empty()) {
+    Result.Baselined = applyBaseline(Result, Known, Root);
+  }
+  if (!Args.Since.empty())
+    Result.OutsideChangedLines = applySince(Result, Changed);
 
   for (const InputError &E : Result.Errors)
     llvm::errs() << "vmaprep: error: " << E.File << ": " << E.Message << "\n";
@@ -161,15 +273,22 @@ int runCheckCommand(int Argc, const char **Argv) {
   if (Args.Format == "json")
     writeJson(Result, llvm::outs());
   else if (Args.Format == "sarif")
-    writeSarif(Result, {resolveSourceRoot(Args.Root, Args.BuildPath), Args.Text.ShowSubsystemHooks},
-               llvm::outs());
+    writeSarif(Result, {Root, Args.Text.ShowSubsystemHooks}, llvm::outs());
   else
     writeText(Result, Args.Text, llvm::outs());
   llvm::outs().flush();
 
+  unsigned Failing = countFindings(Result, *Args.FailOn);
+  if (*Args.FailOn != FailLevel::Any) {
+    unsigned All = countFindings(Result, FailLevel::Any);
+    llvm::errs() << "vmaprep: note: --fail-on " << failLevelName(*Args.FailOn) << ": " << Failing << " of " << All
+                 << " finding" << (All == 1 ? "" : "s") << " at or above the threshold\n";
+  }
   if (!Result.Errors.empty())
     return ExitError;
-  return hasFindings(Result) ? ExitFindings : ExitClean;
+  if (Args.UpdateBaseline)
+    return ExitClean;
+  return Failing ? ExitFindings : ExitClean;
 }
 
 } // namespace

@@ -351,6 +351,19 @@ TEST_F(HookTest, Level619ErrorHookFiltersTheError) {
   EXPECT_TRUE(state().empty());
 }
 
+TEST_F(HookTest, Level70FlagHelpersAndSuccessHook) {
+  FileHandle f = open(&p70_remap_fops, fixture_70_kapi);
+  ASSERT_EQ(map(f.get(), kBase, 2 * kPage, PROT_READ, kShared), static_cast<long>(kBase));
+  EXPECT_EQ(map(f.get(), kBase + 4 * kPage, kPage, PROT_READ, MAP_PRIVATE | MAP_FIXED), -EINVAL);
+  EXPECT_EQ(fixture.success_hook_calls, 1);
+  ReadGuard lock = as_.read_lock();
+  const vm_flags_t flags = vma_at(lock, kBase)->vm_flags;
+  EXPECT_TRUE(flags & VM_DONTCOPY);
+  EXPECT_FALSE(flags & VM_MAYEXEC);
+  EXPECT_EQ(flags & VM_REMAP_FLAGS, VM_REMAP_FLAGS);
+  EXPECT_EQ(as_.page_table(lock).at(kBase).kind, PteKind::IoPfn);
+}
+
 TEST_F(HookTest, Level616DescFlagsAndPgoff) {
   FileHandle f = open(&p616_flags_fops, fixture_616_kapi);
   ASSERT_EQ(map(f.get(), kBase, kPage, PROT_READ, kShared, 3 * kPage), static_cast<long>(kBase));

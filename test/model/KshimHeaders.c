@@ -2,25 +2,34 @@
 #include <asm/io.h>
 #include <asm/page.h>
 #include <linux/atomic.h>
+#include <linux/bug.h>
+#include <linux/compiler.h>
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/errno.h>
+#include <linux/export.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
+#include <linux/init.h>
 #include <linux/io.h>
 #include <linux/kernel.h>
 #include <linux/kref.h>
 #include <linux/mm.h>
 #include <linux/mm_types.h>
 #include <linux/mman.h>
+#include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/platform_device.h>
 #include <linux/pm_runtime.h>
+#include <linux/printk.h>
 #include <linux/refcount.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/types.h>
+#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 int kshim_headers_use(struct vm_area_struct *vma);

@@ -45,6 +45,11 @@ struct Verdict {
   /// that can express every idiom the handler uses.
   std::optional<ApiLevel> NeededLevel;
   std::vector<Reason> Reasons;
+  /// Breaches of the mmap_prepare contract (kernel-api.md 1): state acquired
+  /// in the hook, writes to immutable desc fields or to the raw action, a
+  /// protection change after an action captured it, and ->mapped installed
+  /// from a legacy hook. Empty when the handler keeps it.
+  std::vector<Reason> Contract;
 };
 
 /// Handlers whose body is outside the TU but whose name says what they do.
@@ -57,6 +62,9 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
 /// The one-line message every front door prints for a legacy handler:
 /// "'foo_mmap' uses the deprecated file_operations->mmap hook; blocked: ...".
 std::string legacyHandlerMessage(llvm::StringRef Function, const Verdict &V, ApiLevel Target);
+
+/// "'foo_mmap_prepare' breaks the mmap_prepare contract: acquires state ...".
+std::string contractBreachMessage(llvm::StringRef Function, const Reason &Breach);
 
 } // namespace vmaprep
 

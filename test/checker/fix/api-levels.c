@@ -1,10 +1,10 @@
 // The same handler at each API level: the desc's spelling follows the level
 // (docs/api-levels.md). Shape of drivers/misc/open-dice.c and drivers/char/hpet.c.
 // RUN: sed '/^\/\/ [A-Z0-9-]*:/d' %s > %t.616.c
-// RUN: %vmaprep fix %t.616.c --api 6.16 -- %kflags -DVMAPREP_KAPI=60160
+// RUN: %vmaprep fix %t.616.c --api 6.16 -- %kflags -DVMAPREP_KAPI=61600
 // RUN: FileCheck %s --input-file=%t.616.c --check-prefix=L616
 // RUN: sed '/^\/\/ [A-Z0-9-]*:/d' %s > %t.618.c
-// RUN: %vmaprep fix %t.618.c --api 6.18 -- %kflags -DVMAPREP_KAPI=60180
+// RUN: %vmaprep fix %t.618.c --api 6.18 -- %kflags -DVMAPREP_KAPI=61800
 // RUN: FileCheck %s --input-file=%t.618.c --check-prefix=L618
 // RUN: sed '/^\/\/ [A-Z0-9-]*:/d' %s > %t.70.c
 // RUN: %vmaprep fix %t.70.c --api 7.0 -- %kflags -DVMAPREP_KAPI=70000

@@ -2,7 +2,7 @@
 // fs/ext4/file.c as merged for 6.16): `desc->vm_flags |=` masks, the mutable
 // desc->file, no actions yet. Parsed with the 6.16 headers and checked at
 // API level 6.16: already mmap_prepare, no finding.
-// RUN: %vmaprep check --api 6.16 %s -- %kflags -DVMAPREP_KAPI=60160 | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note: --implicit-check-not=error:
+// RUN: %vmaprep check --api 6.16 %s -- %kflags -DVMAPREP_KAPI=61600 | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note: --implicit-check-not=error:
 #include <linux/fs.h>
 #include <linux/mm.h>
 

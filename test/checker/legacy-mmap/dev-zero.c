@@ -4,7 +4,7 @@
 // RUN: not %vmaprep check %s -- %kflags > %t
 // RUN: grep -v 'note: registered as' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
 // RUN: FileCheck %s --input-file %t --check-prefix=SITE
-// RUN: not %vmaprep check --api 6.18 %s -- %kflags -DVMAPREP_KAPI=60180 | grep -v 'note: registered as' | FileCheck %s --check-prefix=API618 --implicit-check-not=warning: --implicit-check-not=note:
+// RUN: not %vmaprep check --api 6.18 %s -- %kflags -DVMAPREP_KAPI=61800 | grep -v 'note: registered as' | FileCheck %s --check-prefix=API618 --implicit-check-not=warning: --implicit-check-not=note:
 // RUN: not %vmaprep check --show-reads %s -- %kflags | FileCheck %s --check-prefix=READS
 #include <linux/fs.h>
 #include <linux/mm.h>

@@ -1,11 +1,11 @@
 // Mirrors drivers/fpga/dfl-afu-main.c (6.12) afu_mmap(): a shared-only,
 // uncached remap of an MMIO region over the whole VMA. At API level 6.16 the
 // desc has no action, so the remap needs 6.19's mmap_action_remap().
-// RUN: not %vmaprep check --api 6.16 %s -- %kflags -DVMAPREP_KAPI=60160 > %t
+// RUN: not %vmaprep check --api 6.16 %s -- %kflags -DVMAPREP_KAPI=61600 > %t
 // RUN: grep -v 'note: registered as' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
 // RUN: FileCheck %s --input-file %t --check-prefix=SITE
-// RUN: not %vmaprep check --api 6.19 %s -- %kflags -DVMAPREP_KAPI=60190 | FileCheck %s --check-prefix=API619 --implicit-check-not=warning:
-// RUN: not %vmaprep check --format json --api 6.16 %s -- %kflags -DVMAPREP_KAPI=60160 | FileCheck %s --check-prefix=JSON
+// RUN: not %vmaprep check --api 6.19 %s -- %kflags -DVMAPREP_KAPI=61900 | FileCheck %s --check-prefix=API619 --implicit-check-not=warning:
+// RUN: not %vmaprep check --format json --api 6.16 %s -- %kflags -DVMAPREP_KAPI=61600 | FileCheck %s --check-prefix=JSON
 #include <linux/fs.h>
 #include <linux/mm.h>
 

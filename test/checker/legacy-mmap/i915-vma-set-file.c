@@ -6,7 +6,7 @@
 // RUN: not %vmaprep check %s -- %kflags > %t
 // RUN: grep -v 'note: registered as' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
 // RUN: FileCheck %s --input-file %t --check-prefix=SITE
-// RUN: not %vmaprep check --api 6.16 %s -- %kflags -DVMAPREP_KAPI=60160 | FileCheck %s --check-prefix=API616
+// RUN: not %vmaprep check --api 6.16 %s -- %kflags -DVMAPREP_KAPI=61600 | FileCheck %s --check-prefix=API616
 #include <linux/fs.h>
 #include <linux/mm.h>
 

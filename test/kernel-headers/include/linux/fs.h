@@ -28,7 +28,7 @@ struct file_operations {
 	int (*open)(struct inode *, struct file *);
 	int (*release)(struct inode *, struct file *);
 	int (*fsync)(struct file *, loff_t, loff_t, int datasync);
-#if VMAPREP_KAPI >= 60160
+#if VMAPREP_KAPI >= 61600
 	int (*mmap_prepare)(struct vm_area_desc *);
 #endif
 };
@@ -39,7 +39,7 @@ struct file *get_file(struct file *f);
 void fput(struct file *f);
 int generic_file_mmap(struct file *, struct vm_area_struct *);
 int generic_file_readonly_mmap(struct file *, struct vm_area_struct *);
-#if VMAPREP_KAPI >= 60160
+#if VMAPREP_KAPI >= 61600
 int generic_file_mmap_prepare(struct vm_area_desc *desc);
 int generic_file_readonly_mmap_prepare(struct vm_area_desc *desc);
 #endif

@@ -91,7 +91,7 @@ int apply_to_page_range(struct mm_struct *mm, unsigned long address, unsigned lo
 			pte_fn_t fn, void *data);
 void zap_vma_ptes(struct vm_area_struct *vma, unsigned long address, unsigned long size);
 
-#if VMAPREP_KAPI >= 60190
+#if VMAPREP_KAPI >= 61900
 enum {
 	VMA_READ_BIT, VMA_WRITE_BIT, VMA_EXEC_BIT, VMA_SHARED_BIT, VMA_MAYREAD_BIT,
 	VMA_MAYWRITE_BIT, VMA_MAYEXEC_BIT, VMA_MAYSHARE_BIT, VMA_PFNMAP_BIT = 10,
@@ -125,7 +125,7 @@ bool vma_desc_test_flags(const struct vm_area_desc *desc, vma_flag_t bit);
 #endif
 #endif
 
-#if VMAPREP_KAPI >= 60190
+#if VMAPREP_KAPI >= 61900
 static inline unsigned long vma_desc_size(const struct vm_area_desc *desc)
 {
 	return desc->end - desc->start;

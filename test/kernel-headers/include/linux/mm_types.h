@@ -38,12 +38,12 @@ struct vm_area_struct {
 	const struct vm_operations_struct *vm_ops;
 };
 
-#if VMAPREP_KAPI >= 60190
+#if VMAPREP_KAPI >= 61900
 typedef struct { unsigned long __vma_flags[1]; } vma_flags_t;
 typedef int vma_flag_t;
 #endif
 
-#if VMAPREP_KAPI >= 60190
+#if VMAPREP_KAPI >= 61900
 enum mmap_action_type {
 	MMAP_NOTHING,
 	MMAP_REMAP_PFN,
@@ -86,25 +86,25 @@ struct mmap_action {
 };
 #endif
 
-#if VMAPREP_KAPI >= 60160 /* 6.12 and older (60120): no mmap_prepare at all */
+#if VMAPREP_KAPI >= 61600 /* 6.12 and older (61200): no mmap_prepare at all */
 struct vm_area_desc {
 	/* Immutable state. */
 	const struct mm_struct *const mm;
-#if VMAPREP_KAPI >= 60180
+#if VMAPREP_KAPI >= 61800
 	struct file *const file;
 #endif
 	const unsigned long start;
 	const unsigned long end;
 	/* Mutable fields. */
 	pgoff_t pgoff;
-#if VMAPREP_KAPI >= 60180
+#if VMAPREP_KAPI >= 61800
 	struct file *vm_file;
 #else
 	struct file *file;
 #endif
 #if VMAPREP_KAPI >= 70000
 	vma_flags_t vma_flags;
-#elif VMAPREP_KAPI >= 60190
+#elif VMAPREP_KAPI >= 61900
 	union {
 		vm_flags_t vm_flags;
 		vma_flags_t vma_flags;
@@ -116,7 +116,7 @@ struct vm_area_desc {
 	/* Write-only fields. */
 	const struct vm_operations_struct *vm_ops;
 	void *private_data;
-#if VMAPREP_KAPI >= 60190
+#if VMAPREP_KAPI >= 61900
 	struct mmap_action action;
 #endif
 };

@@ -3,7 +3,7 @@
 #define _LINUX_SHMEM_FS_H
 #include <linux/mm.h>
 int shmem_zero_setup(struct vm_area_struct *vma);
-#if VMAPREP_KAPI >= 60190
+#if VMAPREP_KAPI >= 61900
 int shmem_zero_setup_desc(struct vm_area_desc *desc);
 #endif
 #endif

@@ -2,7 +2,7 @@
  * Declarations mirror the kernel's spelling (names, types, which helpers are
  * functions and which are macros) so the checker sees what it sees in a real
  * tree. Nothing here is meant to run: the runtime model has its own shim.
- * API level: VMAPREP_KAPI (60120 = before mmap_prepare, 60160, 60180, 60190, 70000,
+ * API level: VMAPREP_KAPI (61200 = before mmap_prepare, 61600, 61800, 61900, 70000,
  * 70100; default 70100). */
 #ifndef _LINUX_TYPES_H
 #define _LINUX_TYPES_H

@@ -1,0 +1,104 @@
+//===- FindingFilters.cpp - findings and --fail-on ------------------------===//
+#include "FindingFilters.h"
+
+#include "vmaprep/Classifier.h"
+#include "llvm/ADT/StringSwitch.h"
+#include <algorithm>
+
+namespace vmaprep {
+
+const char *const FailLevelNames = "error, convertible, needs-api, blocked, any";
+
+std::optional<FailLevel> parseFailLevel(llvm::StringRef Name) {
+  return llvm::StringSwitch<std::optional<FailLevel>>(Name)
+      .Case("error", FailLevel::Error)
+      .Case("convertible", FailLevel::Convertible)
+      .Case("needs-api", FailLevel::NeedsApi)
+      .Case("blocked", FailLevel::Blocked)
+      .Case("any", FailLevel::Any)
+      .Default(std::nullopt);
+}
+
+llvm::StringRef failLevelName(FailLevel L) {
+  switch (L) {
+  case FailLevel::Error: return "error";
+  case FailLevel::Convertible: return "convertible";
+  case FailLevel::NeedsApi: return "needs-api";
+  case FailLevel::Blocked: return "blocked";
+  case FailLevel::Any: return "any";
+  }
+  return "any";
+}
+
+const SourceSite &FindingRef::primary() const {
+  if (Handler)
+    return Handler->Where;
+  if (Both)
+    return Both->Where;
+  return Unresolved->Site.Where;
+}
+
+std::vector<const SourceSite *> FindingRef::locations() const {
+  std::vector<const SourceSite *> Out{&primary()};
+  if (Handler) {
+    for (const OpsSiteReport &S : Handler->Sites)
+      Out.push_back(&S.Where);
+    for (const EffectReport &E : Handler->Effects) {
+      Out.push_back(&E.Where);
+      for (const CallStep &Step : E.Via)
+        Out.push_back(&Step.Where);
+    }
+  }
+  return Out;
+}
+
+FailLevel FindingRef::level() const {
+  if (!Handler)
+    return FailLevel::Error;
+  switch (Handler->Result.Kind) {
+  case VerdictKind::InvalidBothHooks: return FailLevel::Error;
+  case VerdictKind::AutoConvertible:
+  case VerdictKind::ConvertibleWithMapped: return FailLevel::Convertible;
+  case VerdictKind::NeedsApiLevel: return FailLevel::NeedsApi;
+  case VerdictKind::Blocked: return FailLevel::Blocked;
+  case VerdictKind::AlreadyMmapPrepare: return FailLevel::Any;
+  }
+  return FailLevel::Any;
+}
+
+FindingKey FindingRef::key(const std::string &Root) const {
+  if (Handler)
+    return findingKey(*Handler, Root);
+  if (Both)
+    return findingKey(*Both, Root);
+  return findingKey(*Unresolved, Root);
+}
+
+void forEachFinding(const CheckResult &R, llvm::function_ref<void(const FindingRef &)> Fn) {
+  for (const HandlerReport &H : R.Handlers)
+    if (H.Kind == HookKind::LegacyMmap)
+      Fn(FindingRef{&H, nullptr, nullptr});
+  for (const BothHooksTable &B : R.BothHooks)
+    Fn(FindingRef{nullptr, &B, nullptr});
+  for (const UnresolvedReport &U : R.Unresolved)
+    Fn(FindingRef{nullptr, nullptr, &U});
+}
+
+unsigned removeFindings(CheckResult &R, llvm::function_ref<bool(const FindingRef &)> Drop) {
+  size_t Before = R.Handlers.size() + R.BothHooks.size() + R.Unresolved.size();
+  llvm::erase_if(R.Handlers, [&](const HandlerReport &H) {
+    return H.Kind == HookKind::LegacyMmap && Drop(FindingRef{&H, nullptr, nullptr});
+  });
+  llvm::erase_if(R.BothHooks, [&](const BothHooksTable &B) { return Drop(FindingRef{nullptr, &B, nullptr}); });
+  llvm::erase_if(R.Unresolved,
+                 [&](const UnresolvedReport &U) { return Drop(FindingRef{nullptr, nullptr, &U}); });
+  return unsigned(Before - (R.Handlers.size() + R.BothHooks.size() + R.Unresolved.size()));
+}
+
+unsigned countFindings(const CheckResult &R, FailLevel Threshold) {
+  unsigned N = 0;
+  forEachFinding(R, [&](const FindingRef &F) { N += F.level() <= Threshold; });
+  return N;
+}
+
+} // namespace vmaprep

@@ -1,0 +1,147 @@
+// The model's global kernel state: the resource ledger, allocation fault injection, the physical page
+// table, and warnings raised where the kernel would WARN. A Kernel is made current for a thread with a
+// KernelScope; shim functions called by driver code act on the current Kernel.
+#pragma once
+
+extern "C" {
+#include <linux/mm_types.h>
+}
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace vmaprep::model {
+
+// Kinds of resources a handler can acquire; each has an acquire and a release operation in the shim.
+enum class Resource : int {
+  Kmalloc,    // kmalloc/kzalloc/kcalloc/vmalloc ... kfree/vfree
+  Page,       // alloc_pages/__get_free_pages ... __free_pages/free_pages
+  Kref,       // kref_get ... kref_put
+  Refcount,   // refcount_inc ... refcount_dec(_and_test)
+  PmRuntime,  // pm_runtime_get* ... pm_runtime_put*
+  Module,     // try_module_get/__module_get ... module_put
+  FileRef,    // get_file ... fput (called by handlers, not by the core)
+  Device,     // get_device ... put_device
+};
+inline constexpr int kResourceKinds = 8;
+const char* resource_name(Resource r);
+
+class Ledger {
+ public:
+  using Counts = std::array<long, kResourceKinds>;
+
+  void acquire(Resource r) { ++acquired_[index(r)]; }
+  void release(Resource r) { ++released_[index(r)]; }
+  long acquired(Resource r) const { return acquired_[index(r)]; }
+  long released(Resource r) const { return released_[index(r)]; }
+  long outstanding(Resource r) const { return acquired(r) - released(r); }
+  // Net outstanding count per kind: compare two snapshots to see what an operation leaked.
+  Counts outstanding_all() const;
+  bool balanced() const;
+  std::string describe() const;
+  void reset();
+
+  // Live kmalloc-family blocks, so a double or foreign kfree is reported instead of crashing.
+  struct Block {
+    std::size_t size;
+    long sequence;  // allocation order within this Kernel: names the block independently of its address
+  };
+  std::unordered_map<const void*, Block> live_blocks;
+  long next_sequence = 0;
+
+ private:
+  static int index(Resource r) { return static_cast<int>(r); }
+  Counts acquired_{};
+  Counts released_{};
+};
+
+// Fails the N-th (0-based) allocation of the next top-level operation (mmap, munmap, mprotect, brk,
+// stack expansion, fork). Allocation sites are the model's VMA and page-table allocations and every
+// allocation a handler makes through the shim.
+class FaultInjector {
+ public:
+  void fail_nth_allocation(long n) { armed_ = n; }
+  void disarm() { armed_ = -1; }
+  bool should_fail(const char* site);
+
+  void begin_operation();
+  void end_operation();
+  bool in_operation() const { return depth_ > 0; }
+  bool fired() const { return fired_; }
+  long allocations_in_last_operation() const { return last_count_; }
+  // Allocation sites of the last operation, in order (string literals naming the allocation).
+  const std::vector<std::string>& sites_in_last_operation() const;
+
+ private:
+  long armed_ = -1;
+  long active_ = -1;
+  long count_ = 0;
+  long last_count_ = 0;
+  int depth_ = 0;
+  bool fired_ = false;
+  std::vector<const char*> sites_;
+  std::vector<const char*> last_sites_;
+  mutable std::vector<std::string> last_sites_text_;
+};
+
+class Kernel {
+ public:
+  Kernel();
+  ~Kernel();
+  Kernel(const Kernel&) = delete;
+  Kernel& operator=(const Kernel&) = delete;
+
+  // The Kernel of this thread (set by KernelScope), or a process-wide default.
+  static Kernel& current();
+
+  Ledger ledger;
+  FaultInjector faults;
+  std::vector<std::string> warnings;
+  void warn(std::string message) { warnings.push_back(std::move(message)); }
+
+  // Physical pages. Pages from alloc_pages() own host memory; other kernel memory (kmalloc, static
+  // buffers) gets a page record on first virt_to_page()/pfn_to_page().
+  struct page* alloc_pages(unsigned order, bool zero);
+  void free_pages(struct page* head, unsigned order);
+  struct page* page_for_pfn(unsigned long pfn);
+  void get_page(struct page* page) { ++page->_refcount; }
+  void put_page(struct page* page);
+  std::size_t live_page_count() const { return pages_.size(); }
+  // A name for a pfn that is the same in two runs making the same allocations: "page<n>.<i>" for the
+  // i-th page of the n-th alloc_pages(), "kmalloc<n>+<page>" inside a live heap block, else the number.
+  std::string describe_pfn(unsigned long pfn) const;
+  // "kmalloc<n>" for a pointer into a live heap block, or an empty string.
+  std::string describe_heap_pointer(const void* p) const;
+
+ private:
+  struct Block {
+    void* memory;
+    unsigned nr_pages;
+    unsigned live_pages;
+    long sequence;
+  };
+  struct PageRecord {
+    std::unique_ptr<struct page> page;
+    Block* block;  // null for pages not allocated through alloc_pages()
+  };
+  std::unordered_map<unsigned long, PageRecord> pages_;
+  std::unordered_map<void*, std::unique_ptr<Block>> blocks_;
+  long page_sequence_ = 0;
+};
+
+class KernelScope {
+ public:
+  explicit KernelScope(Kernel& kernel);
+  ~KernelScope();
+  KernelScope(const KernelScope&) = delete;
+  KernelScope& operator=(const KernelScope&) = delete;
+
+ private:
+  Kernel* previous_;
+};
+
+}  // namespace vmaprep::model

@@ -1,0 +1,68 @@
+// The validator core: runs a driver's mmap handler through a matrix of scenarios on the model and
+// writes what is observable as canonical trace lines (VMAs, page-table entries, resource deltas, return
+// values), so an original ->mmap handler and its ->mmap_prepare rewrite can be compared line by line.
+// It also sweeps allocation failures through every scenario and checks the mmap_prepare contract:
+// nothing a handler acquired may outlive a mapping that failed or merged.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "vmaprep/model/Shim.h"
+
+namespace vmaprep::model {
+
+struct Scenario {
+  enum class Setup {
+    None,
+    ExistingMapping,     // the same file is mapped over the range first; the scenario maps MAP_FIXED over it
+    MergeableNeighbour,  // the same file is mapped right below the range with contiguous offsets
+  };
+  enum class After { Nothing, Fork, UnmapFirstPage, UnmapMiddlePage, ProtectReadOnly };
+
+  std::string name;
+  unsigned long pages = 1;
+  unsigned long pgoff = 0;
+  unsigned long prot = PROT_READ | PROT_WRITE;
+  unsigned long map_type = MAP_SHARED;
+  Setup setup = Setup::None;
+  After after = After::Nothing;
+};
+
+// Sizes 1..max_pages, offsets 0 and 1, shared and private, read-only and read-write, each setup and
+// each follow-up operation.
+std::vector<Scenario> standard_scenarios(unsigned long max_pages = 4);
+
+// A driver as the validator runs it. setup() runs inside each scenario's fresh Kernel before the file is
+// opened (e.g. to allocate the device's pages), teardown() after the file is closed.
+struct DriverUnderTest {
+  std::string name;
+  FileSpec file;
+  std::function<int()> setup;
+  std::function<void()> teardown;
+};
+
+struct ScenarioRun {
+  std::vector<std::string> trace;
+  std::vector<std::string> problems;  // leaks and contract violations found while running
+};
+
+// Runs one scenario in a fresh Kernel and AddressSpace.
+ScenarioRun run_scenario(const DriverUnderTest& driver, const Scenario& scenario);
+// Fails each allocation of the scenario's mmap in turn; every failure must leave the address space as
+// before (or, over an existing mapping, with the range unmapped) and no resource outstanding.
+std::vector<std::string> sweep_failures(const DriverUnderTest& driver, const Scenario& scenario);
+
+struct ValidationReport {
+  int scenarios = 0;
+  std::vector<std::string> mismatches;  // "<scenario>: original `<line>` / rewrite `<line>`"
+  std::vector<std::string> problems;    // "<scenario> [<driver>]: <what>"
+  bool ok() const { return mismatches.empty() && problems.empty(); }
+  std::string describe() const;
+};
+
+ValidationReport validate(const DriverUnderTest& original, const DriverUnderTest& rewrite,
+                          const std::vector<Scenario>& scenarios);
+
+}  // namespace vmaprep::model

@@ -1,0 +1,358 @@
+// Scenario runner, canonical traces and the comparison of an original handler with its rewrite.
+#include "vmaprep/model/Validator.h"
+
+#include <sstream>
+
+#include "vmaprep/model/AddressSpace.h"
+
+namespace vmaprep::model {
+
+namespace {
+
+constexpr unsigned long kBase = 0x40000000UL;  // the scenario's range always starts here (MAP_FIXED)
+
+std::string hex(unsigned long value) {
+  std::ostringstream out;
+  out << "0x" << std::hex << value;
+  return out.str();
+}
+
+std::string scenario_label(const Scenario& s) {
+  std::ostringstream out;
+  out << (s.name.empty() ? "scenario" : s.name);
+  return out.str();
+}
+
+std::string describe_ops(const vm_operations_struct* ops) {
+  if (!ops) return "none";
+  if (const char* name = shim_vm_ops_name(ops)) return name;
+  // Callbacks by presence: a rewrite may use a different table (one that adds ->mapped) with the same
+  // behaviour, so ->mapped itself is not part of the comparison.
+  std::string out = "driver{";
+  auto add = [&](bool present, const char* name) {
+    if (present) out += std::string(name) + " ";
+  };
+  add(ops->open, "open");
+  add(ops->close, "close");
+  add(ops->may_split, "may_split");
+  add(ops->mremap, "mremap");
+  add(ops->mprotect, "mprotect");
+  add(ops->fault, "fault");
+  add(ops->page_mkwrite, "page_mkwrite");
+  add(ops->pfn_mkwrite, "pfn_mkwrite");
+  add(ops->access, "access");
+  add(ops->name, "name");
+  return out + "}";
+}
+
+class Run {
+ public:
+  Run(const DriverUnderTest& driver, const Scenario& scenario)
+      : driver_(driver), scenario_(scenario), scope_(kernel_) {}
+
+  // Returns false when the driver could not be set up (reported as a problem).
+  bool prepare() {
+    if (driver_.setup && driver_.setup() != 0) {
+      problems_.push_back("driver setup failed");
+      return false;
+    }
+    baseline_ = kernel_.ledger.outstanding_all();
+    int error = 0;
+    file_ = FileHandle::open(driver_.file, &error);
+    if (!file_.get()) {
+      problems_.push_back("open failed: " + std::to_string(error));
+      return false;
+    }
+    as_ = std::make_unique<AddressSpace>();
+    return true;
+  }
+
+  long map(unsigned long addr, unsigned long pages, unsigned long pgoff) {
+    WriteGuard lock = as_->write_lock();
+    return as_->mmap(lock, file_.get(), addr, pages * PAGE_SIZE, scenario_.prot, scenario_.map_type | MAP_FIXED,
+                     pgoff * PAGE_SIZE);
+  }
+
+  long setup_mappings() {
+    switch (scenario_.setup) {
+      case Scenario::Setup::None:
+        return 0;
+      case Scenario::Setup::ExistingMapping:
+        return map(kBase, scenario_.pages, scenario_.pgoff);
+      case Scenario::Setup::MergeableNeighbour:
+        if (scenario_.pgoff < 1) return 0;
+        return map(kBase - PAGE_SIZE, 1, scenario_.pgoff - 1);
+    }
+    return 0;
+  }
+
+  std::string ledger_delta() const {
+    const Ledger::Counts now = kernel_.ledger.outstanding_all();
+    std::string out;
+    for (int i = 0; i < kResourceKinds; ++i) {
+      const long delta = now[i] - baseline_[i];
+      if (delta) out += std::string(resource_name(static_cast<Resource>(i))) + "=" + std::to_string(delta) + " ";
+    }
+    return out.empty() ? "balanced" : out;
+  }
+  Ledger::Counts ledger_now() const { return kernel_.ledger.outstanding_all(); }
+
+  // The VMAs and page-table entries of the scenario's range and its neighbour page on either side.
+  void snapshot(AddressSpace& as, const char* label, std::vector<std::string>& trace) const {
+    ReadGuard lock = as.read_lock();
+    const unsigned long lo = kBase - PAGE_SIZE;
+    const unsigned long hi = kBase + (scenario_.pages + 1) * PAGE_SIZE;
+    for (const VmaRef& ref : as.vmas(lock)) {
+      const vm_area_struct* v = ref.get();
+      if (v->vm_end <= lo || v->vm_start >= hi) continue;
+      std::ostringstream line;
+      line << label << " vma [" << static_cast<long>(v->vm_start - kBase) << "," << static_cast<long>(v->vm_end - kBase)
+           << ") pgoff=" << describe_pgoff(v) << " flags=" << hex(v->vm_flags)
+           << " prot=" << hex(pgprot_val(v->vm_page_prot)) << " file=" << describe_file(v->vm_file)
+           << " ops=" << describe_ops(v->vm_ops) << " private=" << describe_private(v);
+      trace.push_back(line.str());
+    }
+    const PageTable& ptes = as.page_table(lock);
+    for (auto it = ptes.lower_bound(lo); it != ptes.end() && it->first < hi; ++it) {
+      std::ostringstream line;
+      line << label << " pte " << static_cast<long>(it->first - kBase) << " " << kernel_.describe_pfn(it->second.pfn)
+           << " prot=" << hex(pgprot_val(it->second.prot)) << " " << pte_kind_name(it->second.kind);
+      trace.push_back(line.str());
+    }
+  }
+
+  // A CoW remap stores the pfn in vm_pgoff (remap_pfn_range()): name it like a page-table pfn.
+  std::string describe_pgoff(const vm_area_struct* v) const {
+    if ((v->vm_flags & VM_PFNMAP) && is_cow_mapping(v->vm_flags)) return kernel_.describe_pfn(v->vm_pgoff);
+    return std::to_string(v->vm_pgoff);
+  }
+
+  std::string describe_file(const struct file* f) const {
+    if (!f) return "none";
+    if (f == file_.get()) return "file";
+    if (is_shmem_file(f)) return "shmem";
+    return "other";
+  }
+
+  std::string describe_private(const vm_area_struct* v) const {
+    const void* p = v->vm_private_data;
+    if (!p) return "null";
+    if (p == file_.get()->private_data) return "file.private_data";
+    const std::string heap = kernel_.describe_heap_pointer(p);
+    return heap.empty() ? "static" : heap;
+  }
+
+  void finish(std::vector<std::string>& trace) {
+    as_.reset();
+    file_.reset();
+    trace.push_back("after teardown: " + ledger_delta());
+    if (driver_.teardown) driver_.teardown();
+  }
+
+  Kernel& kernel() { return kernel_; }
+  AddressSpace& as() { return *as_; }
+  std::vector<std::string>& problems() { return problems_; }
+
+ private:
+  const DriverUnderTest& driver_;
+  const Scenario& scenario_;
+  Kernel kernel_;
+  KernelScope scope_;
+  FileHandle file_;
+  std::unique_ptr<AddressSpace> as_;
+  Ledger::Counts baseline_{};
+  std::vector<std::string> problems_;
+};
+
+bool prepare_hook(const DriverUnderTest& driver) { return driver.file.fops && driver.file.fops->mmap_prepare; }
+
+}  // namespace
+
+std::vector<Scenario> standard_scenarios(unsigned long max_pages) {
+  std::vector<Scenario> out;
+  const unsigned long prots[] = {PROT_READ, PROT_READ | PROT_WRITE};
+  const unsigned long types[] = {MAP_SHARED, MAP_PRIVATE};
+  for (unsigned long pages = 1; pages <= max_pages; ++pages)
+    for (unsigned long pgoff : {0UL, 1UL})
+      for (unsigned long prot : prots)
+        for (unsigned long type : types) {
+          Scenario s;
+          s.pages = pages;
+          s.pgoff = pgoff;
+          s.prot = prot;
+          s.map_type = type;
+          std::ostringstream name;
+          name << pages << "p off" << pgoff << (prot & PROT_WRITE ? " rw" : " ro")
+               << (type == MAP_SHARED ? " shared" : " private");
+          s.name = name.str();
+          out.push_back(s);
+        }
+  // Placement and follow-ups on a representative shape.
+  const std::pair<Scenario::Setup, const char*> setups[] = {{Scenario::Setup::ExistingMapping, "over existing"},
+                                                            {Scenario::Setup::MergeableNeighbour, "next to own mapping"}};
+  for (const auto& [setup, label] : setups) {
+    Scenario s;
+    s.pages = 2;
+    s.pgoff = 1;
+    s.setup = setup;
+    s.name = std::string("2p off1 rw shared ") + label;
+    out.push_back(s);
+  }
+  const std::pair<Scenario::After, const char*> afters[] = {{Scenario::After::Fork, "then fork"},
+                                                            {Scenario::After::UnmapFirstPage, "then unmap first page"},
+                                                            {Scenario::After::UnmapMiddlePage, "then unmap middle page"},
+                                                            {Scenario::After::ProtectReadOnly, "then mprotect ro"}};
+  for (const auto& [after, label] : afters) {
+    Scenario s;
+    s.pages = 3;
+    s.after = after;
+    s.name = std::string("3p off0 rw shared ") + label;
+    out.push_back(s);
+  }
+  return out;
+}
+
+ScenarioRun run_scenario(const DriverUnderTest& driver, const Scenario& scenario) {
+  ScenarioRun result;
+  Run run(driver, scenario);
+  if (!run.prepare()) {
+    result.problems = run.problems();
+    return result;
+  }
+  auto& trace = result.trace;
+  trace.push_back("setup: " + std::to_string(run.setup_mappings()));
+  const Ledger::Counts before = run.ledger_now();
+  const std::size_t vmas_before = [&] {
+    ReadGuard lock = run.as().read_lock();
+    return run.as().vmas(lock).size();
+  }();
+  const long result_value = run.map(kBase, scenario.pages, scenario.pgoff);
+  trace.push_back("mmap: " + std::string(result_value >= 0 ? "ok" : std::to_string(result_value)));
+  run.snapshot(run.as(), "mapped", trace);
+  trace.push_back("ledger after mmap: " + run.ledger_delta());
+
+  // The mmap_prepare contract: when the mapping failed, or merged (so no new VMA and no ->mapped), the hook
+  // must not have left anything acquired.
+  const std::size_t vmas_after = [&] {
+    ReadGuard lock = run.as().read_lock();
+    return run.as().vmas(lock).size();
+  }();
+  const bool merged = result_value >= 0 && scenario.setup == Scenario::Setup::MergeableNeighbour &&
+                      vmas_after == vmas_before;
+  if (prepare_hook(driver) && (result_value < 0 || merged) && run.ledger_now() != before)
+    result.problems.push_back(std::string("mmap_prepare contract: resources outstanding after a ") +
+                              (merged ? "merged" : "failed") + " mapping: " + run.ledger_delta());
+
+  if (result_value >= 0) {
+    switch (scenario.after) {
+      case Scenario::After::Nothing:
+        break;
+      case Scenario::After::Fork: {
+        int error = 0;
+        std::unique_ptr<AddressSpace> child;
+        {
+          WriteGuard lock = run.as().write_lock();
+          child = run.as().fork(lock, &error);
+        }
+        trace.push_back("fork: " + std::to_string(error));
+        if (child) run.snapshot(*child, "child", trace);
+        trace.push_back("ledger with child: " + run.ledger_delta());
+        child.reset();
+        trace.push_back("ledger after child exit: " + run.ledger_delta());
+        break;
+      }
+      case Scenario::After::UnmapFirstPage:
+      case Scenario::After::UnmapMiddlePage: {
+        const unsigned long addr = kBase + (scenario.after == Scenario::After::UnmapMiddlePage ? PAGE_SIZE : 0);
+        WriteGuard lock = run.as().write_lock();
+        trace.push_back("munmap: " + std::to_string(run.as().munmap(lock, addr, PAGE_SIZE)));
+        lock.unlock();
+        run.snapshot(run.as(), "unmapped", trace);
+        trace.push_back("ledger after munmap: " + run.ledger_delta());
+        break;
+      }
+      case Scenario::After::ProtectReadOnly: {
+        WriteGuard lock = run.as().write_lock();
+        trace.push_back("mprotect: " + std::to_string(run.as().mprotect(lock, kBase, PAGE_SIZE, PROT_READ)));
+        lock.unlock();
+        run.snapshot(run.as(), "protected", trace);
+        break;
+      }
+    }
+  }
+  trace.push_back("warnings: " + std::to_string(run.kernel().warnings.size()));
+  run.finish(trace);
+  if (trace.back() != "after teardown: balanced") result.problems.push_back("leak: " + trace.back());
+  for (const std::string& p : run.problems()) result.problems.push_back(p);
+  return result;
+}
+
+std::vector<std::string> sweep_failures(const DriverUnderTest& driver, const Scenario& scenario) {
+  std::vector<std::string> problems;
+  for (long n = 0; n < 64; ++n) {
+    Run run(driver, scenario);
+    if (!run.prepare()) return run.problems();
+    if (run.setup_mappings() < 0) return problems;
+    std::vector<std::string> before_state;
+    run.snapshot(run.as(), "", before_state);
+    const Ledger::Counts before = run.ledger_now();
+    run.kernel().faults.fail_nth_allocation(n);
+    const long result = run.map(kBase, scenario.pages, scenario.pgoff);
+    const bool fired = run.kernel().faults.fired();
+    if (fired) {
+      const std::string where = "allocation " + std::to_string(n) + " (" +
+                                run.kernel().faults.sites_in_last_operation()[n] + ")";
+      std::vector<std::string> after_state;
+      run.snapshot(run.as(), "", after_state);
+      // Over an existing mapping the kernel may leave the range unmapped (vms_abort_munmap_vmas()).
+      const bool gap_allowed = scenario.setup == Scenario::Setup::ExistingMapping;
+      if (result >= 0 && after_state != before_state && !gap_allowed) {
+        // A failure the handler absorbed: fine as long as nothing leaks; the state is the success state.
+      } else if (result < 0 && after_state != before_state && !(gap_allowed && after_state.empty())) {
+        problems.push_back(where + ": failed mmap changed the address space");
+      }
+      if (result < 0 && run.ledger_now() != before)
+        problems.push_back(where + ": resources outstanding after the failed mmap: " + run.ledger_delta());
+    }
+    std::vector<std::string> trace;
+    run.finish(trace);
+    if (trace.back() != "after teardown: balanced")
+      problems.push_back("allocation " + std::to_string(n) + ": leak: " + trace.back());
+    if (!fired) break;
+  }
+  return problems;
+}
+
+std::string ValidationReport::describe() const {
+  std::ostringstream out;
+  out << scenarios << " scenarios, " << mismatches.size() << " mismatches, " << problems.size() << " problems\n";
+  for (const auto& m : mismatches) out << "  mismatch: " << m << "\n";
+  for (const auto& p : problems) out << "  problem: " << p << "\n";
+  return out.str();
+}
+
+ValidationReport validate(const DriverUnderTest& original, const DriverUnderTest& rewrite,
+                          const std::vector<Scenario>& scenarios) {
+  ValidationReport report;
+  for (const Scenario& scenario : scenarios) {
+    ++report.scenarios;
+    const ScenarioRun a = run_scenario(original, scenario);
+    const ScenarioRun b = run_scenario(rewrite, scenario);
+    const std::string label = scenario_label(scenario);
+    const std::size_t n = std::max(a.trace.size(), b.trace.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string la = i < a.trace.size() ? a.trace[i] : "<end>";
+      const std::string lb = i < b.trace.size() ? b.trace[i] : "<end>";
+      if (la != lb) {
+        report.mismatches.push_back(label + ": original `" + la + "` / rewrite `" + lb + "`");
+        break;  // the first difference explains the rest
+      }
+    }
+    for (const auto& p : b.problems) report.problems.push_back(label + " [" + rewrite.name + "]: " + p);
+    for (const auto& p : sweep_failures(rewrite, scenario))
+      report.problems.push_back(label + " [" + rewrite.name + "]: " + p);
+  }
+  return report;
+}
+
+}  // namespace vmaprep::model
