@@ -76,7 +76,7 @@ private:
 
 bool hasFindings(const CheckResult &R) {
   for (const HandlerReport &H : R.Handlers)
-    if (H.Kind == HookKind::LegacyMmap)
+    if (H.Kind == HookKind::LegacyMmap || !H.Result.Contract.empty())
       return true;
   return !R.BothHooks.empty() || !R.Unresolved.empty();
 }

@@ -30,7 +30,11 @@ llvm::StringRef failLevelName(FailLevel L) {
   return "any";
 }
 
+llvm::StringRef FindingRef::rule() const { return Contract ? ContractRule : LegacyRule; }
+
 const SourceSite &FindingRef::primary() const {
+  if (Handler && Contract && !Contract->Effects.empty() && Contract->Effects.front() < Handler->Effects.size())
+    return Handler->Effects[Contract->Effects.front()].Where;
   if (Handler)
     return Handler->Where;
   if (Both)
@@ -53,7 +57,7 @@ std::vector<const SourceSite *> FindingRef::locations() const {
 }
 
 FailLevel FindingRef::level() const {
-  if (!Handler)
+  if (!Handler || Contract)
     return FailLevel::Error;
   switch (Handler->Result.Kind) {
   case VerdictKind::InvalidBothHooks: return FailLevel::Error;
@@ -67,6 +71,8 @@ FailLevel FindingRef::level() const {
 }
 
 FindingKey FindingRef::key(const std::string &Root) const {
+  if (Handler && Contract)
+    return findingKey(*Handler, *Contract, Root);
   if (Handler)
     return findingKey(*Handler, Root);
   if (Both)
@@ -78,6 +84,9 @@ void forEachFinding(const CheckResult &R, llvm::function_ref<void(const FindingR
   for (const HandlerReport &H : R.Handlers)
     if (H.Kind == HookKind::LegacyMmap)
       Fn(FindingRef{&H, nullptr, nullptr});
+  for (const HandlerReport &H : R.Handlers)
+    for (const Reason &Breach : H.Result.Contract)
+      Fn(FindingRef{&H, nullptr, nullptr, &Breach});
   for (const BothHooksTable &B : R.BothHooks)
     Fn(FindingRef{nullptr, &B, nullptr});
   for (const UnresolvedReport &U : R.Unresolved)
@@ -85,7 +94,15 @@ void forEachFinding(const CheckResult &R, llvm::function_ref<void(const FindingR
 }
 
 unsigned removeFindings(CheckResult &R, llvm::function_ref<bool(const FindingRef &)> Drop) {
-  size_t Before = R.Handlers.size() + R.BothHooks.size() + R.Unresolved.size();
+  unsigned Breaches = 0;
+  for (HandlerReport &H : R.Handlers) {
+    size_t Was = H.Result.Contract.size();
+    llvm::erase_if(H.Result.Contract, [&](const Reason &Breach) {
+      return Drop(FindingRef{&H, nullptr, nullptr, &Breach});
+    });
+    Breaches += unsigned(Was - H.Result.Contract.size());
+  }
+  size_t Before = R.Handlers.size() + R.BothHooks.size() + R.Unresolved.size() + Breaches;
   llvm::erase_if(R.Handlers, [&](const HandlerReport &H) {
     return H.Kind == HookKind::LegacyMmap && Drop(FindingRef{&H, nullptr, nullptr});
   });

@@ -27,7 +27,7 @@ namespace vmaprep {
 /// The threshold of --fail-on, most severe first. A finding counts when its
 /// level is at or above the threshold.
 enum class FailLevel {
-  Error,       // a table with both hooks, an unresolvable .mmap
+  Error,       // a table with both hooks, an unresolvable .mmap, a contract breach
   Convertible, // auto-convertible, convertible with vm_ops->mapped
   NeedsApi,    // convertible at a newer API level
   Blocked,     // blocked
@@ -37,12 +37,18 @@ std::optional<FailLevel> parseFailLevel(llvm::StringRef Name);
 llvm::StringRef failLevelName(FailLevel L);
 extern const char *const FailLevelNames; // "error, convertible, needs-api, blocked, any"
 
-/// One finding: a legacy handler, a table with both hooks, or an unresolved
-/// .mmap. Exactly one pointer is set.
+/// One finding: a legacy handler, a breach of the mmap_prepare contract, a
+/// table with both hooks, or an unresolved .mmap.
 struct FindingRef {
   const HandlerReport *Handler = nullptr;
   const BothHooksTable *Both = nullptr;
   const UnresolvedReport *Unresolved = nullptr;
+  /// With Handler: one breach of the mmap_prepare contract by that handler
+  /// (rule vmaprep-prepare-contract) rather than the handler itself.
+  const Reason *Contract = nullptr;
+
+  /// The check a NOLINT must name to silence this finding.
+  llvm::StringRef rule() const;
 
   /// Where the finding is reported: the handler's name (for a handler defined
   /// elsewhere, its table), or the table site.

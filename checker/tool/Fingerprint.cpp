@@ -14,6 +14,7 @@
 namespace vmaprep {
 
 const char *const LegacyRule = "vmaprep-legacy-mmap";
+const char *const ContractRule = "vmaprep-prepare-contract";
 const char *const HookRule = "vmaprep-subsystem-hook";
 const char *const FingerprintKey = "vmaprepFinding/v1";
 
@@ -38,6 +39,16 @@ FindingKey findingKey(const HandlerReport &H, const std::string &Root) {
   K.Path = pathForFingerprint(H.Where.File, Root);
   K.Function = H.Function;
   K.Verdict = verdictName(H.Result.Kind).str();
+  K.Fingerprint = fingerprintOf({K.Rule, K.Path, K.Function, K.Verdict});
+  return K;
+}
+
+FindingKey findingKey(const HandlerReport &H, const Reason &Breach, const std::string &Root) {
+  FindingKey K;
+  K.Rule = ContractRule;
+  K.Path = pathForFingerprint(H.Where.File, Root);
+  K.Function = H.Function;
+  K.Verdict = Breach.Id;
   K.Fingerprint = fingerprintOf({K.Rule, K.Path, K.Function, K.Verdict});
   return K;
 }

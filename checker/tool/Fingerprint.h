@@ -16,7 +16,8 @@
 
 namespace vmaprep {
 
-extern const char *const LegacyRule; // "vmaprep-legacy-mmap"
+extern const char *const LegacyRule;   // "vmaprep-legacy-mmap"
+extern const char *const ContractRule; // "vmaprep-prepare-contract"
 extern const char *const HookRule;   // "vmaprep-subsystem-hook"
 /// The partialFingerprints key; bump its version if the parts ever change.
 extern const char *const FingerprintKey; // "vmaprepFinding/v1"
@@ -40,6 +41,8 @@ std::string fingerprintOf(llvm::ArrayRef<std::string> Parts);
 std::string pathForFingerprint(const std::string &File, const std::string &Root);
 
 FindingKey findingKey(const HandlerReport &H, const std::string &Root);
+/// A breach of the mmap_prepare contract: rule, path, function and the breach's id.
+FindingKey findingKey(const HandlerReport &H, const Reason &Breach, const std::string &Root);
 FindingKey findingKey(const BothHooksTable &B, const std::string &Root);
 FindingKey findingKey(const UnresolvedReport &U, const std::string &Root);
 FindingKey findingKey(const SubsystemHookReport &H, const std::string &Root);

@@ -174,9 +174,14 @@ public:
         if (const llvm::json::Object *S = object(&(*Ops)[I], P))
           H.Sites.push_back(opsSite(*S, P));
       }
-    if (const llvm::json::Array *Reasons = array(O, "reasons", Path))
+    // "reasons", and "contract" (optional: documents written before it existed).
+    for (auto [Key, Required, Into] : {std::tuple{"reasons", true, &H.Result.Reasons},
+                                       std::tuple{"contract", false, &H.Result.Contract}}) {
+      const llvm::json::Array *Reasons = array(O, Key, Path, Required);
+      if (!Reasons)
+        continue;
       for (size_t I = 0; I < Reasons->size(); ++I) {
-        std::string P = Path + ".reasons[" + std::to_string(I) + "]";
+        std::string P = Path + "." + Key + "[" + std::to_string(I) + "]";
         const llvm::json::Object *RO = object(&(*Reasons)[I], P);
         if (!RO)
           continue;
@@ -189,8 +194,9 @@ public:
             else
               Rs.Effects.push_back(unsigned(*N));
           }
-        H.Result.Reasons.push_back(std::move(Rs));
+        Into->push_back(std::move(Rs));
       }
+    }
     if (const llvm::json::Array *Effects = array(O, "effects", Path))
       for (size_t I = 0; I < Effects->size(); ++I) {
         std::string P = Path + ".effects[" + std::to_string(I) + "]";

@@ -60,15 +60,20 @@ static llvm::json::Object handler(const HandlerReport &H) {
   siteFields(O, H.Where);
   O["needed_api_level"] = H.Result.NeededLevel ? llvm::json::Value(apiLevelName(*H.Result.NeededLevel))
                                                : llvm::json::Value(nullptr);
-  llvm::json::Array Ops, Reasons, Effects;
+  llvm::json::Array Ops, Reasons, Contract, Effects;
   for (const OpsSiteReport &S : H.Sites)
     Ops.push_back(opsSite(S));
-  for (const Reason &R : H.Result.Reasons) {
+  auto ReasonObject = [](const Reason &R) {
     llvm::json::Array Cited;
     for (unsigned I : R.Effects)
       Cited.push_back(I);
-    Reasons.push_back(llvm::json::Object{{"id", R.Id}, {"text", R.Text}, {"effects", std::move(Cited)}});
-  }
+    return llvm::json::Object{{"id", R.Id}, {"text", R.Text}, {"effects", std::move(Cited)}};
+  };
+  for (const Reason &R : H.Result.Reasons)
+    Reasons.push_back(ReasonObject(R));
+  for (const Reason &R : H.Result.Contract)
+    Contract.push_back(ReasonObject(R));
+  O["contract"] = std::move(Contract);
   for (const EffectReport &E : H.Effects)
     Effects.push_back(effect(E));
   O["ops"] = std::move(Ops);

@@ -144,7 +144,7 @@ bool NolintIndex::suppresses(const SourceSite &Where, llvm::StringRef Check) {
 
 unsigned applyNolint(CheckResult &R) {
   NolintIndex Index;
-  return removeFindings(R, [&](const FindingRef &F) { return Index.suppresses(F.primary(), LegacyRule); });
+  return removeFindings(R, [&](const FindingRef &F) { return Index.suppresses(F.primary(), F.rule()); });
 }
 
 } // namespace vmaprep

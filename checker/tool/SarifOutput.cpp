@@ -83,6 +83,9 @@ public:
               [](const HandlerReport *A, const HandlerReport *B) { return A->Where < B->Where; });
     for (const HandlerReport *H : Sorted)
       Results.push_back(handlerResult(*H));
+    for (const HandlerReport &H : R.Handlers)
+      for (const Reason &Breach : H.Result.Contract)
+        Results.push_back(contractResult(H, Breach));
     for (const BothHooksTable &B : R.BothHooks)
       Results.push_back(bothHooksResult(B));
     for (const UnresolvedReport &U : R.Unresolved)
@@ -262,6 +265,30 @@ private:
     return Result;
   }
 
+  llvm::json::Value contractResult(const HandlerReport &H, const Reason &Breach) const {
+    std::vector<const SourceSite *> At;
+    for (unsigned I : Breach.Effects)
+      if (I < H.Effects.size())
+        At.push_back(&H.Effects[I].Where);
+    llvm::json::Array Related;
+    for (size_t I = 1; I < At.size(); ++I)
+      Related.push_back(related(unsigned(I), *At[I], "also here"));
+    llvm::json::Object Result{
+        {"ruleId", ContractRule},
+        {"ruleIndex", 2},
+        {"level", "error"},
+        {"message", text(contractBreachMessage(H.Function, Breach))},
+        {"locations", llvm::json::Array{location(At.empty() ? H.Where : *At.front())}},
+        {"partialFingerprints",
+         llvm::json::Object{{FingerprintKey, findingKey(H, Breach, O.Root).Fingerprint}}},
+        {"properties", llvm::json::Object{{"breach", Breach.Id}, {"hook", hookKindName(H.Kind)},
+                                          {"function", H.Function}}},
+    };
+    if (!Related.empty())
+      Result["relatedLocations"] = std::move(Related);
+    return Result;
+  }
+
   llvm::json::Value bothHooksResult(const BothHooksTable &B) const {
     return llvm::json::Object{
         {"ruleId", LegacyRule},
@@ -346,6 +373,19 @@ private:
         "No action in the driver alone. Listed so a subsystem's migration can be planned; "
         "convert together with the subsystem's file_operations handler.",
         "note"));
+    Rules.push_back(rule(
+        ContractRule, "PrepareContract",
+        "mmap_prepare hook breaks the stateless-hook contract",
+        "The mmap_prepare hook runs before the VMA exists; the mapping may still merge into a "
+        "neighbour or fail afterwards, so the hook must not acquire per-mapping state (allocations, "
+        "references, runtime-PM gets, list insertions, writes that say a mapping exists), must not "
+        "write the immutable desc fields or the raw action, and must set page_prot before an action "
+        "captures it. A legacy .mmap hook must not install a vm_ops with ->mapped, which only the "
+        "mmap_prepare path calls. Two upstream conversions (afs, hugetlbfs) broke this rule.",
+        "Move per-mapping state into a vm_ops->mapped callback (it runs once the mapping exists and "
+        "only for a new VMA); set actions with the mmap_action_*() helpers; set desc->page_prot before "
+        "the action. Suppress with // NOLINT(vmaprep-prepare-contract).",
+        "error"));
     return llvm::json::Object{{"name", "vmaprep"},
                               {"version", ToolVersion},
                               {"semanticVersion", std::string(ToolVersion) + ".0"},

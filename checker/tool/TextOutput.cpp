@@ -9,6 +9,7 @@
 namespace vmaprep {
 
 static const char *const LegacyCheck = "vmaprep-legacy-mmap";
+static const char *const ContractCheck = "vmaprep-prepare-contract";
 static const char *const HookCheck = "vmaprep-subsystem-hook";
 
 static void diag(llvm::raw_ostream &OS, const SourceSite &Where, llvm::StringRef Level,
@@ -88,6 +89,18 @@ void writeText(const CheckResult &R, const TextOptions &Options, llvm::raw_ostre
       }
     }
   }
+  // Breaches of the mmap_prepare contract, by converted and legacy handlers.
+  for (const HandlerReport &H : R.Handlers)
+    for (const Reason &Breach : H.Result.Contract) {
+      std::vector<const SourceSite *> At;
+      for (unsigned I : Breach.Effects)
+        if (I < H.Effects.size())
+          At.push_back(&H.Effects[I].Where);
+      diag(OS, At.empty() ? H.Where : *At.front(), "warning", contractBreachMessage(H.Function, Breach),
+           ContractCheck);
+      for (size_t I = 1; I < At.size(); ++I)
+        diag(OS, *At[I], "note", "also here");
+    }
   for (const BothHooksTable &B : R.BothHooks)
     diag(OS, B.Where, "error",
          "'" + B.Table + "' sets both .mmap (" + B.MmapFunction + ") and .mmap_prepare (" +
@@ -126,6 +139,11 @@ std::string summaryLine(const CheckResult &R) {
   if (Count[VerdictKind::InvalidBothHooks])
     S += ", " + std::to_string(Count[VerdictKind::InvalidBothHooks]) + " in tables with both hooks";
   S += "; " + std::to_string(R.SubsystemHooks.size()) + " subsystem hooks";
+  size_t Breaches = 0;
+  for (const HandlerReport &H : R.Handlers)
+    Breaches += H.Result.Contract.size();
+  if (Breaches)
+    S += "; " + std::to_string(Breaches) + " mmap_prepare contract breach" + (Breaches == 1 ? "" : "es");
   auto Plural = [](unsigned N, const char *One, const char *Many) {
     return std::to_string(N) + " " + (N == 1 ? One : Many);
   };

@@ -47,6 +47,7 @@ static const struct file_operations hpet_fops = {
 // CHECK-NEXT: {{^}}    {
 // CHECK-NEXT: {{^}}      "body_visible": true,
 // CHECK-NEXT: {{^}}      "column": 12,
+// CHECK-NEXT: {{^}}      "contract": [],
 // CHECK-NEXT: {{^}}      "effects": [
 // The first effect, every field:
 // CHECK-NEXT: {{^}}        {
