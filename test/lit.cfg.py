@@ -25,3 +25,6 @@ config.substitutions.append(("%run_clang_tidy", "run-clang-tidy-19 -load " + con
 # Flags a fixture driver compiles with: the parse-only kernel headers, C as the
 # kernel writes it.
 config.substitutions.append(("%kflags", "-nostdinc -I" + kernel_headers + " -std=gnu11 -D__KERNEL__"))
+# The runtime model's kernel API shim (vmaprep validate compiles against it): for clang-tidy runs on the
+# same fixture files.
+config.substitutions.append(("%kshim", os.path.join(config.vmaprep_source_dir, "runtime-model", "kshim", "include")))

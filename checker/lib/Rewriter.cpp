@@ -936,10 +936,19 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
     MovedToMapped.insert(CE);
     LastMoved = std::max(LastMoved, End);
   }
-  for (const VmaEffect &E : H.Summary.Effects)
+  for (const VmaEffect &E : H.Summary.Effects) {
     if (E.Kind == EffectKind::ManualOpen)
       return refuse("calls vm_ops->" + E.Name + "() by hand; moving that to ->mapped is not automated yet",
                     E.Node->getBeginLoc());
+    // When an action fails after the VMA exists, the core unmaps it, which
+    // runs vm_ops->close, before ->mapped ever ran: a close that releases the
+    // state would release what was never taken (found by `vmaprep validate`
+    // on the stm shape; mm/util.c mmap_action_finish()).
+    if (E.Kind == EffectKind::Mapping)
+      return refuse("the mapping action can fail after the VMA exists; the core then unmaps it and runs "
+                    "vm_ops->close without ->mapped having run, so the state cannot move to ->mapped",
+                    E.Node->getBeginLoc());
+  }
   // After the state is taken nothing may fail, or the hook's error path and
   // ->mapped would disagree about who holds it.
   for (const auto &[Value, Ret] : Facts.ReturnOf) {

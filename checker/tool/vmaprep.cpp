@@ -16,6 +16,7 @@
 #include "Config.h"
 #include "FindingFilters.h"
 #include "FixCommand.h"
+#include "ValidateCommand.h"
 #include "MergeCommand.h"
 #include "Outputs.h"
 #include "Progress.h"
@@ -314,6 +315,8 @@ int main(int argc, const char **argv) {
       }
     return runCheckCommand(argc - 2, argv + 2);
   }
+  if (Command == "validate")
+    return runValidateCommand(argc - 2, argv + 2);
   if (Command == "fix")
     return runFixCommand(argc - 2, argv + 2);
   if (Command == "merge")

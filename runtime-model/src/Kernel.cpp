@@ -5,6 +5,9 @@ extern "C" {
 #include <asm/page.h>
 }
 
+#include <dlfcn.h>
+#include <execinfo.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
@@ -49,6 +52,52 @@ std::string Ledger::describe() const {
 void Ledger::reset() {
   acquired_ = {};
   released_ = {};
+  sites.clear();
+}
+
+void Ledger::record_site(Resource r) {
+  Acquisition a{r, 0, {}};
+  a.depth = backtrace(a.frames.data(), static_cast<int>(a.frames.size()));
+  sites.push_back(a);
+}
+
+namespace {
+
+// The first frame outside the object the model lives in, as "symbol+0xoff" (dladdr sees only exported
+// symbols; tools with debug information install a better describer).
+std::string describe_frames_with_dladdr(void* const* frames, int depth) {
+  Dl_info self{};
+  dladdr(reinterpret_cast<void*>(&describe_frames_with_dladdr), &self);
+  for (int i = 0; i < depth; ++i) {
+    Dl_info info{};
+    if (!dladdr(frames[i], &info) || info.dli_fbase == self.dli_fbase) continue;
+    std::ostringstream out;
+    if (info.dli_sname)
+      out << info.dli_sname << "+0x" << std::hex
+          << (reinterpret_cast<const char*>(frames[i]) - reinterpret_cast<const char*>(info.dli_saddr));
+    else
+      out << (info.dli_fname ? info.dli_fname : "?") << "+0x" << std::hex
+          << (reinterpret_cast<const char*>(frames[i]) - reinterpret_cast<const char*>(info.dli_fbase));
+    return out.str();
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string Ledger::describe_sites(std::size_t from, const Counts& baseline) const {
+  const Counts now = outstanding_all();
+  std::string out;
+  for (std::size_t i = from; i < sites.size(); ++i) {
+    const Acquisition& a = sites[i];
+    if (now[index(a.kind)] <= baseline[index(a.kind)]) continue;
+    const std::string where = (site_describer ? site_describer : describe_frames_with_dladdr)(a.frames.data(), a.depth);
+    if (where.empty()) continue;
+    const std::string line = std::string(resource_name(a.kind)) + " acquired in " + where;
+    if (out.find(line) != std::string::npos) continue;
+    out += (out.empty() ? "" : "; ") + line;
+  }
+  return out;
 }
 
 bool FaultInjector::should_fail(const char* site) {

@@ -58,20 +58,26 @@ class Run {
     }
     baseline_ = kernel_.ledger.outstanding_all();
     int error = 0;
-    file_ = FileHandle::open(driver_.file, &error);
+    FileSpec spec = driver_.file;
+    if (scenario_.read_only_file) spec.mode &= ~FMODE_WRITE;
+    file_ = FileHandle::open(spec, &error);
     if (!file_.get()) {
       problems_.push_back("open failed: " + std::to_string(error));
       return false;
     }
-    as_ = std::make_unique<AddressSpace>();
+    AddressSpaceConfig config;
+    if (scenario_.max_map_count > 0) config.max_map_count = scenario_.max_map_count;
+    as_ = std::make_unique<AddressSpace>(config);
     return true;
   }
 
-  long map(unsigned long addr, unsigned long pages, unsigned long pgoff) {
+  long map(unsigned long addr, unsigned long pages, unsigned long pgoff, unsigned long bytes = 0) {
     WriteGuard lock = as_->write_lock();
-    return as_->mmap(lock, file_.get(), addr, pages * PAGE_SIZE, scenario_.prot, scenario_.map_type | MAP_FIXED,
-                     pgoff * PAGE_SIZE);
+    return as_->mmap(lock, file_.get(), addr, bytes ? bytes : pages * PAGE_SIZE, scenario_.prot,
+                     scenario_.map_type | MAP_FIXED, pgoff * PAGE_SIZE);
   }
+  // The scenario's own mapping (the setup mappings are whole pages).
+  long map_scenario() { return map(kBase, scenario_.pages, scenario_.pgoff, scenario_.length); }
 
   long setup_mappings() {
     switch (scenario_.setup) {
@@ -96,6 +102,22 @@ class Run {
     return out.empty() ? "balanced" : out;
   }
   Ledger::Counts ledger_now() const { return kernel_.ledger.outstanding_all(); }
+  // What is held now that was not before: releases (a MAP_FIXED that closed the old mapping) do not count.
+  bool acquired_since(const Ledger::Counts& before) const {
+    const Ledger::Counts now = ledger_now();
+    for (int i = 0; i < kResourceKinds; ++i)
+      if (now[i] > before[i]) return true;
+    return false;
+  }
+  std::string acquired_since_text(const Ledger::Counts& before) const {
+    const Ledger::Counts now = ledger_now();
+    std::string out;
+    for (int i = 0; i < kResourceKinds; ++i)
+      if (now[i] > before[i])
+        out += std::string(out.empty() ? "" : " ") + resource_name(static_cast<Resource>(i)) + "=" +
+               std::to_string(now[i] - before[i]);
+    return out;
+  }
 
   // The VMAs and page-table entries of the scenario's range and its neighbour page on either side.
   void snapshot(AddressSpace& as, const char* label, std::vector<std::string>& trace) const {
@@ -212,6 +234,54 @@ std::vector<Scenario> standard_scenarios(unsigned long max_pages) {
   return out;
 }
 
+std::vector<Scenario> edge_scenarios() {
+  std::vector<Scenario> out;
+  auto add = [&](const char* name, auto&& adjust) {
+    Scenario s;
+    s.name = name;
+    adjust(s);
+    out.push_back(s);
+  };
+  add("1p+100 unaligned rw shared", [](Scenario& s) {
+    s.pages = 2;
+    s.length = PAGE_SIZE + 100;
+  });
+  add("2p off-overflow rw shared", [](Scenario& s) {
+    s.pages = 2;
+    s.pgoff = 0x7fffffffffffffffUL >> PAGE_SHIFT;  // past MAX_LFS_FILESIZE: -EOVERFLOW before any hook
+  });
+  add("2p off-large rw shared", [](Scenario& s) {
+    s.pages = 2;
+    s.pgoff = 1UL << 32;  // valid for the core; the handler must refuse or honour it
+  });
+  add("2p off0 ro shared ro-file", [](Scenario& s) {
+    s.pages = 2;
+    s.prot = PROT_READ;
+    s.read_only_file = true;
+  });
+  add("2p off0 rw shared ro-file", [](Scenario& s) {
+    s.pages = 2;
+    s.read_only_file = true;
+  });
+  add("2p off0 rw private ro-file", [](Scenario& s) {
+    s.pages = 2;
+    s.map_type = MAP_PRIVATE;
+    s.read_only_file = true;
+  });
+  add("3p off0 rw shared at max_map_count then unmap middle page", [](Scenario& s) {
+    s.pages = 3;
+    s.max_map_count = 1;  // the mapping itself: the split of a partial munmap is refused
+    s.after = Scenario::After::UnmapMiddlePage;
+  });
+  return out;
+}
+
+std::vector<Scenario> validation_matrix(unsigned long max_pages) {
+  std::vector<Scenario> out = standard_scenarios(max_pages);
+  for (Scenario& s : edge_scenarios()) out.push_back(std::move(s));
+  return out;
+}
+
 ScenarioRun run_scenario(const DriverUnderTest& driver, const Scenario& scenario) {
   ScenarioRun result;
   Run run(driver, scenario);
@@ -222,11 +292,12 @@ ScenarioRun run_scenario(const DriverUnderTest& driver, const Scenario& scenario
   auto& trace = result.trace;
   trace.push_back("setup: " + std::to_string(run.setup_mappings()));
   const Ledger::Counts before = run.ledger_now();
+  const std::size_t sites_before = run.kernel().ledger.sites.size();
   const std::size_t vmas_before = [&] {
     ReadGuard lock = run.as().read_lock();
     return run.as().vmas(lock).size();
   }();
-  const long result_value = run.map(kBase, scenario.pages, scenario.pgoff);
+  const long result_value = run.map_scenario();
   trace.push_back("mmap: " + std::string(result_value >= 0 ? "ok" : std::to_string(result_value)));
   run.snapshot(run.as(), "mapped", trace);
   trace.push_back("ledger after mmap: " + run.ledger_delta());
@@ -239,9 +310,12 @@ ScenarioRun run_scenario(const DriverUnderTest& driver, const Scenario& scenario
   }();
   const bool merged = result_value >= 0 && scenario.setup == Scenario::Setup::MergeableNeighbour &&
                       vmas_after == vmas_before;
-  if (prepare_hook(driver) && (result_value < 0 || merged) && run.ledger_now() != before)
+  if (prepare_hook(driver) && (result_value < 0 || merged) && run.acquired_since(before)) {
+    const std::string sites = run.kernel().ledger.describe_sites(sites_before, before);
     result.problems.push_back(std::string("mmap_prepare contract: resources outstanding after a ") +
-                              (merged ? "merged" : "failed") + " mapping: " + run.ledger_delta());
+                              (merged ? "merged" : "failed") + " mapping: " + run.acquired_since_text(before) +
+                              (sites.empty() ? "" : " (" + sites + ")"));
+  }
 
   if (result_value >= 0) {
     switch (scenario.after) {
@@ -296,8 +370,9 @@ std::vector<std::string> sweep_failures(const DriverUnderTest& driver, const Sce
     std::vector<std::string> before_state;
     run.snapshot(run.as(), "", before_state);
     const Ledger::Counts before = run.ledger_now();
+    const std::size_t sites_before = run.kernel().ledger.sites.size();
     run.kernel().faults.fail_nth_allocation(n);
-    const long result = run.map(kBase, scenario.pages, scenario.pgoff);
+    const long result = run.map_scenario();
     const bool fired = run.kernel().faults.fired();
     if (fired) {
       const std::string where = "allocation " + std::to_string(n) + " (" +
@@ -311,8 +386,11 @@ std::vector<std::string> sweep_failures(const DriverUnderTest& driver, const Sce
       } else if (result < 0 && after_state != before_state && !(gap_allowed && after_state.empty())) {
         problems.push_back(where + ": failed mmap changed the address space");
       }
-      if (result < 0 && run.ledger_now() != before)
-        problems.push_back(where + ": resources outstanding after the failed mmap: " + run.ledger_delta());
+      if (result < 0 && run.acquired_since(before)) {
+        const std::string sites = run.kernel().ledger.describe_sites(sites_before, before);
+        problems.push_back(where + ": resources outstanding after the failed mmap: " + run.acquired_since_text(before) +
+                           (sites.empty() ? "" : " (" + sites + ")"));
+      }
     }
     std::vector<std::string> trace;
     run.finish(trace);
@@ -321,6 +399,39 @@ std::vector<std::string> sweep_failures(const DriverUnderTest& driver, const Sce
     if (!fired) break;
   }
   return problems;
+}
+
+FieldDifference first_field_difference(const std::string& a, const std::string& b) {
+  auto split = [](const std::string& line) {
+    std::vector<std::string> out;
+    std::istringstream in(line);
+    for (std::string token; in >> token;) out.push_back(token);
+    return out;
+  };
+  const std::vector<std::string> ta = split(a), tb = split(b);
+  std::size_t i = 0;
+  while (i < ta.size() && i < tb.size() && ta[i] == tb[i]) ++i;
+  auto join = [](const std::vector<std::string>& t, std::size_t from, std::size_t to) {
+    std::string out;
+    for (std::size_t k = from; k < to && k < t.size(); ++k) out += (out.empty() ? "" : " ") + t[k];
+    return out;
+  };
+  // Different kinds of line (or one trace ended): the whole lines are the values.
+  if (i == 0 || i >= ta.size() || i >= tb.size()) return {"line", a, b};
+  const std::string context = join(ta, 0, i);
+  if (ta[i - 1].back() == ':')  // "mmap: ok", "ledger after mmap: kmalloc=1 ": the rest is the value
+    return {context.substr(0, context.size() - 1), join(ta, i, ta.size()), join(tb, i, tb.size())};
+  const std::size_t ea = ta[i].find('='), eb = tb[i].find('=');
+  if (ea != std::string::npos && eb != std::string::npos && ta[i].compare(0, ea, tb[i], 0, eb) == 0) {
+    // "<label> vma [a,b) ... key=value": name the object by its leading tokens, not the other fields.
+    std::string object;
+    for (std::size_t k = 0; k < i && ta[k].find('=') == std::string::npos; ++k)
+      object += (object.empty() ? "" : " ") + ta[k];
+    return {object + " " + ta[i].substr(0, ea), ta[i].substr(ea + 1), tb[i].substr(eb + 1)};
+  }
+  if (ta[i].front() == '[') return {context + " range", ta[i], tb[i]};
+  if (i >= 2 && ta[1] == "pte") return {context + (i == 3 ? " pfn" : " kind"), ta[i], tb[i]};
+  return {context, join(ta, i, ta.size()), join(tb, i, tb.size())};
 }
 
 std::string ValidationReport::describe() const {
@@ -345,6 +456,7 @@ ValidationReport validate(const DriverUnderTest& original, const DriverUnderTest
       const std::string lb = i < b.trace.size() ? b.trace[i] : "<end>";
       if (la != lb) {
         report.mismatches.push_back(label + ": original `" + la + "` / rewrite `" + lb + "`");
+        report.divergences.push_back({label, la, lb, first_field_difference(la, lb)});
         break;  // the first difference explains the rest
       }
     }

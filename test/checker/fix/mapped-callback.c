@@ -1,6 +1,9 @@
 // Per-mapping state moves into a generated vm_ops->mapped callback (7.1+), as
 // upstream did for drivers/hwtracing/stm/core.c: the PM get, balanced by the
-// existing vm_ops close, runs once the mapping exists.
+// existing vm_ops close, runs once the mapping exists. This driver maps by
+// fault (no action): with an action that can fail after the VMA exists the
+// move is refused (mapped-refusals.test), since the core would then run
+// ->close without ->mapped.
 // RUN: sed '/^\/\/ [A-Z0-9-]*:/d' %s > %t.c
 // RUN: %vmaprep fix %t.c -- %kflags | FileCheck %s --check-prefix=REPORT
 // RUN: FileCheck %s --input-file=%t.c --check-prefix=FIXED --implicit-check-not=pm_runtime_get_sync
@@ -15,6 +18,13 @@
 
 struct stm_device { struct device dev; unsigned long phys; };
 struct stm_file { struct stm_device *stm; };
+
+static void stm_mmap_open(struct vm_area_struct *vma)
+{
+	struct stm_file *stmf = vma->vm_file->private_data;
+
+	pm_runtime_get(&stmf->stm->dev);
+}
 
 static void stm_mmap_close(struct vm_area_struct *vma)
 {
@@ -35,8 +45,10 @@ static void stm_mmap_close(struct vm_area_struct *vma)
 // FIXED-EMPTY:
 // FIXED-NEXT: static const struct vm_operations_struct stm_mmap_vmops = {
 // FIXED-NEXT: .mapped = stm_char_mmap_mapped,
+// FIXED-NEXT: .open = stm_mmap_open,
 // FIXED-NEXT: .close = stm_mmap_close,
 static const struct vm_operations_struct stm_mmap_vmops = {
+	.open = stm_mmap_open,
 	.close = stm_mmap_close,
 };
 
@@ -61,8 +73,6 @@ static int stm_char_mmap(struct file *file, struct vm_area_struct *vma)
 	vm_flags_set(vma, VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
 // FIXED-NEXT: desc->vm_ops = &stm_mmap_vmops;
 	vma->vm_ops = &stm_mmap_vmops;
-// FIXED-NEXT: mmap_action_simple_ioremap(desc, stm->phys, PAGE_SIZE);
-	vm_iomap_memory(vma, stm->phys, PAGE_SIZE);
 	return 0;
 }
 

@@ -34,7 +34,10 @@ class Ledger {
  public:
   using Counts = std::array<long, kResourceKinds>;
 
-  void acquire(Resource r) { ++acquired_[index(r)]; }
+  void acquire(Resource r) {
+    ++acquired_[index(r)];
+    if (capture_sites) record_site(r);
+  }
   void release(Resource r) { ++released_[index(r)]; }
   long acquired(Resource r) const { return acquired_[index(r)]; }
   long released(Resource r) const { return released_[index(r)]; }
@@ -53,8 +56,25 @@ class Ledger {
   std::unordered_map<const void*, Block> live_blocks;
   long next_sequence = 0;
 
+  // Where acquisitions happened, for reports (`vmaprep validate`): off by default because it walks the
+  // stack on every acquisition. The frames start inside the model; site_describer names the first frame
+  // that belongs to driver code.
+  struct Acquisition {
+    Resource kind;
+    int depth;
+    std::array<void*, 12> frames;
+  };
+  using SiteDescriber = std::string (*)(void* const* frames, int depth);
+  static inline bool capture_sites = false;
+  static inline SiteDescriber site_describer = nullptr;  // null: describe_frames_with_dladdr
+  std::vector<Acquisition> sites;
+  // "<kind> acquired in <site>" for each acquisition from sites[from] on whose kind is still outstanding
+  // by more than `baseline` says; empty when no sites were captured.
+  std::string describe_sites(std::size_t from, const Counts& baseline) const;
+
  private:
   static int index(Resource r) { return static_cast<int>(r); }
+  void record_site(Resource r);
   Counts acquired_{};
   Counts released_{};
 };

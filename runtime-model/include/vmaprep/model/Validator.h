@@ -28,11 +28,26 @@ struct Scenario {
   unsigned long map_type = MAP_SHARED;
   Setup setup = Setup::None;
   After after = After::Nothing;
+  // Request length in bytes when it is not pages * PAGE_SIZE (an unaligned request; pages is the length
+  // rounded up, the range the trace looks at).
+  unsigned long length = 0;
+  // The file is opened FMODE_READ only (no FMODE_WRITE): shared writable mappings are refused, shared
+  // read-only ones lose VM_MAYWRITE.
+  bool read_only_file = false;
+  // vm.max_map_count for the scenario's address space (0: the default).
+  long max_map_count = 0;
 };
 
 // Sizes 1..max_pages, offsets 0 and 1, shared and private, read-only and read-write, each setup and
 // each follow-up operation.
 std::vector<Scenario> standard_scenarios(unsigned long max_pages = 4);
+// The edge cases `vmaprep validate` adds to the standard matrix: an unaligned request length, an offset
+// past the largest file size (-EOVERFLOW) and a large one the handler must refuse or honour, a file
+// opened read-only (shared read-only, shared writable, private writable), and a partial munmap that
+// fails because the split would exceed vm.max_map_count.
+std::vector<Scenario> edge_scenarios();
+// standard_scenarios(max_pages) followed by edge_scenarios().
+std::vector<Scenario> validation_matrix(unsigned long max_pages = 4);
 
 // A driver as the validator runs it. setup() runs inside each scenario's fresh Kernel before the file is
 // opened (e.g. to allocate the device's pages), teardown() after the file is closed.
@@ -54,9 +69,23 @@ ScenarioRun run_scenario(const DriverUnderTest& driver, const Scenario& scenario
 // before (or, over an existing mapping, with the range unmapped) and no resource outstanding.
 std::vector<std::string> sweep_failures(const DriverUnderTest& driver, const Scenario& scenario);
 
+// The first difference between two trace lines: the field (`flags`, `prot`, `pte 4096`, `mmap`, ...)
+// and its value on each side; a line that exists on one side only has field "line".
+struct FieldDifference {
+  std::string field, original, rewrite;
+};
+FieldDifference first_field_difference(const std::string& original_line, const std::string& rewrite_line);
+
+struct Divergence {
+  std::string scenario;
+  std::string original_line, rewrite_line;  // "<end>" when one trace is shorter
+  FieldDifference difference;
+};
+
 struct ValidationReport {
   int scenarios = 0;
   std::vector<std::string> mismatches;  // "<scenario>: original `<line>` / rewrite `<line>`"
+  std::vector<Divergence> divergences;  // the same, structured (one per mismatch, same order)
   std::vector<std::string> problems;    // "<scenario> [<driver>]: <what>"
   bool ok() const { return mismatches.empty() && problems.empty(); }
   std::string describe() const;

@@ -10,6 +10,7 @@
 
 __VMAPREP_BEGIN_DECLS
 
+int pm_runtime_get(struct device *dev) __VMAPREP_NOEXCEPT;
 int pm_runtime_get_sync(struct device *dev) __VMAPREP_NOEXCEPT;
 int pm_runtime_resume_and_get(struct device *dev) __VMAPREP_NOEXCEPT;
 void pm_runtime_get_noresume(struct device *dev) __VMAPREP_NOEXCEPT;

@@ -54,6 +54,7 @@ void module_put(struct module *m);
 struct device { void *driver_data; };
 struct device *get_device(struct device *dev);
 void put_device(struct device *dev);
+int pm_runtime_get(struct device *dev);
 int pm_runtime_get_sync(struct device *dev);
 int pm_runtime_resume_and_get(struct device *dev);
 int pm_runtime_put(struct device *dev);

@@ -1,0 +1,507 @@
+//===- ValidateCommand.cpp - `vmaprep validate` ---------------------------===//
+//
+// Proves a rewrite by execution: both files are parsed to find their
+// file_operations table, compiled against the kernel API shim into shared
+// objects, loaded into this process (whose exported symbols are the shim's
+// out-of-line functions, implemented on the runtime model) and run through
+// the validation matrix (ValidateRunner.cpp). docs/validation.md.
+//
+//===----------------------------------------------------------------------===//
+#include "ValidateCommand.h"
+#include "TranslationUnitRunner.h"
+#include "ValidateRunner.h"
+#include "vmaprep/HandlerFinder.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/DebugInfo/Symbolize/Symbolize.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <optional>
+#include <set>
+
+namespace vmaprep {
+
+namespace {
+
+enum { ExitEquivalent = 0, ExitDiverges = 1, ExitUsage = 2 };
+
+const char *const ValidateUsage =
+    "usage: vmaprep validate [options] ORIGINAL.c REWRITTEN.c -- COMPILER_FLAGS\n"
+    "\n"
+    "Compiles both files against the kernel API shim, runs the original's .mmap\n"
+    "handler and the rewrite's .mmap_prepare handler through the scenario matrix\n"
+    "on the runtime model and compares everything observable (docs/validation.md).\n"
+    "\n"
+    "options:\n"
+    "  --table NAME[:NAME]  the file_operations table to use (original:rewrite)\n"
+    "  --api LEVEL          VMAPREP_KAPI for both compiles: 6.12, 6.16, 6.18, 6.19,\n"
+    "                       7.0, 7.1 (default) or the number (70100)\n"
+    "  --harness FILE.c     compiled into both objects after the driver; may define\n"
+    "                       vmaprep_validate_open(inode, file), _setup(), _teardown()\n"
+    "  --scenarios N        run only the first N scenarios\n"
+    "  --format text|json   output format (default text)\n"
+    "\n"
+    "exit status: 0 equivalent, 1 divergence or contract violation, 2 usage or\n"
+    "compile error\n";
+
+struct Options {
+  std::string Original, Rewrite, Harness;
+  std::string OriginalTable, RewriteTable;
+  int Kapi = 70100;
+  unsigned Scenarios = 0;
+  bool Json = false;
+  std::vector<std::string> Flags;
+};
+
+int usageError(const llvm::Twine &Message) {
+  llvm::errs() << "vmaprep validate: error: " << Message << "\n" << ValidateUsage;
+  return ExitUsage;
+}
+
+int fail(const llvm::Twine &Message) {
+  llvm::errs() << "vmaprep validate: error: " << Message << "\n";
+  return ExitUsage;
+}
+
+std::optional<int> parseKapi(llvm::StringRef Text) {
+  static const std::map<std::string, int> Names = {{"6.12", 61200}, {"6.16", 61600}, {"6.18", 61800},
+                                                   {"6.19", 61900}, {"7.0", 70000},  {"7.1", 70100}};
+  if (auto It = Names.find(Text.str()); It != Names.end())
+    return It->second;
+  for (const auto &[Name, Value] : Names)
+    if (Text == std::to_string(Value))
+      return Value;
+  return std::nullopt;
+}
+
+/// Returns an exit code when parsing stops the command.
+std::optional<int> parseOptions(int Argc, const char **Argv, Options &O) {
+  std::vector<std::string> Positional;
+  for (int I = 0; I < Argc; ++I) {
+    llvm::StringRef A(Argv[I]);
+    auto Value = [&](llvm::StringRef Name) -> std::optional<std::string> {
+      if (A.consume_front(Name)) {
+        if (A.consume_front("="))
+          return A.str();
+        if (A.empty() && I + 1 < Argc)
+          return std::string(Argv[++I]);
+      }
+      return std::nullopt;
+    };
+    if (A == "--") {
+      for (++I; I < Argc; ++I)
+        O.Flags.push_back(Argv[I]);
+      break;
+    }
+    if (A == "-h" || A == "--help") {
+      llvm::outs() << ValidateUsage;
+      return ExitEquivalent;
+    }
+    if (auto V = Value("--table")) {
+      auto [First, Second] = llvm::StringRef(*V).split(':');
+      O.OriginalTable = First.str();
+      O.RewriteTable = Second.empty() ? First.str() : Second.str();
+    } else if (auto V = Value("--api")) {
+      auto Level = parseKapi(*V);
+      if (!Level)
+        return usageError("unknown API level '" + *V + "'");
+      O.Kapi = *Level;
+    } else if (auto V = Value("--harness")) {
+      O.Harness = *V;
+    } else if (auto V = Value("--scenarios")) {
+      if (llvm::StringRef(*V).getAsInteger(10, O.Scenarios) || O.Scenarios == 0)
+        return usageError("--scenarios needs a positive number");
+    } else if (auto V = Value("--format")) {
+      if (*V != "text" && *V != "json")
+        return usageError("--format is text or json");
+      O.Json = *V == "json";
+    } else if (A.starts_with("-")) {
+      return usageError("unknown option '" + A + "'");
+    } else {
+      Positional.push_back(A.str());
+    }
+  }
+  if (Positional.size() != 2)
+    return usageError("expected ORIGINAL.c and REWRITTEN.c");
+  O.Original = Positional[0];
+  O.Rewrite = Positional[1];
+  for (std::string *P : {&O.Original, &O.Rewrite, &O.Harness}) {
+    if (P->empty())
+      continue;
+    llvm::SmallString<256> Abs(*P);
+    if (!llvm::sys::fs::exists(Abs))
+      return fail("no such file: " + *P);
+    llvm::sys::fs::make_absolute(Abs);
+    llvm::sys::path::remove_dots(Abs, true);
+    *P = std::string(Abs);
+  }
+  return std::nullopt;
+}
+
+/// One file_operations table that sets the hook we look for.
+struct Table {
+  std::string Name, Handler;
+};
+
+struct ParsedFile {
+  std::vector<Table> Tables; // setting the wanted hook, designated or positional initializers
+  std::vector<Table> Other;  // setting the other hook (for the error message)
+};
+
+/// Picks the table, or explains why it cannot.
+std::optional<Table> chooseTable(const std::string &File, const ParsedFile &P, llvm::StringRef Hook,
+                                 const std::string &Wanted, std::string &Error) {
+  if (!Wanted.empty()) {
+    for (const Table &T : P.Tables)
+      if (T.Name == Wanted)
+        return T;
+    Error = File + ": no file_operations table '" + Wanted + "' sets ." + Hook.str();
+    return std::nullopt;
+  }
+  if (P.Tables.size() == 1)
+    return P.Tables.front();
+  if (P.Tables.empty()) {
+    Error = File + ": no file_operations table sets ." + Hook.str();
+    if (!P.Other.empty())
+      Error += " (" + P.Other.front().Name + " sets the other hook; are the files swapped?)";
+    return std::nullopt;
+  }
+  std::string Names;
+  for (const Table &T : P.Tables)
+    Names += (Names.empty() ? "" : ", ") + T.Name;
+  Error = File + ": several file_operations tables set ." + Hook.str() + " (" + Names + "): choose one with --table";
+  return std::nullopt;
+}
+
+std::string clangResourceDir() { return VMAPREP_CLANG_RESOURCE_DIR; }
+
+std::vector<std::string> shimFlags(const Options &O) {
+  std::vector<std::string> Flags = {"-I", VMAPREP_KSHIM_INCLUDE, "-DVMAPREP_KAPI=" + std::to_string(O.Kapi)};
+  Flags.insert(Flags.end(), O.Flags.begin(), O.Flags.end());
+  return Flags;
+}
+
+/// Parses both files in-process and lists their tables.
+bool findTables(const Options &O, ParsedFile Parsed[2], std::string &Error) {
+  std::vector<std::string> Flags = {"-resource-dir", clangResourceDir()};
+  for (const std::string &F : shimFlags(O))
+    Flags.push_back(F);
+  clang::tooling::FixedCompilationDatabase Db(".", Flags);
+  const std::vector<std::string> Files = {O.Original, O.Rewrite};
+  auto Status = runOnTranslationUnits(Db, Files, 2, [&](size_t Index, clang::ASTContext &Ctx) {
+    const llvm::StringRef Wanted = Index == 0 ? "mmap" : "mmap_prepare";
+    std::set<std::string> Seen;
+    for (const RegisteredHandler &H : findHandlers(Ctx).Handlers)
+      for (const OpsSite &S : H.Sites) {
+        if (S.Record != "file_operations" || S.Form == OpsSiteForm::Assignment ||
+            !Seen.insert(S.Member + " " + S.Table).second)
+          continue;
+        Table T{S.Table, H.Function ? H.Function->getNameAsString() : ""};
+        if (S.Member == Wanted)
+          Parsed[Index].Tables.push_back(T);
+        else if (S.Member == "mmap" || S.Member == "mmap_prepare")
+          Parsed[Index].Other.push_back(T);
+      }
+  });
+  for (size_t I = 0; I < Files.size(); ++I)
+    if (!Status[I].Analysed) {
+      Error = Files[I] + ": does not compile against the kernel API shim: " + Status[I].Error;
+      return false;
+    }
+  return true;
+}
+
+/// A temporary directory removed with everything in it.
+class TempDir {
+public:
+  std::error_code create() { return llvm::sys::fs::createUniqueDirectory("vmaprep-validate", Path); }
+  ~TempDir() {
+    if (!Path.empty())
+      llvm::sys::fs::remove_directories(Path);
+  }
+  std::string file(llvm::StringRef Name) const {
+    llvm::SmallString<256> P(Path);
+    llvm::sys::path::append(P, Name);
+    return std::string(P);
+  }
+  std::string path() const { return std::string(Path); }
+
+private:
+  llvm::SmallString<256> Path;
+};
+
+std::string wrapperSource(const std::string &Driver, const std::string &Harness, const std::string &Table) {
+  std::string S;
+  llvm::raw_string_ostream Out(S);
+  Out << "/* generated by vmaprep validate */\n"
+      << "#include \"" << Driver << "\"\n"
+      << "#include <linux/fs.h>\n#include <vmaprep/kapi.h>\n"
+      << "int vmaprep_validate_open(struct inode *, struct file *) __attribute__((weak));\n"
+      << "int vmaprep_validate_setup(void) __attribute__((weak));\n"
+      << "void vmaprep_validate_teardown(void) __attribute__((weak));\n";
+  if (!Harness.empty())
+    Out << "#include \"" << Harness << "\"\n";
+  Out << "const int vmaprep_validate_kapi = VMAPREP_KAPI;\n"
+      << "static int (*vmaprep_validate_driver_open)(struct inode *, struct file *);\n"
+      << "static int vmaprep_validate_open_chain(struct inode *inode, struct file *file)\n{\n"
+      << "\tint err = vmaprep_validate_driver_open ? vmaprep_validate_driver_open(inode, file) : 0;\n"
+      << "\treturn err ? err : vmaprep_validate_open(inode, file);\n}\n"
+      << "const struct file_operations *vmaprep_validate_fops(void)\n{\n"
+      << "\tstatic struct file_operations with_harness;\n"
+      << "\tif (!vmaprep_validate_open)\n\t\treturn &(" << Table << ");\n"
+      << "\twith_harness = (" << Table << ");\n"
+      << "\tvmaprep_validate_driver_open = (" << Table << ").open;\n"
+      << "\twith_harness.open = vmaprep_validate_open_chain;\n"
+      << "\treturn &with_harness;\n}\n"
+      << "int (*vmaprep_validate_setup_hook(void))(void) { return vmaprep_validate_setup; }\n"
+      << "void (*vmaprep_validate_teardown_hook(void))(void) { return vmaprep_validate_teardown; }\n";
+  return S;
+}
+
+struct Compile {
+  std::string Source, Wrapper, Object, Log;
+  llvm::sys::ProcessInfo Process;
+};
+
+std::string firstError(const std::string &LogPath) {
+  auto Buffer = llvm::MemoryBuffer::getFile(LogPath);
+  if (!Buffer)
+    return "(no compiler output)";
+  llvm::SmallVector<llvm::StringRef, 16> Lines;
+  (*Buffer)->getBuffer().split(Lines, '\n');
+  for (llvm::StringRef L : Lines)
+    if (L.contains("error:"))
+      return L.trim().str();
+  for (llvm::StringRef L : Lines)
+    if (!L.trim().empty())
+      return L.trim().str();
+  return "(no compiler output)";
+}
+
+/// Compiles both wrappers concurrently; false with \p Error on the first failure.
+bool compileBoth(const Options &O, const TempDir &Dir, Compile C[2], const Table Tables[2], std::string &Error) {
+  std::string Clang = VMAPREP_CLANG;
+  if (auto Found = llvm::sys::findProgramByName("clang-19"))
+    Clang = *Found;
+  const char *Names[2] = {"original", "rewrite"};
+  for (int I = 0; I < 2; ++I) {
+    C[I].Wrapper = Dir.file(std::string(Names[I]) + ".c");
+    C[I].Object = Dir.file(std::string(Names[I]) + ".so");
+    C[I].Log = Dir.file(std::string(Names[I]) + ".log");
+    std::error_code EC;
+    llvm::raw_fd_ostream Out(C[I].Wrapper, EC);
+    if (EC) {
+      Error = "cannot write " + C[I].Wrapper + ": " + EC.message();
+      return false;
+    }
+    Out << wrapperSource(C[I].Source, O.Harness, Tables[I].Name);
+    Out.close();
+    std::vector<std::string> Args = {Clang, "-shared", "-fPIC", "-g", "-w", "-fno-color-diagnostics",
+                                     "-fno-caret-diagnostics", "-Wl,-Bsymbolic"};
+    for (const std::string &F : shimFlags(O))
+      Args.push_back(F);
+    Args.insert(Args.end(), {C[I].Wrapper, "-o", C[I].Object});
+    std::vector<llvm::StringRef> Refs(Args.begin(), Args.end());
+    std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef(""), llvm::StringRef(C[I].Log),
+                                                  llvm::StringRef(C[I].Log)};
+    std::string ErrMsg;
+    bool ExecFailed = false;
+    C[I].Process = llvm::sys::ExecuteNoWait(Clang, Refs, std::nullopt, Redirects, 0, &ErrMsg, &ExecFailed);
+    if (ExecFailed) {
+      Error = "cannot run " + Clang + ": " + ErrMsg;
+      return false;
+    }
+  }
+  for (int I = 0; I < 2; ++I) {
+    std::string ErrMsg;
+    llvm::sys::ProcessInfo Done = llvm::sys::Wait(C[I].Process, std::nullopt, &ErrMsg);
+    if (Done.ReturnCode != 0 && Error.empty())
+      Error = C[I].Source + ": does not compile against the kernel API shim: " + firstError(C[I].Log);
+  }
+  return Error.empty();
+}
+
+// --- naming where an acquisition happened ---
+
+const void *SelfBase = nullptr;
+std::string ObjectDir;
+
+std::string describeSite(void *const *Frames, int Depth) {
+  static llvm::symbolize::LLVMSymbolizer Symbolizer;
+  for (int I = 0; I < Depth; ++I) {
+    Dl_info Info{};
+    if (!dladdr(Frames[I], &Info) || !Info.dli_fname || Info.dli_fbase == SelfBase ||
+        !llvm::StringRef(Info.dli_fname).starts_with(ObjectDir))
+      continue;
+    // A return address: the call is the instruction before it.
+    const uint64_t Offset = reinterpret_cast<uintptr_t>(Frames[I]) - reinterpret_cast<uintptr_t>(Info.dli_fbase) - 1;
+    auto Inlined = Symbolizer.symbolizeInlinedCode(
+        Info.dli_fname, {Offset, llvm::object::SectionedAddress::UndefSection});
+    if (!Inlined) {
+      llvm::consumeError(Inlined.takeError());
+      continue;
+    }
+    for (uint32_t F = 0; F < Inlined->getNumberOfFrames(); ++F) {
+      const llvm::DILineInfo &L = Inlined->getFrame(F);
+      // Helpers in the shim's headers (kzalloc() over kmalloc()) are not where the driver acquired it.
+      if (L.FileName == llvm::DILineInfo::BadString || llvm::StringRef(L.FileName).starts_with(VMAPREP_KSHIM_INCLUDE))
+        continue;
+      return L.FunctionName + "() at " + L.FileName + ":" + std::to_string(L.Line);
+    }
+  }
+  return "";
+}
+
+bool isContractProblem(llvm::StringRef P) {
+  return P.contains("mmap_prepare contract") || P.contains("resources outstanding after the failed mmap");
+}
+
+void printText(const Options &O, const Table Tables[2], const ValidateRun &R) {
+  llvm::raw_ostream &OS = llvm::outs();
+  const std::string Pair = "'" + Tables[0].Handler + "' (" + O.Original + ") and '" + Tables[1].Handler + "' (" +
+                           O.Rewrite + ")";
+  if (!R.Divergences.empty()) {
+    const ValidateDivergence &D = R.Divergences.front();
+    OS << "divergence: scenario '" << D.Scenario << "': " << D.Field << "\n"
+       << "  original: " << D.Original << "\n"
+       << "  rewrite:  " << D.Rewrite << "\n"
+       << "  original trace: " << D.OriginalLine << "\n"
+       << "  rewrite trace:  " << D.RewriteLine << "\n";
+  }
+  // The same finding in many scenarios is one finding: group by the text after "<scenario> [<driver>]: ",
+  // contract violations first.
+  struct Group {
+    std::string Message, FirstScenario;
+    unsigned Count = 0;
+  };
+  std::vector<Group> Groups;
+  for (const std::string &P : R.Problems) {
+    llvm::StringRef Scenario, Message(P);
+    if (size_t Cut = Message.find("]: "); Cut != llvm::StringRef::npos) {
+      Scenario = Message.take_front(Message.find(" ["));
+      Message = Message.drop_front(Cut + 3);
+    }
+    auto It = std::find_if(Groups.begin(), Groups.end(), [&](const Group &G) { return G.Message == Message; });
+    if (It == Groups.end())
+      Groups.push_back({Message.str(), Scenario.str(), 0}), It = std::prev(Groups.end());
+    ++It->Count;
+  }
+  std::stable_sort(Groups.begin(), Groups.end(), [](const Group &A, const Group &B) {
+    return isContractProblem(A.Message) > isContractProblem(B.Message);
+  });
+  for (const Group &G : Groups)
+    OS << (isContractProblem(G.Message) ? "contract violation: " : "problem: ") << G.Message << " [scenario '"
+       << G.FirstScenario << "'" << (G.Count > 1 ? " and " + std::to_string(G.Count - 1) + " more" : "") << "]\n";
+  OS << "vmaprep validate: " << Pair << ": ";
+  if (R.Divergences.empty() && R.Problems.empty())
+    OS << "equivalent over " << R.Scenarios << " scenarios\n";
+  else
+    OS << R.Divergences.size() << " of " << R.Scenarios << " scenarios diverge, " << R.Problems.size()
+       << " problems\n";
+}
+
+struct Timing {
+  double ParseMs = 0, CompileMs = 0, RunMs = 0;
+};
+
+void printJson(const Options &O, const Table Tables[2], const ValidateRun &R, const Timing &T) {
+  llvm::json::Array Divergences, Problems;
+  for (const ValidateDivergence &D : R.Divergences)
+    Divergences.push_back(llvm::json::Object{{"scenario", D.Scenario},
+                                             {"field", D.Field},
+                                             {"original", D.Original},
+                                             {"rewrite", D.Rewrite},
+                                             {"original_trace", D.OriginalLine},
+                                             {"rewrite_trace", D.RewriteLine}});
+  for (const std::string &P : R.Problems)
+    Problems.push_back(
+        llvm::json::Object{{"kind", isContractProblem(P) ? "contract" : "problem"}, {"message", P}});
+  llvm::json::Object Root{
+      {"original", llvm::json::Object{{"file", O.Original}, {"table", Tables[0].Name}, {"handler", Tables[0].Handler}}},
+      {"rewrite", llvm::json::Object{{"file", O.Rewrite}, {"table", Tables[1].Name}, {"handler", Tables[1].Handler}}},
+      {"api", O.Kapi},
+      {"scenarios", R.Scenarios},
+      {"equivalent", R.Divergences.empty()},
+      {"divergences", std::move(Divergences)},
+      {"problems", std::move(Problems)},
+      // Wall time per phase (bench/validate): the parse, both compiles (concurrent), the matrix.
+      {"timing_ms", llvm::json::Object{{"parse", T.ParseMs}, {"compile", T.CompileMs}, {"matrix", T.RunMs}}},
+  };
+  llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(Root))) << "\n";
+}
+
+} // namespace
+
+int runValidateCommand(int Argc, const char **Argv) {
+#ifndef VMAPREP_HAVE_MODEL
+  (void)Argc;
+  (void)Argv;
+  return fail("this vmaprep was built without the runtime model (VMAPREP_BUILD_MODEL=OFF)");
+#endif
+  Options O;
+  if (auto Exit = parseOptions(Argc, Argv, O))
+    return *Exit;
+
+  using Clock = std::chrono::steady_clock;
+  auto Since = [](Clock::time_point Start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - Start).count();
+  };
+  Timing T;
+  Clock::time_point Start = Clock::now();
+  ParsedFile Parsed[2];
+  std::string Error;
+  if (!findTables(O, Parsed, Error))
+    return fail(Error);
+  Table Tables[2];
+  for (int I = 0; I < 2; ++I) {
+    auto T = chooseTable(I == 0 ? O.Original : O.Rewrite, Parsed[I], I == 0 ? "mmap" : "mmap_prepare",
+                         I == 0 ? O.OriginalTable : O.RewriteTable, Error);
+    if (!T)
+      return fail(Error);
+    Tables[I] = *T;
+  }
+
+  T.ParseMs = Since(Start);
+  Start = Clock::now();
+  TempDir Dir;
+  if (std::error_code EC = Dir.create())
+    return fail("cannot create a temporary directory: " + EC.message());
+  Compile C[2];
+  C[0].Source = O.Original;
+  C[1].Source = O.Rewrite;
+  if (!compileBoth(O, Dir, C, Tables, Error))
+    return fail(Error);
+
+  T.CompileMs = Since(Start);
+  Start = Clock::now();
+  Dl_info Self{};
+  dladdr(reinterpret_cast<void *>(&runValidateCommand), &Self);
+  SelfBase = Self.dli_fbase;
+  ObjectDir = Dir.path();
+  const ValidateRun R = runValidation(C[0].Object, C[1].Object, Tables[0].Handler, Tables[1].Handler,
+                                      O.Scenarios, describeSite);
+  T.RunMs = Since(Start);
+  if (!R.Error.empty())
+    return fail(R.Error);
+  if (O.Json)
+    printJson(O, Tables, R, T);
+  else
+    printText(O, Tables, R);
+  return R.Divergences.empty() && R.Problems.empty() ? ExitEquivalent : ExitDiverges;
+}
+
+} // namespace vmaprep
