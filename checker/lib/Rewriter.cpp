@@ -335,6 +335,43 @@ private:
            E.Kind == EffectKind::FlagsChange || (E.Kind == EffectKind::FieldWrite && E.Detail == "vma_set_file");
   }
 
+  /// `.mmap\t\t= f` -> `.mmap_prepare\t= f`: the member grows by 8 columns;
+  /// tabs that aligned the `=` with its neighbours keep it aligned.
+  bool renameMember(SourceLocation NameLoc) {
+    unsigned B, E;
+    if (!range(NameLoc, B, E))
+      return refuse("the member name is in a macro", NameLoc);
+    llvm::StringRef Buf = buffer();
+    unsigned WsEnd = E;
+    while (WsEnd < Buf.size() && (Buf[WsEnd] == ' ' || Buf[WsEnd] == '\t'))
+      ++WsEnd;
+    auto Column = [&](unsigned Offset) { // tab stops of 8 from the line's start
+      size_t NL = Offset ? Buf.rfind('\n', Offset - 1) : llvm::StringRef::npos;
+      unsigned Line = NL == llvm::StringRef::npos ? 0 : unsigned(NL + 1);
+      unsigned Col = 0;
+      for (unsigned I = Line; I < Offset; ++I)
+        Col = Buf[I] == '\t' ? (Col / 8 + 1) * 8 : Col + 1;
+      return Col;
+    };
+    std::string Text = "mmap_prepare";
+    bool Tabs = Buf.substr(E, WsEnd - E).contains('\t');
+    if (WsEnd < Buf.size() && Buf[WsEnd] == '=' && Tabs) {
+      unsigned Target = Column(WsEnd);
+      unsigned Col = Column(B) + unsigned(Text.size());
+      std::string Ws;
+      while (Col < Target) {
+        Col = (Col / 8 + 1) * 8;
+        Ws += '\t';
+      }
+      if (Col == Target && !Ws.empty()) {
+        Pending.push_back({B, WsEnd - B, Text + Ws});
+        return true;
+      }
+    }
+    Pending.push_back({B, E - B, Text});
+    return true;
+  }
+
   bool plan(const FunctionDecl *FD);
   bool planMappedCallback(const FunctionDecl *FD);
   bool movableDependencies(const Expr *E, const FunctionDecl *FD, unsigned Before,
@@ -476,7 +513,7 @@ bool HandlerRewriter::planSites() {
                     S.Init->getBeginLoc());
     if (S.MemberNameLoc.isInvalid() || S.MemberNameLoc.isMacroID())
       return refuse("cannot locate the member name in '" + S.Table + "'", S.Init->getBeginLoc());
-    if (!replace(S.MemberNameLoc, "mmap_prepare", S.MemberNameLoc))
+    if (!renameMember(S.MemberNameLoc))
       return false;
     const Expr *E = S.Init->IgnoreParenCasts();
     if (const auto *UO = dyn_cast<UnaryOperator>(E))

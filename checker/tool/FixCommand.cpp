@@ -15,6 +15,7 @@
 #include "FixCommand.h"
 #include "CommandLine.h"
 #include "TranslationUnitRunner.h"
+#include "FormatEdits.h"
 #include "UnifiedDiff.h"
 
 #include "vmaprep/ApiDetection.h"
@@ -55,11 +56,13 @@ struct FileWork {
   std::vector<HandlerOutcome> Handlers;
   std::string Rewritten;
   std::vector<TextEdit> Edits;
+  std::string FormatNote; // why the tree's .clang-format was not applied
 };
 
 struct FixOptions {
   InputOptions Inputs;
   bool DryRun = false;
+  bool Format = true; // the tree's .clang-format on the changed lines
   std::string ExportFixes, PatchesDir, Root;
 };
 
@@ -77,6 +80,7 @@ options:
   --dry-run             print a unified diff, change nothing
   --export-fixes FILE   write YAML for clang-apply-replacements-19, change nothing
   --patches DIR         write one git-format-patch-style patch per file, change nothing
+  --no-format           do not apply the tree's .clang-format to the changed lines
   --root DIR            paths in diffs and patches are relative to DIR
                         (default: the compile database's directory, or .)
 
@@ -128,6 +132,10 @@ std::string parseFixArgs(int Argc, const char **Argv, FixOptions &Out) {
                              llvm::StringRef A(Argv[I]);
                              if (A == "--dry-run") {
                                Out.DryRun = true;
+                               return true;
+                             }
+                             if (A == "--no-format") {
+                               Out.Format = false;
                                return true;
                              }
                              if (A.starts_with("--export-fixes")) {
@@ -194,7 +202,7 @@ void planAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWork>
 
 /// Combines the applicable plans of one file; a plan whose edits overlap an
 /// earlier one is dropped.
-void combine(FileWork &W) {
+void combine(FileWork &W, bool Format) {
   W.Edits.clear();
   for (HandlerOutcome &H : W.Handlers) {
     if (!H.Plan.Applicable || !H.VerifyError.empty())
@@ -212,6 +220,8 @@ void combine(FileWork &W) {
     }
     W.Edits = std::move(Merged);
   }
+  if (Format)
+    W.Edits = formatChangedLines(W.Path, W.Original, W.Edits, W.FormatNote);
   W.Rewritten = applyEdits(W.Original, W.Edits);
 }
 
@@ -222,7 +232,7 @@ void verifyAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWor
     std::vector<size_t> Index;
     std::map<std::string, std::string> Overlay;
     for (size_t I = 0; I < Work.size(); ++I) {
-      combine(Work[I]);
+      combine(Work[I], Opt.Format);
       if (Work[I].Edits.empty())
         continue;
       Files.push_back(Work[I].Path);
@@ -290,22 +300,22 @@ void writeYaml(const std::vector<FileWork> &Work, llvm::raw_ostream &OS) {
   for (const FileWork &W : Work) {
     if (W.Edits.empty())
       continue;
+    // One diagnostic per file: formatting may join the edits of two handlers.
     tooling::TranslationUnitDiagnostics TU;
     TU.MainSourceFile = W.Path;
-    for (const HandlerOutcome &H : W.Handlers) {
-      if (!H.Verified)
-        continue;
-      tooling::Diagnostic D;
-      D.DiagnosticName = "vmaprep-legacy-mmap";
-      D.Message.Message = "convert '" + H.Plan.Function + "' to mmap_prepare";
-      D.Message.FilePath = W.Path;
-      D.Message.FileOffset = 0;
-      D.DiagLevel = tooling::Diagnostic::Warning;
-      for (const TextEdit &E : H.Plan.Edits)
-        llvm::consumeError(D.Message.Fix[W.Path].add(
-            tooling::Replacement(W.Path, E.Offset, E.Length, E.Text)));
-      TU.Diagnostics.push_back(std::move(D));
-    }
+    tooling::Diagnostic D;
+    D.DiagnosticName = "vmaprep-legacy-mmap";
+    D.Message.Message = "convert to mmap_prepare:";
+    for (const HandlerOutcome &H : W.Handlers)
+      if (H.Verified)
+        D.Message.Message += " " + H.Plan.Function;
+    D.Message.FilePath = W.Path;
+    D.Message.FileOffset = 0;
+    D.DiagLevel = tooling::Diagnostic::Warning;
+    for (const TextEdit &E : W.Edits)
+      llvm::consumeError(
+          D.Message.Fix[W.Path].add(tooling::Replacement(W.Path, E.Offset, E.Length, E.Text)));
+    TU.Diagnostics.push_back(std::move(D));
     llvm::yaml::Output YAML(OS);
     YAML << TU;
   }
@@ -381,7 +391,7 @@ int runFixCommand(int Argc, const char **Argv) {
     for (HandlerOutcome &H : W.Handlers)
       if (!H.Verified && H.Plan.Applicable && H.VerifyError.empty())
         H.VerifyError = "not verified";
-    combine(W);
+    combine(W, Opt.Format);
   }
 
   if (Opt.Inputs.AutoApi) {
@@ -408,6 +418,8 @@ int runFixCommand(int Argc, const char **Argv) {
     }
     if (W.Edits.empty())
       continue;
+    if (!W.FormatNote.empty())
+      llvm::errs() << "vmaprep: note: " << W.Path << ": " << W.FormatNote << "\n";
     ++FilesChanged;
     std::string Rel = relativeTo(W.Path, Root);
     if (Opt.DryRun)
