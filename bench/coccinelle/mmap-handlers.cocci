@@ -17,7 +17,7 @@
 /// --no-includes: types come from the handler's own parameter list.
 //
 // Options: --no-includes --very-quiet
-// Used by bench/coccinelle/compare.sh; see docs/benchmarks-coccinelle.md.
+// Used by bench/coccinelle/compare.sh; see docs/benchmarks.md.
 
 virtual report
 

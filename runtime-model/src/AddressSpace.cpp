@@ -212,9 +212,14 @@ AddressSpace* AddressSpace::from_mm(const struct mm_struct* mm) {
 void AddressSpace::exit_mmap() {
   zap_range(0, ~0UL);
   hint_valid_ = false;
-  while (!vmas_.empty()) {
-    VmaPtr vma = std::move(vmas_.begin()->second);
-    vmas_.erase(vmas_.begin());
+  // The VMAs leave the tree all at once (erasing them one by one from the front would shift and
+  // rebalance the first leaf every time), then are closed and freed in address order. Nothing can look
+  // at the tree meanwhile: the mm is being destroyed and no mmap lock can be held.
+  std::vector<VmaPtr> detached;
+  detached.reserve(vmas_.size());
+  for (auto it = vmas_.begin(); it != vmas_.end(); ++it) detached.push_back(std::move(it->second.vma));
+  vmas_.clear();
+  for (VmaPtr& vma : detached) {
     --mm_.map_count;
     mapped_pages_ -= vma_pages(vma.get());
     remove_vma(std::move(vma), /*call_close=*/true);
@@ -250,7 +255,9 @@ vm_area_struct* AddressSpace::link(VmaPtr vma) {
   vm_area_struct* raw = vma.get();
   mapped_pages_ += vma_pages(raw);
   const unsigned long key = raw->vm_start;
-  remember(vmas_.emplace_hint(upper(key), key, std::move(vma)));
+  const auto pos = upper(key);
+  hint_valid_ = false;  // the insertion invalidates every iterator, the hint's too
+  remember(vmas_.emplace_hint(pos, key, VmaSlot{std::move(vma), raw->vm_end}));
   ++mm_.map_count;
   mm_.total_vm = mapped_pages_;
   ++generation_;
@@ -260,11 +267,9 @@ vm_area_struct* AddressSpace::link(VmaPtr vma) {
 AddressSpace::VmaPtr AddressSpace::unlink(vm_area_struct* vma) {
   auto it = lower(vma->vm_start);
   if (it == vmas_.end() || it->second.get() != vma) fatal("unlink of a VMA that is not in the tree");
-  VmaPtr owned = std::move(const_cast<VmaPtr&>(it->second));
-  const auto next = step(it);
-  hint_valid_ = false;
-  vmas_.extract(it);  // unlike erase(), does not step to the successor
-  remember(next);
+  VmaPtr owned = std::move(const_cast<VmaSlot&>(it->second).vma);
+  hint_valid_ = false;  // the erase invalidates every iterator, the hint's too
+  remember(vmas_.erase(it));  // erase() returns the successor
   --mm_.map_count;
   mapped_pages_ -= vma_pages(vma);
   mm_.total_vm = mapped_pages_;
@@ -277,18 +282,16 @@ void AddressSpace::set_range(vm_area_struct* vma, unsigned long start, unsigned 
   const bool linked = it != vmas_.end() && it->second.get() == vma;
   if (linked) mapped_pages_ -= vma_pages(vma);
   if (linked && start != vma->vm_start) {
-    // Re-keying never moves a VMA past a neighbour, so the node goes back where it was.
-    const auto next = step(it);
-    hint_valid_ = false;
-    auto node = vmas_.extract(it);
-    node.key() = start;
+    // Re-keying never moves a VMA past a neighbour, so the entry stays where it was.
+    hint_valid_ = false;  // rekey() may erase and insert: iterators are invalidated
     vma->vm_start = start;
-    remember(vmas_.insert(next, std::move(node)));
+    it = remember(vmas_.rekey(it, start));
   }
   vma->vm_start = start;
   vma->vm_end = end;
   vma->vm_pgoff = pgoff;
   if (linked) {
+    const_cast<VmaSlot&>(it->second).end = end;
     mapped_pages_ += vma_pages(vma);
     mm_.total_vm = mapped_pages_;
   }
@@ -314,7 +317,6 @@ AddressSpace::VmaMap::const_iterator AddressSpace::upper(unsigned long addr) con
     if (h->first > addr) {
       if (h == vmas_.begin() || std::prev(h)->first <= addr) return remember(h);
     } else {
-      // Stepping past the last node climbs the whole right spine: compare with the rightmost first.
       const auto n = step(h);
       if (n == vmas_.end() || n->first > addr) return remember(n);
     }
@@ -326,7 +328,7 @@ vm_area_struct* AddressSpace::find(unsigned long addr) const {
   auto it = upper(addr);
   if (it != vmas_.begin()) {
     auto before = std::prev(it);
-    if (before->second->vm_end > addr) return before->second.get();
+    if (before->second.end > addr) return before->second.get();  // the slot's copy of vm_end
   }
   return it == vmas_.end() ? nullptr : it->second.get();
 }
@@ -377,7 +379,7 @@ VmaRef AddressSpace::find_vma_prev(const LockedView& lock, unsigned long addr, V
   auto it = upper(addr);
   vm_area_struct* vma = nullptr;
   vm_area_struct* before = nullptr;
-  if (it != vmas_.begin() && std::prev(it)->second->vm_end > addr) --it;
+  if (it != vmas_.begin() && std::prev(it)->second.end > addr) --it;
   if (it != vmas_.end()) vma = it->second.get();
   if (it != vmas_.begin()) before = std::prev(it)->second.get();
   if (prev) *prev = make_ref(lock, before);
@@ -672,9 +674,10 @@ int AddressSpace::gather_range(unsigned long start, unsigned long end, Gathered&
   auto it = lower(start);
   while (it != vmas_.end() && it->first < end) {
     vm_area_struct* raw = it->second.get();
-    it = step(it);
     out.nr_pages += vma_pages(raw);
     out.detached.push_back(unlink(raw));
+    // unlink() invalidated it and left the walk hint on the successor: this lookup is O(1).
+    it = lower(start);
   }
   return 0;
 }
@@ -1334,6 +1337,7 @@ void AddressSpace::check_invariants() const {
   for (const auto& [key, v] : vmas_) {
     check_vma(v.get());
     invariant(key == v->vm_start, "tree key differs from vm_start");
+    invariant(v.end == v->vm_end, "tree copy of vm_end differs from vm_end");
     invariant(v->vm_start >= prev_end, "VMAs overlap or are unsorted");
     prev_end = v->vm_end;
     pages += vma_pages(v.get());
@@ -1357,6 +1361,7 @@ void AddressSpace::check_local(unsigned long start, unsigned long end) const {
   for (int after_end = 0; it != vmas_.end() && after_end < 2; it = step(it)) {
     check_vma(it->second.get());
     invariant(it->first == it->second->vm_start, "tree key differs from vm_start");
+    invariant(it->second.end == it->second->vm_end, "tree copy of vm_end differs from vm_end");
     invariant(it->second->vm_start >= prev_end, "VMAs overlap or are unsorted");
     prev_end = it->second->vm_end;
     if (it->second->vm_start >= end) ++after_end;

@@ -6,6 +6,7 @@
 // docs/model.md for the function each behaviour follows.
 #pragma once
 
+#include "vmaprep/model/BTreeMap.h"
 #include "vmaprep/model/FreeList.h"
 #include "vmaprep/model/Kernel.h"
 
@@ -208,8 +209,22 @@ class AddressSpace {
     void operator()(vm_area_struct* vma) const;
   };
   using VmaPtr = std::unique_ptr<vm_area_struct, VmaDeleter>;
-  using VmaMap = std::map<unsigned long, VmaPtr, std::less<unsigned long>,
-                          FreeListAllocator<std::pair<const unsigned long, VmaPtr>>>;
+  // A tree slot: the VMA and a copy of its vm_end. Like the maple tree, which keeps each VMA's range in
+  // the tree itself, find() tells whether an address falls inside a VMA from the slot, without touching
+  // the VMA (a cache miss once 65530 VMAs no longer fit in L2). Only set_range() changes the range of a
+  // linked VMA and it updates the copy; the invariant checks compare it with vm_end, as they compare the
+  // key with vm_start.
+  struct VmaSlot {
+    VmaPtr vma;
+    unsigned long end = 0;
+    vm_area_struct* get() const { return vma.get(); }
+    vm_area_struct* operator->() const { return vma.get(); }
+  };
+  // A B+tree with wide nodes, as the kernel's maple tree is: a random lookup among 65530 VMAs touches
+  // a few nodes whose keys are contiguous instead of 17 scattered red-black nodes. Every insertion or
+  // erase invalidates its iterators, so each mutation drops the walk hint (hint_valid_) and re-seeds it
+  // from the iterator the mutation returns.
+  using VmaMap = BTreeMap<unsigned long, VmaSlot>;
   struct MmapRequest;
   struct Gathered;
   class Operation;
@@ -237,10 +252,8 @@ class AddressSpace {
   VmaMap::const_iterator upper(unsigned long addr) const;  // first VMA with vm_start > addr
   VmaMap::const_iterator lower(unsigned long addr) const { return addr ? upper(addr - 1) : vmas_.begin(); }
   VmaMap::const_iterator remember(VmaMap::const_iterator it) const;
-  // ++it without climbing the right spine when it is the last VMA (std::next from the maximum is O(log n)).
-  VmaMap::const_iterator step(VmaMap::const_iterator it) const {
-    return it == std::prev(vmas_.end()) ? vmas_.end() : std::next(it);
-  }
+  // ++it: O(1), the leaves are linked.
+  VmaMap::const_iterator step(VmaMap::const_iterator it) const { return std::next(it); }
   vm_area_struct* find(unsigned long addr) const;                 // first VMA with vm_end > addr
   vm_area_struct* prev_of(unsigned long addr) const;              // last VMA with vm_start < addr
   vm_area_struct* next_from(unsigned long addr) const;            // first VMA with vm_start >= addr

@@ -47,7 +47,10 @@ class FreeList {
   }
 
  private:
-  static constexpr std::size_t kMaxCached = 4096;
+  // Enough for two address spaces at the default vm.max_map_count (a fork of 65530 VMAs and its
+  // teardown): with a smaller cap most of a large fork went through malloc and free. The list only holds
+  // what was freed, so the cap costs nothing until it is used.
+  static constexpr std::size_t kMaxCached = 1 << 17;
   ~FreeList() {
     for (void* p : items_) ::operator delete(p);
   }
