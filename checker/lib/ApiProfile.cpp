@@ -8,12 +8,12 @@ namespace vmaprep {
 // kernel-api.md section 2-4; the 6.19 and 7.0 rows are inferred where that
 // document says so.
 static const ApiProfile Profiles[] = {
-    //  level            vm_file    bitmap  test-one               any                  all                 size   remap  simple  override anon  cow
-    {ApiLevel::V6_16, "file",    false, "",                    "",                  "",                 false, false, false, false, false, false},
-    {ApiLevel::V6_18, "vm_file", false, "",                    "",                  "",                 false, false, false, false, false, false},
-    {ApiLevel::V6_19, "vm_file", false, "",                    "",                  "",                 true,  true,  false, false, true,  false},
-    {ApiLevel::V7_0,  "vm_file", true,  "vma_desc_test_flags", "",                  "",                 true,  true,  false, false, true,  true},
-    {ApiLevel::V7_1,  "vm_file", true,  "vma_desc_test",       "vma_desc_test_any", "vma_desc_test_all", true, true,  true,  true,  true,  true},
+    //  level            vm_file    bitmap  test-one               any                  all                 size   remap  simple  kpages override anon  cow
+    {ApiLevel::V6_16, "file",    false, "",                    "",                  "",                 false, false, false, false, false, false, false},
+    {ApiLevel::V6_18, "vm_file", false, "",                    "",                  "",                 false, false, false, false, false, false, false},
+    {ApiLevel::V6_19, "vm_file", false, "",                    "",                  "",                 true,  true,  false, false, false, true,  false},
+    {ApiLevel::V7_0,  "vm_file", true,  "vma_desc_test_flags", "",                  "",                 true,  true,  false, false, false, true,  true},
+    {ApiLevel::V7_1,  "vm_file", true,  "vma_desc_test",       "vma_desc_test_any", "vma_desc_test_all", true, true,  true,  true,  true,  true,  true},
 };
 
 const ApiProfile &profileFor(ApiLevel Level) {

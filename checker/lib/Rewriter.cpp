@@ -666,9 +666,14 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
   const auto *CE = cast<CallExpr>(E.Node);
   bool IsRemap = E.Name == "remap_pfn_range", IsIo = E.Name == "io_remap_pfn_range";
   bool IsIomap = E.Name == "vm_iomap_memory";
-  if (!IsRemap && !IsIo && !IsIomap)
+  bool IsMapPages = E.Name == "vm_map_pages" || E.Name == "vm_map_pages_zero";
+  if (!IsRemap && !IsIo && !IsIomap && !IsMapPages)
     return refuse(E.Name + "() has no action the rewriter emits yet", CE->getBeginLoc());
-  if ((IsIomap && !P.SimpleIoremap) || (!IsIomap && !P.RemapActions))
+  if (IsMapPages && !P.MapKernelPages)
+    return refuse(E.Name + "() needs mmap_action_map_kernel_pages(), which API level " +
+                      apiLevelName(Target).str() + " lacks",
+                  CE->getBeginLoc());
+  if (!IsMapPages && ((IsIomap && !P.SimpleIoremap) || (!IsIomap && !P.RemapActions)))
     return refuse(E.Name + "() needs an action API level " + apiLevelName(Target).str() + " lacks",
                   CE->getBeginLoc());
   // The action captures desc->page_prot when it is set: nothing may change
@@ -680,7 +685,31 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
                     Later.Node->getBeginLoc());
   }
   std::string Action, Prot;
-  if (IsIomap) {
+  // vm_map_pages() maps pages[vm_pgoff + i] after checking that the array
+  // holds them (-ENXIO); the action maps pages[i] from the start and checks
+  // nothing (mm/memory.c, 7.3): the rewrite offsets the array and keeps the
+  // check, in front of the action.
+  std::string Guard;
+  if (IsMapPages) {
+    auto Simple = [](const Expr *X) {
+      X = X->IgnoreParenImpCasts();
+      while (const auto *ME = dyn_cast<MemberExpr>(X))
+        X = ME->getBase()->IgnoreParenImpCasts();
+      return isa<DeclRefExpr>(X) || isa<IntegerLiteral>(X);
+    };
+    if (!Simple(CE->getArg(1)) || !Simple(CE->getArg(2)))
+      return refuse("the page array and count of " + E.Name +
+                        "() must be plain variables or fields: the rewrite uses them twice",
+                    CE->getBeginLoc());
+    std::string Pages, Num;
+    if (!renderExpr(CE->getArg(1), Pages) || !renderExpr(CE->getArg(2), Num))
+      return false;
+    bool Zero = E.Name == "vm_map_pages_zero";
+    std::string Bound = Zero ? "vma_desc_pages(desc) > " + Num
+                             : "desc->pgoff >= " + Num + " || vma_desc_pages(desc) > " + Num + " - desc->pgoff";
+    Guard = "if (" + Bound + ")\n%INDENT%\treturn %ERR%;";
+    Action = "mmap_action_map_kernel_pages_full(desc, " + Pages + (Zero ? "" : " + desc->pgoff") + ")";
+  } else if (IsIomap) {
     std::string Phys, Len;
     if (!renderExpr(CE->getArg(1), Phys) || !renderExpr(CE->getArg(2), Len))
       return false;
@@ -713,7 +742,16 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
   const Stmt *Replaced = nullptr;
   std::string Text;
   unsigned B, End;
-  auto Lead = [&](unsigned At) { return Prot.empty() ? "" : Prot + "\n" + indentAt(At); };
+  auto Lead = [&](unsigned At, const std::string &Err) {
+    std::string Out = Prot.empty() ? "" : Prot + "\n" + indentAt(At);
+    if (!Guard.empty()) {
+      std::string G = Guard;
+      G.replace(G.find("%INDENT%"), 8, indentAt(At));
+      G.replace(G.find("%ERR%"), 5, Err);
+      Out += G + "\n" + indentAt(At);
+    }
+    return Out;
+  };
   switch (E.Use) {
   case ResultUse::Returned: {
     auto It = Facts.ReturnOf.find(CE);
@@ -722,7 +760,7 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
     Replaced = It->second;
     if (!range(Replaced->getSourceRange(), B, End) || !statementEnd(Replaced, End))
       return refuse("the return statement is inside a macro", CE->getBeginLoc());
-    Text = Lead(B) + Action + ";\n" + indentAt(B) + "return 0;";
+    Text = Lead(B, "-ENXIO") + Action + ";\n" + indentAt(B) + "return 0;";
     break;
   }
   case ResultUse::ErrorMapped: {
@@ -743,14 +781,17 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
     Replaced = If;
     if (!range(If->getSourceRange(), B, End) || !statementEnd(If->getThen(), End))
       return refuse("the error check is inside a macro", CE->getBeginLoc());
-    Text = Lead(B) + Action + ";\n" + indentAt(B) + "desc->action.error_override = " + E.ErrorValue + ";";
+    Text = Lead(B, E.ErrorValue) + Action + ";\n" + indentAt(B) + "desc->action.error_override = " + E.ErrorValue + ";";
     note("the " + E.ErrorValue + " error mapping becomes desc->action.error_override");
     break;
   }
   case ResultUse::Ignored: {
+    if (!Guard.empty())
+      return refuse("the result of " + E.Name + "() is ignored; its bound check has no place to go",
+                    CE->getBeginLoc());
     if (!range(CE->getSourceRange(), B, End))
       return refuse(E.Name + "() is spelled in a macro", CE->getBeginLoc());
-    Text = Lead(B) + Action;
+    Text = Lead(B, "") + Action;
     break;
   }
   default:
