@@ -21,6 +21,7 @@
 #include "llvm/ADT/SmallPtrSet.h"
 #include <algorithm>
 #include <map>
+#include <set>
 
 using namespace clang;
 
@@ -46,6 +47,11 @@ namespace {
 /// Statement-level facts the effect list does not carry.
 struct BodyFacts : RecursiveASTVisitor<BodyFacts> {
   const ParmVarDecl *Vma = nullptr, *File = nullptr;
+  /// VMA parameters of static helpers converted with the handler.
+  llvm::SmallPtrSet<const ParmVarDecl *, 2> HelperVmas;
+  bool isVma(const ValueDecl *D) const {
+    return D == Vma || (isa<ParmVarDecl>(D) && HelperVmas.count(cast<ParmVarDecl>(D)));
+  }
   std::vector<const DeclRefExpr *> VmaRefs, FileRefs;
   std::vector<const BinaryOperator *> SizeExprs; // vma->vm_end - vma->vm_start
   std::map<const Expr *, const ReturnStmt *> ReturnOf;
@@ -113,7 +119,8 @@ struct BodyFacts : RecursiveASTVisitor<BodyFacts> {
     return C.N;
   }
 
-  static const MemberExpr *field(const Expr *E, const ParmVarDecl *Vma, llvm::StringRef Name) {
+  static const MemberExpr *field(const Expr *E, const ParmVarDecl *Vma, llvm::StringRef Name,
+                                 const llvm::SmallPtrSetImpl<const ParmVarDecl *> *Helpers = nullptr) {
     const auto *ME = dyn_cast<MemberExpr>(E->IgnoreParenImpCasts());
     if (!ME || ME->getMemberDecl()->getName() != Name)
       return nullptr;
@@ -126,13 +133,15 @@ struct BodyFacts : RecursiveASTVisitor<BodyFacts> {
       Base = Inner->getBase()->IgnoreParenImpCasts();
     }
     const auto *DRE = dyn_cast<DeclRefExpr>(Base);
-    return DRE && DRE->getDecl() == Vma ? ME : nullptr;
+    return DRE && (DRE->getDecl() == Vma || (Helpers && Helpers->count(dyn_cast<ParmVarDecl>(DRE->getDecl()))))
+               ? ME
+               : nullptr;
   }
 
   bool VisitDeclRefExpr(DeclRefExpr *DRE) {
     if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()); VD && VD->hasLocalStorage())
       ++UseCount[VD];
-    if (DRE->getDecl() == Vma)
+    if (isVma(DRE->getDecl()))
       VmaRefs.push_back(DRE);
     else if (DRE->getDecl() == File)
       FileRefs.push_back(DRE);
@@ -149,8 +158,8 @@ struct BodyFacts : RecursiveASTVisitor<BodyFacts> {
     if (BO->isAssignmentOp())
       if (const VarDecl *VD = localOf(BO->getLHS()))
         Written.insert(VD);
-    if (BO->getOpcode() == BO_Sub && field(BO->getLHS(), Vma, "vm_end") &&
-        field(BO->getRHS(), Vma, "vm_start"))
+    if (BO->getOpcode() == BO_Sub && field(BO->getLHS(), Vma, "vm_end", &HelperVmas) &&
+        field(BO->getRHS(), Vma, "vm_start", &HelperVmas))
       SizeExprs.push_back(BO);
     if (BO->getOpcode() == BO_EQ || BO->getOpcode() == BO_NE) {
       ComparedTo[BO->getLHS()->IgnoreParenImpCasts()] = BO;
@@ -233,6 +242,7 @@ private:
   BodyFacts Facts;
   std::vector<TextEdit> Pending; // may nest; finish() keeps the outermost
   llvm::SmallPtrSet<const Stmt *, 4> MovedToMapped;
+  std::set<std::string> ConvertedHelpers;
 
   /// One line of the patch description, once.
   void note(const std::string &Change) {
@@ -373,6 +383,7 @@ private:
   }
 
   bool plan(const FunctionDecl *FD);
+  bool planHelpers(const FunctionDecl *FD);
   bool planMappedCallback(const FunctionDecl *FD);
   bool movableDependencies(const Expr *E, const FunctionDecl *FD, unsigned Before,
                            std::vector<const VarDecl *> &Locals, unsigned Depth = 0);
@@ -459,6 +470,8 @@ bool HandlerRewriter::plan(const FunctionDecl *FD) {
   if (!Ctx.getTranslationUnitDecl()->lookup(DeclarationName(&NewId)).empty())
     return refuse("'" + Plan.NewFunction + "' already exists", FD->getLocation());
 
+  if (!planHelpers(FD))
+    return false;
   // Accesses first, then the constructs that contain them (a mapping call
   // renders its arguments with the accesses already rewritten).
   for (const DeclRefExpr *Ref : Facts.FileRefs)
@@ -483,6 +496,91 @@ bool HandlerRewriter::plan(const FunctionDecl *FD) {
     });
     if (!Covered)
       return refuse("the VMA is used in a way the rewriter does not handle", Ref->getBeginLoc());
+  }
+  return true;
+}
+
+/// Static helpers the VMA reaches, converted with the handler when they only
+/// read it and only this handler calls them (upstream did this for dax's
+/// check_vma): the helper takes the desc instead, and so does the call.
+bool HandlerRewriter::planHelpers(const FunctionDecl *FD) {
+  std::map<std::string, bool> ReadOnly;
+  for (const VmaEffect &E : H.Summary.Effects) {
+    if (E.Via.empty())
+      continue;
+    bool Read = E.Kind == EffectKind::FieldRead || E.Kind == EffectKind::FlagsTest ||
+                E.Kind == EffectKind::FlagsRead || E.Kind == EffectKind::SizeQuery;
+    if (E.Via.size() != 1 || !Read) {
+      ReadOnly[E.Via.front().Callee] = false;
+      continue;
+    }
+    ReadOnly.try_emplace(E.Via.front().Callee, true);
+  }
+  for (const auto &[Name, OnlyReads] : ReadOnly) {
+    if (!OnlyReads)
+      continue; // planEffect refuses, with the effect's location
+    const FunctionDecl *Helper = nullptr;
+    for (const NamedDecl *D : Ctx.getTranslationUnitDecl()->lookup(&Ctx.Idents.get(Name)))
+      if (const auto *F = dyn_cast<FunctionDecl>(D); F && F->getDefinition())
+        Helper = F->getDefinition();
+    if (!Helper || Helper->getStorageClass() != SC_Static ||
+        SM.getFileID(SM.getExpansionLoc(Helper->getLocation())) != Main)
+      continue;
+    const ParmVarDecl *Param = nullptr;
+    unsigned ParamIndex = 0;
+    for (unsigned I = 0; I < Helper->getNumParams(); ++I)
+      if (isVmaPointer(Helper->getParamDecl(I)->getType())) {
+        if (Param)
+          return refuse(Name + "() takes two VMAs", Helper->getLocation());
+        Param = Helper->getParamDecl(I);
+        ParamIndex = I;
+      }
+    if (!Param)
+      continue;
+    // Every use of the helper is a call from this handler, passing its VMA.
+    FunctionRefs Uses;
+    Uses.Fn = Helper;
+    Uses.TraverseDecl(Ctx.getTranslationUnitDecl());
+    struct Calls : RecursiveASTVisitor<Calls> {
+      const FunctionDecl *Fn;
+      std::vector<const CallExpr *> Found;
+      bool VisitCallExpr(CallExpr *CE) {
+        if (const FunctionDecl *C = CE->getDirectCallee(); C && C->getCanonicalDecl() == Fn->getCanonicalDecl())
+          Found.push_back(CE);
+        return true;
+      }
+    } InHandler;
+    InHandler.Fn = Helper;
+    InHandler.TraverseStmt(FD->getBody());
+    if (Uses.Refs.size() != InHandler.Found.size())
+      return refuse(Name + "() takes the VMA and is used elsewhere too; it cannot change its parameter",
+                    Helper->getLocation());
+    for (const CallExpr *Call : InHandler.Found) {
+      const auto *Arg = ParamIndex < Call->getNumArgs()
+                            ? dyn_cast<DeclRefExpr>(Call->getArg(ParamIndex)->IgnoreParenImpCasts())
+                            : nullptr;
+      if (!Arg || Arg->getDecl() != Facts.Vma)
+        return refuse(Name + "() is not passed the handler's own VMA", Call->getBeginLoc());
+      if (!replace(Arg->getSourceRange(), "desc", Arg->getBeginLoc()))
+        return false;
+    }
+    bool Const = Param->getType()->getPointeeType().isConstQualified();
+    for (const FunctionDecl *D : Helper->redecls()) {
+      const ParmVarDecl *P = D->getParamDecl(ParamIndex);
+      if (!replace(P->getSourceRange(), Const ? "const struct vm_area_desc *desc" : "struct vm_area_desc *desc",
+                   P->getBeginLoc()))
+        return false;
+    }
+    Facts.HelperVmas.insert(Param);
+    BodyFacts HelperFacts;
+    HelperFacts.Vma = Param;
+    HelperFacts.TraverseStmt(Helper->getBody());
+    if (HelperFacts.UsesDescName)
+      return refuse(Name + "() already uses the name 'desc'", Helper->getLocation());
+    // The helper's facts join the handler's: the same edits cover both bodies.
+    Facts.TraverseStmt(Helper->getBody());
+    ConvertedHelpers.insert(Name);
+    note(Name + "() takes the desc instead of the VMA");
   }
   return true;
 }
@@ -576,13 +674,6 @@ bool HandlerRewriter::planFlagsTest(const VmaEffect &E) {
     return replace(ME->getSourceRange(), "desc->vm_flags", ME->getBeginLoc());
   // With bitmap flags the test becomes a bool: only sound where the mask's
   // value was used as a truth value.
-  if (Facts.ComparedTo.count(BO)) {
-    const BinaryOperator *Cmp = Facts.ComparedTo.at(BO);
-    const Expr *Other = Cmp->getLHS()->IgnoreParenImpCasts() == BO ? Cmp->getRHS() : Cmp->getLHS();
-    Expr::EvalResult R;
-    if (!Other->EvaluateAsInt(R, Ctx) || R.Val.getInt() != 0)
-      return refuse("compares a flag mask with a value; the bitmap helpers only test bits", BO->getBeginLoc());
-  }
   unsigned B, End;
   if (!range(MaskSide->getSourceRange(), B, End))
     return refuse("the flag mask is not spelled in the file", BO->getBeginLoc());
@@ -590,7 +681,22 @@ bool HandlerRewriter::planFlagsTest(const VmaEffect &E) {
   if (!splitFlagMask(buffer().substr(B, End - B), Flags))
     return refuse("the flag mask is not a list of VM_* names: " + buffer().substr(B, End - B).str(),
                   BO->getBeginLoc());
-  std::string Helper = Flags.size() == 1 ? P.TestOneBit.str() : P.TestAnyBits.str();
+  // `(flags & M) == M` tests that every bit of M is set (dax's check_vma);
+  // `!= M` that one is missing; a comparison with 0 is a truth value.
+  const BinaryOperator *AllOf = nullptr;
+  if (Facts.ComparedTo.count(BO)) {
+    const BinaryOperator *Cmp = Facts.ComparedTo.at(BO);
+    const Expr *Other = Cmp->getLHS()->IgnoreParenImpCasts() == BO ? Cmp->getRHS() : Cmp->getLHS();
+    Expr::EvalResult R, Mask;
+    bool Zero = Other->EvaluateAsInt(R, Ctx) && R.Val.getInt() == 0;
+    bool SameMask = Other->EvaluateAsInt(R, Ctx) && MaskSide->EvaluateAsInt(Mask, Ctx) &&
+                    R.Val.getInt() == Mask.Val.getInt();
+    if (!Zero && !SameMask)
+      return refuse("compares a flag mask with a value; the bitmap helpers only test bits", BO->getBeginLoc());
+    if (SameMask)
+      AllOf = Cmp;
+  }
+  std::string Helper = Flags.size() == 1 ? P.TestOneBit.str() : (AllOf ? P.TestAllBits : P.TestAnyBits).str();
   if (Helper.empty())
     return refuse("API level " + apiLevelName(Target).str() + " cannot test several flags at once",
                   BO->getBeginLoc());
@@ -600,6 +706,12 @@ bool HandlerRewriter::planFlagsTest(const VmaEffect &E) {
     if (Bit.empty())
       return refuse(F + " has no VMA_*_BIT name", BO->getBeginLoc());
     Call += ", " + Bit;
+  }
+  if (AllOf) {
+    std::string Test = (AllOf->getOpcode() == BO_NE ? "!" : "") + Call + ")";
+    auto Paren = Facts.ParenOf.find(AllOf);
+    SourceRange R = Paren != Facts.ParenOf.end() ? Paren->second->getSourceRange() : AllOf->getSourceRange();
+    return replace(R, Test, BO->getBeginLoc());
   }
   // `(vma->vm_flags & VM_X)` loses its parentheses with the mask.
   auto Paren = Facts.ParenOf.find(BO);
@@ -718,7 +830,7 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
     const Expr *ProtArg = CE->getArg(4)->IgnoreParenImpCasts();
     const auto *ProtME = dyn_cast<MemberExpr>(ProtArg);
     if (!ProtME || ProtME->getMemberDecl()->getName() != "vm_page_prot" ||
-        !BodyFacts::field(ProtME, Facts.Vma, "vm_page_prot")) {
+        !BodyFacts::field(ProtME, Facts.Vma, "vm_page_prot", &Facts.HelperVmas)) {
       std::string ProtText;
       if (!renderExpr(CE->getArg(4), ProtText))
         return false;
@@ -823,9 +935,10 @@ bool HandlerRewriter::planDelegation(const VmaEffect &E) {
 }
 
 bool HandlerRewriter::planEffect(const VmaEffect &E, unsigned Index) {
-  if (!E.Via.empty())
+  if (!E.Via.empty() && !(E.Via.size() == 1 && ConvertedHelpers.count(E.Via.front().Callee)))
     return refuse("the handler reaches the VMA through " + E.Via.front().Callee +
-                      "(); converting helpers is not automated yet",
+                      "(), which vmaprep does not convert with it (only static helpers called by this "
+                      "handler alone that only read the VMA are)",
                   E.Node->getBeginLoc());
   switch (E.Kind) {
   case EffectKind::FieldRead: {
