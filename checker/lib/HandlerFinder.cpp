@@ -40,14 +40,19 @@ static const FunctionProtoType *memberFunctionType(const FieldDecl *FD) {
   return nullptr;
 }
 
-/// Members of vm_operations_struct act on a VMA that already exists; they are
-/// not mmap hooks. Every other int-returning member with a VMA parameter is.
+/// An ops member that maps: returns int, takes a VMA, and says mmap in its
+/// name (fb_mmap, proc_mmap, map_mmap, mmap). On a real tree the name is what
+/// separates these from the many other callbacks that take a VMA: rmap walk
+/// callbacks (bool), special-mapping fault (vm_fault_t) and mremap handlers,
+/// vm_operations_struct's callbacks on a VMA that already exists.
 static bool isSubsystemMmapMember(const FieldDecl *FD) {
   const RecordDecl *Owner = FD->getParent();
   if (Owner->getName() == "vm_operations_struct" || Owner->getName() == "file_operations")
     return false;
+  if (!FD->getName().contains("mmap"))
+    return false;
   const FunctionProtoType *FT = memberFunctionType(FD);
-  if (!FT || !FT->getReturnType()->isIntegerType())
+  if (!FT || !FT->getReturnType().getCanonicalType()->isSpecificBuiltinType(BuiltinType::Int))
     return false;
   for (QualType P : FT->getParamTypes())
     if (isVmaPointer(P))
