@@ -82,7 +82,8 @@ options:
   --patches DIR         write one git-format-patch-style patch per file, change nothing
   --no-format           do not apply the tree's .clang-format to the changed lines
   --root DIR            paths in diffs and patches are relative to DIR
-                        (default: the compile database's directory, or .)
+                        (default: the directory the compile commands run in,
+                        else the compile database's directory, or .)
 
 exit codes: 0 every legacy handler converted (or none), 1 some left, 2 usage or input error
 )";
@@ -370,9 +371,20 @@ int runFixCommand(int Argc, const char **Argv) {
     llvm::errs() << "vmaprep: error: " << E.File << ": " << E.Message << "\n";
   if (!In.Database)
     return ExitError;
+  // Paths in diffs and patches are relative to the tree: the directory the
+  // compile commands run in (a kernel database kept elsewhere still names
+  // the tree there), else the database's own directory.
   std::string Root = Opt.Root;
+  if (Root.empty() && !In.DatabasePath.empty()) {
+    std::vector<tooling::CompileCommand> Commands = In.Database->getAllCompileCommands();
+    std::string Dir = Commands.empty() ? "" : absoluteFilePath(Commands.front().Directory);
+    bool Common = !Dir.empty();
+    for (const std::string &F : In.Files)
+      Common &= llvm::StringRef(F).starts_with(Dir + "/");
+    Root = Common ? Dir : llvm::sys::path::parent_path(In.DatabasePath).str();
+  }
   if (Root.empty())
-    Root = In.DatabasePath.empty() ? "." : llvm::sys::path::parent_path(In.DatabasePath).str();
+    Root = ".";
   Root = absoluteFilePath(Root);
 
   std::vector<FileWork> Work;
