@@ -44,6 +44,16 @@ std::string applyEdits(llvm::StringRef Content, llvm::ArrayRef<TextEdit> Edits) 
 
 namespace {
 
+/// How many times \p Var is named under the nodes it is run on.
+struct VarUseCounter : RecursiveASTVisitor<VarUseCounter> {
+  const VarDecl *Var = nullptr;
+  unsigned Count = 0;
+  bool VisitDeclRefExpr(DeclRefExpr *D) {
+    Count += D->getDecl() == Var;
+    return true;
+  }
+};
+
 /// Statement-level facts the effect list does not carry.
 struct BodyFacts : RecursiveASTVisitor<BodyFacts> {
   const ParmVarDecl *Vma = nullptr, *File = nullptr;
@@ -102,21 +112,14 @@ struct BodyFacts : RecursiveASTVisitor<BodyFacts> {
   /// Uses of \p VD inside the moved statements and the moved locals' initializers.
   unsigned UsesIn(const VarDecl *VD, const std::vector<const Stmt *> &Moved,
                   const std::vector<const VarDecl *> &Locals) const {
-    struct Counter : RecursiveASTVisitor<Counter> {
-      const VarDecl *Var;
-      unsigned N = 0;
-      bool VisitDeclRefExpr(DeclRefExpr *D) {
-        N += D->getDecl() == Var;
-        return true;
-      }
-    } C;
+    VarUseCounter C;
     C.Var = VD;
     for (const Stmt *S : Moved)
       C.TraverseStmt(const_cast<Stmt *>(S));
     for (const VarDecl *L : Locals)
       if (L != VD && L->getInit())
         C.TraverseStmt(const_cast<Expr *>(L->getInit()));
-    return C.N;
+    return C.Count;
   }
 
   static const MemberExpr *field(const Expr *E, const ParmVarDecl *Vma, llvm::StringRef Name,
@@ -1088,14 +1091,7 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
       if (DIE->size() == 1 && DIE->getDesignator(0)->isFieldDesignator() &&
           DIE->getDesignator(0)->getFieldName()->getName() == "mapped")
         return refuse("'" + Ops->getName().str() + "' already has a ->mapped callback", Ops->getLocation());
-  struct VarRefs : RecursiveASTVisitor<VarRefs> {
-    const VarDecl *Var;
-    unsigned Count = 0;
-    bool VisitDeclRefExpr(DeclRefExpr *D) {
-      Count += D->getDecl() == Var;
-      return true;
-    }
-  } Uses;
+  VarUseCounter Uses;
   Uses.Var = Ops;
   Uses.TraverseDecl(Ctx.getTranslationUnitDecl());
   if (Uses.Count != 1)

@@ -19,6 +19,9 @@ void writeText(const CheckResult &R, const TextOptions &Options, llvm::raw_ostre
 /// The versioned JSON document (docs/json-schema.md).
 void writeJson(const CheckResult &R, llvm::raw_ostream &OS);
 
+/// " (via a() -> b())" for an effect reached through helpers, else "".
+std::string viaSuffix(const EffectReport &E);
+
 /// "12 mmap handlers in 8 files: 3 auto-convertible, ..."
 std::string summaryLine(const CheckResult &R);
 

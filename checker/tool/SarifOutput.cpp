@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "SarifOutput.h"
+#include "Outputs.h"
 
 #include "Fingerprint.h"
 #include "vmaprep/Classifier.h"
@@ -204,14 +205,7 @@ private:
     std::string S = effectKindName(E.Kind).str();
     if (!E.Detail.empty())
       S += " (" + E.Detail + ")";
-    S += ": " + E.Text;
-    if (!E.Via.empty()) {
-      S += " (via ";
-      for (size_t I = 0; I < E.Via.size(); ++I)
-        S += (I ? " -> " : "") + E.Via[I].Callee + "()";
-      S += ")";
-    }
-    return S;
+    return S + ": " + E.Text + viaSuffix(E);
   }
 
   llvm::json::Value handlerResult(const HandlerReport &H) const {

@@ -40,14 +40,16 @@ static std::string describeEffect(const EffectReport &E) {
   case EffectKind::ManualOpen: What = "calls vm_ops->" + E.Name + "() by hand: "; break;
   case EffectKind::StateChange: What = "acquires state (" + E.Detail + "): "; break;
   }
-  What += E.Text;
-  if (!E.Via.empty()) {
-    What += " (via ";
-    for (size_t I = 0; I < E.Via.size(); ++I)
-      What += (I ? " -> " : "") + E.Via[I].Callee + "()";
-    What += ")";
-  }
-  return What;
+  return What + E.Text + viaSuffix(E);
+}
+
+std::string viaSuffix(const EffectReport &E) {
+  if (E.Via.empty())
+    return "";
+  std::string S = " (via ";
+  for (size_t I = 0; I < E.Via.size(); ++I)
+    S += (I ? " -> " : "") + E.Via[I].Callee + "()";
+  return S + ")";
 }
 
 static bool isRead(EffectKind K) {
