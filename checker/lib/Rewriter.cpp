@@ -385,6 +385,26 @@ private:
     return true;
   }
 
+  /// Removes the statement at [B, End) with its line, and one of two blank
+  /// lines the removal would leave side by side.
+  void removeStatementLine(unsigned B, unsigned End) {
+    llvm::StringRef Buf = buffer();
+    unsigned LineStart = B;
+    while (LineStart > 0 && (Buf[LineStart - 1] == ' ' || Buf[LineStart - 1] == '\t'))
+      --LineStart;
+    unsigned Stop = End;
+    while (Stop < Buf.size() && Buf[Stop] != '\n')
+      ++Stop;
+    if (LineStart == 0 || Buf[LineStart - 1] != '\n' || Stop >= Buf.size()) {
+      Pending.push_back({B, End - B, ""}); // shares its line with other code
+      return;
+    }
+    unsigned After = Stop + 1;
+    bool BlankBefore = LineStart >= 2 && Buf[LineStart - 2] == '\n';
+    bool BlankAfter = After < Buf.size() && Buf[After] == '\n';
+    Pending.push_back({LineStart, (BlankBefore && BlankAfter ? After + 1 : After) - LineStart, ""});
+  }
+
   bool plan(const FunctionDecl *FD);
   bool planHelpers(const FunctionDecl *FD);
   bool planMappedCallback(const FunctionDecl *FD);
@@ -1175,23 +1195,9 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
     unsigned B, End;
     range(S->getSourceRange(), B, End);
     Text += "\t" + buffer().substr(B, End - B).str() + ";\n";
-    // Remove the statement and its line from the hook.
-    unsigned LineStart = B;
-    while (LineStart > 0 && (buffer()[LineStart - 1] == ' ' || buffer()[LineStart - 1] == '\t'))
-      --LineStart;
-    unsigned Stop = End;
-    while (Stop < buffer().size() && buffer()[Stop] != '\n')
-      ++Stop;
-    if (LineStart > 0 && buffer()[LineStart - 1] == '\n' && Stop < buffer().size()) {
-      // Also one of two blank lines the removal would leave side by side.
-      unsigned After = Stop + 1;
-      bool BlankBefore = LineStart >= 2 && buffer()[LineStart - 2] == '\n';
-      bool BlankAfter = After < buffer().size() && buffer()[After] == '\n';
-      Pending.push_back({LineStart, (BlankBefore && BlankAfter ? After + 1 : After) - LineStart, ""});
-    } else {
-      Pending.push_back({B, End - B, ""});
-    }
-    note(sourceText(S->getSourceRange(), SM, LO).substr(0, sourceText(S->getSourceRange(), SM, LO).find('(')) +
+    removeStatementLine(B, End);
+    const FunctionDecl *Callee = cast<CallExpr>(S)->getDirectCallee();
+    note((Callee ? Callee->getName().str() : std::string("a call")) +
          "() moves to the new vm_ops->mapped callback " + Name + "()");
   }
   Text += "\treturn 0;\n}\n\n";
@@ -1221,13 +1227,7 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
     if (!DS || !DS->isSingleDecl() || !range(DS->getSourceRange(), B, End))
       return refuse("cannot remove the declaration of '" + VD->getName().str() + "' from the hook",
                     VD->getBeginLoc());
-    unsigned LineStart = B;
-    while (LineStart > 0 && (buffer()[LineStart - 1] == ' ' || buffer()[LineStart - 1] == '\t'))
-      --LineStart;
-    unsigned Stop = End;
-    while (Stop < buffer().size() && buffer()[Stop] != '\n')
-      ++Stop;
-    Pending.push_back({LineStart, Stop + 1 - LineStart, ""});
+    removeStatementLine(B, End);
   }
   return true;
 }
