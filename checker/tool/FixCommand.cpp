@@ -7,6 +7,10 @@
 //     memory: the file must compile, and each converted handler must analyse
 //     as an mmap_prepare handler that acquires nothing (the stateless-hook
 //     contract); a handler that fails is dropped and the rest re-verified;
+//     then the original handler and its rewrite, each lowered to a
+//     HandlerProgram from its own parse, are run side by side on the runtime
+//     model (ProgramExecution.h); a rewrite that behaves differently, or that
+//     the model cannot run, is dropped too (--no-validate skips this);
 //  3. only then is anything written: in place (atomically, and only if the
 //     file did not change meanwhile), as a unified diff, as YAML for
 //     clang-apply-replacements, or as one patch per file.
@@ -17,8 +21,12 @@
 #include "TranslationUnitRunner.h"
 #include "FormatEdits.h"
 #include "UnifiedDiff.h"
+#ifdef VMAPREP_HAVE_MODEL
+#include "ProgramExecution.h"
+#endif
 
 #include "vmaprep/ApiDetection.h"
+#include "vmaprep/HandlerProgram.h"
 #include "vmaprep/Rewriter.h"
 #include "vmaprep/TranslationUnitAnalysis.h"
 #include "clang/AST/ASTContext.h"
@@ -46,6 +54,8 @@ struct HandlerOutcome {
   SourceSite Where;
   bool Verified = false;
   std::string VerifyError;
+  HandlerProgram Original;   // lowered from the first parse, for validation
+  std::string Validation;    // what validation on the model showed, for the remark
 };
 
 struct FileWork {
@@ -63,6 +73,7 @@ struct FixOptions {
   InputOptions Inputs;
   bool DryRun = false;
   bool Format = true; // the tree's .clang-format on the changed lines
+  bool Validate = true; // run the original and the rewrite on the model
   std::string ExportFixes, PatchesDir, Root;
 };
 
@@ -81,6 +92,9 @@ options:
   --export-fixes FILE   write YAML for clang-apply-replacements-19, change nothing
   --patches DIR         write one git-format-patch-style patch per file, change nothing
   --no-format           do not apply the tree's .clang-format to the changed lines
+  --no-validate         do not run the original and the rewrite side by side on
+                        the runtime model before writing (faster; the rewrite is
+                        still re-parsed and re-analysed)
   --root DIR            paths in diffs and patches are relative to DIR
                         (default: the directory the compile commands run in,
                         else the compile database's directory, or .)
@@ -139,6 +153,10 @@ std::string parseFixArgs(int Argc, const char **Argv, FixOptions &Out) {
                                Out.Format = false;
                                return true;
                              }
+                             if (A == "--no-validate") {
+                               Out.Validate = false;
+                               return true;
+                             }
                              if (A.starts_with("--export-fixes")) {
                                Err = optionValue(Argc, Argv, I, "--export-fixes", Out.ExportFixes);
                                return true;
@@ -189,6 +207,8 @@ void planAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWork>
         continue;
       HandlerOutcome O;
       O.Plan = planMigration(A, Analysis, Ctx, W.Target);
+      if (O.Plan.Applicable && Opt.Validate)
+        O.Original = lowerHandler(Fn, Ctx);
       if (Predates) {
         O.Plan = MigrationPlan();
         O.Plan.Function = Fn->getName().str();
@@ -226,6 +246,40 @@ void combine(FileWork &W, bool Format) {
   W.Rewritten = applyEdits(W.Original, W.Edits);
 }
 
+/// Runs the original handler and its rewrite on the model; false (with
+/// VerifyError set) when they differ or cannot be run.
+bool validateOnModel(HandlerOutcome &H, const HandlerProgram &Rewrite) {
+#ifdef VMAPREP_HAVE_MODEL
+  if (!H.Validation.empty())
+    return true; // validated in an earlier round
+  ValidateRun Run = runProgramValidation(H.Original, Rewrite);
+  if (!Run.Error.empty()) {
+    H.VerifyError = "it could not be validated on the runtime model: " + Run.Error +
+                    " (--no-validate writes it without)";
+    return false;
+  }
+  if (!Run.Divergences.empty()) {
+    const ValidateDivergence &D = Run.Divergences.front();
+    H.VerifyError = "validation on the runtime model: in scenario '" + D.Scenario + "', " + D.Field +
+                    " is " + D.Original + " for the original and " + D.Rewrite + " for the rewrite";
+    return false;
+  }
+  if (!Run.Problems.empty()) {
+    H.VerifyError = "validation on the runtime model: " + Run.Problems.front();
+    return false;
+  }
+  H.Validation = "validated on the runtime model: " + std::to_string(Run.Scenarios) + " scenario runs, " +
+                 std::to_string(Run.SucceededRuns) + " hook calls succeeded";
+  if (Run.AcceptedMerges)
+    H.Validation += ", " + std::to_string(Run.AcceptedMerges) + " differing only by the intended merge";
+  return true;
+#else
+  (void)H;
+  (void)Rewrite;
+  return true;
+#endif
+}
+
 /// Step 2: parse the rewritten files again and check every converted handler.
 void verifyAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWork> &Work) {
   for (int Round = 0; Round < 3; ++Round) {
@@ -244,6 +298,7 @@ void verifyAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWor
       return;
     std::vector<std::vector<AnalyzedHandler>> Seen(Files.size());
     std::vector<std::map<std::string, std::string>> Problems(Files.size());
+    std::vector<std::map<std::string, HandlerProgram>> Rewrites(Files.size());
     std::vector<TranslationUnitStatus> Status = runOnTranslationUnits(
         *In.Database, Files, Opt.Inputs.Jobs,
         [&](size_t K, ASTContext &Ctx) {
@@ -264,6 +319,8 @@ void verifyAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWor
                 for (const VmaEffect &E : A.Summary.Effects)
                   if (E.Kind == EffectKind::StateChange || E.Kind == EffectKind::Escape)
                     Problem = "the rewritten hook is not stateless: " + E.Text;
+                if (Opt.Validate)
+                  Rewrites[K][H.Plan.Function] = lowerHandler(A.Handler.Function, Ctx);
               }
             }
             if (!Problem.empty())
@@ -282,6 +339,8 @@ void verifyAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWor
           Dropped = true;
         } else if (Problems[K].count(H.Plan.Function)) {
           H.VerifyError = Problems[K][H.Plan.Function];
+          Dropped = true;
+        } else if (Opt.Validate && !validateOnModel(H, Rewrites[K][H.Plan.Function])) {
           Dropped = true;
         } else {
           H.Verified = true;
@@ -419,7 +478,9 @@ int runFixCommand(int Argc, const char **Argv) {
     for (const HandlerOutcome &H : W.Handlers) {
       if (H.Verified) {
         ++Converted;
-        diag(H.Where, "remark", "converted '" + H.Plan.Function + "' to '" + H.Plan.NewFunction + "'");
+        diag(H.Where, "remark",
+             "converted '" + H.Plan.Function + "' to '" + H.Plan.NewFunction + "'" +
+                 (H.Validation.empty() ? "" : " (" + H.Validation + ")"));
         continue;
       }
       ++Left;

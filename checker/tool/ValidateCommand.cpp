@@ -10,6 +10,10 @@
 #include "ValidateCommand.h"
 #include "TranslationUnitRunner.h"
 #include "ValidateRunner.h"
+#ifdef VMAPREP_HAVE_MODEL
+#include "ProgramExecution.h"
+#endif
+#include "vmaprep/HandlerProgram.h"
 #include "vmaprep/HandlerFinder.h"
 
 #include "clang/AST/ASTContext.h"
@@ -57,6 +61,10 @@ const char *const ValidateUsage =
     "                       mapping merged with its neighbour (what mmap_prepare\n"
     "                       does by design) counts as equivalent\n"
     "  --format text|json   output format (default text)\n"
+    "  --interpret          do not compile: parse both files with COMPILER_FLAGS as\n"
+    "                       they are (a kernel tree's own flags) and interpret the\n"
+    "                       handlers on the model, as `vmaprep fix` validates its\n"
+    "                       rewrites (--api and --harness do not apply)\n"
     "\n"
     "exit status: 0 equivalent, 1 divergence or contract violation, 2 usage or\n"
     "compile error\n";
@@ -68,10 +76,12 @@ struct Options {
   unsigned Scenarios = 0;
   bool Json = false;
   bool AcceptMerge = false; // --accept-merge
+  bool Interpret = false;   // --interpret
   std::vector<std::string> Flags;
 };
 
-/// The rewrite's mapped VMA covers the original's and more: it merged.
+} // namespace
+
 bool isIntendedMerge(const ValidateDivergence &D) {
   if (D.Field != "mapped vma range")
     return false;
@@ -85,6 +95,8 @@ bool isIntendedMerge(const ValidateDivergence &D) {
   return Parse(D.Original, OB, OE) && Parse(D.Rewrite, RB, RE) && RB <= OB && RE >= OE &&
          (RB < OB || RE > OE);
 }
+
+namespace {
 
 int usageError(const llvm::Twine &Message) {
   llvm::errs() << "vmaprep validate: error: " << Message << "\n" << ValidateUsage;
@@ -141,6 +153,8 @@ std::optional<int> parseOptions(int Argc, const char **Argv, Options &O) {
       O.Kapi = *Level;
     } else if (A == "--accept-merge") {
       O.AcceptMerge = true;
+    } else if (A == "--interpret") {
+      O.Interpret = true;
     } else if (auto V = Value("--harness")) {
       O.Harness = *V;
     } else if (auto V = Value("--scenarios")) {
@@ -181,6 +195,7 @@ struct Table {
 struct ParsedFile {
   std::vector<Table> Tables; // setting the wanted hook, designated or positional initializers
   std::vector<Table> Other;  // setting the other hook (for the error message)
+  std::map<std::string, HandlerProgram> Programs; // --interpret: each wanted handler, lowered
 };
 
 /// Picks the table, or explains why it cannot.
@@ -219,7 +234,7 @@ std::vector<std::string> shimFlags(const Options &O) {
 /// Parses both files in-process and lists their tables.
 bool findTables(const Options &O, ParsedFile Parsed[2], std::string &Error) {
   std::vector<std::string> Flags = {"-resource-dir", clangResourceDir()};
-  for (const std::string &F : shimFlags(O))
+  for (const std::string &F : O.Interpret ? O.Flags : shimFlags(O))
     Flags.push_back(F);
   clang::tooling::FixedCompilationDatabase Db(".", Flags);
   const std::vector<std::string> Files = {O.Original, O.Rewrite};
@@ -232,15 +247,20 @@ bool findTables(const Options &O, ParsedFile Parsed[2], std::string &Error) {
             !Seen.insert(S.Member + " " + S.Table).second)
           continue;
         Table T{S.Table, H.Function ? H.Function->getNameAsString() : ""};
-        if (S.Member == Wanted)
+        if (S.Member == Wanted) {
           Parsed[Index].Tables.push_back(T);
+          if (O.Interpret && H.Function)
+            Parsed[Index].Programs[T.Handler] = lowerHandler(H.Function, Ctx);
+        }
         else if (S.Member == "mmap" || S.Member == "mmap_prepare")
           Parsed[Index].Other.push_back(T);
       }
   });
   for (size_t I = 0; I < Files.size(); ++I)
     if (!Status[I].Analysed) {
-      Error = Files[I] + ": does not compile against the kernel API shim: " + Status[I].Error;
+      Error = Files[I] + (O.Interpret ? ": does not compile with the given flags: "
+                                      : ": does not compile against the kernel API shim: ") +
+              Status[I].Error;
       return false;
     }
   return true;
@@ -497,6 +517,25 @@ int runValidateCommand(int Argc, const char **Argv) {
   }
 
   T.ParseMs = Since(Start);
+#ifdef VMAPREP_HAVE_MODEL
+  if (O.Interpret) {
+    Start = Clock::now();
+    ValidateRun R = runProgramValidation(Parsed[0].Programs[Tables[0].Handler],
+                                         Parsed[1].Programs[Tables[1].Handler], DefaultWorlds, O.AcceptMerge);
+    T.RunMs = Since(Start);
+    if (!R.Error.empty())
+      return fail(R.Error);
+    if (R.AcceptedMerges)
+      llvm::errs() << "vmaprep validate: note: " << R.AcceptedMerges
+                   << (R.AcceptedMerges == 1 ? " scenario differs" : " scenarios differ")
+                   << " only because the rewrite's mapping merged with its neighbour (--accept-merge)\n";
+    if (O.Json)
+      printJson(O, Tables, R, T);
+    else
+      printText(O, Tables, R);
+    return R.Divergences.empty() && R.Problems.empty() ? ExitEquivalent : ExitDiverges;
+  }
+#endif
   Start = Clock::now();
   TempDir Dir;
   if (std::error_code EC = Dir.create())

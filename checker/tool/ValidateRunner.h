@@ -28,7 +28,14 @@ struct ValidateRun {
   std::vector<std::string> ScenarioNames;
   std::vector<ValidateDivergence> Divergences;
   std::vector<std::string> Problems;          // contract violations, leaks, failure-sweep findings
+  int AcceptedMerges = 0;                     // divergences left out because isIntendedMerge() holds
+  int SucceededRuns = 0;                      // interpreted runs whose original hook returned 0
 };
+
+/// The one intended difference of an mmap_prepare rewrite: the rewrite's
+/// mapped VMA covers the original's and more, because the new VMA merged
+/// with its neighbour (mmap_prepare runs before the merge decision).
+bool isIntendedMerge(const ValidateDivergence &D);
 
 /// Names the first driver frame of a captured acquisition stack ("fn (file.c:12)").
 using SiteDescriber = std::string (*)(void *const *Frames, int Depth);

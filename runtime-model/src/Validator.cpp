@@ -23,12 +23,16 @@ std::string scenario_label(const Scenario& s) {
   return out.str();
 }
 
-std::string describe_ops(const vm_operations_struct* ops) {
+std::string describe_ops(const vm_operations_struct* ops, const DriverUnderTest& driver) {
   if (!ops) return "none";
   if (const char* name = shim_vm_ops_name(ops)) return name;
   // Callbacks by presence: a rewrite may use a different table (one that adds ->mapped) with the same
   // behaviour, so ->mapped itself is not part of the comparison.
   std::string out = "driver{";
+  if (driver.name_pointer) {
+    const std::string name = driver.name_pointer(ops);
+    if (!name.empty()) out = "driver " + name + "{";
+  }
   auto add = [&](bool present, const char* name) {
     if (present) out += std::string(name) + " ";
   };
@@ -131,7 +135,7 @@ class Run {
       line << label << " vma [" << static_cast<long>(v->vm_start - kBase) << "," << static_cast<long>(v->vm_end - kBase)
            << ") pgoff=" << describe_pgoff(v) << " flags=" << hex(v->vm_flags)
            << " prot=" << hex(pgprot_val(v->vm_page_prot)) << " file=" << describe_file(v->vm_file)
-           << " ops=" << describe_ops(v->vm_ops) << " private=" << describe_private(v);
+           << " ops=" << describe_ops(v->vm_ops, driver_) << " private=" << describe_private(v);
       trace.push_back(line.str());
     }
     const PageTable& ptes = as.page_table(lock);
@@ -159,6 +163,10 @@ class Run {
   std::string describe_private(const vm_area_struct* v) const {
     const void* p = v->vm_private_data;
     if (!p) return "null";
+    if (driver_.name_pointer) {
+      const std::string name = driver_.name_pointer(p);
+      if (!name.empty()) return name;
+    }
     if (p == file_.get()->private_data) return "file.private_data";
     const std::string heap = kernel_.describe_heap_pointer(p);
     return heap.empty() ? "static" : heap;

@@ -56,6 +56,9 @@ struct DriverUnderTest {
   FileSpec file;
   std::function<int()> setup;
   std::function<void()> teardown;
+  // Names a pointer the driver stored in a VMA (vm_ops, vm_private_data) when the default naming would
+  // not tell two of them apart (an interpreted driver's tables and opaque objects); "" for the default.
+  std::function<std::string(const void*)> name_pointer;
 };
 
 struct ScenarioRun {

@@ -1,0 +1,41 @@
+//===- ProgramExecution.h - run lowered handlers on the model -------------===//
+//
+// The half of `vmaprep fix`'s validation that runs: the original handler and
+// its rewrite, lowered to HandlerPrograms, are interpreted on the runtime
+// model over the validation matrix (the same scenarios `vmaprep validate`
+// uses), once per "world": an assignment of values to everything the handler
+// reads from outside the VMA (driver state, the results of calls the model
+// does not implement). A value is a function of the world and of the
+// canonical name of what was read, so the two sides see the same values
+// wherever they read the same thing. Like ValidateRunner.cpp, this file sees
+// the kernel shim and not Clang.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VMAPREP_TOOL_PROGRAMEXECUTION_H
+#define VMAPREP_TOOL_PROGRAMEXECUTION_H
+
+#include "ValidateRunner.h"
+#include "vmaprep/HandlerProgram.h"
+
+namespace vmaprep {
+
+/// How many worlds `vmaprep fix` runs: world 0 reads every unknown integer as
+/// 0 and every unknown pointer as valid; the others draw them from values
+/// that steer handlers down their error paths as well (0, 1, page multiples,
+/// -EINVAL, NULL pointers, large numbers).
+constexpr unsigned DefaultWorlds = 8;
+
+/// Runs both programs over the validation matrix in \p Worlds worlds.
+/// Error says why the programs could not be run (something the interpreter
+/// does not model, with where); otherwise Divergences and Problems are as for
+/// `vmaprep validate`, with the world in each scenario's name. With
+/// \p AcceptMerge, a divergence that is only the rewrite's mapping merging
+/// with its neighbour (the intended mmap_prepare difference) is counted in
+/// AcceptedMerges instead. SucceededRuns counts the runs in which the
+/// original handler returned 0: how much of the matrix got past its checks.
+ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerProgram &Rewrite,
+                                 unsigned Worlds = DefaultWorlds, bool AcceptMerge = true);
+
+} // namespace vmaprep
+
+#endif
