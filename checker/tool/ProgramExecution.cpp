@@ -189,6 +189,12 @@ public:
   std::string Failure; // why the program could not be run (the first time)
   int Succeeded = 0;   // hook calls that returned 0
 
+  /// Values worth trying for what the handler reads, learned from what it compares them with
+  /// (a size check, a flag test): without them a world rarely gets past a handler's checks. Keyed by
+  /// the read's name with its numbers left out, so what is learned in one scenario applies in another.
+  std::map<std::string, std::vector<uint64_t>> Candidates;
+  bool Learning = false;
+
 private:
   const HandlerProgram &Program;
   std::string Label;
@@ -329,12 +335,59 @@ public:
 private:
   // --- values -------------------------------------------------------------------------------------
 
+  static std::string shapeOf(const std::string &Key) {
+    std::string Out;
+    for (char C : Key)
+      if (!(C >= '0' && C <= '9'))
+        Out += C;
+      else if (Out.empty() || Out.back() != '#')
+        Out += '#';
+    return Out;
+  }
+
+  void learn(const Value &Read, const std::string &Op, uint64_t Other) {
+    if (!Learning || Read.K != Value::Opaque || Read.Key.empty())
+      return;
+    std::vector<uint64_t> &C = Candidates[shapeOf(Read.Key)];
+    auto Add = [&](uint64_t V) {
+      if (C.size() < 16 && std::find(C.begin(), C.end(), V) == C.end())
+        C.push_back(V);
+    };
+    if (Op == "==" || Op == "!=") {
+      Add(Other);
+    } else if (Op == "<" || Op == ">" || Op == "<=" || Op == ">=") {
+      Add(Other);
+      Add(Other + 1);
+      Add(Other - 1);
+    } else if (Op == "&") {
+      Add(Other);
+      Add(~uint64_t(0)); // every bit a handler tests
+      Add(0);
+    }
+  }
+
+  /// A condition: `if (ret)` and `if (!p)` make 0 worth trying for what they test.
+  bool test(const Value &V) {
+    learn(V, "==", 0);
+    return V.truth();
+  }
+
   /// The world's value for something read from outside the VMA.
   Value opaque(const std::string &Key, ValueClass Class) {
     Value V;
     V.K = Value::Opaque;
     V.Key = Key;
     const uint64_t H = hashOf(Key, World);
+    if (Class == ValueClass::Integer && World != 0) {
+      auto It = Candidates.find(shapeOf(Key));
+      if (It != Candidates.end() && !It->second.empty()) {
+        const size_t Pick = (H >> 17) % (It->second.size() + 2);
+        if (Pick < It->second.size()) {
+          V.I = It->second[Pick];
+          return V;
+        }
+      }
+    }
     if (Class == ValueClass::Pointer) {
       V.I = World && H % 8 == 0 ? 0 : 0xffff888000000000ULL | ((hashOf(Key, 0) & 0xffffffULL) << 12);
       if (!V.I)
@@ -803,7 +856,7 @@ private:
       return Flow::Normal;
     }
     case ProgramStmt::Op::If:
-      if (eval(S.Value).truth())
+      if (test(eval(S.Value)))
         return exec(S.Children[0]);
       return S.Children.size() > 1 ? exec(S.Children[1]) : Flow::Normal;
     case ProgramStmt::Op::Return:
@@ -1113,7 +1166,7 @@ private:
     case ProgramExpr::Op::Unary: {
       const Value V = eval(E.Args[0]);
       if (E.Name == "!")
-        return Value::number(!V.truth());
+        return Value::number(!test(V));
       if (E.Name == "-")
         return Value::number(truncate(-V.I, E));
       if (E.Name == "~")
@@ -1127,6 +1180,12 @@ private:
         return Value::number(eval(E.Args[0]).truth() || eval(E.Args[1]).truth());
       const Value L = eval(E.Args[0]);
       const Value R = eval(E.Args[1]);
+      if (Learning) {
+        if (L.K == Value::Opaque && R.K != Value::Opaque)
+          learn(L, E.Name, R.I);
+        else if (R.K == Value::Opaque && L.K != Value::Opaque)
+          learn(R, E.Name, L.I);
+      }
       // Pointer arithmetic keeps what the pointer points into.
       if (E.Class == ValueClass::Pointer && L.K == Value::Opaque && (E.Name == "+" || E.Name == "-")) {
         Value Out = L;
@@ -1364,6 +1423,30 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
   const std::vector<Scenario> Matrix = validation_matrix();
   for (const Scenario &S : Matrix)
     Out.ScenarioNames.push_back(S.name);
+  // Learn what the original compares its inputs with, on a few scenarios in a few worlds, rounds
+  // apart so that checks behind the first ones are reached too; both sides then draw from the same
+  // values.
+  Orig.Learning = true;
+  for (unsigned Round = 0; Round < 4; ++Round)
+    for (unsigned World = 1; World <= 4; ++World) {
+      DriverUnderTest Probe = Orig.driver(1000 + Round * 16 + World);
+      auto Setup = Probe.setup;
+      Probe.setup = [&Orig, Setup] {
+        Orig.makeCurrent();
+        return Setup();
+      };
+      for (size_t S = 0; S < Matrix.size() && S < 8; ++S) {
+        try {
+          run_scenario(Probe, Matrix[S]);
+        } catch (const std::exception &) {
+          // Reported when the comparison runs it again.
+        }
+      }
+    }
+  Orig.Learning = false;
+  Orig.Failure.clear();
+  Orig.Succeeded = 0;
+  New.Candidates = Orig.Candidates;
   // Each side runs with its own interpreter current: the model calls the hooks synchronously.
   for (unsigned World = 0; World < Worlds; ++World) {
     DriverUnderTest A = Orig.driver(World), B = New.driver(World);
