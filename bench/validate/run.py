@@ -4,7 +4,11 @@ test/checker/validate/remap.test) over the full matrix. Reports wall and CPU tim
 (CPU includes the two clang-19 compiles it spawns) and the per-phase wall times vmaprep reports in its
 JSON output (parse, compile, matrix). Results go to docs/validation.md by hand; nothing here asserts.
 
-usage: bench/validate/run.py [--vmaprep PATH] [--runs N] [ORIGINAL.c REWRITTEN.c]
+With --interpret it times the interpreted validation `vmaprep fix` runs on its rewrites (no compile:
+the matrix is 8 worlds of 45 scenarios plus the learning runs); FLAGS after `--` go to the parse
+(default: the kernel API shim's include directory).
+
+usage: bench/validate/run.py [--vmaprep PATH] [--runs N] [--interpret] [ORIGINAL.c REWRITTEN.c] [-- FLAGS]
 """
 import argparse, json, os, re, resource, statistics, subprocess, sys, tempfile, time
 
@@ -29,15 +33,24 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vmaprep", default=os.path.join(ROOT, "build-val/checker/vmaprep"))
     ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--interpret", action="store_true")
     ap.add_argument("pair", nargs="*")
-    args = ap.parse_args()
+    argv = sys.argv[1:]
+    flags = []
+    if "--" in argv:
+        flags = argv[argv.index("--") + 1:]
+        argv = argv[:argv.index("--")]
+    args = ap.parse_args(argv)
+    if args.interpret and not flags:
+        flags = ["-I", os.path.join(ROOT, "runtime-model/kshim/include")]
+    mode = ["--interpret"] if args.interpret else []
     with tempfile.TemporaryDirectory() as tmp:
         pair = args.pair if len(args.pair) == 2 else remap_pair(tmp)
         walls, cpus, phases = [], [], {"parse": [], "compile": [], "matrix": []}
         for _ in range(args.runs):
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            out = subprocess.run([args.vmaprep, "validate", "--format", "json", *pair, "--"],
+            out = subprocess.run([args.vmaprep, "validate", *mode, "--format", "json", *pair, "--", *flags],
                                  capture_output=True, text=True)
             walls.append((time.perf_counter() - start) * 1000)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)

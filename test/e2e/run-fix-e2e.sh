@@ -17,6 +17,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SEL=${1:-7.x}
 VMAPREP=${2:-$HERE/../../build/checker/vmaprep}
 LLVM_SUFFIX=${LLVM_SUFFIX:--19}
+VMAPREP=$(cd "$(dirname "$VMAPREP")" 2>/dev/null && pwd)/$(basename "$VMAPREP")
 [[ -x "$VMAPREP" ]] || { echo "run-fix-e2e: vmaprep binary '$VMAPREP' not found" >&2; exit 2; }
 TREE=$("$HERE/prepare-kernel-tree.sh" "$SEL" | tail -n 1)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/vmaprep-fix-e2e.XXXXXX")
@@ -84,6 +85,48 @@ if [[ -n $new ]]; then
   exit 1
 fi
 
+# Validated: every conversion was run side by side with its original on the
+# runtime model (the remark says so), and the validation is not vacuous: a
+# mutant of each rewrite (a negated flag test, a dropped page_prot change, a
+# shifted pfn) is caught by `vmaprep validate --interpret` with the tree's
+# own flags, where the validation reached successful hook calls.
+if grep 'remark: converted' "$WORK/fix.txt" | grep -vq 'validated on the runtime model'; then
+  echo "run-fix-e2e: FAIL: a conversion was written without validation:" >&2
+  grep 'remark: converted' "$WORK/fix.txt" | grep -v 'validated on the runtime model' >&2
+  exit 1
+fi
+mutants=0
+while read -r rel; do
+  remark=$(grep "^$TREE/$rel:.*remark: converted" "$WORK/fix.txt" | head -n 1)
+  if [[ $remark == *" 0 hook calls succeeded"* ]]; then
+    echo "run-fix-e2e: note: $rel: no hook call succeeded in validation; mutants of its success path would go unseen" >&2
+    continue
+  fi
+  python3 "$HERE/compile-flags.py" "$TREE/compile_commands.json" "$TREE/$rel" > "$WORK/flags"
+  mapfile -t flags < "$WORK/flags"
+  flags+=("-I$(dirname "$TREE/$rel")")
+  i=0
+  for mutation in 's/vma_desc_test(desc, VMA_SHARED_BIT)/!vma_desc_test(desc, VMA_SHARED_BIT)/' \
+                  '/desc->page_prot = /d' \
+                  's/mmap_action_remap_full(desc, /mmap_action_remap_full(desc, 0x100 ^ /'; do
+    i=$((i + 1))
+    mutant="$WORK/mutant$i.$(basename "$rel")"
+    sed "$mutation" "$TREE/$rel" > "$mutant"
+    cmp -s "$mutant" "$TREE/$rel" && continue
+    set +e
+    (cd "$TREE" && "$VMAPREP" validate --interpret --accept-merge "$BACKUP/$rel" "$mutant" -- "${flags[@]}") > "$WORK/mutant.txt" 2>&1
+    mrc=$?
+    set -e
+    if (( mrc != 1 )); then
+      echo "run-fix-e2e: FAIL: mutant '$mutation' of $rel not caught (exit $mrc):" >&2
+      tail -5 "$WORK/mutant.txt" >&2
+      exit 1
+    fi
+    mutants=$((mutants + 1))
+  done
+done < "$WORK/changed.txt"
+echo "run-fix-e2e: $mutants mutants of the rewrites caught by validation" >&2
+
 # Idempotent: a second run converts nothing and changes nothing.
 for rel in $(cat "$WORK/changed.txt"); do cp -p "$TREE/$rel" "$WORK/first.$(echo "$rel" | tr / -)"; done
 "$VMAPREP" fix -p "$TREE" --api auto > "$WORK/again.txt" 2>&1 || true
@@ -92,7 +135,7 @@ for rel in $(cat "$WORK/changed.txt"); do
 done
 grep -q "^vmaprep: converted 0 of" "$WORK/again.txt" || { echo "run-fix-e2e: FAIL: the second run converted something" >&2; tail -3 "$WORK/again.txt" >&2; exit 1; }
 
-echo "== converted ($count files rebuilt with make LLVM=$LLVM_SUFFIX, no new warnings) =="
+echo "== converted ($count files rebuilt with make LLVM=$LLVM_SUFFIX, no new warnings; $mutants mutants caught) =="
 grep 'remark: converted' "$WORK/fix.txt" | sed "s|$TREE/||"
 echo "== left, and why =="
 grep "warning: '.*' not converted" "$WORK/fix.txt" | sed "s|$TREE/||"
