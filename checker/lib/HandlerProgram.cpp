@@ -385,6 +385,10 @@ private:
     }
     case Stmt::CompoundLiteralExprClass:
       return lowerExpr(cast<CompoundLiteralExpr>(E)->getInitializer());
+    case Stmt::ImplicitValueInitExprClass: {
+      ProgramExpr N = node(ProgramExpr::Op::Constant, E); // the zero of its type
+      return N;
+    }
     case Stmt::ConstantExprClass:
       return lowerExpr(cast<ConstantExpr>(E)->getSubExpr());
     case Stmt::UnaryExprOrTypeTraitExprClass:
@@ -437,7 +441,40 @@ private:
         ProgramStmt Decl = stmt(ProgramStmt::Op::Declare, S);
         Decl.Index = localIndex(V);
         Decl.Name = V->getName().str();
-        if (const Expr *Init = V->getInit()) {
+        const Expr *Init = V->getInit();
+        const auto *List = Init ? dyn_cast<InitListExpr>(Init->IgnoreImplicit()) : nullptr;
+        const RecordDecl *R = V->getType().getCanonicalType()->getAsRecordDecl();
+        if (List && R && !singleFieldRecord(V->getType())) {
+          // struct foo x = { .a = 1 }: the declaration, then one assignment per field (the others 0).
+          N.Children.push_back(std::move(Decl));
+          if (const InitListExpr *Semantic = List->isSemanticForm() ? List : List->getSemanticForm())
+            List = Semantic;
+          unsigned I = 0;
+          for (const FieldDecl *FD : R->fields()) {
+            if (I >= List->getNumInits())
+              break;
+            const Expr *Value = List->getInit(I++);
+            ProgramStmt Set = stmt(ProgramStmt::Op::Expr, S);
+            Set.HasValue = true;
+            Set.Value = node(ProgramExpr::Op::Assign, Value, "=");
+            ProgramExpr Field;
+            Field.Kind = ProgramExpr::Op::Member;
+            Field.Name = FD->getName().str();
+            Field.Where = where(Value->getExprLoc());
+            typeInto(FD->getType(), Field);
+            ProgramExpr Base;
+            Base.Kind = ProgramExpr::Op::Local;
+            Base.Index = localIndex(V);
+            Base.Name = V->getName().str();
+            Base.Class = ValueClass::Record;
+            Field.Args.push_back(std::move(Base));
+            Set.Value.Args.push_back(std::move(Field));
+            Set.Value.Args.push_back(lowerExpr(Value));
+            N.Children.push_back(std::move(Set));
+          }
+          continue;
+        }
+        if (Init) {
           Decl.Value = lowerExpr(Init);
           Decl.HasValue = true;
         }
@@ -534,11 +571,26 @@ private:
       return stmt(ProgramStmt::Op::Continue, S);
     case Stmt::AttributedStmtClass:
       return lowerStmt(cast<AttributedStmt>(S)->getSubStmt());
-    case Stmt::GCCAsmStmtClass:
-      // barrier() and friends: no outputs, nothing the model sees.
-      if (cast<GCCAsmStmt>(S)->getNumOutputs() == 0)
-        return stmt(ProgramStmt::Op::Block, S);
-      return unsupportedStmt(S, "an asm statement with outputs");
+    case Stmt::GCCAsmStmtClass: {
+      // barrier() has no outputs: nothing the model sees. Outputs (array_index_nospec()'s mask) are
+      // what the asm computes from its inputs: opaque, named by the asm text and the input values, the
+      // same on both sides.
+      const auto *A = cast<GCCAsmStmt>(S);
+      ProgramStmt N = stmt(ProgramStmt::Op::Block, S);
+      std::string Text = A->getAsmString()->getString().str();
+      for (unsigned I = 0; I < A->getNumOutputs(); ++I) {
+        ProgramStmt Out = stmt(ProgramStmt::Op::Expr, S);
+        Out.HasValue = true;
+        Out.Value = node(ProgramExpr::Op::Assign, A->getOutputExpr(I), "=");
+        ProgramExpr Value = node(ProgramExpr::Op::Call, A->getOutputExpr(I), "asm \"" + Text + "\" #" + std::to_string(I));
+        for (unsigned J = 0; J < A->getNumInputs(); ++J)
+          Value.Args.push_back(lowerExpr(A->getInputExpr(J)));
+        Out.Value.Args.push_back(lowerExpr(A->getOutputExpr(I)));
+        Out.Value.Args.push_back(std::move(Value));
+        N.Children.push_back(std::move(Out));
+      }
+      return N;
+    }
     default:
       return unsupportedStmt(S, std::string("a ") + S->getStmtClassName() + " statement");
     }

@@ -20,6 +20,8 @@ extern "C" {
 }
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <functional>
@@ -67,7 +69,7 @@ struct Value {
     Heap,     // Obj: a block the handler allocated through the shim; Key names it
     Ops,      // Obj: the model's copy of a vm_operations_struct of the program; Key is its name
     Function, // Key: a function of the program
-    LocalRef, // the address of local Index (Key: the local's name), Offset into it
+    LocalRef, // the address of local Index of frame Frame (Key: the local's name)
     Slot,     // Obj: a void ** the model handed a callback (->mapped's vm_private_data)
     FieldRef, // &vma->X or &desc->X: Obj is the VMA or desc (Index 0 or 1), Key the canonical field
   };
@@ -75,6 +77,7 @@ struct Value {
   uint64_t I = 0;
   uint64_t Offset = 0;
   unsigned Index = 0;
+  unsigned Frame = 0; // LocalRef: which call's local
   void *Obj = nullptr;
   std::string Key;
 
@@ -194,6 +197,7 @@ public:
   /// the read's name with its numbers left out, so what is learned in one scenario applies in another.
   std::map<std::string, std::vector<uint64_t>> Candidates;
   bool Learning = false;
+  const bool TraceReturns = getenv("VMAPREP_TRACE_INTERPRETER") != nullptr;
 
 private:
   const HandlerProgram &Program;
@@ -381,7 +385,7 @@ private:
     if (Class == ValueClass::Integer && World != 0) {
       auto It = Candidates.find(shapeOf(Key));
       if (It != Candidates.end() && !It->second.empty()) {
-        const size_t Pick = (H >> 17) % (It->second.size() + 2);
+        const size_t Pick = (H >> 17) % (It->second.size() + 1);
         if (Pick < It->second.size()) {
           V.I = It->second[Pick];
           return V;
@@ -602,7 +606,7 @@ private:
     if (N == "vm_insert_pages") {
       if (A.size() < 4 || A[3].K != Value::LocalRef)
         cannotRun("vm_insert_pages with a count that is not a local", Call.Where);
-      Local &Count = frame().Locals.at(A[3].Index);
+      Local &Count = localOf(A[3]);
       unsigned long Num = Count.V.I;
       std::vector<struct page *> Pages = pageArray(A[2], Num);
       int R = vm_insert_pages(vmaArg(A, 0, N), num(A, 1), Pages.data(), &Num);
@@ -772,6 +776,11 @@ private:
 
   std::vector<Frame> Frames;
   Frame &frame() { return Frames.back(); }
+  Local &localOf(const Value &Ref) {
+    if (Ref.Frame >= Frames.size())
+      cannotRun("the address of a local of a call that returned", "");
+    return Frames[Ref.Frame].Locals.at(Ref.Index);
+  }
 
   Value call(const std::string &Name, std::vector<Value> Args) {
     const ProgramFunction *F = Program.function(Name);
@@ -779,6 +788,8 @@ private:
       cannotRun("'" + Name + "' is not in the program", "");
     if (Frames.size() > 32)
       cannotRun("recursion deeper than 32 calls into '" + Name + "'", "");
+    if (Frames.empty())
+      Steps = 0; // the budget is per call from the model (a hook, a callback)
     Frame Fr;
     Fr.Params = std::move(Args);
     Fr.Params.resize(F->Params.size());
@@ -861,6 +872,9 @@ private:
       return S.Children.size() > 1 ? exec(S.Children[1]) : Flow::Normal;
     case ProgramStmt::Op::Return:
       frame().Result = S.HasValue ? eval(S.Value) : Value::number(0);
+      if (TraceReturns) // VMAPREP_TRACE_INTERPRETER=1: which return each call took, to see how far worlds get
+        fprintf(stderr, "vmaprep: interpreter: %s world %u: return %lld at %s\n", Label.c_str(), World,
+                (long long)frame().Result.I, S.Where.c_str());
       return Flow::Return;
     case ProgramStmt::Op::While:
     case ProgramStmt::Op::DoWhile:
@@ -1055,7 +1069,9 @@ private:
         return;
       }
       if (P.K == Value::LocalRef) {
-        frame().Locals.at(P.Index).V = V;
+        Local &L = localOf(P);
+        L.V = V;
+        L.Members.clear();
         return;
       }
       if (P.K == Value::FieldRef) {
@@ -1104,8 +1120,12 @@ private:
         else cannotRun("a write to desc->" + F, Target.Where);
         return;
       }
-      if (Base.K == Value::LocalRef || (BaseExpr.Kind == ProgramExpr::Op::Local && !Target.Arrow)) {
-        Memory[Base.name() + (Target.Arrow ? "->" : ".") + F] = V;
+      if (BaseExpr.Kind == ProgramExpr::Op::Local && !Target.Arrow) {
+        frame().Locals.at(BaseExpr.Index).Members[F] = V;
+        return;
+      }
+      if (Base.K == Value::LocalRef && Target.Arrow) {
+        localOf(Base).Members[F] = V;
         return;
       }
       Memory[Base.name() + (Target.Arrow ? "->" : ".") + F] = V;
@@ -1154,8 +1174,26 @@ private:
       V.I = hashOf(E.Name, 0) | 1;
       return V;
     }
-    case ProgramExpr::Op::Member:
-      return member(eval(E.Args[0]), E);
+    case ProgramExpr::Op::Member: {
+      // A member of a struct local, or of one reached through its address, that the code wrote.
+      if (!E.Arrow && E.Args[0].Kind == ProgramExpr::Op::Local) {
+        const Local &L = frame().Locals.at(E.Args[0].Index);
+        auto It = L.Members.find(E.Name);
+        if (It != L.Members.end())
+          return It->second;
+      }
+      const Value Base = eval(E.Args[0]);
+      if (E.Arrow && Base.K == Value::LocalRef) {
+        const Local &L = localOf(Base);
+        auto It = L.Members.find(E.Name);
+        if (It != L.Members.end())
+          return It->second;
+        ProgramExpr Direct = E;
+        Direct.Arrow = false;
+        return member(L.V, Direct);
+      }
+      return member(Base, E);
+    }
     case ProgramExpr::Op::Index: {
       const Value Base = eval(E.Args[0]);
       const Value I = eval(E.Args[1]);
@@ -1239,6 +1277,7 @@ private:
         Value V;
         V.K = Value::LocalRef;
         V.Index = Of.Index;
+        V.Frame = unsigned(Frames.size() - 1);
         V.Key = Of.Name;
         V.I = 0x7000000000ULL + Of.Index * 0x1000;
         return V;
@@ -1283,7 +1322,7 @@ private:
       if (P.K == Value::Slot)
         return fromPointer(*static_cast<void **>(P.Obj), E.Class);
       if (P.K == Value::LocalRef)
-        return frame().Locals.at(P.Index).V;
+        return localOf(P).V;
       if (P.K == Value::Function)
         return P;
       if (P.K == Value::FieldRef)
@@ -1372,7 +1411,8 @@ private:
     Key += ")";
     for (size_t I = 0; I < Args.size(); ++I)
       if (Args[I].K == Value::LocalRef) {
-        Local &L = frame().Locals.at(Args[I].Index);
+        Local &L = localOf(Args[I]);
+        L.Members.clear();
         L.V = Value();
         L.V.K = Value::Opaque;
         L.V.Key = Key + "#" + std::to_string(I);
@@ -1423,19 +1463,25 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
   const std::vector<Scenario> Matrix = validation_matrix();
   for (const Scenario &S : Matrix)
     Out.ScenarioNames.push_back(S.name);
-  // Learn what the original compares its inputs with, on a few scenarios in a few worlds, rounds
-  // apart so that checks behind the first ones are reached too; both sides then draw from the same
-  // values.
+  // Learn what the original compares its inputs with, over the matrix in eight worlds, in rounds (up to
+  // six, until two rounds in a row learn nothing new) so that checks behind the first ones are reached too; both
+  // sides then draw from the same values.
   Orig.Learning = true;
-  for (unsigned Round = 0; Round < 4; ++Round)
-    for (unsigned World = 1; World <= 4; ++World) {
+  auto Learned = [&] {
+    size_t N = 0;
+    for (const auto &[Shape, Values] : Orig.Candidates)
+      N += Values.size();
+    return N;
+  };
+  for (unsigned Round = 0, Before = 0, Idle = 0; Round < 6; ++Round) {
+    for (unsigned World = 1; World <= 8; ++World) {
       DriverUnderTest Probe = Orig.driver(1000 + Round * 16 + World);
       auto Setup = Probe.setup;
       Probe.setup = [&Orig, Setup] {
         Orig.makeCurrent();
         return Setup();
       };
-      for (size_t S = 0; S < Matrix.size() && S < 8; ++S) {
+      for (size_t S = 0; S < Matrix.size(); ++S) {
         try {
           run_scenario(Probe, Matrix[S]);
         } catch (const std::exception &) {
@@ -1443,6 +1489,12 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
         }
       }
     }
+    // Two rounds in a row that learn nothing: more would reach no further.
+    Idle = Learned() == Before ? Idle + 1 : 0;
+    if (Idle == 2)
+      break;
+    Before = unsigned(Learned());
+  }
   Orig.Learning = false;
   Orig.Failure.clear();
   Orig.Succeeded = 0;

@@ -23,7 +23,7 @@ namespace vmaprep {
 /// 0 and every unknown pointer as valid; the others draw them from values
 /// that steer handlers down their error paths as well (0, 1, page multiples,
 /// -EINVAL, NULL pointers, large numbers).
-constexpr unsigned DefaultWorlds = 8;
+constexpr unsigned DefaultWorlds = 16;
 
 /// Runs both programs over the validation matrix in \p Worlds worlds.
 /// Error says why the programs could not be run (something the interpreter

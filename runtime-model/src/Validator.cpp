@@ -276,6 +276,9 @@ std::vector<Scenario> edge_scenarios() {
     s.map_type = MAP_PRIVATE;
     s.read_only_file = true;
   });
+  add("1p off0 wo shared", [](Scenario& s) {
+    s.prot = PROT_WRITE;  // no VM_READ: what doorbell pages (vhost-vdpa) accept
+  });
   add("3p off0 rw shared at max_map_count then unmap middle page", [](Scenario& s) {
     s.pages = 3;
     s.max_map_count = 1;  // the mapping itself: the split of a partial munmap is refused

@@ -89,7 +89,7 @@ fi
 # runtime model (the remark says so), and the validation is not vacuous: a
 # mutant of each rewrite (a negated flag test, a dropped page_prot change, a
 # shifted pfn) is caught by `vmaprep validate --interpret` with the tree's
-# own flags, where the validation reached successful hook calls.
+# own flags, where the validation reached at least 10 successful hook calls.
 if grep 'remark: converted' "$WORK/fix.txt" | grep -vq 'validated on the runtime model'; then
   echo "run-fix-e2e: FAIL: a conversion was written without validation:" >&2
   grep 'remark: converted' "$WORK/fix.txt" | grep -v 'validated on the runtime model' >&2
@@ -98,8 +98,9 @@ fi
 mutants=0
 while read -r rel; do
   remark=$(grep "^$TREE/$rel:.*remark: converted" "$WORK/fix.txt" | head -n 1)
-  if [[ $remark == *" 0 hook calls succeeded"* ]]; then
-    echo "run-fix-e2e: note: $rel: no hook call succeeded in validation; mutants of its success path would go unseen" >&2
+  succeeded=$(sed -nE 's/.* ([0-9]+) hook calls succeeded.*/\1/p' <<< "$remark")
+  if (( ${succeeded:-0} < 10 )); then
+    echo "run-fix-e2e: note: $rel: ${succeeded:-0} hook calls succeeded in validation; too few to require that mutants of its success path are seen" >&2
     continue
   fi
   python3 "$HERE/compile-flags.py" "$TREE/compile_commands.json" "$TREE/$rel" > "$WORK/flags"

@@ -43,7 +43,8 @@ struct Scenario {
 std::vector<Scenario> standard_scenarios(unsigned long max_pages = 4);
 // The edge cases `vmaprep validate` adds to the standard matrix: an unaligned request length, an offset
 // past the largest file size (-EOVERFLOW) and a large one the handler must refuse or honour, a file
-// opened read-only (shared read-only, shared writable, private writable), and a partial munmap that
+// opened read-only (shared read-only, shared writable, private writable), a write-only shared mapping
+// (no VM_READ), and a partial munmap that
 // fails because the split would exceed vm.max_map_count.
 std::vector<Scenario> edge_scenarios();
 // standard_scenarios(max_pages) followed by edge_scenarios().
