@@ -29,6 +29,10 @@ namespace vmaprep {
 
 std::string preparedName(llvm::StringRef Legacy) { return Legacy.str() + "_prepare"; }
 
+std::string predatesRefusal(llvm::StringRef Evidence) {
+  return "the tree predates mmap_prepare (" + Evidence.str() + ")";
+}
+
 std::string applyEdits(llvm::StringRef Content, llvm::ArrayRef<TextEdit> Edits) {
   std::string Out;
   Out.reserve(Content.size() + 256);
