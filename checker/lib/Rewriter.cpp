@@ -76,6 +76,11 @@ struct BodyFacts : RecursiveASTVisitor<BodyFacts> {
   std::map<const Expr *, const ParenExpr *> ParenOf;         // (x) around x
   bool UsesDescName = false;
   bool Releases = false;                                    // a put/dec/free in the hook
+  const CallExpr *FirstRelease = nullptr;
+  /// What the hook holds until it returns, empty when nothing: a lock it
+  /// takes, or a variable with a cleanup function (guard(), __free()).
+  std::string Holds;
+  SourceLocation HoldsLoc;
   llvm::SmallPtrSet<const VarDecl *, 8> Written;            // assigned, incremented or address taken
   llvm::SmallPtrSet<const Expr *, 8> HasCall;               // initializers that call something
   llvm::DenseMap<const VarDecl *, unsigned> UseCount;
@@ -159,6 +164,12 @@ struct BodyFacts : RecursiveASTVisitor<BodyFacts> {
   bool VisitVarDecl(VarDecl *VD) {
     if (VD->getName() == "desc")
       UsesDescName = true;
+    if (const auto *Cleanup = VD->getAttr<CleanupAttr>(); Cleanup && Holds.empty()) {
+      const FunctionDecl *Fn = Cleanup->getFunctionDecl();
+      Holds = "declares '" + VD->getName().str() + "', which " + (Fn ? Fn->getName().str() : std::string("a cleanup")) +
+              "() releases when the hook returns";
+      HoldsLoc = VD->getLocation();
+    }
     return true;
   }
   bool VisitBinaryOperator(BinaryOperator *BO) {
@@ -198,8 +209,15 @@ struct BodyFacts : RecursiveASTVisitor<BodyFacts> {
     if (const FunctionDecl *FD = CE->getDirectCallee()) {
       llvm::StringRef N = FD->getName();
       if (N.contains("_put") || N.contains("_dec") || N.starts_with("put_") || N.contains("free") ||
-          N.contains("release") || N == "module_put" || N == "fput")
+          N.contains("release") || N == "module_put" || N == "fput") {
         Releases = true;
+        if (!FirstRelease)
+          FirstRelease = CE;
+      }
+      if (Holds.empty() && ((N.contains("lock") && !N.contains("unlock")) || N.starts_with("down"))) {
+        Holds = "takes a lock (" + N.str() + "())";
+        HoldsLoc = CE->getBeginLoc();
+      }
     }
     if (const FunctionDecl *FD = CE->getDirectCallee())
       if (FD->getName() == "is_cow_mapping" && CE->getNumArgs() == 1)
@@ -421,6 +439,8 @@ private:
   bool planFlagsTest(const VmaEffect &E);
   bool planFlagsChange(const VmaEffect &E);
   bool planMapping(const VmaEffect &E, unsigned Index);
+  bool pageArrayOutlivesHook(const VmaEffect &E, const CallExpr *CE);
+  bool planInsertPages(const VmaEffect &E, const CallExpr *CE, std::string &Action, std::string &Guard);
   bool planDelegation(const VmaEffect &E);
   void finish();
 
@@ -806,13 +826,14 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
   bool IsRemap = E.Name == "remap_pfn_range", IsIo = E.Name == "io_remap_pfn_range";
   bool IsIomap = E.Name == "vm_iomap_memory";
   bool IsMapPages = E.Name == "vm_map_pages" || E.Name == "vm_map_pages_zero";
-  if (!IsRemap && !IsIo && !IsIomap && !IsMapPages)
+  bool IsInsertPages = E.Name == "vm_insert_pages";
+  if (!IsRemap && !IsIo && !IsIomap && !IsMapPages && !IsInsertPages)
     return refuse(E.Name + "() has no action the rewriter emits yet", CE->getBeginLoc());
-  if (IsMapPages && !P.MapKernelPages)
+  if ((IsMapPages || IsInsertPages) && !P.MapKernelPages)
     return refuse(E.Name + "() needs mmap_action_map_kernel_pages(), which API level " +
                       apiLevelName(Target).str() + " lacks",
                   CE->getBeginLoc());
-  if (!IsMapPages && ((IsIomap && !P.SimpleIoremap) || (!IsIomap && !P.RemapActions)))
+  if (!IsMapPages && !IsInsertPages && ((IsIomap && !P.SimpleIoremap) || (!IsIomap && !P.RemapActions)))
     return refuse(E.Name + "() needs an action API level " + apiLevelName(Target).str() + " lacks",
                   CE->getBeginLoc());
   // The action captures desc->page_prot when it is set: nothing may change
@@ -829,7 +850,12 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
   // nothing (mm/memory.c, 7.3): the rewrite offsets the array and keeps the
   // check, in front of the action.
   std::string Guard;
-  if (IsMapPages) {
+  if ((IsMapPages || IsInsertPages) && !pageArrayOutlivesHook(E, CE))
+    return false;
+  if (IsInsertPages) {
+    if (!planInsertPages(E, CE, Action, Guard))
+      return false;
+  } else if (IsMapPages) {
     auto Simple = [](const Expr *X) {
       X = X->IgnoreParenImpCasts();
       while (const auto *ME = dyn_cast<MemberExpr>(X))
@@ -899,6 +925,8 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
     Replaced = It->second;
     if (!range(Replaced->getSourceRange(), B, End) || !statementEnd(Replaced, End))
       return refuse("the return statement is inside a macro", CE->getBeginLoc());
+    if (IsInsertPages)
+      Guard.clear(); // the action's own -EFAULT is vm_insert_pages()'s
     Text = Lead(B, "-ENXIO") + Action + ";\n" + indentAt(B) + "return 0;";
     break;
   }
@@ -925,6 +953,10 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
     break;
   }
   case ResultUse::Ignored: {
+    if (IsInsertPages)
+      return refuse("the result of vm_insert_pages() is ignored: the hook keeps the mapping with what it could "
+                    "insert, while the action would fail the mmap",
+                    CE->getBeginLoc());
     if (!Guard.empty())
       return refuse("the result of " + E.Name + "() is ignored; its bound check has no place to go",
                     CE->getBeginLoc());
@@ -940,6 +972,115 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
                   CE->getBeginLoc());
   }
   Pending.push_back({B, End - B, Text});
+  return true;
+}
+
+/// The map-kernel-pages action keeps the page array and reads it after the
+/// hook returns (mm/memory.c map_kernel_pages_complete(), 7.3): the array
+/// must not be the hook's own, nor freed or guarded by a lock in the hook.
+bool HandlerRewriter::pageArrayOutlivesHook(const VmaEffect &E, const CallExpr *CE) {
+  const Expr *Pages = CE->getArg(E.Name == "vm_insert_pages" ? 2 : 1)->IgnoreParenImpCasts();
+  const Expr *Base = Pages;
+  while (true) {
+    if (const auto *ME = dyn_cast<MemberExpr>(Base); ME && !ME->isArrow())
+      Base = ME->getBase()->IgnoreParenImpCasts();
+    else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(Base))
+      Base = AS->getBase()->IgnoreParenImpCasts();
+    else
+      break;
+  }
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(Base))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+        VD && VD->hasLocalStorage() && !VD->getType()->isPointerType())
+      return refuse("the page array of " + E.Name + "() is the hook's local '" + VD->getName().str() +
+                        "'; the action reads it after the hook returns",
+                    CE->getArg(1)->getBeginLoc());
+  if (!Facts.Holds.empty())
+    return refuse("the hook " + Facts.Holds + "; the action reads the page array of " + E.Name +
+                      "() after the hook returns, without it",
+                  Facts.HoldsLoc);
+  if (Facts.FirstRelease) {
+    const FunctionDecl *Callee = Facts.FirstRelease->getDirectCallee();
+    return refuse("the hook also releases something (" + (Callee ? Callee->getName().str() : std::string("a call")) +
+                      "()); the action reads the page array of " + E.Name +
+                      "() after the hook returns, so nothing may be freed or put before that",
+                  Facts.FirstRelease->getBeginLoc());
+  }
+  return true;
+}
+
+/// vm_insert_pages(vma, vma->vm_start, pages, &num) ->
+/// mmap_action_map_kernel_pages(desc, desc->start, pages, num). The call
+/// writes the number of pages it did not insert back to num (0 on success);
+/// the action gives nothing back, so num must be a local the hook does not
+/// read once the call could have changed it.
+bool HandlerRewriter::planInsertPages(const VmaEffect &E, const CallExpr *CE, std::string &Action,
+                                      std::string &Guard) {
+  if (!BodyFacts::field(CE->getArg(1), Facts.Vma, "vm_start", &Facts.HelperVmas))
+    return refuse("vm_insert_pages() starts at " + sourceText(CE->getArg(1)->getSourceRange(), SM, LO) +
+                      ", not vma->vm_start; only a page array mapped from the start of the VMA is rewritten",
+                  CE->getArg(1)->getBeginLoc());
+  const auto *Addr = dyn_cast<UnaryOperator>(CE->getArg(3)->IgnoreParenImpCasts());
+  const VarDecl *Num = Addr && Addr->getOpcode() == UO_AddrOf ? BodyFacts::localOf(Addr->getSubExpr()) : nullptr;
+  std::string NumText = sourceText(CE->getArg(3)->getSourceRange(), SM, LO);
+  if (!Num || isa<ParmVarDecl>(Num))
+    return refuse("the count of vm_insert_pages() is " + NumText +
+                      ", not the address of a local variable; the call writes back the pages it did not "
+                      "insert, which the action does not",
+                  CE->getArg(3)->getBeginLoc());
+  // Every other use of num: never its address, and no read after the call
+  // unless the call returns (then nothing runs after it).
+  struct Uses : RecursiveASTVisitor<Uses> {
+    const VarDecl *Var;
+    std::vector<const DeclRefExpr *> Refs;
+    llvm::SmallPtrSet<const Expr *, 4> Changed; // assigned, incremented, address taken
+    bool VisitDeclRefExpr(DeclRefExpr *D) {
+      if (D->getDecl() == Var)
+        Refs.push_back(D);
+      return true;
+    }
+    bool VisitUnaryOperator(UnaryOperator *UO) {
+      if (UO->isIncrementDecrementOp() || UO->getOpcode() == UO_AddrOf)
+        Changed.insert(UO->getSubExpr()->IgnoreParenImpCasts());
+      return true;
+    }
+    bool VisitBinaryOperator(BinaryOperator *BO) {
+      if (BO->isAssignmentOp())
+        Changed.insert(BO->getLHS()->IgnoreParenImpCasts());
+      return true;
+    }
+  } U;
+  U.Var = Num;
+  U.TraverseStmt(H.Summary.Function->getBody());
+  unsigned CallB, CallE;
+  if (!range(CE->getSourceRange(), CallB, CallE))
+    return refuse("vm_insert_pages() is spelled in a macro", CE->getBeginLoc());
+  for (const DeclRefExpr *Ref : U.Refs) {
+    unsigned B, End;
+    if (!range(Ref->getSourceRange(), B, End))
+      return refuse("'" + Num->getName().str() + "' is used inside a macro", Ref->getBeginLoc());
+    if (B >= CallB && End <= CallE)
+      continue; // the call's own &num
+    if (U.Changed.count(Ref))
+      return refuse("'" + Num->getName().str() + "' is written or has its address taken elsewhere in the hook; "
+                                                 "only a count set once, where it is declared, is rewritten",
+                    Ref->getBeginLoc());
+    if (B >= CallE && E.Use != ResultUse::Returned)
+      return refuse("'" + Num->getName().str() +
+                        "' is read after vm_insert_pages(), which leaves there the number of pages it did not "
+                        "insert (0 on success); the action gives no count back",
+                    Ref->getBeginLoc());
+  }
+  std::string Pages;
+  if (!renderExpr(CE->getArg(2), Pages))
+    return false;
+  std::string Count = Num->getName().str();
+  Action = "mmap_action_map_kernel_pages(desc, desc->start, " + Pages + ", " + Count + ")";
+  // vm_insert_pages() fails with -EFAULT, in the hook, when the pages do not
+  // fit; the action fails the same way before the VMA exists, where no
+  // error_override applies: an error mapped to another errno needs the check
+  // in the hook.
+  Guard = "if (" + Count + " > vma_desc_pages(desc))\n%INDENT%\treturn %ERR%;";
   return true;
 }
 

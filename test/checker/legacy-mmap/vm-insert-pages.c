@@ -49,4 +49,4 @@ static const struct file_operations tracing_buffers_fops = {
 // API70: note: vm_insert_pages() needs mmap_action_map_kernel_pages() (API level 7.1)
 
 // What `vmaprep fix` does with each convertible handler (check asks the rewriter):
-// FIX: vm-insert-pages.c:30:9: note: vmaprep fix does not rewrite it: vm_insert_pages() has no action the rewriter emits yet
+// FIX: vm-insert-pages.c:17:12: note: vmaprep fix rewrites it as 'rb_map_mmap_prepare'
