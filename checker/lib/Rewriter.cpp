@@ -434,6 +434,7 @@ private:
                            std::vector<const VarDecl *> &Locals, unsigned Depth = 0);
   bool planSignature(const FunctionDecl *FD);
   bool planSites();
+  bool refusePositional(const OpsSite &S);
   bool planEffect(const VmaEffect &E, unsigned Index);
   bool planFieldAccess(const MemberExpr *ME, bool Write);
   bool planFlagsTest(const VmaEffect &E);
@@ -654,8 +655,7 @@ bool HandlerRewriter::planSites() {
     if (S.Where.inMacro())
       return refuse("'" + S.Table + "' is produced by the macro " + S.Where.Macro, S.Init->getBeginLoc());
     if (S.Form == OpsSiteForm::PositionalInit)
-      return refuse("'" + S.Table + "' names the handler by position; use a designated initializer",
-                    S.Init->getBeginLoc());
+      return refusePositional(S);
     if (S.MemberNameLoc.isInvalid() || S.MemberNameLoc.isMacroID())
       return refuse("cannot locate the member name in '" + S.Table + "'", S.Init->getBeginLoc());
     if (!renameMember(S.MemberNameLoc))
@@ -668,6 +668,39 @@ bool HandlerRewriter::planSites() {
     note("'" + S.Table + "': ." + S.Member + " becomes .mmap_prepare");
   }
   return true;
+}
+
+/// A table that names the handler by position is not rewritten: the kernel
+/// declares file_operations __designated_init (__randomize_layout; under
+/// RANDSTRUCT a positional initializer does not compile, elsewhere GCC warns),
+/// so no kernel table is positional, and .mmap_prepare could be reached by
+/// position only by spelling every member before it, in one tree's order.
+/// The reason names the entry, so the user can rewrite the table first.
+bool HandlerRewriter::refusePositional(const OpsSite &S) {
+  struct EntryFinder : RecursiveASTVisitor<EntryFinder> {
+    const Expr *Init;
+    unsigned Entry = 0;
+    bool shouldVisitImplicitCode() const { return false; }
+    bool VisitInitListExpr(InitListExpr *IL) {
+      const InitListExpr *Syntactic = IL->isSyntacticForm() ? IL : IL->getSyntacticForm();
+      if (!Syntactic || Entry)
+        return true;
+      for (unsigned I = 0; I < Syntactic->getNumInits(); ++I)
+        if (Syntactic->getInit(I) && Syntactic->getInit(I)->IgnoreParenImpCasts() == Init->IgnoreParenImpCasts())
+          Entry = I + 1;
+      return true;
+    }
+  } Finder;
+  Finder.Init = S.Init;
+  Finder.TraverseDecl(Ctx.getTranslationUnitDecl());
+  std::string Which = Finder.Entry ? "entry " + std::to_string(Finder.Entry) + " of '" + S.Table + "'" : "'" + S.Table + "'";
+  return refuse(Which + " sets ." + S.Member + " = " + Plan.Function +
+                    " by position; vmaprep does not rewrite positional tables (struct " + S.Record +
+                    " is __designated_init in the kernel, and .mmap_prepare could be reached only by spelling "
+                    "every member before it): write '" +
+                    S.Table + "' with designated initializers (." + S.Member + " = " + Plan.Function +
+                    ") and run vmaprep fix again",
+                S.Init->getBeginLoc());
 }
 
 bool HandlerRewriter::planFieldAccess(const MemberExpr *ME, bool Write) {

@@ -73,4 +73,4 @@ static const struct file_operations flash_fops = {
 // JSON: "verdict": "auto-convertible"
 
 // What `vmaprep fix` does with each convertible handler (check asks the rewriter):
-// FIX: positional-init.c:62:59: note: vmaprep fix does not rewrite it: 'flash_fops' names the handler by position; use a designated initializer
+// FIX: positional-init.c:62:59: note: vmaprep fix does not rewrite it: entry 7 of 'flash_fops' sets .mmap = flash_mmap by position; vmaprep does not rewrite positional tables (struct file_operations is __designated_init in the kernel, and .mmap_prepare could be reached only by spelling every member before it): write 'flash_fops' with designated initializers (.mmap = flash_mmap) and run vmaprep fix again
