@@ -136,15 +136,7 @@ struct BodyFacts : RecursiveASTVisitor<BodyFacts> {
     const auto *ME = dyn_cast<MemberExpr>(E->IgnoreParenImpCasts());
     if (!ME || ME->getMemberDecl()->getName() != Name)
       return nullptr;
-    // 7.x keeps vm_start/vm_end in an anonymous struct inside a union.
-    const Expr *Base = ME->getBase()->IgnoreParenImpCasts();
-    while (const auto *Inner = dyn_cast<MemberExpr>(Base)) {
-      const auto *FD = dyn_cast<FieldDecl>(Inner->getMemberDecl());
-      if (!FD || !FD->isAnonymousStructOrUnion())
-        break;
-      Base = Inner->getBase()->IgnoreParenImpCasts();
-    }
-    const auto *DRE = dyn_cast<DeclRefExpr>(Base);
+    const auto *DRE = dyn_cast<DeclRefExpr>(accessedObject(ME));
     return DRE && (DRE->getDecl() == Vma || (Helpers && Helpers->count(dyn_cast<ParmVarDecl>(DRE->getDecl()))))
                ? ME
                : nullptr;
@@ -267,6 +259,9 @@ private:
   BodyFacts Facts;
   std::vector<TextEdit> Pending; // may nest; finish() keeps the outermost
   llvm::SmallPtrSet<const Stmt *, 4> MovedToMapped;
+  /// The vm_ops->open the hook called by hand, now the body of ->mapped: its
+  /// effects (reached through the call) moved with it.
+  const FunctionDecl *MovedOpen = nullptr;
   std::set<std::string> ConvertedHelpers;
 
   /// One line of the patch description, once.
@@ -430,6 +425,7 @@ private:
   bool plan(const FunctionDecl *FD);
   bool planHelpers(const FunctionDecl *FD);
   bool planMappedCallback(const FunctionDecl *FD);
+  bool mappedBodyFromOpen(const FunctionDecl *Open, const std::string &FileName, std::string &Body);
   bool movableDependencies(const Expr *E, const FunctionDecl *FD, unsigned Before,
                            std::vector<const VarDecl *> &Locals, unsigned Depth = 0);
   bool planSignature(const FunctionDecl *FD);
@@ -1136,6 +1132,8 @@ bool HandlerRewriter::planDelegation(const VmaEffect &E) {
 }
 
 bool HandlerRewriter::planEffect(const VmaEffect &E, unsigned Index) {
+  if (MovedOpen && ((!E.Via.empty() && E.Via.front().Callee == MovedOpen->getName()) || MovedToMapped.count(E.Node)))
+    return true; // planMappedCallback moved the call
   if (!E.Via.empty() && !(E.Via.size() == 1 && ConvertedHelpers.count(E.Via.front().Callee)))
     return refuse("the handler reaches the VMA through " + E.Via.front().Callee +
                       "(), which vmaprep does not convert with it (only static helpers called by this "
@@ -1296,13 +1294,89 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
     return refuse("'" + Ops->getName().str() + "' is used elsewhere too; a ->mapped callback would run for those mappings",
                   Ops->getLocation());
 
+  // A vm_ops->open the hook calls by hand, once, as a statement of its own
+  // (target_core_user's tcmu_mmap(), mon_bin_mmap()): open's body becomes
+  // the body of ->mapped, as upstream did for target_core_user.
+  const FunctionDecl *Open = nullptr;
+  for (const Expr *Init : OpsInit->inits())
+    if (const auto *DIE = dyn_cast_or_null<DesignatedInitExpr>(Init))
+      if (DIE->size() == 1 && DIE->getDesignator(0)->isFieldDesignator() &&
+          DIE->getDesignator(0)->getFieldName()->getName() == "open") {
+        const Expr *V = DIE->getInit()->IgnoreParenImpCasts();
+        if (const auto *UO = dyn_cast<UnaryOperator>(V); UO && UO->getOpcode() == UO_AddrOf)
+          V = UO->getSubExpr()->IgnoreParenImpCasts();
+        if (const auto *DRE = dyn_cast<DeclRefExpr>(V))
+          Open = dyn_cast<FunctionDecl>(DRE->getDecl());
+      }
+  const CallExpr *OpenCall = nullptr;
+  unsigned OpenCalls = 0;
+  {
+    struct Calls : RecursiveASTVisitor<Calls> {
+      const FunctionDecl *Open;
+      const ParmVarDecl *Vma;
+      std::vector<const CallExpr *> Found;
+      bool VisitCallExpr(CallExpr *CE) {
+        bool Direct = Open && CE->getDirectCallee() &&
+                      CE->getDirectCallee()->getCanonicalDecl() == Open->getCanonicalDecl();
+        const auto *Callee = dyn_cast<MemberExpr>(CE->getCallee()->IgnoreParenImpCasts());
+        const auto *OpsField = Callee ? dyn_cast<MemberExpr>(Callee->getBase()->IgnoreParenImpCasts()) : nullptr;
+        bool ThroughOps = OpsField && Callee->getMemberDecl()->getName() == "open" &&
+                          BodyFacts::field(OpsField, Vma, "vm_ops");
+        if (Direct || ThroughOps)
+          Found.push_back(CE);
+        return true;
+      }
+    } C;
+    C.Open = Open;
+    C.Vma = Facts.Vma;
+    C.TraverseStmt(const_cast<CompoundStmt *>(Body));
+    OpenCalls = unsigned(C.Found.size());
+    for (const CallExpr *CE : C.Found)
+      for (const Stmt *S : Body->body())
+        if (const auto *X = dyn_cast<Expr>(S); X && X->IgnoreParenImpCasts() == CE && CE->getNumArgs() == 1)
+          if (const auto *Arg = dyn_cast<DeclRefExpr>(CE->getArg(0)->IgnoreParenImpCasts());
+              Arg && Arg->getDecl() == Facts.Vma)
+            OpenCall = CE;
+  }
+  if (OpenCalls && (OpenCalls != 1 || !OpenCall || !Open))
+    return refuse(!Open ? "calls vm_ops->open() by hand, but '" + Ops->getName().str() + "' names no open function "
+                              "in this file"
+                        : "calls " + Open->getName().str() +
+                              "() by hand other than once, with the VMA, as a statement of its own; only that is "
+                              "moved to ->mapped",
+                  OpenCalls && !OpenCall ? FD->getLocation() : FD->getLocation());
+
   // The statements that move, and what they need.
   std::vector<const Stmt *> Moved;
   std::vector<const VarDecl *> Locals;
   unsigned LastMoved = 0;
+  if (OpenCall) {
+    unsigned B, End;
+    if (!range(OpenCall->getSourceRange(), B, End))
+      return refuse("the open call is inside a macro", OpenCall->getBeginLoc());
+    LastMoved = End;
+    MovedToMapped.insert(OpenCall);
+    MovedOpen = Open;
+    // open reads vma->vm_private_data when the hook calls it; ->mapped gets
+    // the value the hook leaves in desc->private_data.
+    for (const VmaEffect &E : H.Summary.Effects)
+      if (E.Kind == EffectKind::FieldWrite && E.Name == "vm_private_data" && E.Via.empty()) {
+        unsigned WB, WE;
+        if (range(E.Node->getSourceRange(), WB, WE) && WB > B)
+          return refuse("vm_private_data changes after the hook calls " + Open->getName().str() +
+                            "(); ->mapped would see the later value",
+                        E.Node->getBeginLoc());
+      }
+  }
   for (const VmaEffect &E : H.Summary.Effects) {
     if (E.Kind != EffectKind::StateChange)
       continue;
+    if (OpenCall && !E.Via.empty() && E.Via.front().Callee == Open->getName())
+      continue; // taken inside open: moves with the call
+    if (OpenCall)
+      return refuse("takes state both through " + Open->getName().str() + "() and by itself (" + E.Text +
+                        "); vmaprep moves one or the other to ->mapped, not both",
+                    E.Node->getBeginLoc());
     const auto *CE = dyn_cast<CallExpr>(E.Node);
     bool TopLevel = CE && std::any_of(Body->body_begin(), Body->body_end(), [&](const Stmt *S) {
                       const auto *X = dyn_cast<Expr>(S);
@@ -1322,7 +1396,7 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
     LastMoved = std::max(LastMoved, End);
   }
   for (const VmaEffect &E : H.Summary.Effects) {
-    if (E.Kind == EffectKind::ManualOpen)
+    if (E.Kind == EffectKind::ManualOpen && E.Node != OpenCall)
       return refuse("calls vm_ops->" + E.Name + "() by hand; moving that to ->mapped is not automated yet",
                     E.Node->getBeginLoc());
     // When an action fails after the VMA exists, the core unmaps it, which
@@ -1378,6 +1452,18 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
     note((Callee ? Callee->getName().str() : std::string("a call")) +
          "() moves to the new vm_ops->mapped callback " + Name + "()");
   }
+  if (OpenCall) {
+    std::string OpenBody;
+    if (!mappedBodyFromOpen(Open, FileName, OpenBody))
+      return false;
+    Text += OpenBody;
+    unsigned B, End;
+    range(OpenCall->getSourceRange(), B, End);
+    statementEnd(OpenCall, End);
+    removeStatementLine(B, End);
+    note("the call of " + Open->getName().str() + "() becomes the new vm_ops->mapped callback " + Name +
+         "(), which does what it does");
+  }
   Text += "\treturn 0;\n}\n\n";
   unsigned OpsStart, OpsEnd;
   if (!range(Ops->getSourceRange(), OpsStart, OpsEnd))
@@ -1407,6 +1493,98 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
                     VD->getBeginLoc());
     removeStatementLine(B, End);
   }
+  return true;
+}
+
+/// The body of vm_ops->open as the body of ->mapped: what open reads of the
+/// VMA is what ->mapped receives (vm_private_data through the pointer,
+/// start, end, pgoff, the file); anything else it does with the VMA, or a
+/// return, stops the move.
+bool HandlerRewriter::mappedBodyFromOpen(const FunctionDecl *Open, const std::string &FileName,
+                                         std::string &Body) {
+  const auto *OB = Open->hasBody() ? dyn_cast<CompoundStmt>(Open->getBody()) : nullptr;
+  unsigned B, E;
+  if (!OB || Open->getNumParams() != 1 || !range(OB->getSourceRange(), B, E))
+    return refuse(Open->getName().str() + "() has no body in this file to move to ->mapped", Open->getLocation());
+  const ParmVarDecl *V = Open->getParamDecl(0);
+  struct Walk : RecursiveASTVisitor<Walk> {
+    const ParmVarDecl *V;
+    std::vector<const DeclRefExpr *> Refs;
+    std::vector<std::pair<const MemberExpr *, std::string>> Fields;
+    llvm::SmallPtrSet<const Expr *, 4> Assigned;
+    const Stmt *Bad = nullptr;
+    std::string Why;
+    bool VisitDeclRefExpr(DeclRefExpr *D) {
+      if (D->getDecl() == V)
+        Refs.push_back(D);
+      return true;
+    }
+    bool VisitNamedDecl(NamedDecl *ND) {
+      llvm::StringRef N = ND->getName();
+      if (Why.empty() && ND != V && (N == "start" || N == "end" || N == "pgoff" || N == "vm_private_data" || N == File))
+        Why = "declares '" + N.str() + "', a parameter name of ->mapped";
+      return true;
+    }
+    bool VisitReturnStmt(ReturnStmt *RS) {
+      if (Why.empty())
+        Bad = RS, Why = "returns early";
+      return true;
+    }
+    bool VisitBinaryOperator(BinaryOperator *BO) {
+      if (BO->isAssignmentOp())
+        Assigned.insert(BO->getLHS()->IgnoreParenImpCasts());
+      return true;
+    }
+    bool VisitMemberExpr(MemberExpr *ME) {
+      // 7.x keeps vm_start/vm_end and vm_flags in anonymous members: name
+      // the outermost access, look through the anonymous ones to the VMA.
+      const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl());
+      if (FD && FD->isAnonymousStructOrUnion())
+        return true;
+      if (const auto *D = dyn_cast<DeclRefExpr>(accessedObject(ME)); D && D->getDecl() == V) {
+        Fields.push_back({ME, ME->getMemberDecl()->getName().str()});
+        Bases[ME] = D;
+      }
+      return true;
+    }
+    llvm::DenseMap<const MemberExpr *, const DeclRefExpr *> Bases;
+    std::string File;
+  } W;
+  W.V = V;
+  W.File = FileName;
+  W.TraverseStmt(const_cast<CompoundStmt *>(OB));
+  if (!W.Why.empty())
+    return refuse(Open->getName().str() + "() " + W.Why + "; its body cannot become ->mapped as it is",
+                  W.Bad ? W.Bad->getBeginLoc() : Open->getLocation());
+  std::vector<TextEdit> Edits;
+  for (const auto &[ME, Field] : W.Fields) {
+    std::string To = Field == "vm_private_data" ? "*vm_private_data"
+                     : Field == "vm_start"      ? "start"
+                     : Field == "vm_end"        ? "end"
+                     : Field == "vm_pgoff"      ? "pgoff"
+                     : Field == "vm_file"       ? FileName
+                                                : "";
+    if (To.empty() || (W.Assigned.count(ME) && Field != "vm_private_data"))
+      return refuse(Open->getName().str() + "() " + (To.empty() ? "uses" : "writes") + " vma->" + Field +
+                        ", which ->mapped does not have",
+                    ME->getBeginLoc());
+    unsigned MB, MEnd;
+    if (!range(ME->getSourceRange(), MB, MEnd))
+      return refuse(Open->getName().str() + "() uses the VMA inside a macro", ME->getBeginLoc());
+    Edits.push_back({MB - (B + 1), MEnd - MB, To});
+  }
+  for (const DeclRefExpr *Ref : W.Refs)
+    if (std::none_of(W.Fields.begin(), W.Fields.end(), [&](const auto &F) { return W.Bases.lookup(F.first) == Ref; }))
+      return refuse(Open->getName().str() + "() passes the VMA on or uses it whole; ->mapped has no VMA",
+                    Ref->getBeginLoc());
+  std::sort(Edits.begin(), Edits.end(), [](const TextEdit &A, const TextEdit &X) { return A.Offset < X.Offset; });
+  // Between the braces, without the line break after `{`.
+  llvm::StringRef Inner = buffer().substr(B + 1, E - 1 - (B + 1));
+  Body = applyEdits(Inner, Edits);
+  if (!Body.empty() && Body.front() == '\n')
+    Body.erase(0, 1);
+  while (!Body.empty() && (Body.back() == '\t' || Body.back() == ' '))
+    Body.pop_back();
   return true;
 }
 

@@ -11,6 +11,8 @@
 // RUN: not %vmaprep check --api 7.0 %s -- %kflags -DVMAPREP_KAPI=70000 | FileCheck %s --check-prefix=API70
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/spinlock.h>
 
 struct mon_reader_bin {
 	spinlock_t b_lock;
@@ -72,4 +74,4 @@ static const struct file_operations mon_fops_binary = {
 // API70: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.0): 0 auto-convertible, 0 convertible with vm_ops->mapped, 1 need a newer API level,
 
 // What `vmaprep fix` does with each convertible handler (check asks the rewriter):
-// FIX: mon-bin-direct-open.c:26:2: note: vmaprep fix does not rewrite it: per-mapping state in a form vmaprep does not move to ->mapped yet (state-write: rp->mmap_active++); only standalone calls in the handler's own body are moved
+// FIX: mon-bin-direct-open.c:48:12: note: vmaprep fix rewrites it as 'mon_bin_mmap_prepare'
