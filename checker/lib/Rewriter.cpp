@@ -1373,6 +1373,16 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
       continue;
     if (OpenCall && !E.Via.empty() && E.Via.front().Callee == Open->getName())
       continue; // taken inside open: moves with the call
+    // An allocation moved to ->mapped can fail there, and the core then
+    // unmaps the new VMA, running vm_ops->close on private data ->mapped
+    // never set (mm/util.c mmap_action_finish() -> do_munmap() ->
+    // remove_vma() -> vma_close(), 7.3). upstream's vme_user conversion
+    // has exactly that: vme_user_vm_close() dereferences the NULL it gets.
+    if (E.Detail == "allocation")
+      return refuse("allocates per-mapping state (" + E.Text +
+                        "); in ->mapped the allocation can fail, and the core then unmaps the VMA and runs "
+                        "vm_ops->close on private data ->mapped never set, so vmaprep does not move it",
+                    E.Node->getBeginLoc());
     if (OpenCall)
       return refuse("takes state both through " + Open->getName().str() + "() and by itself (" + E.Text +
                         "); vmaprep moves one or the other to ->mapped, not both",

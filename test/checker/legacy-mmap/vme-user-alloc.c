@@ -64,4 +64,4 @@ static const struct file_operations vme_user_fops = { .mmap = vme_user_mmap };
 // CHECK: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.1): 0 auto-convertible, 1 convertible with vm_ops->mapped, 0 need a newer API level, 0 blocked, 0 already mmap_prepare; 0 subsystem hooks
 
 // What `vmaprep fix` does with each convertible handler (check asks the rewriter):
-// FIX: vme-user-alloc.c:43:13: note: vmaprep fix does not rewrite it: per-mapping state in a form vmaprep does not move to ->mapped yet (allocation: kzalloc(sizeof(*vma_priv), GFP_KERNEL)); only standalone calls in the handler's own body are moved (in expansion of macro 'kzalloc')
+// FIX: vme-user-alloc.c:43:13: note: vmaprep fix does not rewrite it: allocates per-mapping state (kzalloc(sizeof(*vma_priv), GFP_KERNEL)); in ->mapped the allocation can fail, and the core then unmaps the VMA and runs vm_ops->close on private data ->mapped never set, so vmaprep does not move it
