@@ -286,6 +286,10 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
   return V;
 }
 
+bool isConvertible(VerdictKind K) {
+  return K == VerdictKind::AutoConvertible || K == VerdictKind::ConvertibleWithMapped;
+}
+
 std::string legacyHandlerMessage(llvm::StringRef Function, const Verdict &V, ApiLevel Target) {
   std::string S = "'" + Function.str() + "' uses the deprecated file_operations->mmap hook; ";
   switch (V.Kind) {

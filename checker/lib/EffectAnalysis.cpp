@@ -21,6 +21,17 @@ using namespace clang;
 
 namespace vmaprep {
 
+const Expr *accessedObject(const MemberExpr *ME) {
+  const Expr *Base = ME->getBase()->IgnoreParenCasts();
+  while (const auto *Inner = dyn_cast<MemberExpr>(Base)) {
+    const auto *FD = dyn_cast<FieldDecl>(Inner->getMemberDecl());
+    if (!FD || !FD->isAnonymousStructOrUnion())
+      break;
+    Base = Inner->getBase()->IgnoreParenCasts();
+  }
+  return Base;
+}
+
 llvm::StringRef effectKindName(EffectKind K) {
   switch (K) {
   case EffectKind::FlagsChange: return "flags-change";
@@ -300,14 +311,7 @@ private:
     const auto *ME = dyn_cast<MemberExpr>(E->IgnoreParenCasts());
     if (!ME || ME->getMemberDecl()->getName() != Field)
       return nullptr;
-    const Expr *Base = ME->getBase()->IgnoreParenCasts();
-    while (const auto *Inner = dyn_cast<MemberExpr>(Base)) {
-      const auto *FD = dyn_cast<FieldDecl>(Inner->getMemberDecl());
-      if (!FD || !FD->isAnonymousStructOrUnion())
-        break;
-      Base = Inner->getBase()->IgnoreParenCasts();
-    }
-    return isVmaRef(Base) ? ME : nullptr;
+    return isVmaRef(accessedObject(ME)) ? ME : nullptr;
   }
 
   /// `vma->vm_end - vma->vm_start`, `vma_pages(vma) << PAGE_SHIFT`, or a

@@ -29,6 +29,10 @@ namespace vmaprep {
 
 std::string preparedName(llvm::StringRef Legacy) { return Legacy.str() + "_prepare"; }
 
+std::string predatesRefusal(llvm::StringRef Evidence) {
+  return "the tree predates mmap_prepare (" + Evidence.str() + ")";
+}
+
 std::string applyEdits(llvm::StringRef Content, llvm::ArrayRef<TextEdit> Edits) {
   std::string Out;
   Out.reserve(Content.size() + 256);
@@ -72,6 +76,11 @@ struct BodyFacts : RecursiveASTVisitor<BodyFacts> {
   std::map<const Expr *, const ParenExpr *> ParenOf;         // (x) around x
   bool UsesDescName = false;
   bool Releases = false;                                    // a put/dec/free in the hook
+  const CallExpr *FirstRelease = nullptr;
+  /// What the hook holds until it returns, empty when nothing: a lock it
+  /// takes, or a variable with a cleanup function (guard(), __free()).
+  std::string Holds;
+  SourceLocation HoldsLoc;
   llvm::SmallPtrSet<const VarDecl *, 8> Written;            // assigned, incremented or address taken
   llvm::SmallPtrSet<const Expr *, 8> HasCall;               // initializers that call something
   llvm::DenseMap<const VarDecl *, unsigned> UseCount;
@@ -127,15 +136,7 @@ struct BodyFacts : RecursiveASTVisitor<BodyFacts> {
     const auto *ME = dyn_cast<MemberExpr>(E->IgnoreParenImpCasts());
     if (!ME || ME->getMemberDecl()->getName() != Name)
       return nullptr;
-    // 7.x keeps vm_start/vm_end in an anonymous struct inside a union.
-    const Expr *Base = ME->getBase()->IgnoreParenImpCasts();
-    while (const auto *Inner = dyn_cast<MemberExpr>(Base)) {
-      const auto *FD = dyn_cast<FieldDecl>(Inner->getMemberDecl());
-      if (!FD || !FD->isAnonymousStructOrUnion())
-        break;
-      Base = Inner->getBase()->IgnoreParenImpCasts();
-    }
-    const auto *DRE = dyn_cast<DeclRefExpr>(Base);
+    const auto *DRE = dyn_cast<DeclRefExpr>(accessedObject(ME));
     return DRE && (DRE->getDecl() == Vma || (Helpers && Helpers->count(dyn_cast<ParmVarDecl>(DRE->getDecl()))))
                ? ME
                : nullptr;
@@ -155,6 +156,12 @@ struct BodyFacts : RecursiveASTVisitor<BodyFacts> {
   bool VisitVarDecl(VarDecl *VD) {
     if (VD->getName() == "desc")
       UsesDescName = true;
+    if (const auto *Cleanup = VD->getAttr<CleanupAttr>(); Cleanup && Holds.empty()) {
+      const FunctionDecl *Fn = Cleanup->getFunctionDecl();
+      Holds = "declares '" + VD->getName().str() + "', which " + (Fn ? Fn->getName().str() : std::string("a cleanup")) +
+              "() releases when the hook returns";
+      HoldsLoc = VD->getLocation();
+    }
     return true;
   }
   bool VisitBinaryOperator(BinaryOperator *BO) {
@@ -194,8 +201,15 @@ struct BodyFacts : RecursiveASTVisitor<BodyFacts> {
     if (const FunctionDecl *FD = CE->getDirectCallee()) {
       llvm::StringRef N = FD->getName();
       if (N.contains("_put") || N.contains("_dec") || N.starts_with("put_") || N.contains("free") ||
-          N.contains("release") || N == "module_put" || N == "fput")
+          N.contains("release") || N == "module_put" || N == "fput") {
         Releases = true;
+        if (!FirstRelease)
+          FirstRelease = CE;
+      }
+      if (Holds.empty() && ((N.contains("lock") && !N.contains("unlock")) || N.starts_with("down"))) {
+        Holds = "takes a lock (" + N.str() + "())";
+        HoldsLoc = CE->getBeginLoc();
+      }
     }
     if (const FunctionDecl *FD = CE->getDirectCallee())
       if (FD->getName() == "is_cow_mapping" && CE->getNumArgs() == 1)
@@ -245,6 +259,9 @@ private:
   BodyFacts Facts;
   std::vector<TextEdit> Pending; // may nest; finish() keeps the outermost
   llvm::SmallPtrSet<const Stmt *, 4> MovedToMapped;
+  /// The vm_ops->open the hook called by hand, now the body of ->mapped: its
+  /// effects (reached through the call) moved with it.
+  const FunctionDecl *MovedOpen = nullptr;
   std::set<std::string> ConvertedHelpers;
 
   /// One line of the patch description, once.
@@ -408,15 +425,19 @@ private:
   bool plan(const FunctionDecl *FD);
   bool planHelpers(const FunctionDecl *FD);
   bool planMappedCallback(const FunctionDecl *FD);
+  bool mappedBodyFromOpen(const FunctionDecl *Open, const std::string &FileName, std::string &Body);
   bool movableDependencies(const Expr *E, const FunctionDecl *FD, unsigned Before,
                            std::vector<const VarDecl *> &Locals, unsigned Depth = 0);
   bool planSignature(const FunctionDecl *FD);
   bool planSites();
+  bool refusePositional(const OpsSite &S);
   bool planEffect(const VmaEffect &E, unsigned Index);
   bool planFieldAccess(const MemberExpr *ME, bool Write);
   bool planFlagsTest(const VmaEffect &E);
   bool planFlagsChange(const VmaEffect &E);
   bool planMapping(const VmaEffect &E, unsigned Index);
+  bool pageArrayOutlivesHook(const VmaEffect &E, const CallExpr *CE);
+  bool planInsertPages(const VmaEffect &E, const CallExpr *CE, std::string &Action, std::string &Guard);
   bool planDelegation(const VmaEffect &E);
   void finish();
 
@@ -630,8 +651,7 @@ bool HandlerRewriter::planSites() {
     if (S.Where.inMacro())
       return refuse("'" + S.Table + "' is produced by the macro " + S.Where.Macro, S.Init->getBeginLoc());
     if (S.Form == OpsSiteForm::PositionalInit)
-      return refuse("'" + S.Table + "' names the handler by position; use a designated initializer",
-                    S.Init->getBeginLoc());
+      return refusePositional(S);
     if (S.MemberNameLoc.isInvalid() || S.MemberNameLoc.isMacroID())
       return refuse("cannot locate the member name in '" + S.Table + "'", S.Init->getBeginLoc());
     if (!renameMember(S.MemberNameLoc))
@@ -644,6 +664,39 @@ bool HandlerRewriter::planSites() {
     note("'" + S.Table + "': ." + S.Member + " becomes .mmap_prepare");
   }
   return true;
+}
+
+/// A table that names the handler by position is not rewritten: the kernel
+/// declares file_operations __designated_init (__randomize_layout; under
+/// RANDSTRUCT a positional initializer does not compile, elsewhere GCC warns),
+/// so no kernel table is positional, and .mmap_prepare could be reached by
+/// position only by spelling every member before it, in one tree's order.
+/// The reason names the entry, so the user can rewrite the table first.
+bool HandlerRewriter::refusePositional(const OpsSite &S) {
+  struct EntryFinder : RecursiveASTVisitor<EntryFinder> {
+    const Expr *Init;
+    unsigned Entry = 0;
+    bool shouldVisitImplicitCode() const { return false; }
+    bool VisitInitListExpr(InitListExpr *IL) {
+      const InitListExpr *Syntactic = IL->isSyntacticForm() ? IL : IL->getSyntacticForm();
+      if (!Syntactic || Entry)
+        return true;
+      for (unsigned I = 0; I < Syntactic->getNumInits(); ++I)
+        if (Syntactic->getInit(I) && Syntactic->getInit(I)->IgnoreParenImpCasts() == Init->IgnoreParenImpCasts())
+          Entry = I + 1;
+      return true;
+    }
+  } Finder;
+  Finder.Init = S.Init;
+  Finder.TraverseDecl(Ctx.getTranslationUnitDecl());
+  std::string Which = Finder.Entry ? "entry " + std::to_string(Finder.Entry) + " of '" + S.Table + "'" : "'" + S.Table + "'";
+  return refuse(Which + " sets ." + S.Member + " = " + Plan.Function +
+                    " by position; vmaprep does not rewrite positional tables (struct " + S.Record +
+                    " is __designated_init in the kernel, and .mmap_prepare could be reached only by spelling "
+                    "every member before it): write '" +
+                    S.Table + "' with designated initializers (." + S.Member + " = " + Plan.Function +
+                    ") and run vmaprep fix again",
+                S.Init->getBeginLoc());
 }
 
 bool HandlerRewriter::planFieldAccess(const MemberExpr *ME, bool Write) {
@@ -802,13 +855,14 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
   bool IsRemap = E.Name == "remap_pfn_range", IsIo = E.Name == "io_remap_pfn_range";
   bool IsIomap = E.Name == "vm_iomap_memory";
   bool IsMapPages = E.Name == "vm_map_pages" || E.Name == "vm_map_pages_zero";
-  if (!IsRemap && !IsIo && !IsIomap && !IsMapPages)
+  bool IsInsertPages = E.Name == "vm_insert_pages";
+  if (!IsRemap && !IsIo && !IsIomap && !IsMapPages && !IsInsertPages)
     return refuse(E.Name + "() has no action the rewriter emits yet", CE->getBeginLoc());
-  if (IsMapPages && !P.MapKernelPages)
+  if ((IsMapPages || IsInsertPages) && !P.MapKernelPages)
     return refuse(E.Name + "() needs mmap_action_map_kernel_pages(), which API level " +
                       apiLevelName(Target).str() + " lacks",
                   CE->getBeginLoc());
-  if (!IsMapPages && ((IsIomap && !P.SimpleIoremap) || (!IsIomap && !P.RemapActions)))
+  if (!IsMapPages && !IsInsertPages && ((IsIomap && !P.SimpleIoremap) || (!IsIomap && !P.RemapActions)))
     return refuse(E.Name + "() needs an action API level " + apiLevelName(Target).str() + " lacks",
                   CE->getBeginLoc());
   // The action captures desc->page_prot when it is set: nothing may change
@@ -825,7 +879,12 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
   // nothing (mm/memory.c, 7.3): the rewrite offsets the array and keeps the
   // check, in front of the action.
   std::string Guard;
-  if (IsMapPages) {
+  if ((IsMapPages || IsInsertPages) && !pageArrayOutlivesHook(E, CE))
+    return false;
+  if (IsInsertPages) {
+    if (!planInsertPages(E, CE, Action, Guard))
+      return false;
+  } else if (IsMapPages) {
     auto Simple = [](const Expr *X) {
       X = X->IgnoreParenImpCasts();
       while (const auto *ME = dyn_cast<MemberExpr>(X))
@@ -895,6 +954,8 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
     Replaced = It->second;
     if (!range(Replaced->getSourceRange(), B, End) || !statementEnd(Replaced, End))
       return refuse("the return statement is inside a macro", CE->getBeginLoc());
+    if (IsInsertPages)
+      Guard.clear(); // the action's own -EFAULT is vm_insert_pages()'s
     Text = Lead(B, "-ENXIO") + Action + ";\n" + indentAt(B) + "return 0;";
     break;
   }
@@ -921,6 +982,10 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
     break;
   }
   case ResultUse::Ignored: {
+    if (IsInsertPages)
+      return refuse("the result of vm_insert_pages() is ignored: the hook keeps the mapping with what it could "
+                    "insert, while the action would fail the mmap",
+                    CE->getBeginLoc());
     if (!Guard.empty())
       return refuse("the result of " + E.Name + "() is ignored; its bound check has no place to go",
                     CE->getBeginLoc());
@@ -936,6 +1001,115 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
                   CE->getBeginLoc());
   }
   Pending.push_back({B, End - B, Text});
+  return true;
+}
+
+/// The map-kernel-pages action keeps the page array and reads it after the
+/// hook returns (mm/memory.c map_kernel_pages_complete(), 7.3): the array
+/// must not be the hook's own, nor freed or guarded by a lock in the hook.
+bool HandlerRewriter::pageArrayOutlivesHook(const VmaEffect &E, const CallExpr *CE) {
+  const Expr *Pages = CE->getArg(E.Name == "vm_insert_pages" ? 2 : 1)->IgnoreParenImpCasts();
+  const Expr *Base = Pages;
+  while (true) {
+    if (const auto *ME = dyn_cast<MemberExpr>(Base); ME && !ME->isArrow())
+      Base = ME->getBase()->IgnoreParenImpCasts();
+    else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(Base))
+      Base = AS->getBase()->IgnoreParenImpCasts();
+    else
+      break;
+  }
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(Base))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+        VD && VD->hasLocalStorage() && !VD->getType()->isPointerType())
+      return refuse("the page array of " + E.Name + "() is the hook's local '" + VD->getName().str() +
+                        "'; the action reads it after the hook returns",
+                    CE->getArg(1)->getBeginLoc());
+  if (!Facts.Holds.empty())
+    return refuse("the hook " + Facts.Holds + "; the action reads the page array of " + E.Name +
+                      "() after the hook returns, without it",
+                  Facts.HoldsLoc);
+  if (Facts.FirstRelease) {
+    const FunctionDecl *Callee = Facts.FirstRelease->getDirectCallee();
+    return refuse("the hook also releases something (" + (Callee ? Callee->getName().str() : std::string("a call")) +
+                      "()); the action reads the page array of " + E.Name +
+                      "() after the hook returns, so nothing may be freed or put before that",
+                  Facts.FirstRelease->getBeginLoc());
+  }
+  return true;
+}
+
+/// vm_insert_pages(vma, vma->vm_start, pages, &num) ->
+/// mmap_action_map_kernel_pages(desc, desc->start, pages, num). The call
+/// writes the number of pages it did not insert back to num (0 on success);
+/// the action gives nothing back, so num must be a local the hook does not
+/// read once the call could have changed it.
+bool HandlerRewriter::planInsertPages(const VmaEffect &E, const CallExpr *CE, std::string &Action,
+                                      std::string &Guard) {
+  if (!BodyFacts::field(CE->getArg(1), Facts.Vma, "vm_start", &Facts.HelperVmas))
+    return refuse("vm_insert_pages() starts at " + sourceText(CE->getArg(1)->getSourceRange(), SM, LO) +
+                      ", not vma->vm_start; only a page array mapped from the start of the VMA is rewritten",
+                  CE->getArg(1)->getBeginLoc());
+  const auto *Addr = dyn_cast<UnaryOperator>(CE->getArg(3)->IgnoreParenImpCasts());
+  const VarDecl *Num = Addr && Addr->getOpcode() == UO_AddrOf ? BodyFacts::localOf(Addr->getSubExpr()) : nullptr;
+  std::string NumText = sourceText(CE->getArg(3)->getSourceRange(), SM, LO);
+  if (!Num || isa<ParmVarDecl>(Num))
+    return refuse("the count of vm_insert_pages() is " + NumText +
+                      ", not the address of a local variable; the call writes back the pages it did not "
+                      "insert, which the action does not",
+                  CE->getArg(3)->getBeginLoc());
+  // Every other use of num: never its address, and no read after the call
+  // unless the call returns (then nothing runs after it).
+  struct Uses : RecursiveASTVisitor<Uses> {
+    const VarDecl *Var;
+    std::vector<const DeclRefExpr *> Refs;
+    llvm::SmallPtrSet<const Expr *, 4> Changed; // assigned, incremented, address taken
+    bool VisitDeclRefExpr(DeclRefExpr *D) {
+      if (D->getDecl() == Var)
+        Refs.push_back(D);
+      return true;
+    }
+    bool VisitUnaryOperator(UnaryOperator *UO) {
+      if (UO->isIncrementDecrementOp() || UO->getOpcode() == UO_AddrOf)
+        Changed.insert(UO->getSubExpr()->IgnoreParenImpCasts());
+      return true;
+    }
+    bool VisitBinaryOperator(BinaryOperator *BO) {
+      if (BO->isAssignmentOp())
+        Changed.insert(BO->getLHS()->IgnoreParenImpCasts());
+      return true;
+    }
+  } U;
+  U.Var = Num;
+  U.TraverseStmt(H.Summary.Function->getBody());
+  unsigned CallB, CallE;
+  if (!range(CE->getSourceRange(), CallB, CallE))
+    return refuse("vm_insert_pages() is spelled in a macro", CE->getBeginLoc());
+  for (const DeclRefExpr *Ref : U.Refs) {
+    unsigned B, End;
+    if (!range(Ref->getSourceRange(), B, End))
+      return refuse("'" + Num->getName().str() + "' is used inside a macro", Ref->getBeginLoc());
+    if (B >= CallB && End <= CallE)
+      continue; // the call's own &num
+    if (U.Changed.count(Ref))
+      return refuse("'" + Num->getName().str() + "' is written or has its address taken elsewhere in the hook; "
+                                                 "only a count set once, where it is declared, is rewritten",
+                    Ref->getBeginLoc());
+    if (B >= CallE && E.Use != ResultUse::Returned)
+      return refuse("'" + Num->getName().str() +
+                        "' is read after vm_insert_pages(), which leaves there the number of pages it did not "
+                        "insert (0 on success); the action gives no count back",
+                    Ref->getBeginLoc());
+  }
+  std::string Pages;
+  if (!renderExpr(CE->getArg(2), Pages))
+    return false;
+  std::string Count = Num->getName().str();
+  Action = "mmap_action_map_kernel_pages(desc, desc->start, " + Pages + ", " + Count + ")";
+  // vm_insert_pages() fails with -EFAULT, in the hook, when the pages do not
+  // fit; the action fails the same way before the VMA exists, where no
+  // error_override applies: an error mapped to another errno needs the check
+  // in the hook.
+  Guard = "if (" + Count + " > vma_desc_pages(desc))\n%INDENT%\treturn %ERR%;";
   return true;
 }
 
@@ -958,6 +1132,8 @@ bool HandlerRewriter::planDelegation(const VmaEffect &E) {
 }
 
 bool HandlerRewriter::planEffect(const VmaEffect &E, unsigned Index) {
+  if (MovedOpen && ((!E.Via.empty() && E.Via.front().Callee == MovedOpen->getName()) || MovedToMapped.count(E.Node)))
+    return true; // planMappedCallback moved the call
   if (!E.Via.empty() && !(E.Via.size() == 1 && ConvertedHelpers.count(E.Via.front().Callee)))
     return refuse("the handler reaches the VMA through " + E.Via.front().Callee +
                       "(), which vmaprep does not convert with it (only static helpers called by this "
@@ -1118,13 +1294,99 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
     return refuse("'" + Ops->getName().str() + "' is used elsewhere too; a ->mapped callback would run for those mappings",
                   Ops->getLocation());
 
+  // A vm_ops->open the hook calls by hand, once, as a statement of its own
+  // (target_core_user's tcmu_mmap(), mon_bin_mmap()): open's body becomes
+  // the body of ->mapped, as upstream did for target_core_user.
+  const FunctionDecl *Open = nullptr;
+  for (const Expr *Init : OpsInit->inits())
+    if (const auto *DIE = dyn_cast_or_null<DesignatedInitExpr>(Init))
+      if (DIE->size() == 1 && DIE->getDesignator(0)->isFieldDesignator() &&
+          DIE->getDesignator(0)->getFieldName()->getName() == "open") {
+        const Expr *V = DIE->getInit()->IgnoreParenImpCasts();
+        if (const auto *UO = dyn_cast<UnaryOperator>(V); UO && UO->getOpcode() == UO_AddrOf)
+          V = UO->getSubExpr()->IgnoreParenImpCasts();
+        if (const auto *DRE = dyn_cast<DeclRefExpr>(V))
+          Open = dyn_cast<FunctionDecl>(DRE->getDecl());
+      }
+  const CallExpr *OpenCall = nullptr;
+  unsigned OpenCalls = 0;
+  {
+    struct Calls : RecursiveASTVisitor<Calls> {
+      const FunctionDecl *Open;
+      const ParmVarDecl *Vma;
+      std::vector<const CallExpr *> Found;
+      bool VisitCallExpr(CallExpr *CE) {
+        bool Direct = Open && CE->getDirectCallee() &&
+                      CE->getDirectCallee()->getCanonicalDecl() == Open->getCanonicalDecl();
+        const auto *Callee = dyn_cast<MemberExpr>(CE->getCallee()->IgnoreParenImpCasts());
+        const auto *OpsField = Callee ? dyn_cast<MemberExpr>(Callee->getBase()->IgnoreParenImpCasts()) : nullptr;
+        bool ThroughOps = OpsField && Callee->getMemberDecl()->getName() == "open" &&
+                          BodyFacts::field(OpsField, Vma, "vm_ops");
+        if (Direct || ThroughOps)
+          Found.push_back(CE);
+        return true;
+      }
+    } C;
+    C.Open = Open;
+    C.Vma = Facts.Vma;
+    C.TraverseStmt(const_cast<CompoundStmt *>(Body));
+    OpenCalls = unsigned(C.Found.size());
+    for (const CallExpr *CE : C.Found)
+      for (const Stmt *S : Body->body())
+        if (const auto *X = dyn_cast<Expr>(S); X && X->IgnoreParenImpCasts() == CE && CE->getNumArgs() == 1)
+          if (const auto *Arg = dyn_cast<DeclRefExpr>(CE->getArg(0)->IgnoreParenImpCasts());
+              Arg && Arg->getDecl() == Facts.Vma)
+            OpenCall = CE;
+  }
+  if (OpenCalls && (OpenCalls != 1 || !OpenCall || !Open))
+    return refuse(!Open ? "calls vm_ops->open() by hand, but '" + Ops->getName().str() + "' names no open function "
+                              "in this file"
+                        : "calls " + Open->getName().str() +
+                              "() by hand other than once, with the VMA, as a statement of its own; only that is "
+                              "moved to ->mapped",
+                  OpenCalls && !OpenCall ? FD->getLocation() : FD->getLocation());
+
   // The statements that move, and what they need.
   std::vector<const Stmt *> Moved;
   std::vector<const VarDecl *> Locals;
   unsigned LastMoved = 0;
+  if (OpenCall) {
+    unsigned B, End;
+    if (!range(OpenCall->getSourceRange(), B, End))
+      return refuse("the open call is inside a macro", OpenCall->getBeginLoc());
+    LastMoved = End;
+    MovedToMapped.insert(OpenCall);
+    MovedOpen = Open;
+    // open reads vma->vm_private_data when the hook calls it; ->mapped gets
+    // the value the hook leaves in desc->private_data.
+    for (const VmaEffect &E : H.Summary.Effects)
+      if (E.Kind == EffectKind::FieldWrite && E.Name == "vm_private_data" && E.Via.empty()) {
+        unsigned WB, WE;
+        if (range(E.Node->getSourceRange(), WB, WE) && WB > B)
+          return refuse("vm_private_data changes after the hook calls " + Open->getName().str() +
+                            "(); ->mapped would see the later value",
+                        E.Node->getBeginLoc());
+      }
+  }
   for (const VmaEffect &E : H.Summary.Effects) {
     if (E.Kind != EffectKind::StateChange)
       continue;
+    if (OpenCall && !E.Via.empty() && E.Via.front().Callee == Open->getName())
+      continue; // taken inside open: moves with the call
+    // An allocation moved to ->mapped can fail there, and the core then
+    // unmaps the new VMA, running vm_ops->close on private data ->mapped
+    // never set (mm/util.c mmap_action_finish() -> do_munmap() ->
+    // remove_vma() -> vma_close(), 7.3). upstream's vme_user conversion
+    // has exactly that: vme_user_vm_close() dereferences the NULL it gets.
+    if (E.Detail == "allocation")
+      return refuse("allocates per-mapping state (" + E.Text +
+                        "); in ->mapped the allocation can fail, and the core then unmaps the VMA and runs "
+                        "vm_ops->close on private data ->mapped never set, so vmaprep does not move it",
+                    E.Node->getBeginLoc());
+    if (OpenCall)
+      return refuse("takes state both through " + Open->getName().str() + "() and by itself (" + E.Text +
+                        "); vmaprep moves one or the other to ->mapped, not both",
+                    E.Node->getBeginLoc());
     const auto *CE = dyn_cast<CallExpr>(E.Node);
     bool TopLevel = CE && std::any_of(Body->body_begin(), Body->body_end(), [&](const Stmt *S) {
                       const auto *X = dyn_cast<Expr>(S);
@@ -1144,7 +1406,7 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
     LastMoved = std::max(LastMoved, End);
   }
   for (const VmaEffect &E : H.Summary.Effects) {
-    if (E.Kind == EffectKind::ManualOpen)
+    if (E.Kind == EffectKind::ManualOpen && E.Node != OpenCall)
       return refuse("calls vm_ops->" + E.Name + "() by hand; moving that to ->mapped is not automated yet",
                     E.Node->getBeginLoc());
     // When an action fails after the VMA exists, the core unmaps it, which
@@ -1200,6 +1462,18 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
     note((Callee ? Callee->getName().str() : std::string("a call")) +
          "() moves to the new vm_ops->mapped callback " + Name + "()");
   }
+  if (OpenCall) {
+    std::string OpenBody;
+    if (!mappedBodyFromOpen(Open, FileName, OpenBody))
+      return false;
+    Text += OpenBody;
+    unsigned B, End;
+    range(OpenCall->getSourceRange(), B, End);
+    statementEnd(OpenCall, End);
+    removeStatementLine(B, End);
+    note("the call of " + Open->getName().str() + "() becomes the new vm_ops->mapped callback " + Name +
+         "(), which does what it does");
+  }
   Text += "\treturn 0;\n}\n\n";
   unsigned OpsStart, OpsEnd;
   if (!range(Ops->getSourceRange(), OpsStart, OpsEnd))
@@ -1229,6 +1503,98 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
                     VD->getBeginLoc());
     removeStatementLine(B, End);
   }
+  return true;
+}
+
+/// The body of vm_ops->open as the body of ->mapped: what open reads of the
+/// VMA is what ->mapped receives (vm_private_data through the pointer,
+/// start, end, pgoff, the file); anything else it does with the VMA, or a
+/// return, stops the move.
+bool HandlerRewriter::mappedBodyFromOpen(const FunctionDecl *Open, const std::string &FileName,
+                                         std::string &Body) {
+  const auto *OB = Open->hasBody() ? dyn_cast<CompoundStmt>(Open->getBody()) : nullptr;
+  unsigned B, E;
+  if (!OB || Open->getNumParams() != 1 || !range(OB->getSourceRange(), B, E))
+    return refuse(Open->getName().str() + "() has no body in this file to move to ->mapped", Open->getLocation());
+  const ParmVarDecl *V = Open->getParamDecl(0);
+  struct Walk : RecursiveASTVisitor<Walk> {
+    const ParmVarDecl *V;
+    std::vector<const DeclRefExpr *> Refs;
+    std::vector<std::pair<const MemberExpr *, std::string>> Fields;
+    llvm::SmallPtrSet<const Expr *, 4> Assigned;
+    const Stmt *Bad = nullptr;
+    std::string Why;
+    bool VisitDeclRefExpr(DeclRefExpr *D) {
+      if (D->getDecl() == V)
+        Refs.push_back(D);
+      return true;
+    }
+    bool VisitNamedDecl(NamedDecl *ND) {
+      llvm::StringRef N = ND->getName();
+      if (Why.empty() && ND != V && (N == "start" || N == "end" || N == "pgoff" || N == "vm_private_data" || N == File))
+        Why = "declares '" + N.str() + "', a parameter name of ->mapped";
+      return true;
+    }
+    bool VisitReturnStmt(ReturnStmt *RS) {
+      if (Why.empty())
+        Bad = RS, Why = "returns early";
+      return true;
+    }
+    bool VisitBinaryOperator(BinaryOperator *BO) {
+      if (BO->isAssignmentOp())
+        Assigned.insert(BO->getLHS()->IgnoreParenImpCasts());
+      return true;
+    }
+    bool VisitMemberExpr(MemberExpr *ME) {
+      // 7.x keeps vm_start/vm_end and vm_flags in anonymous members: name
+      // the outermost access, look through the anonymous ones to the VMA.
+      const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl());
+      if (FD && FD->isAnonymousStructOrUnion())
+        return true;
+      if (const auto *D = dyn_cast<DeclRefExpr>(accessedObject(ME)); D && D->getDecl() == V) {
+        Fields.push_back({ME, ME->getMemberDecl()->getName().str()});
+        Bases[ME] = D;
+      }
+      return true;
+    }
+    llvm::DenseMap<const MemberExpr *, const DeclRefExpr *> Bases;
+    std::string File;
+  } W;
+  W.V = V;
+  W.File = FileName;
+  W.TraverseStmt(const_cast<CompoundStmt *>(OB));
+  if (!W.Why.empty())
+    return refuse(Open->getName().str() + "() " + W.Why + "; its body cannot become ->mapped as it is",
+                  W.Bad ? W.Bad->getBeginLoc() : Open->getLocation());
+  std::vector<TextEdit> Edits;
+  for (const auto &[ME, Field] : W.Fields) {
+    std::string To = Field == "vm_private_data" ? "*vm_private_data"
+                     : Field == "vm_start"      ? "start"
+                     : Field == "vm_end"        ? "end"
+                     : Field == "vm_pgoff"      ? "pgoff"
+                     : Field == "vm_file"       ? FileName
+                                                : "";
+    if (To.empty() || (W.Assigned.count(ME) && Field != "vm_private_data"))
+      return refuse(Open->getName().str() + "() " + (To.empty() ? "uses" : "writes") + " vma->" + Field +
+                        ", which ->mapped does not have",
+                    ME->getBeginLoc());
+    unsigned MB, MEnd;
+    if (!range(ME->getSourceRange(), MB, MEnd))
+      return refuse(Open->getName().str() + "() uses the VMA inside a macro", ME->getBeginLoc());
+    Edits.push_back({MB - (B + 1), MEnd - MB, To});
+  }
+  for (const DeclRefExpr *Ref : W.Refs)
+    if (std::none_of(W.Fields.begin(), W.Fields.end(), [&](const auto &F) { return W.Bases.lookup(F.first) == Ref; }))
+      return refuse(Open->getName().str() + "() passes the VMA on or uses it whole; ->mapped has no VMA",
+                    Ref->getBeginLoc());
+  std::sort(Edits.begin(), Edits.end(), [](const TextEdit &A, const TextEdit &X) { return A.Offset < X.Offset; });
+  // Between the braces, without the line break after `{`.
+  llvm::StringRef Inner = buffer().substr(B + 1, E - 1 - (B + 1));
+  Body = applyEdits(Inner, Edits);
+  if (!Body.empty() && Body.front() == '\n')
+    Body.erase(0, 1);
+  while (!Body.empty() && (Body.back() == '\t' || Body.back() == ' '))
+    Body.pop_back();
   return true;
 }
 

@@ -1,5 +1,6 @@
 //===- TranslationUnitAnalysis.cpp ----------------------------------------===//
 #include "vmaprep/TranslationUnitAnalysis.h"
+#include "vmaprep/Rewriter.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
@@ -51,7 +52,8 @@ static OpsSiteReport reportSite(const OpsSite &S) {
   return {S.Record, S.Member, S.Table, opsSiteFormName(S.Form).str(), S.Where};
 }
 
-TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, ASTContext &Ctx) {
+TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, ASTContext &Ctx, ApiLevel Target,
+                                     llvm::StringRef NoRewrite) {
   const SourceManager &SM = Ctx.getSourceManager();
   TranslationUnitFindings F;
   for (const AnalyzedHandler &A : Analysis.Handlers) {
@@ -84,6 +86,20 @@ TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, AS
       ER.Range = E.Range;
       ER.Use = E.Use;
       R.Effects.push_back(std::move(ER));
+    }
+    if (A.Handler.Kind == HookKind::LegacyMmap) {
+      // The plan fix would make (one truth): planning is cheap next to the parse.
+      RewriteOutlook O;
+      O.NewFunction = preparedName(R.Function);
+      if (!NoRewrite.empty()) {
+        O.Refusal = NoRewrite.str();
+      } else {
+        MigrationPlan Plan = planMigration(A, Analysis, Ctx, Target);
+        O.Available = Plan.Applicable;
+        O.Refusal = Plan.Refusal;
+        O.RefusalSite = Plan.RefusalSite;
+      }
+      R.Rewrite = std::move(O);
     }
     F.Handlers.push_back(std::move(R));
   }

@@ -70,7 +70,7 @@ void LegacyMmapCheck::check(const MatchFinder::MatchResult &Result) {
       SourceLocation NoteAt = R.Effects.empty() ? At : A.Summary.Effects[R.Effects.front()].Node->getBeginLoc();
       diag(NoteAt, "%0", DiagnosticIDs::Note) << R.Text;
     }
-    if (!Plan.Applicable && A.Result.Kind == ::vmaprep::VerdictKind::AutoConvertible)
+    if (!Plan.Applicable && ::vmaprep::isConvertible(A.Result.Kind))
       diag(At, "no automatic fix: %0", DiagnosticIDs::Note) << Plan.Refusal;
   }
 }

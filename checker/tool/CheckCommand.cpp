@@ -10,6 +10,7 @@
 #include "Config.h"
 #include "TranslationUnitRunner.h"
 #include "vmaprep/ApiDetection.h"
+#include "vmaprep/Rewriter.h"
 
 #include "clang/AST/ASTContext.h"
 #include "llvm/Support/FileSystem.h"
@@ -197,15 +198,18 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
   std::vector<TranslationUnitStatus> Status(Parse.size());
   auto Analyse = [&](size_t I, clang::ASTContext &Ctx) {
     ApiLevel Target = Options.Target;
+    std::string NoRewrite;
     if (Options.AutoApi) {
       DetectedApi Found = detectApiLevel(Ctx);
       Target = Found.Level.value_or(NewestApiLevel);
       Detections[I] = (Found.Level ? apiLevelName(*Found.Level).str() : std::string("none")) + ": " +
                       Found.Evidence;
       Levels[I] = Target;
+      if (!Found.Level)
+        NoRewrite = predatesRefusal(Found.Evidence); // as fix says it
     }
     TranslationUnitAnalysis Analysis = analyzeTranslationUnit(Ctx, Target);
-    Findings[I] = makeFindings(Analysis, Ctx);
+    Findings[I] = makeFindings(Analysis, Ctx, Target, NoRewrite);
   };
   if (!Options.OnProgress) {
     Status = runOnTranslationUnits(*Inputs.Database, Parse, Options.Jobs, Analyse);

@@ -203,6 +203,23 @@ public:
         if (const llvm::json::Object *E = object(&(*Effects)[I], P))
           H.Effects.push_back(effect(*E, P));
       }
+    // "rewrite" (optional: documents written before it existed; null for
+    // mmap_prepare handlers).
+    if (const llvm::json::Value *V = O.get("rewrite"); V && V->kind() != llvm::json::Value::Null) {
+      std::string P = Path + ".rewrite";
+      if (const llvm::json::Object *RO = object(V, P)) {
+        RewriteOutlook Rw;
+        Rw.Available = boolean(*RO, "available", P);
+        Rw.NewFunction = str(*RO, "new_function", P, false);
+        if (const llvm::json::Value *RV = RO->get("refusal"); RV && RV->kind() != llvm::json::Value::Null)
+          if (const llvm::json::Object *RF = object(RV, P + ".refusal")) {
+            Rw.Refusal = str(*RF, "text", P + ".refusal");
+            if (RF->get("file"))
+              Rw.RefusalSite = site(*RF, P + ".refusal");
+          }
+        H.Rewrite = std::move(Rw);
+      }
+    }
     for (const Reason &Rs : H.Result.Reasons)
       for (unsigned I : Rs.Effects)
         if (I >= H.Effects.size())

@@ -79,6 +79,18 @@ static llvm::json::Object handler(const HandlerReport &H) {
   O["ops"] = std::move(Ops);
   O["reasons"] = std::move(Reasons);
   O["effects"] = std::move(Effects);
+  O["rewrite"] = nullptr;
+  if (H.Rewrite) {
+    llvm::json::Object Rw{{"available", H.Rewrite->Available}, {"new_function", H.Rewrite->NewFunction},
+                          {"refusal", nullptr}};
+    if (!H.Rewrite->Available) {
+      llvm::json::Object Refusal{{"text", H.Rewrite->Refusal}};
+      if (H.Rewrite->RefusalSite.valid())
+        siteFields(Refusal, H.Rewrite->RefusalSite);
+      Rw["refusal"] = std::move(Refusal);
+    }
+    O["rewrite"] = std::move(Rw);
+  }
   return O;
 }
 

@@ -608,8 +608,15 @@ private:
         cannotRun("vm_insert_pages with a count that is not a local", Call.Where);
       Local &Count = localOf(A[3]);
       unsigned long Num = Count.V.I;
-      std::vector<struct page *> Pages = pageArray(A[2], Num);
-      int R = vm_insert_pages(vmaArg(A, 0, N), num(A, 1), Pages.data(), &Num);
+      struct vm_area_struct *V = vmaArg(A, 0, N);
+      if (Num > ~0UL / PAGE_SIZE) {
+        // addr + num pages wraps: out of the VMA, and nothing is read.
+        Out = Value::number(uint64_t(int64_t(-EFAULT)));
+        return true;
+      }
+      // Only pages inside the VMA are ever read (the range is checked first).
+      std::vector<struct page *> Pages = pageArray(A[2], std::min<uint64_t>(Num, vma_pages(V)));
+      int R = vm_insert_pages(V, num(A, 1), Pages.data(), &Num);
       Count.V = Value::number(Num);
       Out = Value::number(uint64_t(int64_t(R)));
       return true;
@@ -699,7 +706,9 @@ private:
       const bool Full = N == "mmap_action_map_kernel_pages_full";
       const Value &Array = A.at(Full ? 1 : 2);
       const uint64_t Count = Full ? vma_desc_pages(D) : num(A, 3);
-      auto Pages = std::make_unique<std::vector<struct page *>>(pageArray(Array, Count));
+      // The action checks its range before it reads: pages past the desc are never read.
+      auto Pages = std::make_unique<std::vector<struct page *>>(
+          pageArray(Array, std::min<uint64_t>(Count, vma_desc_pages(D))));
       struct page **Data = Pages->data();
       PageArrays.push_back(std::move(Pages));
       if (Full)

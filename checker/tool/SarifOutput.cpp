@@ -245,6 +245,19 @@ private:
                                   {"reasons", std::move(ReasonIds)}};
     if (H.Result.NeededLevel)
       Properties["neededApiLevel"] = apiLevelName(*H.Result.NeededLevel);
+    if (H.Rewrite) {
+      Properties["rewriteAvailable"] = H.Rewrite->Available;
+      Properties["rewriteFunction"] = H.Rewrite->NewFunction;
+      if (!H.Rewrite->Available)
+        Properties["rewriteRefusal"] = H.Rewrite->Refusal;
+      // As in the text output: only a convertible verdict needs fix's word.
+      if (isConvertible(H.Result.Kind)) {
+        Message += H.Rewrite->Available ? "; vmaprep fix rewrites it as '" + H.Rewrite->NewFunction + "'"
+                                        : "; vmaprep fix does not rewrite it: " + H.Rewrite->Refusal;
+        if (!H.Rewrite->Available && H.Rewrite->RefusalSite.valid())
+          Related.push_back(related(++Id, H.Rewrite->RefusalSite, "vmaprep fix stops here"));
+      }
+    }
     llvm::json::Object Result{
         {"ruleId", LegacyRule},
         {"ruleIndex", 0},

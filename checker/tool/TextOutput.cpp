@@ -90,6 +90,15 @@ void writeText(const CheckResult &R, const TextOptions &Options, llvm::raw_ostre
         diag(OS, E.Where, "note", describeEffect(E));
       }
     }
+    // Where the verdict says convertible, whether fix agrees; any other
+    // verdict is itself the reason fix leaves the handler alone.
+    if (H->Rewrite && isConvertible(H->Result.Kind)) {
+      if (H->Rewrite->Available)
+        diag(OS, H->Where, "note", "vmaprep fix rewrites it as '" + H->Rewrite->NewFunction + "'");
+      else
+        diag(OS, H->Rewrite->RefusalSite.valid() ? H->Rewrite->RefusalSite : H->Where, "note",
+             "vmaprep fix does not rewrite it: " + H->Rewrite->Refusal);
+    }
   }
   // Breaches of the mmap_prepare contract, by converted and legacy handlers.
   for (const HandlerReport &H : R.Handlers)
@@ -162,6 +171,15 @@ std::string summaryLine(const CheckResult &R) {
     S += "; " + Plural(R.OutsideChangedLines, "finding", "findings") + " outside the changed lines";
   if (!R.Errors.empty())
     S += "; " + std::to_string(R.Errors.size()) + " input error" + (R.Errors.size() == 1 ? "" : "s");
+  unsigned Rewritable = 0;
+  bool Legacy = false;
+  for (const HandlerReport &H : R.Handlers)
+    if (H.Rewrite) {
+      Legacy = true;
+      Rewritable += H.Rewrite->Available;
+    }
+  if (Legacy)
+    S += "; vmaprep fix would rewrite " + std::to_string(Rewritable);
   return S;
 }
 

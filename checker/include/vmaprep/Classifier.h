@@ -32,6 +32,10 @@ llvm::StringRef verdictName(VerdictKind K);
 /// For people: "auto-convertible", "convertible with a vm_ops->mapped callback", ...
 llvm::StringRef verdictPhrase(VerdictKind K);
 
+/// Does the verdict say the handler converts at its target level (as is, or
+/// with a vm_ops->mapped callback)?
+bool isConvertible(VerdictKind K);
+
 struct Reason {
   /// Stable identifier of the reason ("page-insertion", "remap-action", ...).
   std::string Id;

@@ -18,7 +18,9 @@
 
 namespace clang {
 class ASTContext;
+class Expr;
 class FunctionDecl;
+class MemberExpr;
 class Stmt;
 } // namespace clang
 
@@ -93,6 +95,10 @@ struct HandlerSummary {
 /// or (desc) for mmap_prepare; for the latter only state changes and escapes
 /// are collected.
 HandlerSummary summarizeHandler(const clang::FunctionDecl *Handler, clang::ASTContext &Ctx);
+
+/// The object \p ME accesses, past the anonymous structs and unions that 7.x
+/// keeps vm_start, vm_end and vm_flags in (parentheses and casts skipped).
+const clang::Expr *accessedObject(const clang::MemberExpr *ME);
 
 llvm::StringRef effectKindName(EffectKind K);
 llvm::StringRef mappingRangeName(MappingRange R);

@@ -50,6 +50,10 @@ MigrationPlan planMigration(const AnalyzedHandler &Handler, const TranslationUni
 /// \p Content with \p Edits (sorted, non-overlapping) applied.
 std::string applyEdits(llvm::StringRef Content, llvm::ArrayRef<TextEdit> Edits);
 
+/// The refusal of every handler when `--api auto` finds no mmap_prepare in
+/// the tree's headers (\p Evidence: what it found instead).
+std::string predatesRefusal(llvm::StringRef Evidence);
+
 /// The conventional new name: foo_mmap -> foo_mmap_prepare.
 std::string preparedName(llvm::StringRef Legacy);
 

@@ -14,6 +14,7 @@
 #include "vmaprep/Classifier.h"
 #include "vmaprep/EffectAnalysis.h"
 #include "vmaprep/HandlerFinder.h"
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,16 @@ struct EffectReport {
   ResultUse Use = ResultUse::Other;
 };
 
+/// What `vmaprep fix` would do with a legacy handler at the same API level:
+/// the outcome of the same planMigration() call fix makes (before fix's
+/// re-parse of the rewritten file, which may still drop a plan).
+struct RewriteOutlook {
+  bool Available = false;
+  std::string NewFunction; // foo_mmap_prepare
+  std::string Refusal;     // why not, when !Available
+  SourceSite RefusalSite;  // where, when the rewriter named a place
+};
+
 struct HandlerReport {
   std::string Function;
   SourceSite Where; // the function's name in its definition (or declaration)
@@ -63,6 +74,8 @@ struct HandlerReport {
   std::vector<OpsSiteReport> Sites;
   Verdict Result;
   std::vector<EffectReport> Effects;
+  /// Legacy handlers only.
+  std::optional<RewriteOutlook> Rewrite;
 };
 
 struct SubsystemHookReport {
@@ -82,8 +95,11 @@ struct TranslationUnitFindings {
   std::vector<UnresolvedReport> Unresolved;
 };
 
-TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis,
-                                     clang::ASTContext &Ctx);
+/// The findings of \p Analysis, each legacy handler with its RewriteOutlook
+/// at \p Target. A non-empty \p NoRewrite (the tree predates mmap_prepare)
+/// is every legacy handler's refusal instead of a plan.
+TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, clang::ASTContext &Ctx,
+                                     ApiLevel Target, llvm::StringRef NoRewrite = "");
 
 llvm::StringRef opsSiteFormName(OpsSiteForm F);
 llvm::StringRef hookKindName(HookKind K);

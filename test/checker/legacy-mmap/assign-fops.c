@@ -5,8 +5,9 @@
 // through a struct (`fops.mmap = f`) and through a pointer (`p->mmap = f`).
 // The handlers are aio_ring_mmap()-like (fs/aio.c): flags and vm_ops only.
 // RUN: not %vmaprep check %s -- %kflags > %t
-// RUN: grep -v 'note: registered as' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
+// RUN: grep -v -e 'note: registered as' -e 'note: vmaprep fix' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
 // RUN: FileCheck %s --input-file %t --check-prefix=SITE
+// RUN: FileCheck %s --input-file %t --check-prefix=FIX
 // RUN: not %vmaprep check --format json %s -- %kflags | FileCheck %s --check-prefix=JSON
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -64,3 +65,7 @@ void ring_setup(struct file_operations *p)
 // JSON: "function": "ctl_mmap"
 // JSON: "form": "assignment"
 // JSON: "table": "p"
+
+// What `vmaprep fix` does with each convertible handler (check asks the rewriter):
+// FIX: assign-fops.c:24:12: note: vmaprep fix rewrites it as 'ring_mmap_prepare'
+// FIX: assign-fops.c:34:12: note: vmaprep fix rewrites it as 'ctl_mmap_prepare'

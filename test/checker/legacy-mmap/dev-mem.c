@@ -3,9 +3,10 @@
 // &vma->vm_page_prot, and turns any remap failure into -EAGAIN. Upstream
 // converted it with desc->action.error_override = -EAGAIN, so it needs 7.1.
 // RUN: not %vmaprep check %s -- %kflags > %t
-// RUN: grep -v 'note: registered as' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
+// RUN: grep -v -e 'note: registered as' -e 'note: vmaprep fix' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
 // RUN: FileCheck %s --input-file %t --check-prefix=SITE
-// RUN: not %vmaprep check --api 7.0 %s -- %kflags | grep -v 'note: registered as' | FileCheck %s --check-prefix=API70 --implicit-check-not=warning:
+// RUN: FileCheck %s --input-file %t --check-prefix=FIX
+// RUN: not %vmaprep check --api 7.0 %s -- %kflags | grep -v -e 'note: registered as' -e 'note: vmaprep fix' | FileCheck %s --check-prefix=API70 --implicit-check-not=warning:
 #include <linux/fs.h>
 #include <linux/mm.h>
 
@@ -58,3 +59,6 @@ static const struct file_operations mem_fops = {
 };
 // CHECK: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.1): 1 auto-convertible, 0 convertible with vm_ops->mapped, 0 need a newer API level, 0 blocked, 0 already mmap_prepare; 0 subsystem hooks
 // API70: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.0): 0 auto-convertible, 0 convertible with vm_ops->mapped, 1 need a newer API level, 0 blocked, 0 already mmap_prepare; 0 subsystem hooks
+
+// What `vmaprep fix` does with each convertible handler (check asks the rewriter):
+// FIX: dev-mem.c:26:12: note: vmaprep fix rewrites it as 'mmap_mem_prepare'

@@ -3,8 +3,9 @@
 // one kind of file is mappable. The handler maps a per-port counter page
 // with vm_map_pages(), which needs 7.1's mmap_action_map_kernel_pages().
 // RUN: not %vmaprep check %s -- %kflags > %t
-// RUN: grep -v 'note: registered as' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
+// RUN: grep -v -e 'note: registered as' -e 'note: vmaprep fix' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
 // RUN: FileCheck %s --input-file %t --check-prefix=SITE
+// RUN: FileCheck %s --input-file %t --check-prefix=FIX
 // RUN: not %vmaprep check --api 7.0 %s -- %kflags -DVMAPREP_KAPI=70000 | FileCheck %s --check-prefix=API70
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -38,3 +39,6 @@ static const struct file_operations portcntr_ops[] = {
 	},
 };
 // CHECK: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.1): 1 auto-convertible,
+
+// What `vmaprep fix` does with each convertible handler (check asks the rewriter):
+// FIX: fops-array.c:22:12: note: vmaprep fix rewrites it as 'portcntrs_mmap_prepare'

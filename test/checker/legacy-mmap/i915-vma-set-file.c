@@ -4,8 +4,9 @@
 // and gets driver vm_ops and private data. Upstream's equivalent is
 // desc->vm_file = file (6.18); at 6.16 the mutable desc->file does the same.
 // RUN: not %vmaprep check %s -- %kflags > %t
-// RUN: grep -v 'note: registered as' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
+// RUN: grep -v -e 'note: registered as' -e 'note: vmaprep fix' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
 // RUN: FileCheck %s --input-file %t --check-prefix=SITE
+// RUN: FileCheck %s --input-file %t --check-prefix=FIX
 // RUN: not %vmaprep check --api 6.16 %s -- %kflags -DVMAPREP_KAPI=61600 | FileCheck %s --check-prefix=API616
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -42,3 +43,6 @@ static const struct file_operations i915_driver_fops = {
 };
 // CHECK: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.1): 1 auto-convertible, 0 convertible with vm_ops->mapped, 0 need a newer API level, 0 blocked, 0 already mmap_prepare; 0 subsystem hooks
 // API616: warning: 'i915_gem_mmap' uses the deprecated file_operations->mmap hook; auto-convertible to mmap_prepare [vmaprep-legacy-mmap]
+
+// What `vmaprep fix` does with each convertible handler (check asks the rewriter):
+// FIX: i915-vma-set-file.c:21:12: note: vmaprep fix rewrites it as 'i915_gem_mmap_prepare'

@@ -144,6 +144,20 @@ static const struct file_operations hpet_fops = {
 // CHECK-NEXT: {{^}}          "text": "acquires per-mapping state (runtime-pm: pm_runtime_get_sync); mmap_prepare must be stateless"
 // CHECK-NEXT: {{^}}        }
 // CHECK-NEXT: {{^}}      ],
+// What `vmaprep fix` would do (the rewriter's plan; null for mmap_prepare handlers):
+// CHECK-NEXT: {{^}}      "rewrite": {
+// CHECK-NEXT: {{^}}        "available": false,
+// CHECK-NEXT: {{^}}        "new_function": "hpet_mmap_prepare",
+// CHECK-NEXT: {{^}}        "refusal": {
+// CHECK-NEXT: {{^}}          "column": 12,
+// CHECK-NEXT: {{^}}          "end_column": 21,
+// CHECK-NEXT: {{^}}          "end_line": 20,
+// CHECK-NEXT: {{^}}          "file": "{{.*}}json-schema.c",
+// CHECK-NEXT: {{^}}          "line": 20,
+// CHECK-NEXT: {{^}}          "macro": null,
+// CHECK-NEXT: {{^}}          "text": "per-mapping state needs a vm_ops->mapped callback, but the handler installs no vm_ops table of its own"
+// CHECK-NEXT: {{^}}        }
+// CHECK-NEXT: {{^}}      },
 // CHECK-NEXT: {{^}}      "static": true,
 // CHECK-NEXT: {{^}}      "verdict": "convertible-with-mapped"
 // CHECK-NEXT: {{^}}    }

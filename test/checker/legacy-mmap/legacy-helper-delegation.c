@@ -5,8 +5,9 @@
 // attributed to mmap_kmem() "via mmap_mem()", and mmap_mem() is a finding of
 // its own too, since /dev/mem registers it.
 // RUN: not %vmaprep check %s -- %kflags > %t
-// RUN: grep -v 'note: registered as' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
+// RUN: grep -v -e 'note: registered as' -e 'note: vmaprep fix' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
 // RUN: FileCheck %s --input-file %t --check-prefix=SITE
+// RUN: FileCheck %s --input-file %t --check-prefix=FIX
 #include <linux/fs.h>
 #include <linux/mm.h>
 
@@ -48,3 +49,7 @@ static const struct file_operations kmem_fops = {
 	.mmap = mmap_kmem,
 };
 // CHECK: vmaprep: 2 mmap handlers in 1 of 1 analysed files (API level 7.1): 2 auto-convertible, 0 convertible with vm_ops->mapped, 0 need a newer API level, 0 blocked, 0 already mmap_prepare; 0 subsystem hooks
+
+// What `vmaprep fix` does with each convertible handler (check asks the rewriter):
+// FIX: legacy-helper-delegation.c:40:9: note: vmaprep fix does not rewrite it: the handler is used outside ops tables (called or stored); its signature cannot change
+// FIX: legacy-helper-delegation.c:17:16: note: vmaprep fix does not rewrite it: the handler reaches the VMA through mmap_mem(), which vmaprep does not convert with it (only static helpers called by this handler alone that only read the VMA are)

@@ -5,8 +5,9 @@
 // is inside the macro body (reported at the expansion site). The handlers map
 // the device's register page like sbusfb_mmap_helper() (one io_remap).
 // RUN: not %vmaprep check %s -- %kflags > %t
-// RUN: grep -v 'note: registered as' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
+// RUN: grep -v -e 'note: registered as' -e 'note: vmaprep fix' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
 // RUN: FileCheck %s --input-file %t --check-prefix=SITE
+// RUN: FileCheck %s --input-file %t --check-prefix=FIX
 #include <linux/fs.h>
 #include <linux/mm.h>
 
@@ -44,3 +45,7 @@ DEFINE_SBUS_CHAR_FOPS(cg6);
 // SITE: :[[@LINE+1]]:1: note: registered as .mmap in 'leo_fops' (in expansion of macro 'DEFINE_CHAR_FOPS_WITH')
 DEFINE_CHAR_FOPS_WITH(leo_fops, leo_mmap);
 // CHECK: vmaprep: 2 mmap handlers in 1 of 1 analysed files (API level 7.1): 2 auto-convertible,
+
+// What `vmaprep fix` does with each convertible handler (check asks the rewriter):
+// FIX: macro-handler-arg.c:43:1: note: vmaprep fix does not rewrite it: 'cg6_fops' is produced by the macro DEFINE_SBUS_CHAR_FOPS (in expansion of macro 'DEFINE_SBUS_CHAR_FOPS')
+// FIX: macro-handler-arg.c:46:33: note: vmaprep fix does not rewrite it: 'leo_fops' is produced by the macro DEFINE_CHAR_FOPS_WITH

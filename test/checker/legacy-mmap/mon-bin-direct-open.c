@@ -4,12 +4,15 @@
 // its own vm_ops open function directly, which counts the mapping
 // (rp->mmap_active++). That count belongs in vm_ops->mapped.
 // RUN: not %vmaprep check %s -- %kflags > %t
-// RUN: grep -v 'note: registered as' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
+// RUN: grep -v -e 'note: registered as' -e 'note: vmaprep fix' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
 // RUN: FileCheck %s --input-file %t --check-prefix=SITE
+// RUN: FileCheck %s --input-file %t --check-prefix=FIX
 // RUN: not %vmaprep check --show-reads %s -- %kflags | FileCheck %s --check-prefix=READS
 // RUN: not %vmaprep check --api 7.0 %s -- %kflags -DVMAPREP_KAPI=70000 | FileCheck %s --check-prefix=API70
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/spinlock.h>
 
 struct mon_reader_bin {
 	spinlock_t b_lock;
@@ -69,3 +72,6 @@ static const struct file_operations mon_fops_binary = {
 };
 // CHECK: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.1): 0 auto-convertible, 1 convertible with vm_ops->mapped, 0 need a newer API level, 0 blocked,
 // API70: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.0): 0 auto-convertible, 0 convertible with vm_ops->mapped, 1 need a newer API level,
+
+// What `vmaprep fix` does with each convertible handler (check asks the rewriter):
+// FIX: mon-bin-direct-open.c:48:12: note: vmaprep fix rewrites it as 'mon_bin_mmap_prepare'

@@ -10,9 +10,10 @@
 // At 7.0 the error-mapped one needs 7.1 for error_override (and the
 // vm_iomap_memory() one for its action); the others convert as they are.
 // RUN: not %vmaprep check %s -- %kflags > %t
-// RUN: grep -v 'note: registered as' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
+// RUN: grep -v -e 'note: registered as' -e 'note: vmaprep fix' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
 // RUN: FileCheck %s --input-file %t --check-prefix=SITE
-// RUN: not %vmaprep check --api 7.0 %s -- %kflags -DVMAPREP_KAPI=70000 | grep -v 'note: registered as' | FileCheck %s --check-prefix=API70 --implicit-check-not=warning: --implicit-check-not=note:
+// RUN: FileCheck %s --input-file %t --check-prefix=FIX
+// RUN: not %vmaprep check --api 7.0 %s -- %kflags -DVMAPREP_KAPI=70000 | grep -v -e 'note: registered as' -e 'note: vmaprep fix' | FileCheck %s --check-prefix=API70 --implicit-check-not=warning: --implicit-check-not=note:
 // RUN: not %vmaprep check --format json %s -- %kflags | FileCheck %s --check-prefix=JSON
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -94,3 +95,9 @@ static const struct file_operations assigned_fops = { .mmap = assigned_mmap };
 // JSON: "function": "assigned_mmap"
 // CHECK: vmaprep: 4 mmap handlers in 1 of 1 analysed files (API level 7.1): 4 auto-convertible, 0 convertible with vm_ops->mapped, 0 need a newer API level, 0 blocked, 0 already mmap_prepare; 0 subsystem hooks
 // API70: vmaprep: 4 mmap handlers in 1 of 1 analysed files (API level 7.0): 2 auto-convertible, 0 convertible with vm_ops->mapped, 2 need a newer API level, 0 blocked, 0 already mmap_prepare; 0 subsystem hooks
+
+// What `vmaprep fix` does with each convertible handler (check asks the rewriter):
+// FIX: result-use.c:25:12: note: vmaprep fix rewrites it as 'returned_mmap_prepare'
+// FIX: result-use.c:35:12: note: vmaprep fix rewrites it as 'error_mapped_mmap_prepare'
+// FIX: result-use.c:49:12: note: vmaprep fix rewrites it as 'ignored_mmap_prepare'
+// FIX: result-use.c:67:8: note: vmaprep fix does not rewrite it: the result of io_remap_pfn_range() is assigned; only `return io_remap_pfn_range(...)`, `if (io_remap_pfn_range(...)) return -E...;` and an ignored result are rewritten

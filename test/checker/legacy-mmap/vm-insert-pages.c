@@ -3,8 +3,9 @@
 // one page array with vm_insert_pages() after VM_MAYWRITE is cleared. The
 // page-array insert is what 7.1's mmap_action_map_kernel_pages() replaces.
 // RUN: not %vmaprep check %s -- %kflags > %t
-// RUN: grep -v 'note: registered as' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
+// RUN: grep -v -e 'note: registered as' -e 'note: vmaprep fix' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
 // RUN: FileCheck %s --input-file %t --check-prefix=SITE
+// RUN: FileCheck %s --input-file %t --check-prefix=FIX
 // RUN: not %vmaprep check --api 7.0 %s -- %kflags -DVMAPREP_KAPI=70000 | FileCheck %s --check-prefix=API70
 // RUN: not %vmaprep check --format json %s -- %kflags | FileCheck %s --check-prefix=JSON
 #include <linux/fs.h>
@@ -46,3 +47,6 @@ static const struct file_operations tracing_buffers_fops = {
 // CHECK: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.1): 1 auto-convertible, 0 convertible with vm_ops->mapped, 0 need a newer API level, 0 blocked, 0 already mmap_prepare; 0 subsystem hooks
 // API70: warning: 'rb_map_mmap' uses the deprecated file_operations->mmap hook; convertible from API level 7.1 (target 7.0) [vmaprep-legacy-mmap]
 // API70: note: vm_insert_pages() needs mmap_action_map_kernel_pages() (API level 7.1)
+
+// What `vmaprep fix` does with each convertible handler (check asks the rewriter):
+// FIX: vm-insert-pages.c:17:12: note: vmaprep fix rewrites it as 'rb_map_mmap_prepare'

@@ -1,4 +1,4 @@
-/* Device state for test/checker/fix/map-pages.c: four pages behind the ring. */
+/* Device state for test/checker/fix/map-pages.c and insert-pages.c: four pages behind the ring. */
 #include <linux/gfp.h>
 static struct page *vmaprep_pages[4];
 static struct ring vmaprep_ring = { .pages = vmaprep_pages, .nr = 4 };
