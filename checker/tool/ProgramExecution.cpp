@@ -177,6 +177,12 @@ public:
       return 0;
     };
     D.teardown = [this] { Files.clear(); };
+    D.describe_state = [this] {
+      std::vector<std::string> Lines;
+      for (const auto &[Name, V] : Memory) // std::map: sorted, so the two sides line up
+        Lines.push_back(Name + "=" + V.name());
+      return Lines;
+    };
     D.name_pointer = [this](const void *P) -> std::string {
       auto It = Named.find(P);
       if (It != Named.end())

@@ -194,6 +194,13 @@ class Run {
   std::vector<std::string> problems_;
 };
 
+// The driver's own state, for drivers that can report it (an interpreted driver: what it wrote outside
+// the VMA, by name): a count a rewrite moved to ->mapped must end where the original's does.
+void add_driver_state(const DriverUnderTest& driver, const char* label, std::vector<std::string>& trace) {
+  if (!driver.describe_state) return;
+  for (const std::string& line : driver.describe_state()) trace.push_back(std::string(label) + ": " + line);
+}
+
 bool prepare_hook(const DriverUnderTest& driver) { return driver.file.fops && driver.file.fops->mmap_prepare; }
 
 }  // namespace
@@ -312,6 +319,7 @@ ScenarioRun run_scenario(const DriverUnderTest& driver, const Scenario& scenario
   trace.push_back("mmap: " + std::string(result_value >= 0 ? "ok" : std::to_string(result_value)));
   run.snapshot(run.as(), "mapped", trace);
   trace.push_back("ledger after mmap: " + run.ledger_delta());
+  add_driver_state(driver, "state after mmap", trace);
 
   // The mmap_prepare contract: when the mapping failed, or merged (so no new VMA and no ->mapped), the hook
   // must not have left anything acquired.
@@ -368,6 +376,7 @@ ScenarioRun run_scenario(const DriverUnderTest& driver, const Scenario& scenario
   trace.push_back("warnings: " + std::to_string(run.kernel().warnings.size()));
   run.finish(trace);
   if (trace.back() != "after teardown: balanced") result.problems.push_back("leak: " + trace.back());
+  add_driver_state(driver, "state after teardown", trace);
   for (const std::string& p : run.problems()) result.problems.push_back(p);
   return result;
 }

@@ -60,6 +60,9 @@ struct DriverUnderTest {
   // Names a pointer the driver stored in a VMA (vm_ops, vm_private_data) when the default naming would
   // not tell two of them apart (an interpreted driver's tables and opaque objects); "" for the default.
   std::function<std::string(const void*)> name_pointer;
+  // The driver's own state as "name=value" lines, compared after the mmap and after teardown (an
+  // interpreted driver reports what it wrote outside the VMA); null when the driver cannot say.
+  std::function<std::vector<std::string>()> describe_state;
 };
 
 struct ScenarioRun {
