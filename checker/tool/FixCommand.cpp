@@ -207,13 +207,13 @@ void planAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWork>
         continue;
       HandlerOutcome O;
       O.Plan = planMigration(A, Analysis, Ctx, W.Target);
-      if (O.Plan.Applicable && Opt.Validate)
-        O.Original = lowerHandler(Fn, Ctx);
       if (Predates) {
         O.Plan = MigrationPlan();
         O.Plan.Function = Fn->getName().str();
-        O.Plan.Refusal = "the tree predates mmap_prepare (" + W.Detection + ")";
+        O.Plan.Refusal = predatesRefusal(W.Detection);
       }
+      if (O.Plan.Applicable && Opt.Validate)
+        O.Original = lowerHandler(Fn, Ctx);
       O.Where = A.Summary.BodyVisible ? resolveSite(Fn->getLocation(), SM, Ctx.getLangOpts())
                                       : A.Handler.Sites.front().Where;
       W.Handlers.push_back(std::move(O));

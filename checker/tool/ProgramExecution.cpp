@@ -523,6 +523,9 @@ private:
   }
 
   static pgprot_t prot(uint64_t V) { return __pgprot(V); }
+  static bool isAtomicCounterOp(const std::string &N) {
+    return N.rfind("atomic_", 0) == 0 || N.rfind("atomic64_", 0) == 0;
+  }
 
   vma_flags_t flagsOf(const Value &V) {
     vma_flags_t F;
@@ -721,6 +724,39 @@ private:
         mmap_action_map_kernel_pages_full(D, Data);
       else
         mmap_action_map_kernel_pages(D, num(A, 1), Data, Count);
+      return true;
+    }
+    // atomic_t counters (what afs really used): plain driver state the model's ledger does not count,
+    // compared as driver state after the mmap and after teardown.
+    if (isAtomicCounterOp(N)) {
+      std::string Op = N.substr(N.find('_') + 1);
+      if (N.rfind("atomic64_", 0) == 0 || N.rfind("atomic_long_", 0) == 0)
+        Op = N.substr(N.find('_', N.find('_') + 1) + 1);
+      const bool CountFirst = Op == "add" || Op == "sub" || Op == "add_return" || Op == "sub_return";
+      const Value &Ptr = A.at(CountFirst ? 1 : 0);
+      const uint64_t Old = load(Ptr, ValueClass::Integer).I;
+      uint64_t New = Old;
+      if (Op == "read") {
+        Out = Value::number(Old);
+        return true;
+      }
+      if (Op == "set") New = num(A, 1);
+      else if (Op == "inc" || Op == "inc_return") New = Old + 1;
+      else if (Op == "dec" || Op == "dec_return" || Op == "dec_and_test") New = Old - 1;
+      else if (Op == "add" || Op == "add_return") New = Old + num(A, 0);
+      else if (Op == "sub" || Op == "sub_return") New = Old - num(A, 0);
+      else if (Op == "inc_not_zero") New = Old ? Old + 1 : Old;
+      else return false;
+      const unsigned Bits = N.rfind("atomic_", 0) == 0 && N.rfind("atomic_long_", 0) != 0 ? 32 : 64;
+      if (Bits == 32)
+        New = uint64_t(int64_t(int32_t(uint32_t(New))));
+      Memory[pointee(Ptr)] = Value::number(New);
+      if (Op == "dec_and_test")
+        Out = Value::number(New == 0);
+      else if (Op == "inc_not_zero")
+        Out = Value::number(Old != 0);
+      else
+        Out = Value::number(New);
       return true;
     }
     // What a handler acquires and releases: counted on the model's ledger.
@@ -1047,6 +1083,18 @@ private:
     return opaque(Key, E.Class);
   }
 
+  /// The name of what a pointer points to: `*&x->count` is `x->count`.
+  static std::string pointee(const Value &P) {
+    if (P.K == Value::Opaque && P.Offset == 0 && !P.Key.empty() && P.Key[0] == '&')
+      return P.Key.substr(1);
+    return "*" + P.name();
+  }
+  Value load(const Value &P, ValueClass Class) {
+    const std::string Name = pointee(P);
+    auto It = Memory.find(Name);
+    return It != Memory.end() ? It->second : opaque(Name, Class);
+  }
+
   /// *&vma->X and *&desc->X, for a field whose address the handler passed on.
   Value fieldOf(const Value &Ref) {
     if (Ref.Key != "page_prot")
@@ -1093,7 +1141,7 @@ private:
         setField(P, V, Target.Where);
         return;
       }
-      Memory["*" + P.name()] = V;
+      Memory[pointee(P)] = V;
       return;
     }
     case ProgramExpr::Op::Member: {
@@ -1344,8 +1392,7 @@ private:
         return fieldOf(P);
       if (P.K == Value::Int && P.I == 0)
         throw Crash{};
-      auto It = Memory.find("*" + P.name());
-      return It != Memory.end() ? It->second : opaque("*" + P.name(), E.Class);
+      return load(P, E.Class);
     }
     case ProgramExpr::Op::Call:
       return callExpr(E);
