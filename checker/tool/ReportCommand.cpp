@@ -197,6 +197,11 @@ std::string detailOf(const HandlerReport &H) {
   }
   if (!H.BodyVisible && H.Kind == HookKind::LegacyMmap)
     S += std::string(S.empty() ? "" : "; ") + "body not in the analysed files";
+  // For a convertible verdict, whether `vmaprep fix` rewrites it (check's rewrite outlook).
+  if (H.Rewrite && (H.Result.Kind == VerdictKind::AutoConvertible ||
+                    H.Result.Kind == VerdictKind::ConvertibleWithMapped))
+    S += std::string(S.empty() ? "" : "; ") +
+         (H.Rewrite->Available ? "vmaprep fix rewrites it" : "vmaprep fix does not rewrite it: " + H.Rewrite->Refusal);
   return S;
 }
 
