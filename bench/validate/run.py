@@ -63,7 +63,8 @@ def main():
         med = statistics.median
         print(f"pair: {os.path.basename(pair[0])} / {os.path.basename(pair[1])}, "
               f"{report['scenarios']} scenarios, {args.runs} runs (median)")
-        print(f"command: wall {med(walls):.1f} ms, cpu {med(cpus):.1f} ms (incl. the two clang-19 compiles)")
+        note = "(in-process parse, no compile)" if args.interpret else "(incl. the two clang-19 compiles)"
+        print(f"command: wall {med(walls):.1f} ms, cpu {med(cpus):.1f} ms {note}")
         print("phases (wall): " + ", ".join(f"{k} {med(v):.1f} ms" for k, v in phases.items()))
 
 
