@@ -31,8 +31,27 @@ public:
     Out.Entry = Handler->getName().str();
     Out.Prepare = Handler->getNumParams() == 1;
     const FunctionDecl *Def = Handler->getDefinition();
-    if (!Def || !Def->hasBody()) {
-      Out.Unsupported = "the body of '" + Out.Entry + "' is not in this translation unit";
+    if (!Def || !Def->hasBody() || !inTranslationUnit(Def)) {
+      // A table that names a kernel function (.mmap = generic_file_mmap): the program is a call to it,
+      // which the model runs if it implements it.
+      ProgramFunction Call;
+      Call.Name = Out.Entry + " (as registered)";
+      ProgramStmt Return = stmt(ProgramStmt::Op::Return, nullptr);
+      Return.HasValue = true;
+      Return.Value.Kind = ProgramExpr::Op::Call;
+      Return.Value.Name = Out.Entry;
+      for (unsigned I = 0; I < Handler->getNumParams(); ++I) {
+        Call.Params.push_back(classOf(Handler->getParamDecl(I)->getType()));
+        ProgramExpr Param;
+        Param.Kind = ProgramExpr::Op::Param;
+        Param.Index = I;
+        Param.Class = Call.Params.back();
+        Return.Value.Args.push_back(std::move(Param));
+      }
+      Call.Body = stmt(ProgramStmt::Op::Block, nullptr);
+      Call.Body.Children.push_back(std::move(Return));
+      Out.Entry = Call.Name;
+      Out.Functions.push_back(std::move(Call));
       return;
     }
     enqueue(Def);
@@ -279,6 +298,7 @@ private:
       }
       ProgramExpr N = node(ProgramExpr::Op::Member, E, M->getMemberDecl()->getName());
       N.Arrow = Arrow;
+      N.NotNull = E->getType()->isArrayType();
       // pgprot_val(prot) reads the only field of a one-field struct: the value itself.
       N.Index = !Arrow && singleFieldRecord(M->getBase()->getType()) ? 1 : 0;
       N.Args.push_back(lowerExpr(Base));

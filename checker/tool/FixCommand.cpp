@@ -272,6 +272,9 @@ bool validateOnModel(HandlerOutcome &H, const HandlerProgram &Rewrite) {
                  std::to_string(Run.SucceededRuns) + " hook calls succeeded";
   if (Run.AcceptedMerges)
     H.Validation += ", " + std::to_string(Run.AcceptedMerges) + " differing only by the intended merge";
+  if (Run.AcceptedIgnoredFailures)
+    H.Validation += ", " + std::to_string(Run.AcceptedIgnoredFailures) +
+                    " failing where the original dropped a mapping error";
   return true;
 #else
   (void)H;

@@ -31,7 +31,10 @@ constexpr unsigned DefaultWorlds = 16;
 /// `vmaprep validate`, with the world in each scenario's name. With
 /// \p AcceptMerge, a divergence that is only the rewrite's mapping merging
 /// with its neighbour (the intended mmap_prepare difference) is counted in
-/// AcceptedMerges instead. SucceededRuns counts the runs in which the
+/// AcceptedMerges instead, and a scenario whose mmap fails for the rewrite
+/// where the original dropped a mapping call's error (`vm_iomap_memory(...);`,
+/// the difference upstream accepted for stm) in AcceptedIgnoredFailures.
+/// SucceededRuns counts the runs in which the
 /// original handler returned 0: how much of the matrix got past its checks.
 ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerProgram &Rewrite,
                                  unsigned Worlds = DefaultWorlds, bool AcceptMerge = true);

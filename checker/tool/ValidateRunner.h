@@ -30,6 +30,8 @@ struct ValidateRun {
   std::vector<std::string> Problems;          // contract violations, leaks, failure-sweep findings
   int AcceptedMerges = 0;                     // divergences left out because isIntendedMerge() holds
   int SucceededRuns = 0;                      // interpreted runs whose original hook returned 0
+  int AcceptedIgnoredFailures = 0;            // interpreted: the rewrite failed where the original dropped
+                                              // a mapping call's error (an action reports it)
 };
 
 /// The one intended difference of an mmap_prepare rewrite: the rewrite's

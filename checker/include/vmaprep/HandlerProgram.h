@@ -67,6 +67,7 @@ struct ProgramExpr {
   bool Signed = false;
   bool Arrow = false;        // Member through a pointer
   bool Prefix = false;       // IncDec
+  bool NotNull = false;      // an array member read as a pointer: its address, never null
   unsigned ElementSize = 1;  // a pointer's pointee size, for pointer arithmetic
   std::string Where;         // file:line, for messages
   std::vector<ProgramExpr> Args;

@@ -114,6 +114,7 @@ void vma_desc_set_flags_mask(struct vm_area_desc *desc, vma_flags_t flags);
 void vma_desc_clear_flags_mask(struct vm_area_desc *desc, vma_flags_t flags);
 #define vma_desc_set_flags(desc, ...) vma_desc_set_flags_mask(desc, mk_vma_flags(__VA_ARGS__))
 #define vma_desc_clear_flags(desc, ...) vma_desc_clear_flags_mask(desc, mk_vma_flags(__VA_ARGS__))
+bool vma_desc_is_cow_mapping(const struct vm_area_desc *desc);
 #if VMAPREP_KAPI >= 70100
 bool vma_desc_test(const struct vm_area_desc *desc, vma_flag_t bit);
 bool vma_desc_test_any_mask(const struct vm_area_desc *desc, vma_flags_t flags);
