@@ -174,6 +174,7 @@ public:
       Backing.clear();
       Named.clear();
       Frames.clear();
+      FrameNames.clear();
       IgnoredMappingFailure = false;
       return 0;
     };
@@ -243,8 +244,10 @@ private:
       if (Self && Self->Failure.empty())
         Self->Failure = E.Why;
     } catch (const Crash &) {
-      if (Self)
+      if (Self) {
         Self->Frames.clear();
+        Self->FrameNames.clear();
+      }
       return decltype(Body())(CrashResult);
     }
     return OnFailure;
@@ -347,6 +350,7 @@ public:
     return Out;
   }
   void makeCurrent() { Current = this; }
+  const std::string &site() const { return AcquisitionSite; }
 
 private:
   // --- values -------------------------------------------------------------------------------------
@@ -560,10 +564,13 @@ private:
   bool kernelCall(const std::string &Name, std::vector<Value> &A, const ProgramExpr &Call, Value &Out) {
     using Resource = vmaprep::model::Resource;
     auto ledger = [&](Resource R, bool Acquire, uint64_t Result) {
-      if (Acquire)
+      if (Acquire) {
+        AcquisitionSite = Frames.empty() ? Call.Where : FrameNames.back() + "() at " + Call.Where;
         Kernel::current().ledger.acquire(R);
-      else
+        AcquisitionSite.clear();
+      } else {
         Kernel::current().ledger.release(R);
+      }
       Out = Value::number(Result);
       return true;
     };
@@ -792,7 +799,9 @@ private:
         N == "vzalloc" || N == "kvmalloc" || N == "kvzalloc" || N == "vmalloc_user" || N == "kvcalloc") {
       const bool TwoSizes = N == "kcalloc" || N == "kmalloc_array" || N == "kvcalloc";
       const uint64_t Size = TwoSizes ? num(A, 0) * num(A, 1) : num(A, 0);
+      AcquisitionSite = FrameNames.empty() ? Call.Where : FrameNames.back() + "() at " + Call.Where;
       void *P = kzalloc(Size ? Size : 1, 0);
+      AcquisitionSite.clear();
       if (!P) {
         Out = Value::number(0);
         return true;
@@ -854,6 +863,8 @@ private:
   // --- the interpreter ----------------------------------------------------------------------------
 
   std::vector<Frame> Frames;
+  std::vector<std::string> FrameNames; // the function of each frame, for acquisition sites
+  std::string AcquisitionSite;         // while the ledger records an acquisition: where, in words
   Frame &frame() { return Frames.back(); }
   Local &localOf(const Value &Ref) {
     if (Ref.Frame >= Frames.size())
@@ -874,11 +885,13 @@ private:
     Fr.Params.resize(F->Params.size());
     Fr.Locals.resize(F->Locals);
     Frames.push_back(std::move(Fr));
+    FrameNames.push_back(Name);
     Flow Result = exec(F->Body);
     Value R = Result == Flow::Return ? frame().Result : Value::number(0);
     if (Result == Flow::Goto)
       cannotRun("a goto to label '" + frame().GotoLabel + "' outside its block", "");
     Frames.pop_back();
+    FrameNames.pop_back();
     return R;
   }
 
@@ -1555,6 +1568,17 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
       return Out;
     }
   Interpreter Orig(Original, "original"), New(Rewrite, "rewrite");
+  // Contract problems name where the hook acquired what it left held, in the handler's own words.
+  struct SiteCapture {
+    SiteCapture() {
+      Ledger::capture_sites = true;
+      Ledger::site_note = [] { return Current ? Current->site() : std::string(); };
+    }
+    ~SiteCapture() {
+      Ledger::capture_sites = false;
+      Ledger::site_note = nullptr;
+    }
+  } Capture;
   for (Interpreter *I : {&Orig, &New})
     if (std::string Missing = I->unrunnableCallbacks(); !Missing.empty()) {
       Out.Error = "the " + std::string(I == &Orig ? "original" : "rewrite") +

@@ -56,8 +56,9 @@ void Ledger::reset() {
 }
 
 void Ledger::record_site(Resource r) {
-  Acquisition a{r, 0, {}};
-  a.depth = backtrace(a.frames.data(), static_cast<int>(a.frames.size()));
+  Acquisition a{r, 0, {}, {}};
+  if (site_note) a.note = site_note();
+  if (a.note.empty()) a.depth = backtrace(a.frames.data(), static_cast<int>(a.frames.size()));
   sites.push_back(a);
 }
 
@@ -91,7 +92,9 @@ std::string Ledger::describe_sites(std::size_t from, const Counts& baseline) con
   for (std::size_t i = from; i < sites.size(); ++i) {
     const Acquisition& a = sites[i];
     if (now[index(a.kind)] <= baseline[index(a.kind)]) continue;
-    const std::string where = (site_describer ? site_describer : describe_frames_with_dladdr)(a.frames.data(), a.depth);
+    const std::string where =
+        !a.note.empty() ? a.note
+                        : (site_describer ? site_describer : describe_frames_with_dladdr)(a.frames.data(), a.depth);
     if (where.empty()) continue;
     const std::string line = std::string(resource_name(a.kind)) + " acquired in " + where;
     if (out.find(line) != std::string::npos) continue;

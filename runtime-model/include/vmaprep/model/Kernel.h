@@ -63,10 +63,15 @@ class Ledger {
     Resource kind;
     int depth;
     std::array<void*, 12> frames;
+    std::string note;  // from site_note, when set: the site in words, no frames taken
   };
   using SiteDescriber = std::string (*)(void* const* frames, int depth);
   static inline bool capture_sites = false;
   static inline SiteDescriber site_describer = nullptr;  // null: describe_frames_with_dladdr
+  // A driver that is interpreted rather than compiled names its own acquisition sites ("fn() at
+  // file.c:12"); an empty answer falls back to the stack.
+  using SiteNote = std::string (*)();
+  static inline SiteNote site_note = nullptr;
   std::vector<Acquisition> sites;
   // "<kind> acquired in <site>" for each acquisition from sites[from] on whose kind is still outstanding
   // by more than `baseline` says; empty when no sites were captured.
