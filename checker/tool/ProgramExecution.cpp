@@ -1606,13 +1606,19 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
         Orig.makeCurrent();
         return Setup();
       };
-      for (size_t S = 0; S < Matrix.size(); ++S) {
+      for (size_t S = 0; S < Matrix.size() && Orig.Failure.empty(); ++S) {
         try {
           run_scenario(Probe, Matrix[S]);
         } catch (const std::exception &) {
           // Reported when the comparison runs it again.
         }
       }
+    }
+    if (!Orig.Failure.empty()) {
+      // The original cannot be run: no world will get further.
+      Out.Error = "the original cannot be run: " + Orig.Failure;
+      Current = nullptr;
+      return Out;
     }
     // Two rounds in a row that learn nothing: more would reach no further.
     Idle = Learned() == Before ? Idle + 1 : 0;
