@@ -872,6 +872,23 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
     if (Later.Kind == EffectKind::FieldWrite && Later.Name == "vm_page_prot")
       return refuse("vm_page_prot changes after " + E.Name + "(); the action would use the old protection",
                     Later.Node->getBeginLoc());
+    // The action runs after the hook and sets what the call set (VM_IO, VM_PFNMAP, VM_DONTEXPAND,
+    // VM_DONTDUMP or VM_MIXEDMAP, and for a private writable mapping the pfn in vm_pgoff): a later
+    // clear, a later vm_pgoff write or a later VM_MAYWRITE (which makes the mapping CoW) would be
+    // replayed over. Found by validation (test/checker/fix/validation.test).
+    const bool PureSet = (Later.Name == "vm_flags_set" || Later.Name == "vma_set_flags_mask" ||
+                          Later.Name == "vma_flags_set_mask" || Later.Name == "vm_flags |=") &&
+                         llvm::none_of(Later.Operands, [](const std::string &O) {
+                           return llvm::StringRef(O).contains("MAYWRITE");
+                         });
+    if (Later.Kind == EffectKind::FlagsChange && !PureSet)
+      return refuse("the flags change after " + E.Name + "() (" + Later.Text +
+                        "); the action applies the call's flags after the hook and would undo it",
+                    Later.Node->getBeginLoc());
+    if (Later.Kind == EffectKind::FieldWrite && Later.Name == "vm_pgoff")
+      return refuse("vm_pgoff changes after " + E.Name + "(); the action, which runs after the hook, "
+                    "stores the pfn there for a private writable mapping",
+                    Later.Node->getBeginLoc());
   }
   std::string Action, Prot;
   // vm_map_pages() maps pages[vm_pgoff + i] after checking that the array
