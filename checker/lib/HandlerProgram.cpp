@@ -237,9 +237,6 @@ private:
       return N;
     }
     switch (E->getStmtClass()) {
-    case Stmt::IntegerLiteralClass:
-    case Stmt::CharacterLiteralClass:
-      break; // folded above
     case Stmt::ImplicitCastExprClass:
     case Stmt::CStyleCastExprClass: {
       const auto *C = cast<CastExpr>(E);
@@ -411,8 +408,6 @@ private:
     }
     case Stmt::ConstantExprClass:
       return lowerExpr(cast<ConstantExpr>(E)->getSubExpr());
-    case Stmt::UnaryExprOrTypeTraitExprClass:
-      break;
     default:
       break;
     }
@@ -498,7 +493,6 @@ private:
           Decl.Value = lowerExpr(Init);
           Decl.HasValue = true;
         }
-        typeInto(V->getType(), Decl.Step); // the local's type, for an uninitialised value
         N.Children.push_back(std::move(Decl));
       }
       return N;
@@ -546,7 +540,7 @@ private:
         N.HasValue = true;
       }
       if (F->getInc())
-        N.Step = lowerExpr(F->getInc());
+        N.Step = lowerExpr(F->getInc()), N.HasStep = true;
       N.Children.push_back(lowerStmt(F->getBody()));
       return N;
     }

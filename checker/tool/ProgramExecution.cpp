@@ -169,6 +169,7 @@ public:
     D.file.fops = &Fops;
     D.file.kapi = VMAPREP_KAPI_LATEST;
     D.setup = [this, World] {
+      Current = this; // the model calls the hooks of this run synchronously, on this thread
       this->World = World;
       Memory.clear();
       Backing.clear();
@@ -253,22 +254,19 @@ private:
     return OnFailure;
   }
 
+  /// The hook, as the model calls it.
+  static int entry(std::vector<Value> Args) {
+    return guarded([&] {
+      Interpreter &I = *Current;
+      const int R = int(I.call(I.Program.Entry, std::move(Args)).I);
+      I.Succeeded += R == 0;
+      return R;
+    }, -EINVAL);
+  }
   static int legacyEntry(struct file *F, struct vm_area_struct *V) {
-    return guarded([&] {
-      Interpreter &I = *Current;
-      const int R = int(I.call(I.Program.Entry, {Value::object(Value::File, F), Value::object(Value::Vma, V)}).I);
-      I.Succeeded += R == 0;
-      return R;
-    }, -EINVAL);
+    return entry({Value::object(Value::File, F), Value::object(Value::Vma, V)});
   }
-  static int prepareEntry(struct vm_area_desc *D) {
-    return guarded([&] {
-      Interpreter &I = *Current;
-      const int R = int(I.call(I.Program.Entry, {Value::object(Value::Desc, D)}).I);
-      I.Succeeded += R == 0;
-      return R;
-    }, -EINVAL);
-  }
+  static int prepareEntry(struct vm_area_desc *D) { return entry({Value::object(Value::Desc, D)}); }
   const std::string *callback(const vm_operations_struct *Ops, const char *Member) const {
     auto It = TableOf.find(Ops);
     if (It == TableOf.end())
@@ -278,20 +276,15 @@ private:
         return &Fn;
     return nullptr;
   }
-  static void openCallback(struct vm_area_struct *V) {
+  static void vmaCallback(struct vm_area_struct *V, const char *Member) {
     guarded([&] {
-      if (const std::string *Fn = Current->callback(V->vm_ops, "open"))
+      if (const std::string *Fn = Current->callback(V->vm_ops, Member))
         Current->call(*Fn, {Value::object(Value::Vma, V)});
       return 0;
     }, 0);
   }
-  static void closeCallback(struct vm_area_struct *V) {
-    guarded([&] {
-      if (const std::string *Fn = Current->callback(V->vm_ops, "close"))
-        Current->call(*Fn, {Value::object(Value::Vma, V)});
-      return 0;
-    }, 0);
-  }
+  static void openCallback(struct vm_area_struct *V) { vmaCallback(V, "open"); }
+  static void closeCallback(struct vm_area_struct *V) { vmaCallback(V, "close"); }
   static int splitCallback(struct vm_area_struct *V, unsigned long Addr) {
     return guarded([&] {
       const std::string *Fn = Current->callback(V->vm_ops, "may_split");
@@ -349,7 +342,6 @@ public:
       Out += (Out.empty() ? "" : ", ") + M;
     return Out;
   }
-  void makeCurrent() { Current = this; }
   const std::string &site() const { return AcquisitionSite; }
 
 private:
@@ -994,7 +986,7 @@ private:
           break;
         if (F == Flow::Return || F == Flow::Goto)
           return F;
-        if (IsFor && S.Step.Kind != ProgramExpr::Op::Unsupported)
+        if (S.HasStep)
           eval(S.Step);
       }
       return Flow::Normal;
@@ -1601,11 +1593,6 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
   for (unsigned Round = 0, Before = 0, Idle = 0; Round < 6; ++Round) {
     for (unsigned World = 1; World <= 8; ++World) {
       DriverUnderTest Probe = Orig.driver(1000 + Round * 16 + World);
-      auto Setup = Probe.setup;
-      Probe.setup = [&Orig, Setup] {
-        Orig.makeCurrent();
-        return Setup();
-      };
       for (size_t S = 0; S < Matrix.size() && Orig.Failure.empty(); ++S) {
         try {
           run_scenario(Probe, Matrix[S]);
@@ -1630,18 +1617,8 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
   Orig.Failure.clear();
   Orig.Succeeded = 0;
   New.Candidates = Orig.Candidates;
-  // Each side runs with its own interpreter current: the model calls the hooks synchronously.
   for (unsigned World = 0; World < Worlds; ++World) {
-    DriverUnderTest A = Orig.driver(World), B = New.driver(World);
-    auto Enter = [](Interpreter &I, DriverUnderTest &D) {
-      auto Setup = D.setup;
-      D.setup = [&I, Setup] {
-        I.makeCurrent();
-        return Setup();
-      };
-    };
-    Enter(Orig, A);
-    Enter(New, B);
+    const DriverUnderTest A = Orig.driver(World), B = New.driver(World);
     try {
       const ValidationReport Report = validate(A, B, Matrix);
       Out.Scenarios += Report.scenarios;

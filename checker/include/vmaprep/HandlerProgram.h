@@ -83,7 +83,7 @@ struct ProgramStmt {
     Return,      // Value (HasValue)
     While,       // while (Value) Children[0]
     DoWhile,     // do Children[0] while (Value)
-    For,         // Children[0] init; Value cond (HasValue); Step; Children[1] body
+    For,         // Children[0] init; Value cond (HasValue); Step (HasStep); Children[1] body
     Switch,      // switch (Value) Children[0]
     Case,        // Constant: Value.Value; then Children[0]
     Default,     // Children[0]
@@ -97,6 +97,7 @@ struct ProgramStmt {
   std::string Name;
   unsigned Index = 0;
   bool HasValue = false;
+  bool HasStep = false;
   ProgramExpr Value;
   ProgramExpr Step;
   std::vector<ProgramStmt> Children;
