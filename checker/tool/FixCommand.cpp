@@ -20,6 +20,7 @@
 #include "CommandLine.h"
 #include "TranslationUnitRunner.h"
 #include "FormatEdits.h"
+#include "SafeFileWriter.h"
 #include "UnifiedDiff.h"
 #ifdef VMAPREP_HAVE_MODEL
 #include "ProgramExecution.h"
@@ -132,13 +133,17 @@ std::string relativeTo(llvm::StringRef Path, llvm::StringRef Root) {
   return Path.str();
 }
 
-/// Writes \p Content to \p Path through a temporary file in the same
-/// directory and a rename: a reader sees the old file or the new one.
-llvm::Error writeAtomically(llvm::StringRef Path, llvm::StringRef Content) {
-  return llvm::writeToOutput(Path, [&](llvm::raw_ostream &OS) {
-    OS << Content;
-    return llvm::Error::success();
-  });
+/// Writes one output through the safe writer; an error names the file and
+/// counts against the run, which goes on with the other files.
+bool writeOutput(llvm::StringRef Path, llvm::StringRef Content) {
+  std::string Note;
+  std::string Err = writeFileSafely(Path, Content, &Note);
+  if (!Note.empty())
+    llvm::errs() << "vmaprep: note: " << Note << "\n";
+  if (Err.empty())
+    return true;
+  llvm::errs() << "vmaprep: error: " << Err << "\n";
+  return false;
 }
 
 std::string parseFixArgs(int Argc, const char **Argv, FixOptions &Out) {
@@ -475,7 +480,7 @@ int runFixCommand(int Argc, const char **Argv) {
         llvm::errs() << "vmaprep: note: --api auto: " << W.Detection << " (API level "
                      << apiLevelName(W.Target) << ")\n";
   }
-  unsigned Converted = 0, Left = 0, FilesChanged = 0;
+  unsigned Converted = 0, Left = 0, FilesChanged = 0, NotWritten = 0;
   std::string Diffs;
   for (FileWork &W : Work) {
     for (const HandlerOutcome &H : W.Handlers) {
@@ -501,14 +506,16 @@ int runFixCommand(int Argc, const char **Argv) {
     if (Opt.DryRun)
       Diffs += unifiedDiff(Rel, W.Original, W.Edits);
     if (!Opt.PatchesDir.empty()) {
-      llvm::sys::fs::create_directories(Opt.PatchesDir);
-      std::string Name = Rel;
-      std::replace(Name.begin(), Name.end(), '/', '-');
-      llvm::SmallString<256> PatchPath(Opt.PatchesDir);
-      llvm::sys::path::append(PatchPath, Name + ".patch");
-      if (llvm::Error E = writeAtomically(PatchPath, patchFor(W, Rel, W.Target))) {
-        llvm::errs() << "vmaprep: error: " << PatchPath << ": " << llvm::toString(std::move(E)) << "\n";
+      if (std::error_code EC = llvm::sys::fs::create_directories(Opt.PatchesDir)) {
+        llvm::errs() << "vmaprep: error: " << Opt.PatchesDir << ": cannot create the directory: " << EC.message()
+                     << "\n";
         Errors = true;
+      } else {
+        std::string Name = Rel;
+        std::replace(Name.begin(), Name.end(), '/', '-');
+        llvm::SmallString<256> PatchPath(Opt.PatchesDir);
+        llvm::sys::path::append(PatchPath, Name + ".patch");
+        Errors |= !writeOutput(PatchPath, patchFor(W, Rel, W.Target));
       }
     }
     if (Opt.DryRun || !Opt.PatchesDir.empty() || !Opt.ExportFixes.empty())
@@ -518,11 +525,12 @@ int runFixCommand(int Argc, const char **Argv) {
     if (!Now || (*Now)->getBuffer() != W.Original) {
       llvm::errs() << "vmaprep: error: " << W.Path << ": changed while vmaprep ran; not written\n";
       Errors = true;
+      ++NotWritten;
       continue;
     }
-    if (llvm::Error E = writeAtomically(W.Path, W.Rewritten)) {
-      llvm::errs() << "vmaprep: error: " << W.Path << ": " << llvm::toString(std::move(E)) << "\n";
+    if (!writeOutput(W.Path, W.Rewritten)) {
       Errors = true;
+      ++NotWritten;
     }
   }
   if (!Opt.ExportFixes.empty()) {
@@ -530,17 +538,15 @@ int runFixCommand(int Argc, const char **Argv) {
     llvm::raw_string_ostream OS(Yaml);
     writeYaml(Work, OS);
     OS.flush();
-    if (llvm::Error E = writeAtomically(Opt.ExportFixes, Yaml)) {
-      llvm::errs() << "vmaprep: error: " << Opt.ExportFixes << ": " << llvm::toString(std::move(E)) << "\n";
-      Errors = true;
-    }
+    Errors |= !writeOutput(Opt.ExportFixes, Yaml);
   }
   llvm::outs() << Diffs;
   const char *Mode = Opt.DryRun ? "would change" : (!Opt.PatchesDir.empty() || !Opt.ExportFixes.empty()) ? "exported" : "changed";
   llvm::outs() << "vmaprep: converted " << Converted << " of " << (Converted + Left)
                << " legacy handlers (API level " << apiLevelName(Opt.Inputs.Target) << "); " << Mode
-               << " " << FilesChanged << " file" << (FilesChanged == 1 ? "" : "s") << "; " << Left
-               << " left\n";
+               << " " << (FilesChanged - NotWritten) << " file" << (FilesChanged - NotWritten == 1 ? "" : "s")
+               << (NotWritten ? "; " + std::to_string(NotWritten) + " not written (errors above)" : std::string())
+               << "; " << Left << " left\n";
   if (Errors)
     return ExitError;
   return Left ? ExitLeft : ExitDone;
