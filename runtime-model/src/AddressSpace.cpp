@@ -30,11 +30,39 @@ vm_flags_t calc_vm_prot_bits(unsigned long prot) {
   return (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) | (prot & PROT_EXEC ? VM_EXEC : 0);
 }
 
-// mm/mmap.c calc_vm_flag_bits()
-vm_flags_t calc_vm_flag_bits(struct file* file, unsigned long flags) {
+// include/linux/mman.h calc_vm_flag_bits()
+vm_flags_t calc_vm_flag_bits(struct file* file, unsigned long flags, bool thp) {
   return (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0) | (flags & MAP_LOCKED ? VM_LOCKED : 0) |
-         (file && (flags & MAP_SYNC) ? VM_SYNC : 0);
+         (file && (flags & MAP_SYNC) ? VM_SYNC : 0) | (thp && (flags & MAP_STACK) ? VM_NOHUGEPAGE : 0);
 }
+
+fop_flags_t fop_flags(const struct file* file) {
+  return (file->f_op ? file->f_op->fop_flags : 0) | file->__vmaprep_fop_flags;
+}
+
+// mm/mmap.c file_mmap_size_max() and file_mmap_ok(): regular files, block devices and sockets stop at
+// MAX_LFS_FILESIZE, FOP_UNSIGNED_OFFSET files have no limit (0), everything else stops at ULONG_MAX.
+bool file_mmap_ok(const struct file* file, unsigned long pgoff, unsigned long len) {
+  const unsigned int mode = file->f_inode ? file->f_inode->i_mode : 0;
+  unsigned long maxsize = ~0UL;
+  if (S_ISREG(mode) || S_ISBLK(mode) || S_ISSOCK(mode))
+    maxsize = 0x7fffffffffffffffUL;  // MAX_LFS_FILESIZE
+  else if (fop_flags(file) & FOP_UNSIGNED_OFFSET)
+    maxsize = 0;
+  if (maxsize && len > maxsize) return false;
+  maxsize -= len;
+  return pgoff <= maxsize >> PAGE_SHIFT;
+}
+
+// mm/mmap.c accountable_mapping(): private writable memory is charged to the commit limit and marked
+// VM_ACCOUNT, which keeps it from merging with uncharged neighbours. The model has no hugetlbfs files.
+bool accountable_mapping(vm_flags_t flags) { return (flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE; }
+
+// What mm/rmap.c anon_vma_prepare() leaves in vma->anon_vma: the model has no reverse map, only whether
+// a VMA has one (mprotect() keeps VM_ACCOUNT on anonymous memory that has one).
+struct anon_vma model_anon_vma;
+
+constexpr unsigned long kPmdSize = 1UL << 21;
 
 bool has_valid_mmap_hooks(const struct file* file, Kernel& kernel) {
   const file_operations* fops = file->f_op;
@@ -520,13 +548,28 @@ long AddressSpace::get_unmapped_area(struct file* file, unsigned long addr, unsi
       use_hint = mmap_end - len >= addr && addr >= config_.mmap_min_addr &&
                  (!vma || addr + len <= vm_start_gap(vma)) && (!before || addr >= vm_end_gap(before));
     }
+    const unsigned long low = std::max(PAGE_SIZE, config_.mmap_min_addr);
+    long found = -ENOMEM;
     if (use_hint) {
-      chosen = addr;
+      found = static_cast<long>(addr);
+    } else if (config_.thp && !file && !(flags & MAP_SHARED) && !(flags & MAP_HUGETLB) && !addr &&
+               (len & (kPmdSize - 1)) == 0) {
+      // __thp_get_unmapped_area() for anonymous memory (offset 0): search len + 2 MiB, then move up to
+      // the first 2 MiB boundary, or by a whole 2 MiB when the search landed on one (top-down).
+      // A failure because of the padding falls back to the plain search.
+      if (len + kPmdSize > len) {
+        const long padded = unmapped_area_topdown(len + kPmdSize, low, config_.mmap_base);
+        if (padded >= 0) {
+          const unsigned long off_sub = (0 - static_cast<unsigned long>(padded)) & (kPmdSize - 1);
+          found = static_cast<long>(padded + (off_sub ? off_sub : kPmdSize));
+        }
+      }
+      if (found < 0) found = unmapped_area_topdown(len, low, config_.mmap_base);
     } else {
-      const long found = unmapped_area_topdown(len, std::max(PAGE_SIZE, config_.mmap_min_addr), config_.mmap_base);
-      if (found < 0) return found;
-      chosen = static_cast<unsigned long>(found);
+      found = unmapped_area_topdown(len, low, config_.mmap_base);
     }
+    if (found < 0) return found;
+    chosen = static_cast<unsigned long>(found);
   }
   if (chosen > config_.task_size - len) return -ENOMEM;
   if (offset_in_page(chosen)) return -EINVAL;
@@ -550,6 +593,7 @@ struct AddressSpace::MmapRequest {
   bool vm_file_owned;    // the hook supplied vm_file with its own reference (file_doesnt_need_get)
   const vm_operations_struct* vm_ops;
   void* private_data;
+  bool hugetlb;  // anonymous MAP_HUGETLB: hugetlbfs's mmap fails it, the model having no huge page pool
 };
 
 struct AddressSpace::Gathered {
@@ -566,6 +610,16 @@ long AddressSpace::mmap(WriteGuard& lock, struct file* file, unsigned long addr,
     file = nullptr;
   } else if (!file) {
     return op.done(-EBADF);
+  } else if (flags & MAP_HUGETLB) {
+    return op.done(-EINVAL);  // ksys_mmap_pgoff(): MAP_HUGETLB of a file that is not on hugetlbfs
+  }
+  if (!file && (flags & MAP_HUGETLB)) {
+    // ksys_mmap_pgoff(): hstate_sizelog() picks the huge page size (0: the default, 2 MiB), the length is
+    // rounded up to it; the mapping then fails in hugetlbfs's mmap because the model has no pool.
+    const unsigned long log = (flags >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
+    if (log != 0 && log != 21 && !(log == 30 && config_.hugetlb_1g)) return op.done(-EINVAL);
+    const unsigned long huge = 1UL << (log ? log : 21);
+    len = (len + huge - 1) & ~(huge - 1);
   }
   const long result = do_mmap(file, addr, len, prot, flags, offset >> PAGE_SHIFT);
   if (result >= 0) {
@@ -590,6 +644,11 @@ long AddressSpace::do_mmap(struct file* file, unsigned long addr, unsigned long 
   if (pgoff + (len >> PAGE_SHIFT) < pgoff) return -EOVERFLOW;
   if (mm_.map_count > config_.max_map_count) return -ENOMEM;
 
+  if ((flags & MAP_HUGETLB) && !file && (flags & MAP_FIXED)) {
+    // hugetlb_get_unmapped_area(): a fixed address must be huge-page aligned.
+    const unsigned long log = (flags >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
+    if (addr & ((1UL << (log ? log : 21)) - 1)) return -EINVAL;
+  }
   const long area = get_unmapped_area(file, addr, len, flags);
   if (area < 0) return area;
   addr = static_cast<unsigned long>(area);
@@ -599,19 +658,19 @@ long AddressSpace::do_mmap(struct file* file, unsigned long addr, unsigned long 
     if (vma && vma->vm_start < addr + len) return -EEXIST;
   }
 
-  vm_flags_t vm_flags = calc_vm_prot_bits(prot) | calc_vm_flag_bits(file, flags) | mm_.def_flags | VM_MAYREAD |
-                        VM_MAYWRITE | VM_MAYEXEC;
+  vm_flags_t vm_flags = calc_vm_prot_bits(prot) | calc_vm_flag_bits(file, flags, config_.thp) | mm_.def_flags |
+                        VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 
   if (file) {
-    // file_mmap_ok() with MAX_LFS_FILESIZE
-    const unsigned long maxsize = 0x7fffffffffffffffUL;
-    if (len > maxsize || pgoff > maxsize >> PAGE_SHIFT || len > maxsize - (pgoff << PAGE_SHIFT)) return -EOVERFLOW;
+    if (!file_mmap_ok(file, pgoff, len)) return -EOVERFLOW;
+    unsigned long flags_mask = LEGACY_MAP_MASK;
+    if (fop_flags(file) & FOP_MMAP_SYNC) flags_mask |= MAP_SYNC;
     switch (flags & MAP_TYPE) {
       case MAP_SHARED:
         flags &= LEGACY_MAP_MASK;
         [[fallthrough]];
       case MAP_SHARED_VALIDATE:
-        if (flags & ~static_cast<unsigned long>(LEGACY_MAP_MASK)) return -EOPNOTSUPP;
+        if (flags & ~flags_mask) return -EOPNOTSUPP;
         if ((prot & PROT_WRITE) && !(file->f_mode & FMODE_WRITE)) return -EACCES;
         vm_flags |= VM_SHARED | VM_MAYSHARE;
         if (!(file->f_mode & FMODE_WRITE)) vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
@@ -631,6 +690,12 @@ long AddressSpace::do_mmap(struct file* file, unsigned long addr, unsigned long 
         pgoff = 0;
         vm_flags |= VM_SHARED | VM_MAYSHARE;
         break;
+      case MAP_DROPPABLE:
+        // Not with mlock, hugetlb or stack growth; never reserved, copied on fork or dumped.
+        if (flags & (MAP_LOCKED | MAP_HUGETLB)) return -EINVAL;
+        if (vm_flags & VM_GROWSDOWN) return -EINVAL;
+        vm_flags |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;
+        [[fallthrough]];
       case MAP_PRIVATE:
         pgoff = addr >> PAGE_SHIFT;
         break;
@@ -638,6 +703,7 @@ long AddressSpace::do_mmap(struct file* file, unsigned long addr, unsigned long 
         return -EINVAL;
     }
   }
+  // The model runs with vm.overcommit_memory != OVERCOMMIT_NEVER, where MAP_NORESERVE is honoured.
   if (flags & MAP_NORESERVE) vm_flags |= VM_NORESERVE;
 
   MmapRequest req{};
@@ -652,6 +718,7 @@ long AddressSpace::do_mmap(struct file* file, unsigned long addr, unsigned long 
   req.prepare = file && file->f_op->mmap_prepare;
   req.vm_file = file;
   req.vm_ops = &vma_dummy_vm_ops;
+  req.hugetlb = !file && (flags & MAP_HUGETLB);
   return mmap_region(req);
 }
 
@@ -723,6 +790,9 @@ long AddressSpace::mmap_region(MmapRequest& req) {
   for (VmaPtr& old : gathered.detached) zap_range(old->vm_start, old->vm_end);
   for (VmaPtr& old : gathered.detached)
     if (old->vm_ops && old->vm_ops->close) old->vm_ops->close(old.get());
+  // __mmap_setup(): accountable_mapping() charges private writable memory and marks it VM_ACCOUNT
+  // before the hook runs.
+  if (accountable_mapping(req.flags)) req.flags |= VM_ACCOUNT;
 
   auto abort_munmap = [&](int error) -> long {
     if (req.vm_file_owned && req.vm_file) file_ref_put(req.vm_file);
@@ -737,6 +807,7 @@ long AddressSpace::mmap_region(MmapRequest& req) {
   initial_action.type = MMAP_NOTHING;
   vm_area_desc desc{&mm_,      req.file,          req.addr, req.end, req.pgoff, req.file, {req.flags},
                     req.page_prot, &vma_dummy_vm_ops, nullptr,  initial_action};
+  if (req.hugetlb) return abort_munmap(-ENOMEM);  // hugetlb_reserve_pages() with an empty pool
   if (req.prepare) {
     err = mmap_prepare_hook(req, desc);
     if (err) return abort_munmap(err);
@@ -1054,7 +1125,13 @@ vm_area_struct* AddressSpace::vma_modify_flags(vm_area_struct* middle, unsigned 
                           prev->vm_pgoff + vma_pages(prev) == pgoff;
   const bool merge_right = right_side && next && next->vm_start == end &&
                            mergeable(next, newflags, middle->vm_file) && next->vm_pgoff == pgoff + pglen;
+  // dup_anon_vma(): a VMA that takes over another's range takes its anon_vma too.
+  auto absorb = [](vm_area_struct* into, const vm_area_struct* from) {
+    if (!into->anon_vma) into->anon_vma = from->anon_vma;
+  };
   if (merge_left && merge_right && removable(middle) && removable(next)) {
+    absorb(prev, middle);
+    absorb(prev, next);
     const unsigned long new_end = next->vm_end;
     VmaPtr gone_next = unlink(next);
     VmaPtr gone_middle = unlink(middle);
@@ -1064,6 +1141,7 @@ vm_area_struct* AddressSpace::vma_modify_flags(vm_area_struct* middle, unsigned 
     return prev;
   }
   if (merge_left && (!right_side || removable(middle))) {
+    absorb(prev, middle);
     if (right_side) {
       remove_vma(unlink(middle), /*call_close=*/false);
     } else {
@@ -1073,6 +1151,7 @@ vm_area_struct* AddressSpace::vma_modify_flags(vm_area_struct* middle, unsigned 
     return prev;
   }
   if (merge_right && (!left_side || removable(middle))) {
+    absorb(next, middle);
     if (left_side)
       remove_vma(unlink(middle), /*call_close=*/false);
     else
@@ -1105,11 +1184,22 @@ int AddressSpace::mprotect(WriteGuard& lock, unsigned long start, unsigned long 
   len = PAGE_ALIGN(len);
   const unsigned long end = start + len;
   if (end <= start) return op.done(-ENOMEM);
-  if (prot & ~static_cast<unsigned long>(PROT_READ | PROT_WRITE | PROT_EXEC)) return op.done(-EINVAL);
+  // arch_validate_prot(): PROT_SEM is accepted (and means nothing on x86).
+  if (prot & ~static_cast<unsigned long>(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM)) return op.done(-EINVAL);
+  prot &= ~static_cast<unsigned long>(PROT_SEM);
   touched_end_ = end;
 
   vm_area_struct* vma = find(start);
-  if (!vma || vma->vm_start > start) return op.done(-ENOMEM);
+  if (!vma || vma->vm_start >= end) return op.done(-ENOMEM);
+  if (grows & PROT_GROWSDOWN) {
+    // The change extends down to the start of a VM_GROWSDOWN VMA, wherever in it start was.
+    if (!(vma->vm_flags & VM_GROWSDOWN)) return op.done(-EINVAL);
+    start = vma->vm_start;
+    touched_start_ = start;
+  } else {
+    if (vma->vm_start > start) return op.done(-ENOMEM);
+    if (grows & PROT_GROWSUP) return op.done(-EINVAL);  // no VM_GROWSUP on x86
+  }
   unsigned long nstart = start;
   int err = 0;
   while (nstart < end) {
@@ -1119,7 +1209,7 @@ int AddressSpace::mprotect(WriteGuard& lock, unsigned long start, unsigned long 
       err = -ENOMEM;
       break;
     }
-    const vm_flags_t newflags = calc_vm_prot_bits(prot) | (vma->vm_flags & ~VM_ACCESS_FLAGS);
+    vm_flags_t newflags = calc_vm_prot_bits(prot) | (vma->vm_flags & ~VM_ACCESS_FLAGS);
     // newflags >> 4 moves the VM_MAY* bits onto VM_*: asking for an access the mapping may not have.
     if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS) {
       err = -EACCES;
@@ -1131,6 +1221,15 @@ int AddressSpace::mprotect(WriteGuard& lock, unsigned long start, unsigned long 
       if (err) break;
     }
     if (newflags != vma->vm_flags) {
+      // mprotect_fixup(): memory that becomes writable is charged (VM_ACCOUNT) unless it is shared, was
+      // charged or writable already, or is NORESERVE; anonymous memory that never had an anon_vma is
+      // uncharged when it stops being writable. Private file mappings stay charged.
+      const vm_flags_t oldflags = vma->vm_flags;
+      if (newflags & VM_WRITE) {
+        if (!(oldflags & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE))) newflags |= VM_ACCOUNT;
+      } else if ((oldflags & VM_ACCOUNT) && !vma->vm_ops && !vma->anon_vma) {
+        newflags &= ~VM_ACCOUNT;
+      }
       vm_area_struct* target = vma_modify_flags(vma, nstart, tmp, newflags, &err);
       if (!target) break;
       target->__vm_flags = newflags;
@@ -1163,6 +1262,9 @@ unsigned long AddressSpace::brk(WriteGuard& lock, unsigned long requested) {
     return op.done(requested);
   }
   if (requested <= mm_.brk) {
+    // Shrinking unmaps [newbrk, oldbrk) from the first VMA there; with nothing mapped there, it is refused.
+    vm_area_struct* first = find(newbrk);
+    if (!first || first->vm_start >= oldbrk) return op.done(origbrk);
     mm_.brk = requested;
     if (do_munmap(newbrk, oldbrk - newbrk)) {
       mm_.brk = origbrk;
@@ -1214,6 +1316,7 @@ int AddressSpace::setup_stack(WriteGuard& lock, unsigned long top, unsigned long
   vma->__vm_flags = VM_STACK_FLAGS;
   vma->vm_page_prot = vm_get_page_prot(VM_STACK_FLAGS);
   vma_set_anonymous(vma.get());
+  vma->anon_vma = &model_anon_vma;  // exec wrote the arguments into it
   link(std::move(vma));
   mm_.start_stack = top;
   return op.done(0);
@@ -1227,6 +1330,7 @@ int AddressSpace::expand_downwards(vm_area_struct* vma, unsigned long addr) {
       address - prev->vm_end < config_.stack_guard_gap)
     return -ENOMEM;
   if (Kernel::current().faults.should_fail("anon_vma_prepare")) return -ENOMEM;
+  vma->anon_vma = &model_anon_vma;
   if (address >= vma->vm_start) return 0;
   const unsigned long size = vma->vm_end - address;
   const unsigned long grow = (vma->vm_start - address) >> PAGE_SHIFT;

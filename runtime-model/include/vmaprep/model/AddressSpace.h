@@ -49,6 +49,12 @@ struct AddressSpaceConfig {
   long max_map_count = 65530;               // sysctl vm.max_map_count default
   unsigned long rlimit_as = ~0UL;           // RLIMIT_AS in bytes
   unsigned long rlimit_stack = 8UL << 20;   // RLIMIT_STACK in bytes
+  // CONFIG_TRANSPARENT_HUGEPAGE: MAP_STACK sets VM_NOHUGEPAGE, and an anonymous private mapping whose
+  // length is a multiple of 2 MiB is placed on a 2 MiB boundary (__get_unmapped_area()).
+  bool thp = true;
+  // Whether a 1 GiB hstate exists (x86 with gbpages). The model has no huge page pool: MAP_HUGETLB of a
+  // size that exists fails as the kernel fails it with an empty pool (-ENOMEM), others with -EINVAL.
+  bool hugetlb_1g = true;
   InvariantMode invariants = InvariantMode::Full;
 };
 
