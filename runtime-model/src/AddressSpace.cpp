@@ -31,9 +31,11 @@ vm_flags_t calc_vm_prot_bits(unsigned long prot) {
 }
 
 // include/linux/mman.h calc_vm_flag_bits()
-vm_flags_t calc_vm_flag_bits(struct file* file, unsigned long flags, bool thp) {
+// MAP_SYNC becomes VM_SYNC whatever is mapped (it is computed before MAP_SHARED drops unknown flags);
+// arch_calc_vm_flag_bits() adds nothing on x86.
+vm_flags_t calc_vm_flag_bits(unsigned long flags, bool thp) {
   return (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0) | (flags & MAP_LOCKED ? VM_LOCKED : 0) |
-         (file && (flags & MAP_SYNC) ? VM_SYNC : 0) | (thp && (flags & MAP_STACK) ? VM_NOHUGEPAGE : 0);
+         (flags & MAP_SYNC ? VM_SYNC : 0) | (thp && (flags & MAP_STACK) ? VM_NOHUGEPAGE : 0);
 }
 
 fop_flags_t fop_flags(const struct file* file) {
@@ -58,9 +60,6 @@ bool file_mmap_ok(const struct file* file, unsigned long pgoff, unsigned long le
 // VM_ACCOUNT, which keeps it from merging with uncharged neighbours. The model has no hugetlbfs files.
 bool accountable_mapping(vm_flags_t flags) { return (flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE; }
 
-// What mm/rmap.c anon_vma_prepare() leaves in vma->anon_vma: the model has no reverse map, only whether
-// a VMA has one (mprotect() keeps VM_ACCOUNT on anonymous memory that has one).
-struct anon_vma model_anon_vma;
 
 constexpr unsigned long kPmdSize = 1UL << 21;
 
@@ -514,19 +513,32 @@ unsigned long AddressSpace::vm_start_gap(const vm_area_struct* vma) const {
 
 unsigned long AddressSpace::vm_end_gap(const vm_area_struct* vma) const { return vma->vm_end; }
 
-// Walks the gaps from high downwards: O(number of gaps too small or too high to use). The kernel keeps
+// mm/mmap.c unmapped_area_topdown(): the highest gap between VMAs (below high, above low) that holds len;
+// if the VMA above it grows down and its guard gap reaches into the gap, the search starts again below
+// that guard gap, skipping every gap above it (even one below a mapping placed inside the guard gap whose
+// own gap would have fitted). Walks the gaps from high downwards: O(gaps skipped), where the kernel keeps
 // gap sizes in the maple tree and finds the gap in O(log n).
 long AddressSpace::unmapped_area_topdown(unsigned long len, unsigned long low, unsigned long high) const {
-  auto it = lower(high);
-  unsigned long gap_end = high;
-  if (it != vmas_.end()) gap_end = std::min(gap_end, vm_start_gap(it->second.get()));
   for (;;) {
-    unsigned long gap_start = low;
-    if (it != vmas_.begin()) gap_start = std::max(low, vm_end_gap(std::prev(it)->second.get()));
-    if (gap_end >= gap_start && gap_end - gap_start >= len) return static_cast<long>(gap_end - len);
-    if (it == vmas_.begin()) return -ENOMEM;
-    --it;
-    gap_end = std::min(gap_end, vm_start_gap(it->second.get()));
+    auto it = lower(high);  // the VMA above the first gap looked at
+    bool retry = false;
+    for (;;) {
+      const vm_area_struct* upper = it != vmas_.end() ? it->second.get() : nullptr;
+      const unsigned long gap_end = upper ? std::min(high, upper->vm_start) : high;
+      unsigned long gap_start = low;
+      if (it != vmas_.begin()) gap_start = std::max(low, vm_end_gap(std::prev(it)->second.get()));
+      if (gap_end >= gap_start && gap_end - gap_start >= len) {
+        if (upper && (upper->vm_flags & VM_GROWSDOWN) && vm_start_gap(upper) < gap_end) {
+          high = vm_start_gap(upper);
+          retry = true;
+          break;
+        }
+        return static_cast<long>(gap_end - len);
+      }
+      if (it == vmas_.begin()) return -ENOMEM;
+      --it;
+    }
+    if (!retry || high < low + len) return -ENOMEM;
   }
 }
 
@@ -573,9 +585,9 @@ long AddressSpace::get_unmapped_area(struct file* file, unsigned long addr, unsi
   }
   if (chosen > config_.task_size - len) return -ENOMEM;
   if (offset_in_page(chosen)) return -EINVAL;
-  // security_mmap_addr() -> cap_mmap_addr(): below mmap_min_addr needs CAP_SYS_RAWIO, which the model's
-  // process does not have.
-  if (chosen < config_.mmap_min_addr) return -EPERM;
+  // security_mmap_addr() -> cap_mmap_addr(): below dac_mmap_min_addr needs CAP_SYS_RAWIO.
+  const unsigned long dac_min = config_.dac_mmap_min_addr ? config_.dac_mmap_min_addr : config_.mmap_min_addr;
+  if (chosen < dac_min && !config_.cap_sys_rawio) return -EPERM;
   return static_cast<long>(chosen);
 }
 
@@ -658,26 +670,30 @@ long AddressSpace::do_mmap(struct file* file, unsigned long addr, unsigned long 
     if (vma && vma->vm_start < addr + len) return -EEXIST;
   }
 
-  vm_flags_t vm_flags = calc_vm_prot_bits(prot) | calc_vm_flag_bits(file, flags, config_.thp) | mm_.def_flags |
+  vm_flags_t vm_flags = calc_vm_prot_bits(prot) | calc_vm_flag_bits(flags, config_.thp) | mm_.def_flags |
                         VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 
-  if (file) {
-    if (!file_mmap_ok(file, pgoff, len)) return -EOVERFLOW;
+  // Anonymous MAP_HUGETLB memory is a hugetlbfs file (read-write, a regular file) by now.
+  const bool hugetlb = !file && (flags & MAP_HUGETLB);
+  if (file || hugetlb) {
+    if (file ? !file_mmap_ok(file, pgoff, len) : len > 0x7fffffffffffffffUL - (pgoff << PAGE_SHIFT))
+      return -EOVERFLOW;
     unsigned long flags_mask = LEGACY_MAP_MASK;
-    if (fop_flags(file) & FOP_MMAP_SYNC) flags_mask |= MAP_SYNC;
+    if (file && (fop_flags(file) & FOP_MMAP_SYNC)) flags_mask |= MAP_SYNC;
+    const fmode_t mode = file ? file->f_mode : FMODE_READ | FMODE_WRITE;
     switch (flags & MAP_TYPE) {
       case MAP_SHARED:
         flags &= LEGACY_MAP_MASK;
         [[fallthrough]];
       case MAP_SHARED_VALIDATE:
         if (flags & ~flags_mask) return -EOPNOTSUPP;
-        if ((prot & PROT_WRITE) && !(file->f_mode & FMODE_WRITE)) return -EACCES;
+        if ((prot & PROT_WRITE) && !(mode & FMODE_WRITE)) return -EACCES;
         vm_flags |= VM_SHARED | VM_MAYSHARE;
-        if (!(file->f_mode & FMODE_WRITE)) vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
+        if (!(mode & FMODE_WRITE)) vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
         [[fallthrough]];
       case MAP_PRIVATE:
-        if (!(file->f_mode & FMODE_READ)) return -EACCES;
-        if (!has_valid_mmap_hooks(file, kernel)) return -ENODEV;
+        if (!(mode & FMODE_READ)) return -EACCES;
+        if (file && !has_valid_mmap_hooks(file, kernel)) return -ENODEV;
         if (vm_flags & VM_GROWSDOWN) return -EINVAL;
         break;
       default:
@@ -718,7 +734,7 @@ long AddressSpace::do_mmap(struct file* file, unsigned long addr, unsigned long 
   req.prepare = file && file->f_op->mmap_prepare;
   req.vm_file = file;
   req.vm_ops = &vma_dummy_vm_ops;
-  req.hugetlb = !file && (flags & MAP_HUGETLB);
+  req.hugetlb = hugetlb;
   return mmap_region(req);
 }
 
@@ -1029,6 +1045,21 @@ int AddressSpace::mmap_action_complete(MmapRequest& req, vm_area_struct* vma, mm
   return 0;
 }
 
+// mm/rmap.c anon_vma_prepare() / anon_vma_fork(): the model has no reverse map, only anon_vma identity
+// (merges need equal or absent ones; mprotect() keeps VM_ACCOUNT on memory that has one).
+struct anon_vma* AddressSpace::new_anon_vma(bool cloned) {
+  anon_vmas_.push_back(anon_vma{cloned ? 1 : 0});
+  return &anon_vmas_.back();
+}
+
+// mm/vma.c is_mergeable_anon_vma(): an absent anon_vma merges with anything unless the VMA whose anon_vma
+// would be shared was cloned from a parent (its anon_vma_chain is not singular).
+bool AddressSpace::anon_mergeable(const struct anon_vma* a, const struct anon_vma* b, const vm_area_struct* vma) const {
+  const bool singular = vma && vma->anon_vma && !vma->anon_vma->__vmaprep_cloned;
+  if ((!a || !b) && (!vma || singular)) return true;
+  return a == b;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Merging (mm/vma.c is_mergeable_vma, can_vma_merge_before/after, vma_merge_new_range; the existing-range
 // merge of mprotect is in vma_modify_flags below)
@@ -1044,11 +1075,14 @@ vm_area_struct* AddressSpace::merge_new_range(unsigned long start, unsigned long
   vm_area_struct* next = next_from(end);
   const unsigned long pglen = (end - start) >> PAGE_SHIFT;
   const bool left = prev && prev->vm_end == start && mergeable(prev, flags, file) &&
-                    prev->vm_pgoff + vma_pages(prev) == pgoff;
-  const bool right = next && next->vm_start == end && mergeable(next, flags, file) && next->vm_pgoff == pgoff + pglen;
-  // Merging both removes next: not allowed when next has ->close (can_merge_remove_vma()).
-  if (left && right && !(next->vm_ops && next->vm_ops->close)) {
+                    anon_mergeable(nullptr, prev->anon_vma, prev) && prev->vm_pgoff + vma_pages(prev) == pgoff;
+  const bool right = next && next->vm_start == end && mergeable(next, flags, file) &&
+                     anon_mergeable(nullptr, next->anon_vma, next) && next->vm_pgoff == pgoff + pglen;
+  // Merging both removes next: not allowed when next has ->close (can_merge_remove_vma()), nor when the two
+  // have different anon_vmas.
+  if (left && right && !(next->vm_ops && next->vm_ops->close) && anon_mergeable(prev->anon_vma, next->anon_vma, nullptr)) {
     const unsigned long new_end = next->vm_end;
+    if (!prev->anon_vma) prev->anon_vma = next->anon_vma;
     VmaPtr removed = unlink(next);
     set_range(prev, prev->vm_start, new_end, prev->vm_pgoff);
     remove_vma(std::move(removed), /*call_close=*/false);
@@ -1122,14 +1156,17 @@ vm_area_struct* AddressSpace::vma_modify_flags(vm_area_struct* middle, unsigned 
   const unsigned long pglen = (end - start) >> PAGE_SHIFT;
   auto removable = [](const vm_area_struct* v) { return !(v->vm_ops && v->vm_ops->close); };
   const bool merge_left = left_side && prev && prev->vm_end == start && mergeable(prev, newflags, middle->vm_file) &&
+                          anon_mergeable(middle->anon_vma, prev->anon_vma, prev) &&
                           prev->vm_pgoff + vma_pages(prev) == pgoff;
   const bool merge_right = right_side && next && next->vm_start == end &&
-                           mergeable(next, newflags, middle->vm_file) && next->vm_pgoff == pgoff + pglen;
+                           mergeable(next, newflags, middle->vm_file) &&
+                           anon_mergeable(middle->anon_vma, next->anon_vma, next) && next->vm_pgoff == pgoff + pglen;
   // dup_anon_vma(): a VMA that takes over another's range takes its anon_vma too.
   auto absorb = [](vm_area_struct* into, const vm_area_struct* from) {
     if (!into->anon_vma) into->anon_vma = from->anon_vma;
   };
-  if (merge_left && merge_right && removable(middle) && removable(next)) {
+  if (merge_left && merge_right && removable(middle) && removable(next) &&
+      anon_mergeable(prev->anon_vma, next->anon_vma, nullptr)) {
     absorb(prev, middle);
     absorb(prev, next);
     const unsigned long new_end = next->vm_end;
@@ -1281,7 +1318,7 @@ unsigned long AddressSpace::brk(WriteGuard& lock, unsigned long requested) {
   const vm_flags_t flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm_.def_flags;
   vm_area_struct* brkvma = prev_of(oldbrk);
   if (brkvma && brkvma->vm_end == oldbrk && brkvma->vm_start >= mm_.start_brk && mergeable(brkvma, flags, nullptr) &&
-      !brkvma->vm_ops) {
+      anon_mergeable(nullptr, brkvma->anon_vma, brkvma) && !brkvma->vm_ops) {
     set_range(brkvma, brkvma->vm_start, newbrk, brkvma->vm_pgoff);
   } else {
     VmaPtr vma = vma_alloc("vm_area_alloc");
@@ -1296,6 +1333,36 @@ unsigned long AddressSpace::brk(WriteGuard& lock, unsigned long requested) {
   }
   mm_.brk = requested;
   return op.done(requested);
+}
+
+int AddressSpace::adopt_vma(WriteGuard& lock, unsigned long start, unsigned long end, unsigned long pgoff,
+                            vm_flags_t flags, struct file* file, AdoptedAnonVma anon) {
+  require(lock, true);
+  Operation op(*this, start, end);
+  if (!PAGE_ALIGNED(start) || !PAGE_ALIGNED(end) || start >= end || end > config_.task_size) return op.done(-EINVAL);
+  vm_area_struct* clash = find(start);
+  if (clash && clash->vm_start < end) return op.done(-EEXIST);
+  VmaPtr vma = vma_alloc("vm_area_alloc");
+  if (!vma) return op.done(-ENOMEM);
+  vma->vm_start = start;
+  vma->vm_end = end;
+  vma->vm_pgoff = pgoff;
+  vma->__vm_flags = flags;
+  vma->vm_page_prot = vm_get_page_prot(flags);
+  if (file) {
+    file_ref_get(file);
+    vma->vm_file = file;
+  } else {
+    vma_set_anonymous(vma.get());
+  }
+  if (anon != AdoptedAnonVma::None) vma->anon_vma = new_anon_vma(anon == AdoptedAnonVma::Inherited);
+  link(std::move(vma));
+  return op.done(0);
+}
+
+void AddressSpace::adopt_brk(WriteGuard& lock, unsigned long brk) {
+  require(lock, true);
+  mm_.brk = brk;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1316,7 +1383,7 @@ int AddressSpace::setup_stack(WriteGuard& lock, unsigned long top, unsigned long
   vma->__vm_flags = VM_STACK_FLAGS;
   vma->vm_page_prot = vm_get_page_prot(VM_STACK_FLAGS);
   vma_set_anonymous(vma.get());
-  vma->anon_vma = &model_anon_vma;  // exec wrote the arguments into it
+  vma->anon_vma = new_anon_vma(/*cloned=*/false);  // exec wrote the arguments into it
   link(std::move(vma));
   mm_.start_stack = top;
   return op.done(0);
@@ -1330,7 +1397,7 @@ int AddressSpace::expand_downwards(vm_area_struct* vma, unsigned long addr) {
       address - prev->vm_end < config_.stack_guard_gap)
     return -ENOMEM;
   if (Kernel::current().faults.should_fail("anon_vma_prepare")) return -ENOMEM;
-  vma->anon_vma = &model_anon_vma;
+  if (!vma->anon_vma) vma->anon_vma = new_anon_vma(/*cloned=*/false);
   if (address >= vma->vm_start) return 0;
   const unsigned long size = vma->vm_end - address;
   const unsigned long grow = (vma->vm_start - address) >> PAGE_SHIFT;
@@ -1397,6 +1464,8 @@ std::unique_ptr<AddressSpace> AddressSpace::fork(WriteGuard& lock, int* error) {
         err = -ENOMEM;
         break;
       }
+      // anon_vma_fork(): the child's VMA gets its own anon_vma, chained to the parent's.
+      if (copy->anon_vma) copy->anon_vma = child->new_anon_vma(/*cloned=*/true);
       if (copy->vm_flags & VM_WIPEONFORK) copy->anon_vma = nullptr;
       if (copy->vm_file) file_ref_get(copy->vm_file);
       vm_area_struct* tmp = child->link(std::move(copy));
