@@ -1052,12 +1052,20 @@ struct anon_vma* AddressSpace::new_anon_vma(bool cloned) {
   return &anon_vmas_.back();
 }
 
-// mm/vma.c is_mergeable_anon_vma(): an absent anon_vma merges with anything unless the VMA whose anon_vma
-// would be shared was cloned from a parent (its anon_vma_chain is not singular).
-bool AddressSpace::anon_mergeable(const struct anon_vma* a, const struct anon_vma* b, const vm_area_struct* vma) const {
-  const bool singular = vma && vma->anon_vma && !vma->anon_vma->__vmaprep_cloned;
-  if ((!a || !b) && (!vma || singular)) return true;
-  return a == b;
+// mm/vma.c is_mergeable_anon_vma() (7.x form): src's range goes to tgt. Either one may have no anon_vma,
+// unless the one that has it had "uncowed parents" (it was cloned in a fork: its anon_vma_chain is not
+// singular); otherwise they must share it. src is null for a new mapping (no anon_vma yet).
+bool AddressSpace::anon_mergeable(const vm_area_struct* src, const vm_area_struct* tgt) const {
+  auto cloned = [](const vm_area_struct* v) { return v && v->anon_vma && v->anon_vma->__vmaprep_cloned; };
+  const struct anon_vma* src_anon = src ? src->anon_vma : nullptr;
+  if (!tgt->anon_vma && src_anon) return !cloned(src);
+  if (tgt->anon_vma && !src_anon) return !cloned(tgt);
+  return src_anon == tgt->anon_vma;
+}
+
+// mm/vma.c are_anon_vmas_compatible(): merging both neighbours needs their anon_vmas to agree.
+bool AddressSpace::anon_compatible(const vm_area_struct* a, const vm_area_struct* b) const {
+  return !a->anon_vma || !b->anon_vma || a->anon_vma == b->anon_vma;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1075,12 +1083,12 @@ vm_area_struct* AddressSpace::merge_new_range(unsigned long start, unsigned long
   vm_area_struct* next = next_from(end);
   const unsigned long pglen = (end - start) >> PAGE_SHIFT;
   const bool left = prev && prev->vm_end == start && mergeable(prev, flags, file) &&
-                    anon_mergeable(nullptr, prev->anon_vma, prev) && prev->vm_pgoff + vma_pages(prev) == pgoff;
+                    anon_mergeable(nullptr, prev) && prev->vm_pgoff + vma_pages(prev) == pgoff;
   const bool right = next && next->vm_start == end && mergeable(next, flags, file) &&
-                     anon_mergeable(nullptr, next->anon_vma, next) && next->vm_pgoff == pgoff + pglen;
+                     anon_mergeable(nullptr, next) && next->vm_pgoff == pgoff + pglen;
   // Merging both removes next: not allowed when next has ->close (can_merge_remove_vma()), nor when the two
   // have different anon_vmas.
-  if (left && right && !(next->vm_ops && next->vm_ops->close) && anon_mergeable(prev->anon_vma, next->anon_vma, nullptr)) {
+  if (left && right && !(next->vm_ops && next->vm_ops->close) && anon_compatible(prev, next)) {
     const unsigned long new_end = next->vm_end;
     if (!prev->anon_vma) prev->anon_vma = next->anon_vma;
     VmaPtr removed = unlink(next);
@@ -1156,17 +1164,17 @@ vm_area_struct* AddressSpace::vma_modify_flags(vm_area_struct* middle, unsigned 
   const unsigned long pglen = (end - start) >> PAGE_SHIFT;
   auto removable = [](const vm_area_struct* v) { return !(v->vm_ops && v->vm_ops->close); };
   const bool merge_left = left_side && prev && prev->vm_end == start && mergeable(prev, newflags, middle->vm_file) &&
-                          anon_mergeable(middle->anon_vma, prev->anon_vma, prev) &&
+                          anon_mergeable(middle, prev) &&
                           prev->vm_pgoff + vma_pages(prev) == pgoff;
   const bool merge_right = right_side && next && next->vm_start == end &&
                            mergeable(next, newflags, middle->vm_file) &&
-                           anon_mergeable(middle->anon_vma, next->anon_vma, next) && next->vm_pgoff == pgoff + pglen;
+                           anon_mergeable(middle, next) && next->vm_pgoff == pgoff + pglen;
   // dup_anon_vma(): a VMA that takes over another's range takes its anon_vma too.
   auto absorb = [](vm_area_struct* into, const vm_area_struct* from) {
     if (!into->anon_vma) into->anon_vma = from->anon_vma;
   };
   if (merge_left && merge_right && removable(middle) && removable(next) &&
-      anon_mergeable(prev->anon_vma, next->anon_vma, nullptr)) {
+      anon_compatible(prev, next)) {
     absorb(prev, middle);
     absorb(prev, next);
     const unsigned long new_end = next->vm_end;
@@ -1318,7 +1326,7 @@ unsigned long AddressSpace::brk(WriteGuard& lock, unsigned long requested) {
   const vm_flags_t flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm_.def_flags;
   vm_area_struct* brkvma = prev_of(oldbrk);
   if (brkvma && brkvma->vm_end == oldbrk && brkvma->vm_start >= mm_.start_brk && mergeable(brkvma, flags, nullptr) &&
-      anon_mergeable(nullptr, brkvma->anon_vma, brkvma) && !brkvma->vm_ops) {
+      anon_mergeable(nullptr, brkvma) && !brkvma->vm_ops) {
     set_range(brkvma, brkvma->vm_start, newbrk, brkvma->vm_pgoff);
   } else {
     VmaPtr vma = vma_alloc("vm_area_alloc");

@@ -199,5 +199,68 @@ TEST_F(ModelTest, LargeAnonymousMappingsAreThpAligned) {
   EXPECT_EQ(static_cast<unsigned long>(odd), static_cast<unsigned long>(big) - k2M - kPage);
 }
 
+// --- found by the differential run ---
+
+TEST_F(ModelTest, ForkedAnonymousMemoryDoesNotMergeWithNewMappings) {
+  // mm/vma.c is_mergeable_anon_vma(): a VMA cloned in a fork has a non-singular anon_vma_chain.
+  ASSERT_EQ(map_anon(kBase + 4 * kPage, 4 * kPage, MAP_PRIVATE | MAP_GROWSDOWN), static_cast<long>(kBase + 4 * kPage));
+  {
+    VmaRef vma;
+    ASSERT_TRUE(as_.lock_mm_and_find_vma(kBase + 3 * kPage, &vma).has_value());  // grows: gets an anon_vma
+  }
+  int err = 0;
+  std::unique_ptr<AddressSpace> child;
+  {
+    WriteGuard lock = as_.write_lock();
+    child = as_.fork(lock, &err);
+  }
+  ASSERT_TRUE(child);
+  WriteGuard lock = child->write_lock();
+  ASSERT_EQ(child->mmap(lock, nullptr, kBase + 8 * kPage, kPage, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN, 0),
+            static_cast<long>(kBase + 8 * kPage));
+  EXPECT_EQ(child->map_count(lock), 2);
+  lock.unlock();
+  // In the parent the same mapping merges.
+  ASSERT_EQ(map_anon(kBase + 8 * kPage, kPage, MAP_PRIVATE | MAP_FIXED | MAP_GROWSDOWN), static_cast<long>(kBase + 8 * kPage));
+  EXPECT_EQ(state().size(), 1u);
+}
+
+TEST_F(ModelTest, MapSyncSetsVmSyncOnAnyMapping) {
+  ASSERT_EQ(map_anon(kBase, kPage, MAP_SHARED | MAP_SYNC), static_cast<long>(kBase));
+  EXPECT_TRUE(state().at(0).flags & VM_SYNC);
+}
+
+TEST_F(ModelTest, TopDownSearchRestartsBelowAStackGuardGap) {
+  // unmapped_area_topdown(): a gap that fits but lies in a growsdown VMA's guard gap sends the search
+  // below the guard gap, past gaps under other mappings in between.
+  const unsigned long base = as_.config().mmap_base;
+  const unsigned long guard = as_.config().stack_guard_gap;
+  ASSERT_EQ(map_anon(base - kPage, kPage, MAP_PRIVATE | MAP_FIXED | MAP_GROWSDOWN), static_cast<long>(base - kPage));
+  ASSERT_EQ(map_anon(base - 5 * kPage, 2 * kPage, MAP_PRIVATE | MAP_FIXED, PROT_READ), static_cast<long>(base - 5 * kPage));
+  // Gaps of 2 pages above and below the read-only mapping, both inside the guard gap.
+  EXPECT_EQ(map_anon(0, 2 * kPage), static_cast<long>(base - kPage - guard - 2 * kPage));
+}
+
+TEST_F(ModelTest, HugetlbMemoryIsCheckedAsAFile) {
+  EXPECT_EQ(map_anon(0, k2M, MAP_PRIVATE | MAP_HUGETLB | MAP_GROWSDOWN), -EINVAL);
+  EXPECT_EQ(map_anon(0, k2M, MAP_DROPPABLE | MAP_HUGETLB), -EINVAL);
+}
+
+TEST_F(ModelTest, CapSysRawioMapsBelowMmapMinAddr) {
+  AddressSpaceConfig config;
+  config.mmap_min_addr = 65536;
+  config.dac_mmap_min_addr = 4096;
+  AddressSpace plain(config);
+  config.cap_sys_rawio = true;
+  AddressSpace raw(config);
+  WriteGuard lock = plain.write_lock();
+  EXPECT_EQ(plain.mmap(lock, nullptr, 0, kPage, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), -EPERM);
+  EXPECT_EQ(plain.mmap(lock, nullptr, 4096, kPage, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), 4096);
+  EXPECT_EQ(plain.mmap(lock, nullptr, 8192, kPage, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, 0), 65536);  // hint rounded up
+  WriteGuard raw_lock = raw.write_lock();
+  EXPECT_EQ(raw.mmap(raw_lock, nullptr, 0, kPage, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), 0);
+}
+
 }  // namespace
 }  // namespace vmaprep::model::test

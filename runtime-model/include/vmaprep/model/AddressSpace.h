@@ -305,7 +305,8 @@ class AddressSpace {
                                    vm_flags_t newflags, int* err);
   void vma_set_page_prot(vm_area_struct* vma);
   struct anon_vma* new_anon_vma(bool cloned);
-  bool anon_mergeable(const struct anon_vma* a, const struct anon_vma* b, const vm_area_struct* vma) const;
+  bool anon_mergeable(const vm_area_struct* src, const vm_area_struct* tgt) const;
+  bool anon_compatible(const vm_area_struct* a, const vm_area_struct* b) const;
   int expand_downwards(vm_area_struct* vma, unsigned long addr);
   void check_local(unsigned long start, unsigned long end) const;
   void check_vma(const vm_area_struct* vma) const;
