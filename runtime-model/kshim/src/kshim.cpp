@@ -26,6 +26,7 @@ extern "C" {
 #include <string>
 
 using vmaprep::model::AddressSpace;
+using vmaprep::model::FileKind;
 using vmaprep::model::FileSpec;
 using vmaprep::model::Kernel;
 using vmaprep::model::PteKind;
@@ -73,6 +74,7 @@ struct file* shmem_file_setup() noexcept {
   if (kernel().faults.should_fail("shmem_file_setup")) return nullptr;
   FileSpec spec;
   spec.fops = &shmem_anon_file_operations;
+  spec.kind = vmaprep::model::FileKind::Regular;
   return vmaprep::model::open_file(spec);
 }
 
@@ -456,8 +458,26 @@ const char* shim_vm_ops_name(const vm_operations_struct* ops) {
 
 bool is_shmem_file(const struct file* file) { return file && file->f_op == &shmem_anon_file_operations; }
 
+const char* file_kind_name(FileKind kind) {
+  switch (kind) {
+    case FileKind::Regular: return "regular";
+    case FileKind::Block: return "blk";
+    case FileKind::Char: return "chr";
+    case FileKind::Socket: return "sock";
+    case FileKind::UnsignedOffset: return "unsigned-offset";
+  }
+  return "?";
+}
+
 struct file* open_file(const FileSpec& spec, int* error) {
   auto* inode = new struct inode();
+  switch (spec.kind) {
+    case FileKind::Regular: inode->i_mode = S_IFREG; break;
+    case FileKind::Block: inode->i_mode = S_IFBLK; break;
+    case FileKind::Socket: inode->i_mode = S_IFSOCK; break;
+    case FileKind::Char:
+    case FileKind::UnsignedOffset: inode->i_mode = S_IFCHR; break;
+  }
   inode->i_rdev = spec.rdev;
   inode->i_private = spec.inode_private;
   auto* file = new struct file();
@@ -466,6 +486,7 @@ struct file* open_file(const FileSpec& spec, int* error) {
   file->f_inode = inode;
   file->__vmaprep_count = 1;
   file->__vmaprep_kapi = spec.kapi;
+  if (spec.kind == FileKind::UnsignedOffset) file->__vmaprep_fop_flags = FOP_UNSIGNED_OFFSET;
   if (spec.fops && spec.fops->open) {
     const int err = spec.fops->open(inode, file);
     if (err) {
