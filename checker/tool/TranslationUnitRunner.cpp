@@ -81,6 +81,28 @@ private:
   const TranslationUnitCallback &OnAst;
 };
 
+/// One TU's compile commands, each resolved in its own directory.
+class ResolvedCommands : public CompilationDatabase {
+public:
+  std::vector<CompileCommand> Commands;
+  std::vector<CompileCommand> getCompileCommands(StringRef) const override { return Commands; }
+};
+
+/// \p File's commands from \p Database, resolved; false with \p Error set when
+/// a file a command names cannot be read.
+bool resolveCommands(const CompilationDatabase &Database, const std::string &File,
+                     ResolvedCommands &Out, std::string &Error) {
+  for (CompileCommand &C : Database.getCompileCommands(File)) {
+    llvm::Expected<CompileCommand> Resolved = resolveInCommandDirectory(std::move(C));
+    if (!Resolved) {
+      Error = llvm::toString(Resolved.takeError());
+      return false;
+    }
+    Out.Commands.push_back(std::move(*Resolved));
+  }
+  return true;
+}
+
 } // namespace
 
 std::vector<TranslationUnitStatus>
@@ -94,7 +116,10 @@ runOnTranslationUnits(const CompilationDatabase &Database, const std::vector<std
   for (size_t I = 0; I < Files.size(); ++I) {
     Pool.async([&, I] {
       TranslationUnitStatus &S = Status[I];
-      ClangTool Tool(Database, {Files[I]}, std::make_shared<PCHContainerOperations>(),
+      ResolvedCommands Commands;
+      if (!resolveCommands(Database, Files[I], Commands, S.Error))
+        return;
+      ClangTool Tool(Commands, {Files[I]}, std::make_shared<PCHContainerOperations>(),
                      llvm::vfs::createPhysicalFileSystem());
       for (const auto &[Path, Content] : Overlay)
         Tool.mapVirtualFile(Path, Content);

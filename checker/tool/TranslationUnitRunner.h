@@ -2,7 +2,10 @@
 //
 // One ClangTool per translation unit, on a thread pool. Each TU gets its own
 // physical file system (ClangTool otherwise changes the process's working
-// directory per command), the compile command minus GCC-only flags and
+// directory per command) whose working directory is the command's, the
+// compile command resolved in that directory (resolveInCommandDirectory: what
+// clang reads outside the file system, such as the randstruct seed, must not
+// depend on where vmaprep was started) minus GCC-only flags and
 // dependency-file output, plus -w. A TU with compiler errors is reported and
 // its AST is not handed to the caller: findings from a broken AST would not be
 // trustworthy. Every front door that reads TUs goes through here.
