@@ -1,6 +1,7 @@
 //===- TranslationUnitRunner.cpp ------------------------------------------===//
 #include "TranslationUnitRunner.h"
 #include "CompilationInputs.h"
+#include "vmaprep/HandlerFinder.h"
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTContext.h"
@@ -45,31 +46,44 @@ private:
 
 class CallbackConsumer : public ASTConsumer {
 public:
-  CallbackConsumer(size_t Index, TranslationUnitStatus &Status, const TranslationUnitCallback &OnAst)
-      : Index(Index), Status(Status), OnAst(OnAst) {}
+  CallbackConsumer(size_t Index, TranslationUnitStatus &Status, const TranslationUnitCallback &OnAst,
+                   const SourceManager *SkipBodiesOutside)
+      : Index(Index), Status(Status), OnAst(OnAst), SkipBodiesOutside(SkipBodiesOutside) {}
   void HandleTranslationUnit(ASTContext &Ctx) override {
     if (Ctx.getDiagnostics().hasErrorOccurred())
       return;
     Status.Analysed = true;
     OnAst(Index, Ctx);
   }
+  // Asked only when the frontend skips bodies (FunctionBodies::MainFileAndHooks).
+  bool shouldSkipFunctionBody(Decl *D) override {
+    const auto *FD = dyn_cast<FunctionDecl>(D);
+    return SkipBodiesOutside && FD && !takesVmaOrDesc(FD) &&
+           !SkipBodiesOutside->isInMainFile(SkipBodiesOutside->getExpansionLoc(FD->getLocation()));
+  }
 
 private:
   size_t Index;
   TranslationUnitStatus &Status;
   const TranslationUnitCallback &OnAst;
+  const SourceManager *SkipBodiesOutside;
 };
 
 class CallbackActionFactory : public FrontendActionFactory {
 public:
-  CallbackActionFactory(size_t Index, TranslationUnitStatus &Status, const TranslationUnitCallback &OnAst)
-      : Index(Index), Status(Status), OnAst(OnAst) {}
+  CallbackActionFactory(size_t Index, TranslationUnitStatus &Status, const TranslationUnitCallback &OnAst,
+                        FunctionBodies Bodies)
+      : Index(Index), Status(Status), OnAst(OnAst), Bodies(Bodies) {}
   std::unique_ptr<FrontendAction> create() override {
     struct Action : ASTFrontendAction {
       CallbackActionFactory &F;
       explicit Action(CallbackActionFactory &F) : F(F) {}
-      std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &, StringRef) override {
-        return std::make_unique<CallbackConsumer>(F.Index, F.Status, F.OnAst);
+      std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI, StringRef) override {
+        bool Skip = F.Bodies == FunctionBodies::MainFileAndHooks;
+        // The parser asks the consumer about each body only with this set.
+        CI.getFrontendOpts().SkipFunctionBodies = Skip;
+        return std::make_unique<CallbackConsumer>(F.Index, F.Status, F.OnAst,
+                                                  Skip ? &CI.getSourceManager() : nullptr);
       }
     };
     return std::make_unique<Action>(*this);
@@ -79,6 +93,7 @@ private:
   size_t Index;
   TranslationUnitStatus &Status;
   const TranslationUnitCallback &OnAst;
+  FunctionBodies Bodies;
 };
 
 /// One TU's compile commands, each resolved in its own directory.
@@ -108,7 +123,7 @@ bool resolveCommands(const CompilationDatabase &Database, const std::string &Fil
 std::vector<TranslationUnitStatus>
 runOnTranslationUnits(const CompilationDatabase &Database, const std::vector<std::string> &Files,
                       unsigned Jobs, const TranslationUnitCallback &OnAst,
-                      const std::map<std::string, std::string> &Overlay) {
+                      const std::map<std::string, std::string> &Overlay, FunctionBodies Bodies) {
   std::vector<TranslationUnitStatus> Status(Files.size());
   if (Jobs == 0)
     Jobs = llvm::hardware_concurrency().compute_thread_count();
@@ -134,7 +149,7 @@ runOnTranslationUnits(const CompilationDatabase &Database, const std::vector<std
       Tool.setPrintErrorMessage(false);
       FirstErrorCollector Diags(S);
       Tool.setDiagnosticConsumer(&Diags);
-      CallbackActionFactory Factory(I, S, OnAst);
+      CallbackActionFactory Factory(I, S, OnAst, Bodies);
       int Rc = Tool.run(&Factory);
       if (Rc != 0)
         S.Analysed = false;
