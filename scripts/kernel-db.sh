@@ -11,8 +11,10 @@
 #   3. select the candidate .c files lexically with `vmaprep candidates` (the prefilter `vmaprep check` applies), under
 #      the DIRs given (relative to SRCTREE), else the whole tree minus tools/, scripts/, Documentation/, samples/ and
 #      other architectures' arch/ directories;
-#   4. build exactly those objects with make -k: an object the configuration does not build, or that fails, is listed
-#      in OUTDIR/kernel-db-failed.txt, not fatal;
+#   4. build exactly those objects with make -k: an object that fails (an arch-only header or API, an option the
+#      configuration lacks) is listed in OUTDIR/kernel-db-failed.txt with its first error, not fatal. kbuild compiles
+#      a single-object target whether or not the configuration selects it, so the database holds every candidate
+#      that compiles for ARCH with this configuration's headers;
 #   5. scripts/clang-tools/gen_compile_commands.py, kept to the candidates that built, into
 #      OUTDIR/compile_commands.json.
 # Progress and timings go to stderr (and OUTDIR/kernel-db.log); the last line on stdout is the database's path.
@@ -35,7 +37,7 @@ OUT=""
 VMAPREP=""
 LLVM_SUFFIX=${LLVM_SUFFIX:--19}
 
-usage() { sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,/^set -euo/{/^#/p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 die() { printf 'kernel-db: error: %s\n' "$*" >&2; exit 1; }
 
 while (($#)); do
@@ -162,11 +164,13 @@ for i in "${!OBJECTS[@]}"; do
   if [[ -f "$OUT/${OBJECTS[$i]}" ]]; then
     BUILT+=("${CANDIDATES[$i]}")
   else
-    echo "${CANDIDATES[$i]}" >> "$OUT/kernel-db-failed.txt"
+    # The first compiler error about the file, if make got that far (an arch-only header, a config-off API).
+    why=$(grep -m1 -F "$SRC/${CANDIDATES[$i]}:" "$LOG" | grep -m1 -E 'error:' || true)
+    echo "${CANDIDATES[$i]}${why:+	${why#"$SRC/"}}" >> "$OUT/kernel-db-failed.txt"
   fi
 done
 NFAILED=$(wc -l < "$OUT/kernel-db-failed.txt")
-log "${#BUILT[@]} built, $NFAILED not built (configured off, or failed; listed in $OUT/kernel-db-failed.txt)"
+log "${#BUILT[@]} built, $NFAILED failed (listed with their first error in $OUT/kernel-db-failed.txt)"
 step_done "objects"
 
 # ---------------------------------------------------------------- compile_commands.json
