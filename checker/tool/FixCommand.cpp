@@ -440,15 +440,25 @@ int runFixCommand(int Argc, const char **Argv) {
     return ExitError;
   // Paths in diffs and patches are relative to the tree: the directory the
   // compile commands run in (a kernel database kept elsewhere still names
-  // the tree there), else the database's own directory.
+  // the tree there), or the sources of an out-of-tree kernel build (make O=
+  // leaves a `source` link in the build directory), else the database's own
+  // directory.
   std::string Root = Opt.Root;
   if (Root.empty() && !In.DatabasePath.empty()) {
     std::vector<tooling::CompileCommand> Commands = In.Database->getAllCompileCommands();
     std::string Dir = Commands.empty() ? "" : absoluteFilePath(Commands.front().Directory);
-    bool Common = !Dir.empty();
-    for (const std::string &F : In.Files)
-      Common &= llvm::StringRef(F).starts_with(Dir + "/");
-    Root = Common ? Dir : llvm::sys::path::parent_path(In.DatabasePath).str();
+    llvm::SmallString<256> Sources;
+    if (!Dir.empty() && !llvm::sys::fs::real_path(Dir + "/source", Sources))
+      Sources = absoluteFilePath(std::string(Sources));
+    auto HoldsAll = [&](llvm::StringRef D) {
+      bool All = !D.empty();
+      for (const std::string &F : In.Files)
+        All &= llvm::StringRef(F).starts_with((D + "/").str());
+      return All;
+    };
+    Root = HoldsAll(Dir)       ? Dir
+           : HoldsAll(Sources) ? std::string(Sources)
+                               : llvm::sys::path::parent_path(In.DatabasePath).str();
   }
   if (Root.empty())
     Root = ".";

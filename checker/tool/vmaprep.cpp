@@ -10,6 +10,7 @@
 // the exit code is 2.
 //
 //===----------------------------------------------------------------------===//
+#include "CandidatesCommand.h"
 #include "CheckCommand.h"
 #include "CommandLine.h"
 #include "CompilationInputs.h"
@@ -43,6 +44,7 @@ const char *const Usage = R"(usage: vmaprep check [-p BUILD_DIR] [FILES...] [opt
        vmaprep fix ...                                         (vmaprep fix --help)
        vmaprep merge SHARD.json... [--format json|sarif|text]   (vmaprep merge --help)
        vmaprep report (-p BUILD_DIR | --from-json FILE...)     (vmaprep report --help)
+       vmaprep candidates PATH...   the .c files check would parse (vmaprep candidates --help)
 
 Finds every file_operations mmap handler and says whether and how it converts
 to mmap_prepare.
@@ -328,5 +330,7 @@ int main(int argc, const char **argv) {
     return runMergeCommand(argc - 2, argv + 2);
   if (Command == "report")
     return runReportCommand(argc - 2, argv + 2);
+  if (Command == "candidates")
+    return runCandidatesCommand(argc - 2, argv + 2);
   return usageError("unknown command '" + Command.str() + "' (try: check, fix, merge, report)");
 }
