@@ -257,7 +257,10 @@ bool findTables(const Options &O, ParsedFile Parsed[2], std::string &Error) {
       }
   });
   for (size_t I = 0; I < Files.size(); ++I)
-    if (!Status[I].Analysed) {
+    if (!Status[I].Crash.empty()) {
+      Error = Files[I] + ": vmaprep crashed on it with " + Status[I].Crash;
+      return false;
+    } else if (!Status[I].Analysed) {
       Error = Files[I] + (O.Interpret ? ": does not compile with the given flags: "
                                       : ": does not compile against the kernel API shim: ") +
               Status[I].Error;

@@ -14,6 +14,7 @@
 #include "CommandLine.h"
 #include "CompilationInputs.h"
 #include "Config.h"
+#include "CrashIsolation.h"
 #include "FindingFilters.h"
 #include "FixCommand.h"
 #include "ValidateCommand.h"
@@ -26,6 +27,7 @@
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include <cstdlib>
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 #include <cstdlib>
@@ -294,8 +296,7 @@ int runCheckCommand(int Argc, const char **Argv) {
 
 } // namespace
 
-int main(int argc, const char **argv) {
-  llvm::InitLLVM X(argc, argv);
+static int runCommand(int argc, const char **argv) {
   if (argc < 2)
     return usageError("no command given");
   llvm::StringRef Command(argv[1]);
@@ -324,4 +325,18 @@ int main(int argc, const char **argv) {
   if (Command == "report")
     return runReportCommand(argc - 2, argv + 2);
   return usageError("unknown command '" + Command.str() + "' (try: check, fix, merge, report)");
+}
+
+int main(int argc, const char **argv) {
+  llvm::InitLLVM X(argc, argv);
+  int Rc = runCommand(argc, argv);
+  if (vmaprep::crashesRecovered()) {
+    // A crashed unit of work left objects registered in LLVM's globals that
+    // point into its dead thread's stack: the process's static destructors
+    // must not run.
+    llvm::outs().flush();
+    llvm::errs().flush();
+    std::_Exit(Rc);
+  }
+  return Rc;
 }
