@@ -14,8 +14,11 @@
 #include "clang/AST/Stmt.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
+#include <algorithm>
+#include <vector>
 
 using namespace clang;
 
@@ -337,13 +340,62 @@ private:
     return FD && FD->getName() == "vma_pages" && CE->getNumArgs() == 1 && isVmaRef(CE->getArg(0));
   }
 
-  void visit(const Stmt *S) {
-    if (!S)
-      return;
-    if (const auto *DS = dyn_cast<DeclStmt>(S)) {
-      visitDeclStmt(DS);
-      return;
+  /// One step of the walk: enter a statement (its own effects, then its
+  /// children), leave it, or take one declaration of a DeclStmt. The walk
+  /// keeps its own stack: an expression nested 100,000 deep (which clang
+  /// accepts) must not overflow the thread's.
+  struct Step {
+    enum Kind { Enter, Leave, Declaration } What;
+    const Stmt *S = nullptr;
+    const VarDecl *Var = nullptr;
+  };
+
+  void visit(const Stmt *Root) {
+    std::vector<Step> Work;
+    Work.push_back({Step::Enter, Root});
+    while (!Work.empty()) {
+      Step Next = Work.back();
+      Work.pop_back();
+      if (Next.What == Step::Leave) {
+        LoopDepth -= isLoop(Next.S);
+        Ancestors.pop_back();
+        continue;
+      }
+      if (Next.What == Step::Declaration) {
+        declare(Next.Var, cast<DeclStmt>(Next.S), Work);
+        continue;
+      }
+      const Stmt *S = Next.S;
+      if (!S)
+        continue;
+      if (const auto *DS = dyn_cast<DeclStmt>(S)) {
+        Ancestors.push_back(DS);
+        Work.push_back({Step::Leave, DS});
+        // Declarations in order: a pointer copied from the VMA in one is the
+        // VMA in the initializers after it.
+        llvm::SmallVector<const VarDecl *, 2> Vars;
+        for (const Decl *D : DS->decls())
+          if (const auto *VD = dyn_cast<VarDecl>(D); VD && VD->getInit())
+            Vars.push_back(VD);
+        for (const VarDecl *VD : llvm::reverse(Vars))
+          Work.push_back({Step::Declaration, DS, VD});
+        continue;
+      }
+      onNode(S); // sees the node's ancestors, not the node
+      Ancestors.push_back(S);
+      LoopDepth += isLoop(S);
+      Work.push_back({Step::Leave, S});
+      size_t First = Work.size();
+      for (const Stmt *Child : S->children())
+        if (Child)
+          Work.push_back({Step::Enter, Child});
+      std::reverse(Work.begin() + First, Work.end());
     }
+  }
+
+  static bool isLoop(const Stmt *S) { return isa<ForStmt>(S) || isa<WhileStmt>(S) || isa<DoStmt>(S); }
+
+  void onNode(const Stmt *S) {
     if (const auto *DRE = dyn_cast<DeclRefExpr>(S)) {
       if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()); VD && VmaVars.count(VD))
         onVmaUse(DRE);
@@ -358,33 +410,20 @@ private:
       if (UO->isIncrementDecrementOp())
         onStore(UO->getSubExpr(), UO);
     }
-    bool IsLoop = isa<ForStmt>(S) || isa<WhileStmt>(S) || isa<DoStmt>(S);
-    Ancestors.push_back(S);
-    LoopDepth += IsLoop;
-    for (const Stmt *Child : S->children())
-      visit(Child);
-    LoopDepth -= IsLoop;
-    Ancestors.pop_back();
   }
 
-  void visitDeclStmt(const DeclStmt *DS) {
-    Ancestors.push_back(DS);
-    for (const Decl *D : DS->decls()) {
-      const auto *VD = dyn_cast<VarDecl>(D);
-      if (!VD || !VD->getInit())
-        continue;
-      if (isVmaRef(VD->getInit())) {
-        // A local pointer copy is the VMA under another name; anything else
-        // keeps it beyond the hook.
-        if (VD->hasLocalStorage() && isVmaPointer(VD->getType()))
-          VmaVars.insert(VD);
-        else
-          add(EffectKind::Escape, "vma", DS).Detail = "stored";
-        continue;
-      }
-      visit(VD->getInit());
+  /// One declaration of \p DS (which is on the ancestor stack).
+  void declare(const VarDecl *VD, const DeclStmt *DS, std::vector<Step> &Work) {
+    if (isVmaRef(VD->getInit())) {
+      // A local pointer copy is the VMA under another name; anything else
+      // keeps it beyond the hook.
+      if (VD->hasLocalStorage() && isVmaPointer(VD->getType()))
+        VmaVars.insert(VD);
+      else
+        add(EffectKind::Escape, "vma", DS).Detail = "stored";
+      return;
     }
-    Ancestors.pop_back();
+    Work.push_back({Step::Enter, VD->getInit()});
   }
 
   /// Climbs from \p Child over casts and parentheses; returns the first real

@@ -15,6 +15,11 @@
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/Support/SaveAndRestore.h"
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
 #include <deque>
 
 using namespace clang;
@@ -70,6 +75,38 @@ private:
   llvm::SmallPtrSet<const Decl *, 16> Queued;
   llvm::DenseMap<const VarDecl *, unsigned> Locals;
   unsigned NextLocal = 0;
+  /// The lowering, clang's queries on what it lowers and the interpreter all
+  /// recurse per level of nesting; deeper code is refused, not crashed on.
+  /// Kernel expressions with their macros expanded stay far below.
+  static constexpr unsigned MaxNesting = 1000;
+  llvm::DenseMap<const Stmt *, unsigned> Heights;
+  bool FreeOfSideEffects = false;
+  unsigned StmtNesting = 0;
+
+  /// Levels of nesting below and including \p Root, computed once for every
+  /// node of the tree, without recursion.
+  unsigned heightOf(const Stmt *Root) {
+    if (auto It = Heights.find(Root); It != Heights.end())
+      return It->second;
+    std::vector<std::pair<const Stmt *, bool>> Stack{{Root, false}};
+    while (!Stack.empty()) {
+      auto [S, Expanded] = Stack.back();
+      if (!Expanded) {
+        Stack.back().second = true;
+        for (const Stmt *Child : S->children())
+          if (Child && !Heights.count(Child))
+            Stack.push_back({Child, false});
+        continue;
+      }
+      Stack.pop_back();
+      unsigned Height = 0;
+      for (const Stmt *Child : S->children())
+        if (Child)
+          Height = std::max(Height, Heights.lookup(Child));
+      Heights[S] = Height + 1;
+    }
+    return Heights.lookup(Root);
+  }
 
   bool inTranslationUnit(const Decl *D) const {
     return SM.isInMainFile(SM.getExpansionLoc(D->getLocation()));
@@ -215,10 +252,21 @@ private:
   ProgramExpr lowerExpr(const Expr *E) {
     if (!E)
       return ProgramExpr();
+    // Before any of clang's own recursive queries (side effects, folding) see
+    // the expression: one nested 100,000 deep overflows their stack.
+    if (unsigned Height = heightOf(E); Height > MaxNesting)
+      return unsupported(E, "an expression nested " + std::to_string(Height) + " levels deep (the interpreter follows " +
+                                std::to_string(MaxNesting) + ")");
     E = E->IgnoreParens();
     QualType T = E->getType();
     // Integer constant expressions fold with the tree's own definitions.
-    if (!T->isDependentType() && (T->isIntegralOrEnumerationType()) && !E->HasSideEffects(Ctx)) {
+    // Whether an expression has side effects is asked once per outermost
+    // expression that has none: what it contains has none either (asking
+    // each node again is quadratic in the nesting).
+    bool Integral = !T->isDependentType() && T->isIntegralOrEnumerationType();
+    bool Pure = FreeOfSideEffects || (Integral && !E->HasSideEffects(Ctx));
+    llvm::SaveAndRestore<bool> InsidePure(FreeOfSideEffects, Pure);
+    if (Integral && Pure) {
       Expr::EvalResult R;
       if (E->EvaluateAsInt(R, Ctx)) {
         ProgramExpr N = node(ProgramExpr::Op::Constant, E);
@@ -432,6 +480,12 @@ private:
   ProgramStmt lowerStmt(const Stmt *S) {
     if (!S)
       return stmt(ProgramStmt::Op::Block, nullptr);
+    // A statement expression's statements start afresh: side effects are
+    // asked again, and nesting is counted (else-if chains recurse here).
+    llvm::SaveAndRestore<bool> Fresh(FreeOfSideEffects, false);
+    llvm::SaveAndRestore<unsigned> Deeper(StmtNesting, StmtNesting + 1);
+    if (StmtNesting > MaxNesting)
+      return unsupportedStmt(S, "statements nested more than " + std::to_string(MaxNesting) + " levels deep");
     if (const auto *E = dyn_cast<Expr>(S)) {
       ProgramStmt N = stmt(ProgramStmt::Op::Expr, S);
       N.Value = lowerExpr(E);

@@ -240,7 +240,7 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
   for (size_t I = 0; I < Status.size(); ++I) {
     Result.DroppedFlags.insert(Status[I].DroppedFlags.begin(), Status[I].DroppedFlags.end());
     if (!Status[I].Analysed) {
-      Result.Errors.push_back({Parse[I], "does not compile, not analysed: " + Status[I].Error});
+      Result.Errors.push_back({Parse[I], notAnalysedReason(Status[I])});
       continue;
     }
     ++Result.FilesAnalysed;

@@ -17,6 +17,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "FixCommand.h"
+#include "CrashIsolation.h"
 #include "CommandLine.h"
 #include "TranslationUnitRunner.h"
 #include "FormatEdits.h"
@@ -224,6 +225,10 @@ void planAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWork>
       W.Handlers.push_back(std::move(O));
     }
   });
+  // A TU that crashed half way left half its plans: none of them is trusted.
+  for (size_t I = 0; I < Status.size(); ++I)
+    if (!Status[I].Analysed)
+      Work[I] = FileWork();
 }
 
 /// Combines the applicable plans of one file; a plan whose edits overlap an
@@ -257,7 +262,13 @@ bool validateOnModel(HandlerOutcome &H, const HandlerProgram &Rewrite) {
 #ifdef VMAPREP_HAVE_MODEL
   if (!H.Validation.empty())
     return true; // validated in an earlier round
-  ValidateRun Run = runProgramValidation(H.Original, Rewrite);
+  ValidateRun Run;
+  // A crash of the interpreter is a refusal of this handler, not of the run.
+  std::string Crash = runIsolated([&] { Run = runProgramValidation(H.Original, Rewrite); });
+  if (!Crash.empty()) {
+    H.VerifyError = "the interpreter crashed with " + Crash + " while validating it (please report it)";
+    return false;
+  }
   if (!Run.Error.empty()) {
     H.VerifyError = "it could not be validated on the runtime model: " + Run.Error +
                     " (--no-validate writes it without)";
@@ -343,7 +354,8 @@ void verifyAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWor
         if (!H.Plan.Applicable || !H.VerifyError.empty())
           continue;
         if (!Status[K].Analysed) {
-          H.VerifyError = "the rewritten file does not compile: " + Status[K].Error;
+          H.VerifyError = Status[K].Crash.empty() ? "the rewritten file does not compile: " + Status[K].Error
+                                                  : "vmaprep crashed on the rewritten file with " + Status[K].Crash;
           Dropped = true;
         } else if (Problems[K].count(H.Plan.Function)) {
           H.VerifyError = Problems[K][H.Plan.Function];
@@ -470,8 +482,7 @@ int runFixCommand(int Argc, const char **Argv) {
   bool Errors = !In.Errors.empty();
   for (size_t I = 0; I < Status.size(); ++I)
     if (!Status[I].Analysed) {
-      llvm::errs() << "vmaprep: error: " << In.Files[I] << ": does not compile, not analysed: "
-                   << Status[I].Error << "\n";
+      llvm::errs() << "vmaprep: error: " << In.Files[I] << ": " << notAnalysedReason(Status[I]) << "\n";
       Errors = true;
     }
   verifyAll(In, Opt, Work);

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ProgramExecution.h"
+#include "IntegerArithmetic.h"
 
 #include "vmaprep/model/Validator.h"
 
@@ -618,7 +619,11 @@ private:
       Value Window = A.at(1);
       Window.Offset += From * sizeof(void *);
       std::vector<struct page *> Pages = pageArray(Window, Count - From);
-      struct page **Base = Pages.data() - From; // only [From, Count) is read
+      // Only [From, Count) is read: Base[From] is Pages[0]. Computed as an
+      // address, not by pointer arithmetic, which would leave the vector (and
+      // is undefined on the null data() of an empty one).
+      auto *Base = reinterpret_cast<struct page **>(reinterpret_cast<uintptr_t>(Pages.data()) -
+                                                    From * sizeof(struct page *));
       int R = N == "vm_map_pages" ? vm_map_pages(V, Base, Count) : vm_map_pages_zero(V, Base, Count);
       Out = Value::number(uint64_t(int64_t(R)));
       return true;
@@ -1028,41 +1033,19 @@ private:
   }
 
   static uint64_t truncate(uint64_t V, const ProgramExpr &E) {
-    if (E.Class != ValueClass::Integer || E.Bits >= 64)
+    if (E.Class != ValueClass::Integer)
       return V;
-    if (E.Bits == 1)
-      return V != 0;
-    const uint64_t Mask = (uint64_t(1) << E.Bits) - 1;
-    V &= Mask;
-    if (E.Signed && (V >> (E.Bits - 1)) & 1)
-      V |= ~Mask;
-    return V;
+    return truncateInteger(V, E.Bits, E.Signed);
   }
 
-  static uint64_t arith(const std::string &Op, uint64_t L, uint64_t R, bool Signed, const std::string &Where) {
-    const int64_t SL = int64_t(L), SR = int64_t(R);
-    if (Op == "+") return L + R;
-    if (Op == "-") return L - R;
-    if (Op == "*") return L * R;
-    if (Op == "/" || Op == "%") {
-      if (R == 0)
-        cannotRun("a division by zero", Where);
-      if (Signed)
-        return Op == "/" ? uint64_t(SL / SR) : uint64_t(SL % SR);
-      return Op == "/" ? L / R : L % R;
-    }
-    if (Op == "&") return L & R;
-    if (Op == "|") return L | R;
-    if (Op == "^") return L ^ R;
-    if (Op == "<<") return R >= 64 ? 0 : L << R;
-    if (Op == ">>") return R >= 64 ? 0 : Signed ? uint64_t(SL >> R) : L >> R;
-    if (Op == "==") return L == R;
-    if (Op == "!=") return L != R;
-    if (Op == "<") return Signed ? SL < SR : L < R;
-    if (Op == ">") return Signed ? SL > SR : L > R;
-    if (Op == "<=") return Signed ? SL <= SR : L <= R;
-    if (Op == ">=") return Signed ? SL >= SR : L >= R;
-    cannotRun("the operator '" + Op + "'", Where);
+  /// A trap of the kernel's C (IntegerArithmetic.h) is a run that cannot be
+  /// compared: refused, never computed.
+  static uint64_t arith(const std::string &Op, uint64_t L, uint64_t R, bool Signed, unsigned Width,
+                        const std::string &Where) {
+    ArithmeticResult Result = integerArithmetic(Op, L, R, Signed, Width);
+    if (!Result.Trap.empty())
+      cannotRun(Result.Trap, Where);
+    return Result.Value;
   }
 
   /// Reads Base.Field (or Base->Field).
@@ -1343,8 +1326,11 @@ private:
       if (E.Class == ValueClass::Pointer && (E.Name == "+" || E.Name == "-"))
         RV *= E.ElementSize;
       const bool Signed = E.Args[0].Signed && E.Args[1].Signed;
+      // A shift is done in the promoted left operand's type, which is the
+      // result's; other operators in the common type, the result's too
+      // (comparisons aside, which cannot trap).
       uint64_t V = arith(E.Name, L.I, RV, Signed || (E.Args[0].Signed && E.Args[0].Bits > E.Args[1].Bits),
-                         E.Where);
+                         E.Bits, E.Where);
       if (E.Name == "-" && E.Args[0].Class == ValueClass::Pointer && E.Args[1].Class == ValueClass::Pointer &&
           E.ElementSize > 1)
         V = uint64_t(int64_t(V) / int64_t(E.ElementSize));
@@ -1357,7 +1343,9 @@ private:
       if (E.Name != "=") {
         const Value Old = eval(E.Args[0]);
         const std::string Op = E.Name.substr(0, E.Name.size() - 1);
-        V = Value::number(truncate(arith(Op, Old.I, V.I, E.Signed, E.Where), E));
+        const bool Shift = Op == "<<" || Op == ">>";
+        const unsigned Width = Shift ? E.Args[0].Bits : std::max(E.Args[0].Bits, E.Args[1].Bits);
+        V = Value::number(truncate(arith(Op, Old.I, V.I, E.Signed, Width, E.Where), E));
       } else if (E.Class == ValueClass::Integer && (V.K == Value::Int || V.K == Value::Opaque)) {
         const uint64_t T = truncate(V.I, E);
         if (T != V.I)

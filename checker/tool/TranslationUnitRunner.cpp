@@ -1,6 +1,7 @@
 //===- TranslationUnitRunner.cpp ------------------------------------------===//
 #include "TranslationUnitRunner.h"
 #include "CompilationInputs.h"
+#include "CrashIsolation.h"
 #include "vmaprep/HandlerFinder.h"
 
 #include "clang/AST/ASTConsumer.h"
@@ -134,6 +135,9 @@ runOnTranslationUnits(const CompilationDatabase &Database, const std::vector<std
       ResolvedCommands Commands;
       if (!resolveCommands(Database, Files[I], Commands, S.Error))
         return;
+      // A crash in clang or in the analysis of this TU is an error for this
+      // TU; the others go on.
+      S.Crash = runIsolated([&] {
       ClangTool Tool(Commands, {Files[I]}, std::make_shared<PCHContainerOperations>(),
                      llvm::vfs::createPhysicalFileSystem());
       for (const auto &[Path, Content] : Overlay)
@@ -153,12 +157,21 @@ runOnTranslationUnits(const CompilationDatabase &Database, const std::vector<std
       int Rc = Tool.run(&Factory);
       if (Rc != 0)
         S.Analysed = false;
-      if (!S.Analysed && S.Error.empty())
+      });
+      if (!S.Crash.empty())
+        S.Analysed = false;
+      else if (!S.Analysed && S.Error.empty())
         S.Error = "the compiler could not run the compile command";
     });
   }
   Pool.wait();
   return Status;
+}
+
+std::string notAnalysedReason(const TranslationUnitStatus &S) {
+  if (!S.Crash.empty())
+    return "vmaprep crashed on it with " + S.Crash + ", not analysed (please report it with the file)";
+  return "does not compile, not analysed: " + S.Error;
 }
 
 } // namespace vmaprep

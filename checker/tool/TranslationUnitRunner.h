@@ -30,6 +30,7 @@ namespace vmaprep {
 struct TranslationUnitStatus {
   bool Analysed = false;
   std::string Error; // first compiler error, with its location, when !Analysed
+  std::string Crash; // how clang or the analysis crashed on it (CrashIsolation.h), or ""
   std::set<std::string> DroppedFlags;
 };
 
@@ -55,6 +56,9 @@ runOnTranslationUnits(const clang::tooling::CompilationDatabase &Database,
                       const TranslationUnitCallback &OnAst,
                       const std::map<std::string, std::string> &Overlay = {},
                       FunctionBodies Bodies = FunctionBodies::All);
+
+/// Why a TU was not analysed, for an input error naming it.
+std::string notAnalysedReason(const TranslationUnitStatus &S);
 
 } // namespace vmaprep
 

@@ -30,6 +30,14 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <dlfcn.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 #include <chrono>
@@ -57,6 +65,9 @@ const char *const ValidateUsage =
     "  --harness FILE.c     compiled into both objects after the driver; may define\n"
     "                       vmaprep_validate_open(inode, file), _setup(), _teardown()\n"
     "  --scenarios N        run only the first N scenarios\n"
+    "  --timeout SECONDS    the compiled handlers run in a child process; one that\n"
+    "                       crashes, exits or runs longer than this (default 120)\n"
+    "                       is a problem, never equivalent\n"
     "  --accept-merge       a scenario whose first difference is that the rewrite's\n"
     "                       mapping merged with its neighbour (what mmap_prepare\n"
     "                       does by design) counts as equivalent\n"
@@ -74,6 +85,7 @@ struct Options {
   std::string OriginalTable, RewriteTable;
   int Kapi = 70100;
   unsigned Scenarios = 0;
+  unsigned TimeoutSeconds = 120; // --timeout: the compiled matrix, in a child process
   bool Json = false;
   bool AcceptMerge = false; // --accept-merge
   bool Interpret = false;   // --interpret
@@ -160,6 +172,9 @@ std::optional<int> parseOptions(int Argc, const char **Argv, Options &O) {
     } else if (auto V = Value("--scenarios")) {
       if (llvm::StringRef(*V).getAsInteger(10, O.Scenarios) || O.Scenarios == 0)
         return usageError("--scenarios needs a positive number");
+    } else if (auto V = Value("--timeout")) {
+      if (llvm::StringRef(*V).getAsInteger(10, O.TimeoutSeconds) || O.TimeoutSeconds == 0)
+        return usageError("--timeout needs a positive number of seconds");
     } else if (auto V = Value("--format")) {
       if (*V != "text" && *V != "json")
         return usageError("--format is text or json");
@@ -257,7 +272,10 @@ bool findTables(const Options &O, ParsedFile Parsed[2], std::string &Error) {
       }
   });
   for (size_t I = 0; I < Files.size(); ++I)
-    if (!Status[I].Analysed) {
+    if (!Status[I].Crash.empty()) {
+      Error = Files[I] + ": vmaprep crashed on it with " + Status[I].Crash;
+      return false;
+    } else if (!Status[I].Analysed) {
       Error = Files[I] + (O.Interpret ? ": does not compile with the given flags: "
                                       : ": does not compile against the kernel API shim: ") +
               Status[I].Error;
@@ -447,12 +465,152 @@ void printText(const Options &O, const Table Tables[2], const ValidateRun &R) {
   for (const Group &G : Groups)
     OS << (isContractProblem(G.Message) ? "contract violation: " : "problem: ") << G.Message << " [scenario '"
        << G.FirstScenario << "'" << (G.Count > 1 ? " and " + std::to_string(G.Count - 1) + " more" : "") << "]\n";
+  if (!R.Aborted.empty()) {
+    OS << "problem: " << R.Aborted << "\n"
+       << "vmaprep validate: " << Pair << ": not equivalent: the scenario matrix did not finish\n";
+    return;
+  }
   OS << "vmaprep validate: " << Pair << ": ";
   if (R.Divergences.empty() && R.Problems.empty())
     OS << "equivalent over " << R.Scenarios << " scenarios\n";
   else
     OS << R.Divergences.size() << " of " << R.Scenarios << " scenarios diverge, " << R.Problems.size()
        << " problems\n";
+}
+
+// --- the compiled matrix in a child process ---
+
+llvm::json::Value toJson(const ValidateRun &R) {
+  llvm::json::Array Divergences;
+  for (const ValidateDivergence &D : R.Divergences)
+    Divergences.push_back(llvm::json::Array{D.Scenario, D.Field, D.Original, D.Rewrite, D.OriginalLine,
+                                            D.RewriteLine});
+  return llvm::json::Object{{"error", R.Error},
+                            {"scenarios", R.Scenarios},
+                            {"names", llvm::json::Array(R.ScenarioNames)},
+                            {"divergences", std::move(Divergences)},
+                            {"problems", llvm::json::Array(R.Problems)}};
+}
+
+bool fromJson(llvm::StringRef Text, ValidateRun &R) {
+  llvm::Expected<llvm::json::Value> V = llvm::json::parse(Text);
+  if (!V) {
+    llvm::consumeError(V.takeError());
+    return false;
+  }
+  const llvm::json::Object *O = V->getAsObject();
+  if (!O)
+    return false;
+  auto Strings = [](const llvm::json::Array *A) {
+    std::vector<std::string> Out;
+    if (A)
+      for (const llvm::json::Value &E : *A)
+        Out.push_back(E.getAsString().value_or("").str());
+    return Out;
+  };
+  R.Error = O->getString("error").value_or("").str();
+  R.Scenarios = int(O->getInteger("scenarios").value_or(0));
+  R.ScenarioNames = Strings(O->getArray("names"));
+  R.Problems = Strings(O->getArray("problems"));
+  if (const llvm::json::Array *Ds = O->getArray("divergences"))
+    for (const llvm::json::Value &D : *Ds) {
+      std::vector<std::string> F = Strings(D.getAsArray());
+      F.resize(6);
+      R.Divergences.push_back({F[0], F[1], F[2], F[3], F[4], F[5]});
+    }
+  return true;
+}
+
+/// Runs the matrix on the compiled handlers in a child process: driver code
+/// that crashes, calls exit() or loops forever must neither take vmaprep
+/// along nor pass for equivalent. The child is forked after the parse's
+/// worker threads are gone; it writes its result as JSON to a pipe and leaves
+/// by _exit(), so no destructor of the parent's state runs twice.
+ValidateRun runValidationInChild(const Compile C[2], const Table Tables[2], const Options &O) {
+  ValidateRun Out;
+  int Pipe[2];
+  if (pipe(Pipe) != 0) {
+    Out.Error = std::string("cannot create a pipe: ") + strerror(errno);
+    return Out;
+  }
+  llvm::outs().flush();
+  llvm::errs().flush();
+  const pid_t Child = fork();
+  if (Child < 0) {
+    Out.Error = std::string("cannot fork: ") + strerror(errno);
+    close(Pipe[0]);
+    close(Pipe[1]);
+    return Out;
+  }
+  if (Child == 0) {
+    close(Pipe[0]);
+    // A crash of driver code is the parent's to report: no LLVM crash banner,
+    // no core file.
+    for (int Signal : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP})
+      signal(Signal, SIG_DFL);
+    struct rlimit NoCore = {0, 0};
+    setrlimit(RLIMIT_CORE, &NoCore);
+    ValidateRun R = runValidation(C[0].Object, C[1].Object, Tables[0].Handler, Tables[1].Handler, O.Scenarios,
+                                  describeSite);
+    std::string Text;
+    llvm::raw_string_ostream(Text) << toJson(R);
+    Text += "\n";
+    for (size_t Done = 0; Done < Text.size();) {
+      ssize_t N = write(Pipe[1], Text.data() + Done, Text.size() - Done);
+      if (N < 0 && errno == EINTR)
+        continue;
+      if (N <= 0)
+        _exit(3);
+      Done += size_t(N);
+    }
+    _exit(0);
+  }
+  close(Pipe[1]);
+  std::string Text;
+  bool TimedOut = false;
+  const auto Deadline = std::chrono::steady_clock::now() + std::chrono::seconds(O.TimeoutSeconds);
+  while (true) {
+    auto Left = std::chrono::duration_cast<std::chrono::milliseconds>(Deadline - std::chrono::steady_clock::now());
+    if (Left.count() <= 0) {
+      TimedOut = true;
+      break;
+    }
+    struct pollfd P = {Pipe[0], POLLIN, 0};
+    int Ready = poll(&P, 1, int(std::min<long long>(Left.count(), 1000)));
+    if (Ready < 0 && errno != EINTR)
+      break;
+    if (Ready <= 0)
+      continue;
+    char Buffer[65536];
+    ssize_t N = read(Pipe[0], Buffer, sizeof(Buffer));
+    if (N < 0 && errno == EINTR)
+      continue;
+    if (N <= 0)
+      break; // the child closed the pipe: finished, exited or died
+    Text.append(Buffer, size_t(N));
+  }
+  close(Pipe[0]);
+  if (TimedOut)
+    kill(Child, SIGKILL);
+  int Status = 0;
+  while (waitpid(Child, &Status, 0) < 0 && errno == EINTR)
+    ;
+  const std::string Scope = "the handlers' code ";
+  if (TimedOut) {
+    Out.Aborted = Scope + "ran longer than " + std::to_string(O.TimeoutSeconds) +
+                  " s and was stopped (an endless loop? --timeout sets the limit)";
+  } else if (WIFSIGNALED(Status)) {
+    const int Signal = WTERMSIG(Status);
+    Out.Aborted = Scope + "crashed the validation process with signal " + std::to_string(Signal) + " (" +
+                  strsignal(Signal) + ")";
+  } else if (!WIFEXITED(Status) || WEXITSTATUS(Status) != 0 || !fromJson(Text, Out)) {
+    // The driver (or the shim on its behalf) called exit(): whatever the
+    // status, the matrix did not finish.
+    Out = ValidateRun();
+    Out.Aborted = Scope + "ended the validation process with exit(" +
+                  std::to_string(WIFEXITED(Status) ? WEXITSTATUS(Status) : -1) + ") before the matrix finished";
+  }
+  return Out;
 }
 
 struct Timing {
@@ -476,12 +634,14 @@ void printJson(const Options &O, const Table Tables[2], const ValidateRun &R, co
       {"rewrite", llvm::json::Object{{"file", O.Rewrite}, {"table", Tables[1].Name}, {"handler", Tables[1].Handler}}},
       {"api", O.Kapi},
       {"scenarios", R.Scenarios},
-      {"equivalent", R.Divergences.empty()},
+      {"equivalent", R.Divergences.empty() && R.Aborted.empty()},
       {"divergences", std::move(Divergences)},
       {"problems", std::move(Problems)},
       // Wall time per phase (bench/validate): the parse, both compiles (concurrent), the matrix.
       {"timing_ms", llvm::json::Object{{"parse", T.ParseMs}, {"compile", T.CompileMs}, {"matrix", T.RunMs}}},
   };
+  if (!R.Aborted.empty())
+    Root["aborted"] = R.Aborted;
   llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(Root))) << "\n";
 }
 
@@ -552,8 +712,7 @@ int runValidateCommand(int Argc, const char **Argv) {
   dladdr(reinterpret_cast<void *>(&runValidateCommand), &Self);
   SelfBase = Self.dli_fbase;
   ObjectDir = Dir.path();
-  ValidateRun R = runValidation(C[0].Object, C[1].Object, Tables[0].Handler, Tables[1].Handler,
-                                O.Scenarios, describeSite);
+  ValidateRun R = runValidationInChild(C, Tables, O);
   T.RunMs = Since(Start);
   if (!R.Error.empty())
     return fail(R.Error);
@@ -571,7 +730,7 @@ int runValidateCommand(int Argc, const char **Argv) {
     printJson(O, Tables, R, T);
   else
     printText(O, Tables, R);
-  return R.Divergences.empty() && R.Problems.empty() ? ExitEquivalent : ExitDiverges;
+  return R.Divergences.empty() && R.Problems.empty() && R.Aborted.empty() ? ExitEquivalent : ExitDiverges;
 }
 
 } // namespace vmaprep

@@ -24,6 +24,9 @@ struct ValidateDivergence {
 
 struct ValidateRun {
   std::string Error;  // could not load or run: usage-level failure
+  /// Compiled mode: the driver code ended or stalled the process the matrix
+  /// ran in (a signal, an exit, the time limit); never equivalent.
+  std::string Aborted;
   int Scenarios = 0;
   std::vector<std::string> ScenarioNames;
   std::vector<ValidateDivergence> Divergences;

@@ -15,6 +15,7 @@
 #include "CommandLine.h"
 #include "CompilationInputs.h"
 #include "Config.h"
+#include "CrashIsolation.h"
 #include "FindingFilters.h"
 #include "FixCommand.h"
 #include "ValidateCommand.h"
@@ -28,6 +29,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include <csignal>
+#include <cstdlib>
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 #include <cstdlib>
@@ -297,12 +299,7 @@ int runCheckCommand(int Argc, const char **Argv) {
 
 } // namespace
 
-int main(int argc, const char **argv) {
-  llvm::InitLLVM X(argc, argv);
-  // InitLLVM turns SIGXFSZ into a crash with a stack dump. A file size limit
-  // is one more way for a write to fail: ignored, the write returns EFBIG and
-  // the safe writer reports that file and leaves it unchanged.
-  std::signal(SIGXFSZ, SIG_IGN);
+static int runCommand(int argc, const char **argv) {
   if (argc < 2)
     return usageError("no command given");
   llvm::StringRef Command(argv[1]);
@@ -333,4 +330,22 @@ int main(int argc, const char **argv) {
   if (Command == "candidates")
     return runCandidatesCommand(argc - 2, argv + 2);
   return usageError("unknown command '" + Command.str() + "' (try: check, fix, merge, report)");
+}
+
+int main(int argc, const char **argv) {
+  llvm::InitLLVM X(argc, argv);
+  // InitLLVM turns SIGXFSZ into a crash with a stack dump. A file size limit
+  // is one more way for a write to fail: ignored, the write returns EFBIG and
+  // the safe writer reports that file and leaves it unchanged.
+  std::signal(SIGXFSZ, SIG_IGN);
+  int Rc = runCommand(argc, argv);
+  if (vmaprep::crashesRecovered()) {
+    // A crashed unit of work left objects registered in LLVM's globals that
+    // point into its dead thread's stack: the process's static destructors
+    // must not run.
+    llvm::outs().flush();
+    llvm::errs().flush();
+    std::_Exit(Rc);
+  }
+  return Rc;
 }
