@@ -770,6 +770,8 @@ std::vector<Targeted> targeted() {
 
 // --- main ---
 
+constexpr int kSkipped = 77;  // SKIP_RETURN_CODE in test/model/CMakeLists.txt
+
 int usage() {
   std::fprintf(stderr,
                "usage: vmaprep_model_kernel_diff --targeted | --random [--seed N] [--ops N] [--length N]\n");
@@ -808,8 +810,10 @@ int main(int argc, char** argv) {
   }
   if (random == is_targeted) return usage();
   if (!host_start(argc, argv, &why)) {
-    std::fprintf(stderr, "vmaprep_model_kernel_diff: %s\n", why.c_str());
-    return 1;
+    // A sandbox that forbids personality(ADDR_NO_RANDOMIZE) (Docker's default seccomp profile does):
+    // the layout cannot be mirrored. ctest reports the test as skipped, not passed.
+    std::printf("SKIPPED: %s\n", why.c_str());
+    return kSkipped;
   }
   // One executor to learn the host.
   {
