@@ -922,6 +922,12 @@ int AddressSpace::mmap_prepare_hook(MmapRequest& req, vm_area_desc& desc) {
   req.pgoff = desc.pgoff;
   struct file* vm_file = req.kapi >= VMAPREP_KAPI_6_18 ? desc.vm_file : desc.file;
   if (vm_file != req.file) {
+    // The core owns the reference the hook took (file_doesnt_need_get): it moves out of the handler's
+    // ledger. Without one, the kernel would later drop a reference nobody took.
+    if (vm_file && !Kernel::current().take_handler_file_ref(vm_file)) {
+      Kernel::current().warn("->mmap_prepare stored a file in the desc without taking a reference (get_file)");
+      file_ref_get(vm_file);
+    }
     req.vm_file = vm_file;
     req.vm_file_owned = true;
   }

@@ -3,6 +3,10 @@
 // without a kernel to compare against.
 #include "ModelTest.h"
 
+extern "C" {
+#include <linux/anon_inodes.h>
+}
+
 namespace vmaprep::model::test {
 namespace {
 
@@ -260,6 +264,34 @@ TEST_F(ModelTest, CapSysRawioMapsBelowMmapMinAddr) {
   EXPECT_EQ(plain.mmap(lock, nullptr, 8192, kPage, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, 0), 65536);  // hint rounded up
   WriteGuard raw_lock = raw.write_lock();
   EXPECT_EQ(raw.mmap(raw_lock, nullptr, 0, kPage, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), 0);
+}
+
+// --- file references the core takes over (issue 11: a rewrite dropped one) ---
+
+TEST_F(ModelTest, HookSuppliedFileCarriesItsOwnReference) {
+  fixture_backing_file = anon_inode_getfile("backing", nullptr, nullptr, 2);
+  ASSERT_NE(fixture_backing_file, nullptr);
+  FileHandle f = open(&prep_set_file_fops);
+  ASSERT_EQ(map(f.get(), kBase, 2 * kPage, PROT_READ, MAP_SHARED | MAP_FIXED), static_cast<long>(kBase));
+  EXPECT_EQ(state().at(0).file, fixture_backing_file);
+  EXPECT_EQ(fixture_backing_file->__vmaprep_count, 2);  // ours and the VMA's (the hook's, taken over)
+  EXPECT_EQ(kernel_.ledger.outstanding(Resource::FileRef), 0);
+  EXPECT_TRUE(kernel_.warnings.empty());
+  ASSERT_EQ(unmap(kBase, 2 * kPage), 0);
+  EXPECT_EQ(fixture_backing_file->__vmaprep_count, 1);
+  fput(fixture_backing_file);
+}
+
+TEST_F(ModelTest, HookSuppliedFileWithoutAReferenceIsReported) {
+  fixture_backing_file = anon_inode_getfile("backing", nullptr, nullptr, 2);
+  FileHandle f = open(&prep_set_file_noref_fops);
+  ASSERT_EQ(map(f.get(), kBase, 2 * kPage, PROT_READ, MAP_SHARED | MAP_FIXED), static_cast<long>(kBase));
+  ASSERT_EQ(kernel_.warnings.size(), 1u);
+  EXPECT_NE(kernel_.warnings[0].find("without taking a reference"), std::string::npos);
+  // The model keeps the count sound (the kernel would underflow it at munmap): the file outlives the VMA.
+  ASSERT_EQ(unmap(kBase, 2 * kPage), 0);
+  EXPECT_EQ(fixture_backing_file->__vmaprep_count, 1);
+  fput(fixture_backing_file);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "vmaprep/model/Shim.h"
 
 extern "C" {
+#include <linux/anon_inodes.h>
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
@@ -397,12 +398,27 @@ void pm_runtime_put_noidle(struct device* dev) noexcept { (void)pm_put(dev); }
 struct file* get_file(struct file* f) noexcept {
   vmaprep::model::file_ref_get(f);
   kernel().ledger.acquire(Resource::FileRef);
+  ++kernel().handler_file_refs[f].counted;
   return f;
 }
 
 void fput(struct file* file) noexcept {
   kernel().ledger.release(Resource::FileRef);
+  auto it = kernel().handler_file_refs.find(file);
+  if (it != kernel().handler_file_refs.end() && it->second.counted > 0) --it->second.counted;
   vmaprep::model::file_ref_put(file);
+}
+
+struct file* anon_inode_getfile(const char* name, const struct file_operations* fops, void* priv, int flags) noexcept {
+  (void)name;
+  static const file_operations no_operations = {};
+  FileSpec spec;
+  spec.fops = fops ? fops : &no_operations;
+  spec.mode = (flags & 3) == 0 ? FMODE_READ : (flags & 3) == 1 ? FMODE_WRITE : FMODE_READ | FMODE_WRITE;
+  spec.kind = FileKind::Char;  // an anonymous inode has no file type: the ULONG_MAX offset limit
+  struct file* file = vmaprep::model::open_file(spec);
+  if (file) file->private_data = priv;
+  return file;
 }
 
 int generic_file_mmap(struct file* file, struct vm_area_struct* vma) noexcept {
@@ -440,7 +456,8 @@ int shmem_zero_setup(struct vm_area_struct* vma) noexcept {
 int shmem_zero_setup_desc(struct vm_area_desc* desc) noexcept {
   struct file* file = shmem_file_setup();
   if (!file) return -ENOMEM;
-  desc->vm_file = file;
+  desc->vm_file = file;  // its one reference is the caller's, for the core to take over
+  ++kernel().handler_file_refs[file].uncounted;
   desc->vm_ops = &shmem_anon_vm_ops;
   return 0;
 }

@@ -248,7 +248,13 @@ void executor_setup() {
   }
   if (probe > 0) syscall(SYS_munmap, probe, kPage);
   info.max_map_count = read_number("/proc/sys/vm/max_map_count", 65530);
-  info.stack_guard_gap_pages = 256;
+  info.stack_guard_gap_pages = 256;  // mm/mmap.c default; the stack_guard_gap= boot option changes it
+  if (read_all("/proc/cmdline", &size)) {
+    if (const char* gap = std::strstr(text, "stack_guard_gap=")) {
+      gap += std::strlen("stack_guard_gap=");
+      info.stack_guard_gap_pages = parse_dec(gap);
+    }
+  }
   struct rlimit rl;
   getrlimit(RLIMIT_STACK, &rl);
   info.rlimit_stack = rl.rlim_cur;
