@@ -128,6 +128,14 @@ struct ChangedLines {
 private:
   mutable std::map<std::string, std::string> RealPaths;
 };
+/// One run of git: exit code, standard output, standard error (trimmed).
+struct GitRun {
+  int Rc = -1;
+  std::string Out, Err;
+};
+/// Runs \p Git (a path) with \p Args.
+GitRun runGit(const std::string &Git, const std::vector<std::string> &Args);
+
 /// Runs `git -C Root diff --unified=0 Rev` and collects the new side's
 /// lines. Returns an error (not a git repository, unknown revision, no git),
 /// or "".

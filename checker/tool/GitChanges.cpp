@@ -14,13 +14,6 @@
 
 namespace vmaprep {
 
-namespace {
-
-struct GitRun {
-  int Rc = -1;
-  std::string Out, Err;
-};
-
 GitRun runGit(const std::string &Git, const std::vector<std::string> &Args) {
   GitRun R;
   llvm::SmallString<128> OutFile, ErrFile;
@@ -45,8 +38,6 @@ GitRun runGit(const std::string &Git, const std::vector<std::string> &Args) {
   llvm::sys::fs::remove(ErrFile);
   return R;
 }
-
-} // namespace
 
 std::string ChangedLines::keyFor(const std::string &File) const {
   auto [It, Inserted] = RealPaths.try_emplace(File);

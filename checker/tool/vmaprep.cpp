@@ -22,6 +22,7 @@
 #include "Progress.h"
 #include "ReportCommand.h"
 #include "SarifOutput.h"
+#include "Version.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/FileSystem.h"
@@ -40,6 +41,7 @@ enum ExitCode { ExitClean = 0, ExitFindings = 1, ExitError = 2 };
 const char *const Usage = R"(usage: vmaprep check [-p BUILD_DIR] [FILES...] [options]
        vmaprep check FILE... -- COMPILER_FLAGS
        vmaprep fix ...                                         (vmaprep fix --help)
+       vmaprep validate ORIGINAL.c REWRITTEN.c [-- FLAGS]      (vmaprep validate --help)
        vmaprep merge SHARD.json... [--format json|sarif|text]   (vmaprep merge --help)
        vmaprep report (-p BUILD_DIR | --from-json FILE...)     (vmaprep report --help)
 
@@ -105,6 +107,11 @@ struct CheckArgs {
   unsigned ShardIndex = 0, ShardCount = 0;
 };
 
+const llvm::StringRef CheckOptionNames[] = {
+    "--format",   "--root",          "--show-hooks", "--show-reads",   "--fail-on",  "--baseline",
+    "--update-baseline", "--since",  "--shard",      "--no-prefilter", "--progress", "--no-progress",
+    "--config",   "--no-config",     "--version"};
+
 /// check's own options, handed to the shared parser (CommandLine.h).
 bool parseOwnOption(int Argc, const char **Argv, int &I, std::string &Err, CheckArgs &Out) {
   llvm::StringRef A(Argv[I]);
@@ -166,22 +173,12 @@ bool parseOwnOption(int Argc, const char **Argv, int &I, std::string &Err, Check
   return true;
 }
 
-/// The directory a config file search starts in: the compile database's,
-/// else the current one.
-std::string configSearchStart(const std::string &BuildPath) {
-  if (BuildPath.empty())
-    return ".";
-  llvm::SmallString<256> Dir(BuildPath);
-  if (!llvm::sys::fs::is_directory(Dir))
-    llvm::sys::path::remove_filename(Dir);
-  return Dir.empty() ? "." : std::string(Dir);
-}
-
 int runCheckCommand(int Argc, const char **Argv) {
   CheckArgs Args;
-  std::string Err = parseInputOptions(Argc, Argv, Args.Inputs, [&](int C, const char **V, int &I, std::string &E) {
-    return parseOwnOption(C, V, I, E, Args);
-  });
+  std::string Err = parseInputOptions(
+      Argc, Argv, Args.Inputs,
+      [&](int C, const char **V, int &I, std::string &E) { return parseOwnOption(C, V, I, E, Args); },
+      CheckOptionNames);
   if (!Err.empty())
     return usageError(Err);
   if (Args.NoConfig && !Args.ConfigPath.empty())
@@ -189,20 +186,8 @@ int runCheckCommand(int Argc, const char **Argv) {
 
   // Defaults from the tree's config file; the command line wins.
   Config Cfg;
-  if (!Args.NoConfig) {
-    std::string Path = Args.ConfigPath.empty() ? findConfig(configSearchStart(Args.Inputs.BuildPath)) : Args.ConfigPath;
-    if (!Path.empty()) {
-      if (std::string E = loadConfig(Path, Cfg); !E.empty())
-        return toolError(E);
-      llvm::errs() << "vmaprep: note: using config " << Cfg.Path << "\n";
-    }
-  }
-  if (Cfg.Api && !Args.Inputs.ApiGiven) {
-    if (*Cfg.Api == "auto")
-      Args.Inputs.AutoApi = true;
-    else
-      Args.Inputs.Target = *parseApiLevel(*Cfg.Api);
-  }
+  if (std::string E = loadTreeConfig(Args.Inputs, Args.ConfigPath, Args.NoConfig, Cfg); !E.empty())
+    return toolError(E);
   if (!Args.FailOn)
     Args.FailOn = Cfg.FailOn ? parseFailLevel(*Cfg.FailOn) : std::optional<FailLevel>(FailLevel::Any);
   if (Args.BaselinePath.empty() && Cfg.Baseline)
@@ -304,7 +289,7 @@ int main(int argc, const char **argv) {
     return ExitClean;
   }
   if (Command == "--version") {
-    llvm::outs() << "vmaprep 0.1 (LLVM " LLVM_VERSION_STRING ")\n";
+    llvm::outs() << "vmaprep " << VmaprepVersion << " (LLVM " LLVM_VERSION_STRING ")\n";
     return ExitClean;
   }
   if (Command == "check") {
@@ -323,5 +308,11 @@ int main(int argc, const char **argv) {
     return runMergeCommand(argc - 2, argv + 2);
   if (Command == "report")
     return runReportCommand(argc - 2, argv + 2);
-  return usageError("unknown command '" + Command.str() + "' (try: check, fix, merge, report)");
+  const llvm::StringRef Commands[] = {"check", "fix", "validate", "merge", "report"};
+  std::string Err = "unknown command '" + Command.str() + "' (try: check, fix, validate, merge, report)";
+  if (std::string Near = closestName(Command, Commands); !Near.empty())
+    Err += "; did you mean '" + Near + "'?";
+  else if (Command.starts_with("-"))
+    Err = unknownOption(Command, {"--help", "--version"}) + "; the command comes first (vmaprep check ...)";
+  return usageError(Err);
 }

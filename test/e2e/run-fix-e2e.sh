@@ -63,12 +63,12 @@ build "$WORK/before.log" || { echo "run-fix-e2e: FAIL: the unmodified objects do
 
 echo "run-fix-e2e: $VMAPREP fix -p $TREE --api auto" >&2
 set +e
-"$VMAPREP" fix -p "$TREE" --api auto > "$WORK/fix.txt" 2> "$WORK/fix.err"
+"$VMAPREP" fix -p "$TREE" --api auto > "$WORK/fix.txt" 2>&1 # diagnostics are on stderr
 rc=$?
 set -e
 if (( rc >= 2 )); then
   echo "run-fix-e2e: FAIL: vmaprep fix exited $rc" >&2
-  cat "$WORK/fix.err" >&2
+  cat "$WORK/fix.txt" >&2
   exit 1
 fi
 

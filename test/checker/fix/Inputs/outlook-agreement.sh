@@ -12,7 +12,7 @@ for src in "$dir"/*.c; do
   # The fixture without its FileCheck lines (they may be indented).
   sed '/^[[:space:]]*\/\/ [A-Z0-9-]*:/d' "$src" > "$f"
   says=$("$vmaprep" check "$f" -- "$@" 2>/dev/null | sed -n "s/.*note: vmaprep fix rewrites it as '\([A-Za-z0-9_]*\)'.*/\1/p" | sort | tr '\n' ' ')
-  does=$("$vmaprep" fix --dry-run "$f" -- "$@" 2>/dev/null | sed -n "s/.*remark: converted '[A-Za-z0-9_]*' to '\([A-Za-z0-9_]*\)'.*/\1/p" | sort | tr '\n' ' ')
+  does=$("$vmaprep" fix --dry-run "$f" -- "$@" 2>&1 >/dev/null | sed -n "s/.*remark: converted '[A-Za-z0-9_]*' to '\([A-Za-z0-9_]*\)'.*/\1/p" | sort | tr '\n' ' ')
   [ "$says" = "$does" ] || echo "DISAGREE $(basename "$src"): check says [$says] fix does [$does]"
   n=$((n + 1))
 done
