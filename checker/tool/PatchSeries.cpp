@@ -189,8 +189,19 @@ std::string levelsOf(llvm::ArrayRef<ConvertedFile> Files) {
 /// The command as the patch quotes it: one argument per word, wrapped with
 /// shell continuations so no line is longer than the body allows.
 std::string quotedCommand(llvm::StringRef Command) {
+  // Words are split at spaces outside single quotes (commandLine quotes so).
   llvm::SmallVector<llvm::StringRef, 16> Words;
-  Command.split(Words, ' ', -1, false);
+  size_t Start = 0;
+  bool Quoted = false;
+  for (size_t I = 0; I <= Command.size(); ++I) {
+    if (I < Command.size() && Command[I] == '\'')
+      Quoted = !Quoted;
+    if (I == Command.size() || (Command[I] == ' ' && !Quoted)) {
+      if (I > Start)
+        Words.push_back(Command.slice(Start, I));
+      Start = I + 1;
+    }
+  }
   std::string Out = "  ", Line = "  ";
   for (llvm::StringRef W : Words) {
     if (Line.size() > 2 && Line.size() + 1 + W.size() + 2 > BodyWidth) {
@@ -323,6 +334,16 @@ std::string commandLine(llvm::StringRef Command, int Argc, const char **Argv, ll
         A.erase(At, Root.size() + 1);
       else
         break;
+    }
+    // Other absolute paths (a build's -I, the patch directory) are this
+    // machine's too: their last two components say enough.
+    size_t Slash = A.find('/');
+    if (Slash != std::string::npos && (Slash == 0 || A[Slash - 1] == '=' || A.compare(0, 2, "-I") == 0)) {
+      llvm::StringRef P = llvm::StringRef(A).drop_front(Slash);
+      llvm::StringRef Parent = llvm::sys::path::parent_path(P);
+      if (llvm::sys::path::parent_path(Parent).size() > 1)
+        A = A.substr(0, Slash) + ".../" + llvm::sys::path::filename(Parent).str() + "/" +
+            llvm::sys::path::filename(P).str();
     }
     bool Plain = !A.empty() && llvm::all_of(A, [](char C) {
       return llvm::isAlnum(C) || llvm::StringRef("-_./=:,+@%").contains(C);
