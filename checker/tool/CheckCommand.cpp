@@ -232,6 +232,9 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
   }
 
   FindingsMerger Merger(Result);
+  bool AnyHandler = false;
+  for (size_t I = 0; I < Status.size(); ++I)
+    AnyHandler |= Status[I].Analysed && !Findings[I].Handlers.empty();
   for (size_t I = 0; I < Status.size(); ++I) {
     Result.DroppedFlags.insert(Status[I].DroppedFlags.begin(), Status[I].DroppedFlags.end());
     if (!Status[I].Analysed) {
@@ -239,10 +242,13 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
       continue;
     }
     ++Result.FilesAnalysed;
+    bool Decides = !Detections[I].empty() && (!AnyHandler || !Findings[I].Handlers.empty());
     Merger.add(std::move(Findings[I]));
-    if (!Detections[I].empty() &&
-        std::find(Result.ApiDetections.begin(), Result.ApiDetections.end(), Detections[I]) ==
-            Result.ApiDetections.end()) {
+    if (!Decides)
+      continue;
+    auto [It, New] = Result.ApiDeciders.try_emplace(Detections[I], 0, Parse[I]);
+    It->second.first += AnyHandler;
+    if (New) {
       Result.ApiDetections.push_back(Detections[I]);
       Result.Target = *Levels[I];
     }

@@ -6,6 +6,7 @@
 #include "vmaprep/ApiLevel.h"
 #include "vmaprep/TranslationUnitAnalysis.h"
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,6 +19,11 @@ struct CheckResult {
   /// With --api auto: what the headers showed ("7.1: struct mmap_action has
   /// error_override"), one entry per distinct finding.
   std::vector<std::string> ApiDetections;
+  /// For each detection: how many TUs with an mmap handler showed it, and
+  /// the first of them. Only those TUs decide; host programs (scripts/,
+  /// tools/) see no kernel headers and are not counted, unless no TU has a
+  /// handler at all.
+  std::map<std::string, std::pair<unsigned, std::string>> ApiDeciders;
   std::vector<HandlerReport> Handlers;
   std::vector<SubsystemHookReport> SubsystemHooks;
   std::vector<BothHooksTable> BothHooks;

@@ -118,9 +118,9 @@ std::string conventionalPrefix(llvm::StringRef Root, llvm::StringRef Rel) {
     return Out + ": " + Stem.str();
   }
   // drivers/: the subsystem's directories up to its MAINTAINERS entry,
-  // joined by '/' (drm/i915, vfio/pci); a file in a one-level directory, or
-  // with a MAINTAINERS entry of its own, is named after the directory and
-  // the file (char: hpet, misc: foo).
+  // joined by ": " ("usb: gadget"; "/" for drm: "drm/i915"); a subsystem of
+  // one directory adds the next directory or the file ("char: hpet",
+  // "usb: mon"), as does a file with a MAINTAINERS entry of its own.
   llvm::SmallVector<llvm::StringRef, 8> Sub(Dirs.begin() + 1, Dirs.end());
   if (Sub.front() == "gpu" && Sub.size() > 1)
     Sub.erase(Sub.begin());
@@ -129,20 +129,22 @@ std::string conventionalPrefix(llvm::StringRef Root, llvm::StringRef Rel) {
   if (Sub.front() == "media" || Sub.front() == "staging")
     return (Sub.front() + ": " + (Sub.size() > 1 ? Sub[1] : Stem)).str();
   std::string Pattern = maintainersPattern(Root, Rel);
-  bool OwnEntry = !Pattern.empty() && !llvm::StringRef(Pattern).ends_with("/") && !llvm::StringRef(Pattern).contains('*');
-  if (Sub.size() == 1 || OwnEntry)
-    return (Sub.front() + ": " + Stem).str();
+  llvm::StringRef P(Pattern);
+  bool OwnEntry = !P.empty() && !P.ends_with("/") && !P.contains('*');
   size_t Depth = 2;
-  if (llvm::StringRef(Pattern).ends_with("/")) {
+  if (P.ends_with("/")) {
     // The entry's own depth below drivers/ (and gpu/).
-    size_t Components = llvm::StringRef(Pattern).drop_back().count('/');
-    size_t Skip = Dirs.size() - Sub.size(); // drivers (and gpu)
-    if (Components + 1 > Skip)
-      Depth = std::min(Sub.size(), Components + 1 - Skip);
+    size_t Components = P.drop_back().count('/') + 1;
+    size_t Skip = Dirs.size() - Sub.size();
+    Depth = Components > Skip ? Components - Skip : 1;
   }
+  Depth = std::min(Depth, Sub.size());
+  llvm::StringRef Join = Sub.front() == "drm" ? "/" : ": ";
   std::string Out;
-  for (size_t I = 0; I < std::max<size_t>(Depth, 1) && I < Sub.size(); ++I)
-    Out += (Out.empty() ? "" : "/") + Sub[I].str();
+  for (size_t I = 0; I < Depth; ++I)
+    Out += (Out.empty() ? "" : Join.str()) + Sub[I].str();
+  if (Depth == 1 || OwnEntry)
+    Out += ": " + (Depth < Sub.size() && !OwnEntry ? Sub[Depth] : Stem).str();
   return Out;
 }
 

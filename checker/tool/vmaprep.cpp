@@ -248,8 +248,20 @@ int runCheckCommand(int Argc, const char **Argv) {
 
   for (const InputError &E : Result.Errors)
     llvm::errs() << "vmaprep: error: " << E.File << ": " << E.Message << "\n";
-  for (const std::string &D : Result.ApiDetections)
-    llvm::errs() << "vmaprep: note: --api auto: API level " << D << "\n";
+  for (const std::string &D : Result.ApiDetections) {
+    llvm::errs() << "vmaprep: note: --api auto: API level " << D;
+    auto It = Result.ApiDeciders.find(D);
+    if (It != Result.ApiDeciders.end()) {
+      auto [Count, First] = It->second;
+      std::string Rel = relativeToRoot(First, Root);
+      if (Count)
+        llvm::errs() << " (from " << Count << " translation unit" << (Count == 1 ? "" : "s")
+                     << " with an mmap handler, first " << Rel << ")";
+      else
+        llvm::errs() << " (no translation unit has an mmap handler; from " << Rel << ")";
+    }
+    llvm::errs() << "\n";
+  }
   if (!Result.DroppedFlags.empty()) {
     llvm::errs() << "vmaprep: note: dropped flags clang-19 does not accept (a GCC-built tree?):";
     for (const std::string &F : Result.DroppedFlags)
