@@ -20,6 +20,7 @@
 #include "CommandLine.h"
 #include "Config.h"
 #include "FindingFilters.h"
+#include "Outputs.h"
 #include "PatchSeries.h"
 #include "TranslationUnitRunner.h"
 #include "FormatEdits.h"
@@ -225,7 +226,7 @@ ConvertedFile convertedFile(const FileWork &W, const std::string &Rel) {
 /// Diagnostics go to stderr, as a compiler's do: stdout carries only the
 /// diff of --dry-run.
 void diag(const SourceSite &At, llvm::StringRef Level, const std::string &Msg) {
-  llvm::errs() << At.str() << ": " << Level << ": " << Msg << " [vmaprep-legacy-mmap]\n";
+  writeDiagnostic(llvm::errs(), At.str(), Level, Msg, "vmaprep-legacy-mmap");
 }
 
 /// Step 1: one plan per legacy handler defined (or, for generic_file_mmap,
