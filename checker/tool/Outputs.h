@@ -24,6 +24,10 @@ void writeDiagnostic(llvm::raw_ostream &OS, llvm::StringRef Location, llvm::Stri
 /// The versioned JSON document (docs/json-schema.md).
 void writeJson(const CheckResult &R, llvm::raw_ostream &OS);
 
+/// An effect in words, as the text output's notes put it ("changes flags:
+/// vm_flags_set(vma, VM_IO)"); SARIF's related locations say the same.
+std::string describeEffect(const EffectReport &E);
+
 /// " (via a() -> b())" for an effect reached through helpers, else "".
 std::string viaSuffix(const EffectReport &E);
 

@@ -48,7 +48,7 @@ static void diag(llvm::raw_ostream &OS, const SourceSite &Where, llvm::StringRef
   writeDiagnostic(OS, Where.str(), Level, Text, Check ? Check : "");
 }
 
-static std::string describeEffect(const EffectReport &E) {
+std::string describeEffect(const EffectReport &E) {
   std::string What;
   switch (E.Kind) {
   case EffectKind::FlagsChange: What = "changes flags: "; break;
