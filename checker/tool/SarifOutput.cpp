@@ -13,6 +13,7 @@
 #include "SarifOutput.h"
 #include "Outputs.h"
 
+#include "FindingFilters.h"
 #include "Fingerprint.h"
 #include "Version.h"
 #include "vmaprep/Classifier.h"
@@ -434,6 +435,52 @@ private:
 void writeSarif(const CheckResult &R, const SarifOptions &Options, llvm::raw_ostream &OS) {
   SarifBuilder B(R, Options);
   OS << llvm::formatv("{0:2}", B.build()) << "\n";
+}
+
+void writeCodeQuality(const CheckResult &R, const SarifOptions &Options, llvm::raw_ostream &OS) {
+  // GitLab's severities: what a merge request can act on now is minor (a
+  // handler that converts), what waits (a newer API level, blocked) is info,
+  // a contract breach major, a table with both hooks (mmap(2) fails) critical.
+  llvm::json::Array Issues;
+  forEachFinding(R, [&](const FindingRef &F) {
+    std::string Description, Severity, Fingerprint;
+    if (F.Handler && F.Contract) {
+      Description = contractBreachMessage(F.Handler->Function, *F.Contract);
+      Severity = "major";
+      Fingerprint = findingKey(*F.Handler, *F.Contract, Options.Root).Fingerprint;
+    } else if (F.Handler) {
+      Description = legacyHandlerMessage(F.Handler->Function, F.Handler->Result, R.Target);
+      Severity = isConvertible(F.Handler->Result.Kind) ? "minor" : "info";
+      if (F.Handler->Result.Kind == VerdictKind::InvalidBothHooks)
+        Severity = "critical";
+      Fingerprint = findingKey(*F.Handler, Options.Root).Fingerprint;
+    } else if (F.Both) {
+      Description = "'" + F.Both->Table + "' sets both .mmap (" + F.Both->MmapFunction + ") and .mmap_prepare (" +
+                    F.Both->MmapPrepareFunction + "); mmap(2) fails with -ENODEV";
+      Severity = "critical";
+      Fingerprint = findingKey(*F.Both, Options.Root).Fingerprint;
+    } else if (F.Unresolved) {
+      Description = "." + F.Unresolved->Site.Member + " in '" + F.Unresolved->Site.Table + "' is set to '" +
+                    F.Unresolved->Expression + "', which vmaprep cannot resolve to a function";
+      Severity = "minor";
+      Fingerprint = findingKey(*F.Unresolved, Options.Root).Fingerprint;
+    } else {
+      return;
+    }
+    const SourceSite &At = F.primary();
+    std::string Path = relativeToRoot(At.File, Options.Root);
+    Issues.push_back(llvm::json::Object{
+        {"type", "issue"},
+        {"check_name", F.rule()},
+        {"description", Description},
+        {"categories", llvm::json::Array{"Compatibility"}},
+        {"severity", Severity},
+        {"fingerprint", Fingerprint},
+        {"location", llvm::json::Object{{"path", Path.empty() ? At.File : Path},
+                                        {"lines", llvm::json::Object{{"begin", std::max(At.Line, 1u)}}}}},
+    });
+  });
+  OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Issues))) << "\n";
 }
 
 } // namespace vmaprep

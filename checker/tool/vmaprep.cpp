@@ -53,7 +53,8 @@ options:
                     without FILES, every translation unit in it is checked
   --api LEVEL       target kernel API level: 6.16, 6.18, 6.19, 7.0, 7.1, or auto
                     (read off the tree's headers; default: 7.1)
-  --format FORMAT   text (default), json or sarif (SARIF 2.1.0 for code scanning)
+  --format FORMAT   text (default), json, sarif (SARIF 2.1.0 for code scanning)
+                    or codequality (GitLab Code Quality for merge requests)
   --root DIR        directory paths in SARIF, baselines and progress are relative
                     to (default: the compile database's directory, else the
                     current directory)
@@ -123,8 +124,8 @@ bool parseOwnOption(int Argc, const char **Argv, int &I, std::string &Err, Check
   if (isOption(A, "--format")) {
     if (Value("--format")) {
       Out.Format = V;
-      if (V != "text" && V != "json" && V != "sarif")
-        Err = "unknown format '" + V + "' (text, json or sarif)";
+      if (V != "text" && V != "json" && V != "sarif" && V != "codequality")
+        Err = "unknown format '" + V + "' (text, json, sarif or codequality)";
     }
   } else if (isOption(A, "--root")) {
     if (Value("--root"))
@@ -272,6 +273,8 @@ int runCheckCommand(int Argc, const char **Argv) {
     writeJson(Result, llvm::outs());
   else if (Args.Format == "sarif")
     writeSarif(Result, {Root, Args.Text.ShowSubsystemHooks}, llvm::outs());
+  else if (Args.Format == "codequality")
+    writeCodeQuality(Result, {Root, false}, llvm::outs());
   else
     writeText(Result, Args.Text, llvm::outs());
   llvm::outs().flush();
