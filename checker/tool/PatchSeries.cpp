@@ -48,33 +48,9 @@ bool isGitWorkTree(llvm::StringRef Root) {
 
 std::string lastComponent(llvm::StringRef Dir) { return llvm::sys::path::filename(Dir).str(); }
 
-/// The entries of MAINTAINERS whose F: patterns cover \p Rel; returns the
-/// most specific pattern (longest), or "".
+/// The most specific MAINTAINERS pattern covering \p Rel, or "".
 std::string maintainersPattern(llvm::StringRef Root, llvm::StringRef Rel) {
-  llvm::SmallString<256> Path(Root);
-  llvm::sys::path::append(Path, "MAINTAINERS");
-  auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
-  if (!Buffer)
-    return "";
-  std::string Best;
-  llvm::SmallVector<llvm::StringRef, 0> Lines;
-  (*Buffer)->getBuffer().split(Lines, '\n');
-  for (llvm::StringRef Line : Lines) {
-    if (!Line.consume_front("F:"))
-      continue;
-    llvm::StringRef Pattern = Line.trim();
-    bool Covers = false;
-    if (Pattern.ends_with("/"))
-      Covers = Rel.starts_with(Pattern);
-    else if (Pattern.contains('*'))
-      Covers = Rel.starts_with(Pattern.take_until([](char C) { return C == '*'; })) &&
-               !Rel.drop_front(Pattern.find('*')).contains('/');
-    else
-      Covers = Rel == Pattern || Rel.starts_with((Pattern + "/").str());
-    if (Covers && Pattern.size() > Best.size())
-      Best = Pattern.str();
-  }
-  return Best;
+  return MaintainersIndex(Root).entryFor(Rel).Pattern;
 }
 
 /// The prefix from the tree's directory conventions, no deeper than the
@@ -322,6 +298,49 @@ std::string writeFile(llvm::StringRef Path, llvm::StringRef Content) {
 }
 
 } // namespace
+
+MaintainersIndex::MaintainersIndex(llvm::StringRef Root) {
+  llvm::SmallString<256> Path(Root);
+  llvm::sys::path::append(Path, "MAINTAINERS");
+  auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
+  if (!Buffer)
+    return;
+  // An entry is a line that is not "X:\t..." after a blank line; its F: lines
+  // follow. The file's preamble has no F: lines, so it adds nothing.
+  llvm::SmallVector<llvm::StringRef, 0> Lines;
+  (*Buffer)->getBuffer().split(Lines, '\n');
+  bool AfterBlank = true;
+  for (llvm::StringRef Line : Lines) {
+    if (Line.trim().empty()) {
+      AfterBlank = true;
+      continue;
+    }
+    bool Field = Line.size() > 2 && llvm::isUpper(Line[0]) && Line[1] == ':';
+    if (AfterBlank && !Field)
+      Entries.push_back({Line.trim().str(), {}});
+    else if (Field && Line[0] == 'F' && !Entries.empty())
+      Entries.back().second.push_back(Line.drop_front(2).trim().str());
+    AfterBlank = false;
+  }
+}
+
+MaintainersIndex::Match MaintainersIndex::entryFor(llvm::StringRef Rel) const {
+  Match Best;
+  for (const auto &[Name, Patterns] : Entries)
+    for (llvm::StringRef Pattern : Patterns) {
+      bool Covers = false;
+      if (Pattern.ends_with("/"))
+        Covers = Rel.starts_with(Pattern);
+      else if (Pattern.contains('*'))
+        Covers = Rel.starts_with(Pattern.take_until([](char C) { return C == '*'; })) &&
+                 !Rel.drop_front(Pattern.find('*')).contains('/');
+      else
+        Covers = Rel == Pattern || Rel.starts_with((Pattern + "/").str());
+      if (Covers && Pattern.size() > Best.Pattern.size())
+        Best = {Name, Pattern.str()};
+    }
+  return Best;
+}
 
 std::string commandLine(llvm::StringRef Command, int Argc, const char **Argv, llvm::StringRef Root) {
   std::string Out = Command.str();

@@ -63,6 +63,25 @@ std::string commandLine(llvm::StringRef Command, int Argc, const char **Argv, ll
 std::vector<std::string> writePatchSeries(llvm::ArrayRef<ConvertedFile> Files, llvm::ArrayRef<LeftHandler> Left,
                                           const SeriesOptions &Options);
 
+/// The entries of a tree's MAINTAINERS file, for the entry that covers a
+/// file: the one with the most specific F: pattern (a directory "d/", a
+/// file, or a glob with '*' within one directory).
+class MaintainersIndex {
+public:
+  /// Reads ROOT/MAINTAINERS; empty (covers nothing) when there is none.
+  explicit MaintainersIndex(llvm::StringRef Root);
+  bool empty() const { return Entries.empty(); }
+  struct Match {
+    std::string Entry;   // "INTEL SGX"
+    std::string Pattern; // "arch/x86/kernel/cpu/sgx/"
+  };
+  /// The entry covering \p Rel (relative to the root); Entry is "" for none.
+  Match entryFor(llvm::StringRef Rel) const;
+
+private:
+  std::vector<std::pair<std::string, std::vector<std::string>>> Entries;
+};
+
 /// The subject prefix the subsystem uses for \p Rel ("x86/sgx", "selinux",
 /// "KVM: guest_memfd", "char: hpet"): from `git log` of the file when
 /// \p Root is a git work tree with history for it, else from MAINTAINERS
