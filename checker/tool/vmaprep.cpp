@@ -50,7 +50,9 @@ to mmap_prepare.
 
 options:
   -p DIR            directory holding compile_commands.json (or the file itself);
-                    without FILES, every translation unit in it is checked
+                    without FILES, every translation unit in it is checked; a
+                    directory or a glob ('drivers/xen', 'drivers/*/p*.c') names
+                    every translation unit of the database below or matching it
   --api LEVEL       target kernel API level: 6.16, 6.18, 6.19, 7.0, 7.1, or auto
                     (read off the tree's headers; default: 7.1)
   --format FORMAT   text (default), json, sarif (SARIF 2.1.0 for code scanning)
