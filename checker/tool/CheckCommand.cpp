@@ -185,6 +185,10 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
       ++Result.FilesExcluded;
       continue;
     }
+    if (Options.MayHaveFindings && !Options.MayHaveFindings(F)) {
+      ++Result.FilesUnchanged;
+      continue;
+    }
     if (Options.Prefilter && !fileMayHoldMmapHandler(F)) {
       ++Result.FilesSkippedByPrefilter;
       continue;

@@ -36,6 +36,8 @@ struct CheckResult {
   /// could be in them; a config file excluded them.
   unsigned FilesSkippedByPrefilter = 0;
   unsigned FilesExcluded = 0;
+  /// --since: TUs neither whose file nor whose headers changed (not parsed).
+  unsigned FilesUnchanged = 0;
   /// Findings removed after the analysis (FindingFilters.h): NOLINT
   /// comments, the baseline, --since.
   unsigned Suppressed = 0;
@@ -55,6 +57,9 @@ struct CheckOptions {
   std::string ExcludeBase;
   /// --shard K/N: only the K-th (1-based) of N slices of the sorted TU list.
   unsigned ShardIndex = 0, ShardCount = 0;
+  /// --since: false for a TU that cannot have a finding on a changed line
+  /// (sinceMayAffect); such a TU is not parsed.
+  std::function<bool(const std::string &File)> MayHaveFindings;
   /// Called (serialised) after each TU, with the number done and the total.
   std::function<void(size_t Done, size_t Total, const std::string &File)> OnProgress;
 };

@@ -190,6 +190,8 @@ std::string summaryLine(const CheckResult &R) {
   // Only what happened: a plain run's line stays as it was.
   if (R.FilesSkippedByPrefilter)
     S += "; " + Plural(R.FilesSkippedByPrefilter, "file", "files") + " skipped by the prefilter";
+  if (R.FilesUnchanged)
+    S += "; " + Plural(R.FilesUnchanged, "file", "files") + " not parsed: unchanged since the revision";
   if (R.FilesExcluded)
     S += "; " + Plural(R.FilesExcluded, "file", "files") + " excluded by the config";
   if (Hidden) {

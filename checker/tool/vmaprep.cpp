@@ -228,6 +228,13 @@ int runCheckCommand(int Argc, const char **Argv) {
   Options.ExcludeBase = Cfg.Dir;
   Options.ShardIndex = Args.ShardIndex;
   Options.ShardCount = Args.ShardCount;
+  if (!Args.Since.empty())
+    Options.MayHaveFindings = [&](const std::string &File) {
+      for (const clang::tooling::CompileCommand &C : Inputs.Database->getCompileCommands(File))
+        if (sinceMayAffect(Changed, C))
+          return true;
+      return false;
+    };
   ProgressReporter Progress(ProgressReporter::choose(Args.Progress, Args.NoProgress), Root);
   if (Progress.enabled())
     Options.OnProgress = [&](size_t Done, size_t Total, const std::string &File) {
