@@ -32,3 +32,14 @@ config.substitutions.append(("%kshim", os.path.join(config.vmaprep_source_dir, "
 # Tests that hand files to other owners (chown) need root, as CI has.
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     config.available_features.add("root")
+
+# The kernel's checkpatch.pl, from a kernel tree the e2e tests prepared (test/e2e/prepare-kernel-tree.sh):
+# the patch tests run it when it is there, and say so when it is not (the kernel fix e2e runs it too).
+import glob
+checkpatch = sorted(glob.glob(os.path.expanduser("~/.cache/vmaprep/kernel/*/linux-source-*/scripts/checkpatch.pl")))
+if checkpatch:
+    config.available_features.add("checkpatch")
+    config.substitutions.append(("%checkpatch", "perl " + checkpatch[-1] + " --no-tree --strict"))
+else:
+    lit_config.note("no kernel tree with scripts/checkpatch.pl under ~/.cache/vmaprep/kernel: "
+                    "fix/checkpatch.test is UNSUPPORTED here; test/e2e/run-fix-e2e.sh runs checkpatch")

@@ -19,6 +19,7 @@
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/StringExtras.h"
 #include <algorithm>
 #include <map>
 #include <set>
@@ -365,41 +366,111 @@ private:
            E.Kind == EffectKind::FlagsChange || (E.Kind == EffectKind::FieldWrite && E.Detail == "vma_set_file");
   }
 
+  /// Column of \p Offset in the buffer, with tab stops of 8 from the line's
+  /// start.
+  unsigned columnOf(unsigned Offset) {
+    llvm::StringRef Buf = buffer();
+    size_t NL = Offset ? Buf.rfind('\n', Offset - 1) : llvm::StringRef::npos;
+    unsigned Line = NL == llvm::StringRef::npos ? 0 : unsigned(NL + 1);
+    unsigned Col = 0;
+    for (unsigned I = Line; I < Offset; ++I)
+      Col = Buf[I] == '\t' ? (Col / 8 + 1) * 8 : Col + 1;
+    return Col;
+  }
+
+  /// Whitespace from column \p From to column \p To, in tabs (then spaces)
+  /// or spaces as the table writes it; "" when \p To cannot be reached.
+  static std::string gapTo(unsigned From, unsigned To, bool Tabs) {
+    std::string Ws;
+    while (Tabs && (From / 8 + 1) * 8 <= To) {
+      From = (From / 8 + 1) * 8;
+      Ws += '\t';
+    }
+    if (From < To)
+      Ws += std::string(To - From, ' ');
+    return Ws;
+  }
+
+  /// The whitespace of a table line between a member name ending at \p E
+  /// and its value, rebuilt for a name that now ends at column \p NameEnd:
+  /// an aligned `=` (`.mmap\t\t= f`, `.mmap    = f`) or an aligned value
+  /// (`.mmap =\t\tf`) stays at its column when it can. "" when the table
+  /// does not align (or the new name passes the column).
+  std::string alignedSeparator(unsigned E, unsigned NameEnd) {
+    llvm::StringRef Buf = buffer();
+    unsigned Eq = E;
+    while (Eq < Buf.size() && (Buf[Eq] == ' ' || Buf[Eq] == '\t'))
+      ++Eq;
+    if (Eq >= Buf.size() || Buf[Eq] != '=')
+      return "";
+    llvm::StringRef Before = Buf.slice(E, Eq);
+    unsigned Value = Eq + 1;
+    while (Value < Buf.size() && (Buf[Value] == ' ' || Buf[Value] == '\t'))
+      ++Value;
+    llvm::StringRef After = Buf.slice(Eq + 1, Value);
+    if (Before.contains('\t') || Before.size() > 1) {
+      unsigned Target = columnOf(Eq);
+      if (NameEnd >= Target)
+        return "";
+      return gapTo(NameEnd, Target, Before.contains('\t')) + "=" + After.str();
+    }
+    if (After.contains('\t') || After.size() > 1) {
+      unsigned Target = columnOf(Value);
+      unsigned EqCol = NameEnd + unsigned(Before.size());
+      if (EqCol + 1 >= Target)
+        return "";
+      return Before.str() + "=" + gapTo(EqCol + 1, Target, After.contains('\t'));
+    }
+    return "";
+  }
+
   /// `.mmap\t\t= f` -> `.mmap_prepare\t= f`: the member grows by 8 columns;
-  /// tabs that aligned the `=` with its neighbours keep it aligned.
+  /// whitespace that aligned the `=` or the value with its neighbours keeps
+  /// it aligned.
   bool renameMember(SourceLocation NameLoc) {
     unsigned B, E;
     if (!range(NameLoc, B, E))
       return refuse("the member name is in a macro", NameLoc);
     llvm::StringRef Buf = buffer();
-    unsigned WsEnd = E;
-    while (WsEnd < Buf.size() && (Buf[WsEnd] == ' ' || Buf[WsEnd] == '\t'))
-      ++WsEnd;
-    auto Column = [&](unsigned Offset) { // tab stops of 8 from the line's start
-      size_t NL = Offset ? Buf.rfind('\n', Offset - 1) : llvm::StringRef::npos;
-      unsigned Line = NL == llvm::StringRef::npos ? 0 : unsigned(NL + 1);
-      unsigned Col = 0;
-      for (unsigned I = Line; I < Offset; ++I)
-        Col = Buf[I] == '\t' ? (Col / 8 + 1) * 8 : Col + 1;
-      return Col;
-    };
     std::string Text = "mmap_prepare";
-    bool Tabs = Buf.substr(E, WsEnd - E).contains('\t');
-    if (WsEnd < Buf.size() && Buf[WsEnd] == '=' && Tabs) {
-      unsigned Target = Column(WsEnd);
-      unsigned Col = Column(B) + unsigned(Text.size());
-      std::string Ws;
-      while (Col < Target) {
-        Col = (Col / 8 + 1) * 8;
-        Ws += '\t';
-      }
-      if (Col == Target && !Ws.empty()) {
-        Pending.push_back({B, WsEnd - B, Text + Ws});
-        return true;
-      }
+    std::string Separator = alignedSeparator(E, columnOf(B) + unsigned(Text.size()));
+    if (!Separator.empty()) {
+      unsigned Value = E;
+      while (Value < Buf.size() && Buf[Value] != '=')
+        ++Value;
+      ++Value;
+      while (Value < Buf.size() && (Buf[Value] == ' ' || Buf[Value] == '\t'))
+        ++Value;
+      Pending.push_back({B, Value - B, Text + Separator});
+      return true;
     }
     Pending.push_back({B, E - B, Text});
     return true;
+  }
+
+  /// A new `.member = Value,` line for the designated initializer whose
+  /// brace is at \p Brace, indented and aligned as its first member is.
+  std::string newMemberLine(unsigned Brace, llvm::StringRef Member, llvm::StringRef Value) {
+    llvm::StringRef Buf = buffer();
+    std::string Plain = "\n\t." + Member.str() + " = " + Value.str() + ",";
+    size_t LineStart = Buf.find('\n', Brace);
+    if (LineStart == llvm::StringRef::npos)
+      return Plain;
+    ++LineStart;
+    size_t Dot = LineStart;
+    while (Dot < Buf.size() && (Buf[Dot] == ' ' || Buf[Dot] == '\t'))
+      ++Dot;
+    if (Dot >= Buf.size() || Buf[Dot] != '.' || Dot == LineStart)
+      return Plain;
+    size_t NameEnd = Dot + 1;
+    while (NameEnd < Buf.size() && (llvm::isAlnum(Buf[NameEnd]) || Buf[NameEnd] == '_'))
+      ++NameEnd;
+    std::string Indent = Buf.slice(LineStart, Dot).str();
+    std::string Separator =
+        alignedSeparator(unsigned(NameEnd), columnOf(unsigned(Dot)) + 1 + unsigned(Member.size()));
+    if (Separator.empty())
+      return "\n" + Indent + "." + Member.str() + " = " + Value.str() + ",";
+    return "\n" + Indent + "." + Member.str() + Separator + Value.str() + ",";
   }
 
   /// Removes the statement at [B, End) with its line, and one of two blank
@@ -1460,8 +1531,11 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
   if (!Ctx.getTranslationUnitDecl()->lookup(DeclarationName(&Ctx.Idents.get(Name))).empty())
     return refuse("'" + Name + "' already exists", FD->getLocation());
   std::string FileName = Facts.File->getName().empty() ? "file" : Facts.File->getName().str();
-  std::string Text = "static int " + Name + "(unsigned long start, unsigned long end, pgoff_t pgoff,\n" +
-                     "\t\tconst struct file *" + FileName + ", void **vm_private_data)\n{\n";
+  // The continuation lines up with the open parenthesis (checkpatch --strict).
+  std::string Head = "static int " + Name + "(";
+  std::string Text = Head + "unsigned long start, unsigned long end, pgoff_t pgoff,\n" +
+                     gapTo(0, unsigned(Head.size()), true) + "const struct file *" + FileName +
+                     ", void **vm_private_data)\n{\n";
   std::sort(Locals.begin(), Locals.end(), [&](const VarDecl *A, const VarDecl *B) {
     return SM.getFileOffset(SM.getExpansionLoc(A->getBeginLoc())) <
            SM.getFileOffset(SM.getExpansionLoc(B->getBeginLoc()));
@@ -1503,7 +1577,7 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
     --OpsStart;
   Pending.push_back({OpsStart, 0, Text});
   unsigned Brace = SM.getFileOffset(OpsInit->getLBraceLoc()) + 1;
-  Pending.push_back({Brace, 0, "\n\t.mapped = " + Name + ","});
+  Pending.push_back({Brace, 0, newMemberLine(Brace, "mapped", Name)});
   // Locals only the moved statements use (directly or through other such
   // locals) leave the hook too: found as a fixpoint, from the last declared.
   std::vector<const VarDecl *> Removed;

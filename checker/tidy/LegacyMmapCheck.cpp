@@ -1,6 +1,7 @@
 //===- LegacyMmapCheck.cpp ------------------------------------------------===//
 #include "LegacyMmapCheck.h"
 
+#include "vmaprep/ApiDetection.h"
 #include "vmaprep/Classifier.h"
 #include "vmaprep/Rewriter.h"
 #include "vmaprep/TranslationUnitAnalysis.h"
@@ -20,10 +21,11 @@ using ::vmaprep::TranslationUnitAnalysis;
 
 LegacyMmapCheck::LegacyMmapCheck(StringRef Name, ClangTidyContext *Context)
     : ClangTidyCheck(Name, Context), ApiLevelOption(Options.get("ApiLevel", "7.1")),
+      AutoApi(ApiLevelOption == "auto"),
       Target(::vmaprep::parseApiLevel(ApiLevelOption).value_or(::vmaprep::NewestApiLevel)),
       FixGenericMmap(Options.get("FixGenericMmap", true)) {
-  if (!::vmaprep::parseApiLevel(ApiLevelOption))
-    configurationDiag("invalid ApiLevel '%0' (6.16, 6.18, 6.19, 7.0, 7.1); using 7.1") << ApiLevelOption;
+  if (!AutoApi && !::vmaprep::parseApiLevel(ApiLevelOption))
+    configurationDiag("invalid ApiLevel '%0' (6.16, 6.18, 6.19, 7.0, 7.1, auto); using 7.1") << ApiLevelOption;
 }
 
 void LegacyMmapCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
@@ -39,6 +41,16 @@ void LegacyMmapCheck::registerMatchers(MatchFinder *Finder) {
 void LegacyMmapCheck::check(const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
   const SourceManager &SM = Ctx.getSourceManager();
+  // ApiLevel: auto reads the level off the TU's headers, as `vmaprep check
+  // --api auto` does; a tree from before mmap_prepare gets no fix.
+  ::vmaprep::ApiLevel Target = this->Target;
+  std::string NoRewrite;
+  if (AutoApi) {
+    ::vmaprep::DetectedApi Found = ::vmaprep::detectApiLevel(Ctx);
+    Target = Found.Level.value_or(::vmaprep::NewestApiLevel);
+    if (!Found.Level)
+      NoRewrite = ::vmaprep::predatesRefusal(Found.Evidence);
+  }
   TranslationUnitAnalysis Analysis = ::vmaprep::analyzeTranslationUnit(Ctx, Target);
   FileID Main = SM.getMainFileID();
   SourceLocation MainStart = SM.getLocForStartOfFile(Main);
@@ -55,6 +67,10 @@ void LegacyMmapCheck::check(const MatchFinder::MatchResult &Result) {
     if (!A.Summary.BodyVisible && !FixGenericMmap)
       continue;
     MigrationPlan Plan = ::vmaprep::planMigration(A, Analysis, Ctx, Target);
+    if (!NoRewrite.empty()) {
+      Plan = MigrationPlan();
+      Plan.Refusal = NoRewrite;
+    }
     {
       auto Diag = diag(At, "%0") << ::vmaprep::legacyHandlerMessage(Fn->getName(), A.Result, Target);
       if (Plan.Applicable)

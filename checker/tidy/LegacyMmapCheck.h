@@ -28,6 +28,7 @@ public:
 
 private:
   const std::string ApiLevelOption;
+  const bool AutoApi; // ApiLevel: auto
   ::vmaprep::ApiLevel Target;
   const bool FixGenericMmap;
 };

@@ -186,6 +186,10 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
       ++Result.FilesExcluded;
       continue;
     }
+    if (Options.MayHaveFindings && !Options.MayHaveFindings(F)) {
+      ++Result.FilesUnchanged;
+      continue;
+    }
     if (Options.Prefilter && !fileMayHoldMmapHandler(F)) {
       ++Result.FilesSkippedByPrefilter;
       continue;
@@ -237,6 +241,9 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
   }
 
   FindingsMerger Merger(Result);
+  bool AnyHandler = false;
+  for (size_t I = 0; I < Status.size(); ++I)
+    AnyHandler |= Status[I].Analysed && !Findings[I].Handlers.empty();
   for (size_t I = 0; I < Status.size(); ++I) {
     Result.DroppedFlags.insert(Status[I].DroppedFlags.begin(), Status[I].DroppedFlags.end());
     if (!Status[I].Analysed) {
@@ -244,10 +251,13 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
       continue;
     }
     ++Result.FilesAnalysed;
+    bool Decides = !Detections[I].empty() && (!AnyHandler || !Findings[I].Handlers.empty());
     Merger.add(std::move(Findings[I]));
-    if (!Detections[I].empty() &&
-        std::find(Result.ApiDetections.begin(), Result.ApiDetections.end(), Detections[I]) ==
-            Result.ApiDetections.end()) {
+    if (!Decides)
+      continue;
+    auto [It, New] = Result.ApiDeciders.try_emplace(Detections[I], 0, Parse[I]);
+    It->second.first += AnyHandler;
+    if (New) {
       Result.ApiDetections.push_back(Detections[I]);
       Result.Target = *Levels[I];
     }

@@ -7,6 +7,7 @@
 #include "vmaprep/ApiLevel.h"
 #include "vmaprep/TranslationUnitAnalysis.h"
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -19,6 +20,11 @@ struct CheckResult {
   /// With --api auto: what the headers showed ("7.1: struct mmap_action has
   /// error_override"), one entry per distinct finding.
   std::vector<std::string> ApiDetections;
+  /// For each detection: how many TUs with an mmap handler showed it, and
+  /// the first of them. Only those TUs decide; host programs (scripts/,
+  /// tools/) see no kernel headers and are not counted, unless no TU has a
+  /// handler at all.
+  std::map<std::string, std::pair<unsigned, std::string>> ApiDeciders;
   std::vector<HandlerReport> Handlers;
   std::vector<SubsystemHookReport> SubsystemHooks;
   std::vector<BothHooksTable> BothHooks;
@@ -31,6 +37,8 @@ struct CheckResult {
   /// could be in them; a config file excluded them.
   unsigned FilesSkippedByPrefilter = 0;
   unsigned FilesExcluded = 0;
+  /// --since: TUs neither whose file nor whose headers changed (not parsed).
+  unsigned FilesUnchanged = 0;
   /// Findings removed after the analysis (FindingFilters.h): NOLINT
   /// comments, the baseline, --since.
   unsigned Suppressed = 0;
@@ -50,6 +58,9 @@ struct CheckOptions {
   std::string ExcludeBase;
   /// --shard K/N: only the K-th (1-based) of N slices of the sorted TU list.
   unsigned ShardIndex = 0, ShardCount = 0;
+  /// --since: false for a TU that cannot have a finding on a changed line
+  /// (sinceMayAffect); such a TU is not parsed.
+  std::function<bool(const std::string &File)> MayHaveFindings;
   /// Called (serialised) after each TU, with the number done and the total.
   std::function<void(size_t Done, size_t Total, const std::string &File)> OnProgress;
   /// Header bodies the findings do not depend on are not built (docs/benchmarks.md);

@@ -9,7 +9,9 @@
 #define VMAPREP_TOOL_COMMANDLINE_H
 
 #include "CompilationInputs.h"
+#include "Config.h"
 #include "vmaprep/ApiLevel.h"
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include <functional>
 #include <optional>
@@ -39,8 +41,22 @@ bool isOption(llvm::StringRef Arg, llvm::StringRef Flag);
 /// more), setting \p Error when the option is malformed.
 using OwnOption = std::function<bool(int Argc, const char **Argv, int &I, std::string &Error)>;
 
-/// Returns an error message, or "" on success.
-std::string parseInputOptions(int Argc, const char **Argv, InputOptions &Out, const OwnOption &Own);
+/// Returns an error message, or "" on success. \p OwnNames (the command's
+/// own options) are offered as "did you mean" for an unknown option.
+std::string parseInputOptions(int Argc, const char **Argv, InputOptions &Out, const OwnOption &Own,
+                              llvm::ArrayRef<llvm::StringRef> OwnNames = {});
+
+/// The name of \p Names closest to \p Given if it is close enough to be a
+/// typo of it, else "".
+std::string closestName(llvm::StringRef Given, llvm::ArrayRef<llvm::StringRef> Names);
+/// "unknown option 'X'", with "did you mean 'Y'?" when one of \p Names is close.
+std::string unknownOption(llvm::StringRef Given, llvm::ArrayRef<llvm::StringRef> Names);
+
+/// The tree's defaults (Config.h), as check and fix read them: the file named
+/// by \p ConfigPath, else the nearest .vmaprep.yaml above the compile
+/// database (or the current directory), unless \p NoConfig. Its `api:`
+/// applies when --api was not given. Returns an error naming the file, or "".
+std::string loadTreeConfig(InputOptions &Opts, const std::string &ConfigPath, bool NoConfig, Config &Out);
 
 /// Loads the compile database or `--` flags named by \p Opts.
 CompilationInputs loadInputs(const InputOptions &Opts);

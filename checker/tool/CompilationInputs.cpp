@@ -8,6 +8,7 @@
 #include "llvm/Option/ArgList.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/StringSaver.h"
 #include <algorithm>
@@ -235,6 +236,31 @@ CompilationInputs loadInputs(const std::string &BuildPath,
   llvm::StringSet<> Seen;
   for (const std::string &F : NamedFiles) {
     std::string Abs = absoluteFilePath(F);
+    // A directory names every translation unit below it (coccicheck's M=dir);
+    // a glob ('*' also crosses '/'), every one it matches.
+    bool IsGlob = llvm::StringRef(F).find_first_of("*?[") != llvm::StringRef::npos;
+    if (!InDb.count(Abs) && (IsGlob || llvm::sys::fs::is_directory(Abs))) {
+      std::optional<llvm::GlobPattern> Glob;
+      if (IsGlob) {
+        auto G = llvm::GlobPattern::create(Abs);
+        if (!G) {
+          In.Errors.push_back({F, "bad pattern: " + llvm::toString(G.takeError())});
+          continue;
+        }
+        Glob = std::move(*G);
+      }
+      std::string Dir = llvm::StringRef(Abs).rtrim('/').str() + "/";
+      size_t Before = In.Files.size();
+      for (const std::string &D : DbOrder)
+        if ((Glob ? Glob->match(D) : llvm::StringRef(D).starts_with(Dir)) && Seen.insert(D).second)
+          In.Files.push_back(D);
+      if (In.Files.size() == Before && !llvm::any_of(DbOrder, [&](const std::string &D) {
+            return Glob ? Glob->match(D) : llvm::StringRef(D).starts_with(Dir);
+          }))
+        In.Errors.push_back({F, std::string(IsGlob ? "matches" : "holds") +
+                                    " no translation unit of the compile database " + In.DatabasePath});
+      continue;
+    }
     if (!InDb.count(Abs)) {
       In.Errors.push_back({F, llvm::sys::fs::exists(Abs) ? "not in the compile database " + In.DatabasePath
                                                           : "no such file"});

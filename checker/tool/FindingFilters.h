@@ -128,6 +128,14 @@ struct ChangedLines {
 private:
   mutable std::map<std::string, std::string> RealPaths;
 };
+/// One run of git: exit code, standard output, standard error (trimmed).
+struct GitRun {
+  int Rc = -1;
+  std::string Out, Err;
+};
+/// Runs \p Git (a path) with \p Args.
+GitRun runGit(const std::string &Git, const std::vector<std::string> &Args);
+
 /// Runs `git -C Root diff --unified=0 Rev` and collects the new side's
 /// lines. Returns an error (not a git repository, unknown revision, no git),
 /// or "".
@@ -135,6 +143,11 @@ std::string changedLinesSince(const std::string &Root, const std::string &Rev, C
 /// Parses `git diff --unified=0` output; paths are joined to \p TopLevel.
 void parseUnifiedDiff(llvm::StringRef Diff, const std::string &TopLevel, ChangedLines &Out);
 unsigned applySince(CheckResult &R, const ChangedLines &Changed);
+/// Can the TU compiled by \p Command have a finding on a changed line? Only
+/// if its own file changed or a header it includes did: the includes are
+/// read from kbuild's dependency file beside the object (.OBJ.cmd,
+/// deps_OBJ); a TU without one is parsed (true).
+bool sinceMayAffect(const ChangedLines &Changed, const clang::tooling::CompileCommand &Command);
 
 } // namespace vmaprep
 

@@ -19,6 +19,10 @@
 #include "FixCommand.h"
 #include "CrashIsolation.h"
 #include "CommandLine.h"
+#include "Config.h"
+#include "FindingFilters.h"
+#include "Outputs.h"
+#include "PatchSeries.h"
 #include "TranslationUnitRunner.h"
 #include "FormatEdits.h"
 #include "SafeFileWriter.h"
@@ -77,6 +81,8 @@ struct FixOptions {
   bool Format = true; // the tree's .clang-format on the changed lines
   bool Validate = true; // run the original and the rewrite on the model
   std::string ExportFixes, PatchesDir, Root;
+  std::string Author, Base, ConfigPath; // --author, --base, --config
+  bool Signoff = false, NoConfig = false;
 };
 
 const char *const Usage = R"(usage: vmaprep fix [-p BUILD_DIR] [FILES...] [options]
@@ -92,7 +98,13 @@ options:
   -j N                  parallel jobs (default: all cores)
   --dry-run             print a unified diff, change nothing
   --export-fixes FILE   write YAML for clang-apply-replacements-19, change nothing
-  --patches DIR         write one git-format-patch-style patch per file, change nothing
+  --patches DIR         write a git format-patch series (cover letter and one
+                        numbered patch per file) for git am, change nothing;
+                        earlier NNNN-*.patch files in DIR are removed
+  --author WHO          the patches' author, 'Name <email>' (default: git's
+                        configured user.name and user.email)
+  --signoff             add Signed-off-by: the author certifies the DCO
+  --base REV            record base-commit: REV in the cover letter
   --no-format           do not apply the tree's .clang-format to the changed lines
   --no-validate         do not run the original and the rewrite side by side on
                         the runtime model before writing (faster; the rewrite is
@@ -100,30 +112,22 @@ options:
   --root DIR            paths in diffs and patches are relative to DIR
                         (default: the directory the compile commands run in,
                         else the compile database's directory, or .)
+  --config FILE         read api: and exclude: from FILE instead of the nearest
+                        .vmaprep.yaml
+  --no-config           ignore .vmaprep.yaml files
 
-exit codes: 0 every legacy handler converted (or none), 1 some left, 2 usage or input error
+Handlers marked // NOLINT(vmaprep-legacy-mmap) (or NOLINTNEXTLINE, or inside
+NOLINTBEGIN/NOLINTEND) are left alone, as check does not report them.
+Diagnostics and the summary go to stderr; stdout carries only the diff.
+
+exit codes: 0 done: every handler converted, or left with the reason the
+analysis gives (vmaprep check reports those); 1 a rewrite fix planned failed
+verification or validation and was not written; 2 usage or input error
 )";
 
 int usageError(const std::string &Message) {
   llvm::errs() << "vmaprep: error: " << Message << "\nrun 'vmaprep fix --help' for usage\n";
   return ExitError;
-}
-
-/// Subject prefix in kernel style, from the path: drivers/char/hpet.c ->
-/// "char: hpet", fs/ext4/file.c -> "ext4". A maintainer edits it if needed.
-std::string subsystemOf(llvm::StringRef Rel) {
-  llvm::SmallVector<llvm::StringRef, 8> Parts;
-  Rel.split(Parts, '/');
-  if (Parts.size() > 1 && (Parts.front() == "drivers" || Parts.front() == "fs" || Parts.front() == "sound"))
-    Parts.erase(Parts.begin());
-  llvm::StringRef Stem = llvm::sys::path::stem(Parts.back());
-  Parts.pop_back();
-  if (Stem != "core" && Stem != "main" && Stem != "file" && (Parts.empty() || Parts.back() != Stem))
-    Parts.push_back(Stem);
-  std::string Out;
-  for (llvm::StringRef P : Parts)
-    Out += (Out.empty() ? "" : ": ") + P.str();
-  return Out.empty() ? Stem.str() : Out;
 }
 
 std::string relativeTo(llvm::StringRef Path, llvm::StringRef Root) {
@@ -147,6 +151,10 @@ bool writeOutput(llvm::StringRef Path, llvm::StringRef Content) {
   return false;
 }
 
+const llvm::StringRef FixOptionNames[] = {"--dry-run", "--no-format", "--no-validate", "--export-fixes",
+                                           "--patches",  "--root",      "--author",      "--signoff",
+                                           "--base",     "--config",    "--no-config"};
+
 std::string parseFixArgs(int Argc, const char **Argv, FixOptions &Out) {
   return parseInputOptions(Argc, Argv, Out.Inputs,
                            [&](int Argc, const char **Argv, int &I, std::string &Err) {
@@ -163,24 +171,68 @@ std::string parseFixArgs(int Argc, const char **Argv, FixOptions &Out) {
                                Out.Validate = false;
                                return true;
                              }
-                             if (A.starts_with("--export-fixes")) {
-                               Err = optionValue(Argc, Argv, I, "--export-fixes", Out.ExportFixes);
+                             if (A == "--signoff") {
+                               Out.Signoff = true;
                                return true;
                              }
-                             if (A.starts_with("--patches")) {
-                               Err = optionValue(Argc, Argv, I, "--patches", Out.PatchesDir);
+                             if (A == "--no-config") {
+                               Out.NoConfig = true;
                                return true;
                              }
-                             if (A.starts_with("--root")) {
-                               Err = optionValue(Argc, Argv, I, "--root", Out.Root);
-                               return true;
-                             }
+                             for (auto [Flag, Value] : {std::pair{"--export-fixes", &Out.ExportFixes},
+                                                        {"--patches", &Out.PatchesDir},
+                                                        {"--root", &Out.Root},
+                                                        {"--author", &Out.Author},
+                                                        {"--base", &Out.Base},
+                                                        {"--config", &Out.ConfigPath}})
+                               if (isOption(A, Flag)) {
+                                 Err = optionValue(Argc, Argv, I, Flag, *Value);
+                                 if (Err.empty() && Value->empty())
+                                   Err = std::string(Flag) + " needs a value";
+                                 return true;
+                               }
                              return false;
-                           });
+                           },
+                           FixOptionNames);
 }
 
+/// The files of .vmaprep.yaml's exclude: are not touched; returns how many.
+unsigned excludeConfigured(std::vector<std::string> &Files, const Config &Cfg) {
+  if (Cfg.Exclude.empty())
+    return 0;
+  size_t Before = Files.size();
+  llvm::erase_if(Files, [&](const std::string &F) { return isExcluded(F, Cfg.Exclude, Cfg.Dir); });
+  return unsigned(Before - Files.size());
+}
+
+/// Handlers under NOLINT(vmaprep-legacy-mmap) are left alone, read exactly
+/// as check reads them (the same index, at the same location); returns how
+/// many.
+unsigned dropNolint(std::vector<FileWork> &Work) {
+  NolintIndex Nolint;
+  unsigned Dropped = 0;
+  for (FileWork &W : Work) {
+    size_t Before = W.Handlers.size();
+    llvm::erase_if(W.Handlers,
+                   [&](const HandlerOutcome &H) { return Nolint.suppresses(H.Where, "vmaprep-legacy-mmap"); });
+    Dropped += Before - W.Handlers.size();
+  }
+  return Dropped;
+}
+
+/// What the patch writers need to know of a file's verified rewrites.
+ConvertedFile convertedFile(const FileWork &W, const std::string &Rel) {
+  ConvertedFile F{W.Path, Rel, W.Original, W.Edits, W.Target, {}};
+  for (const HandlerOutcome &H : W.Handlers)
+    if (H.Verified)
+      F.Handlers.push_back({H.Plan.Function, H.Plan.NewFunction, H.Plan.Changes, H.Validation});
+  return F;
+}
+
+/// Diagnostics go to stderr, as a compiler's do: stdout carries only the
+/// diff of --dry-run.
 void diag(const SourceSite &At, llvm::StringRef Level, const std::string &Msg) {
-  llvm::outs() << At.str() << ": " << Level << ": " << Msg << " [vmaprep-legacy-mmap]\n";
+  writeDiagnostic(llvm::errs(), At.str(), Level, Msg, "vmaprep-legacy-mmap");
 }
 
 /// Step 1: one plan per legacy handler defined (or, for generic_file_mmap,
@@ -376,64 +428,6 @@ void verifyAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWor
   }
 }
 
-void writeYaml(const std::vector<FileWork> &Work, llvm::raw_ostream &OS) {
-  for (const FileWork &W : Work) {
-    if (W.Edits.empty())
-      continue;
-    // One diagnostic per file: formatting may join the edits of two handlers.
-    tooling::TranslationUnitDiagnostics TU;
-    TU.MainSourceFile = W.Path;
-    tooling::Diagnostic D;
-    D.DiagnosticName = "vmaprep-legacy-mmap";
-    D.Message.Message = "convert to mmap_prepare:";
-    for (const HandlerOutcome &H : W.Handlers)
-      if (H.Verified)
-        D.Message.Message += " " + H.Plan.Function;
-    D.Message.FilePath = W.Path;
-    D.Message.FileOffset = 0;
-    D.DiagLevel = tooling::Diagnostic::Warning;
-    for (const TextEdit &E : W.Edits)
-      llvm::consumeError(
-          D.Message.Fix[W.Path].add(tooling::Replacement(W.Path, E.Offset, E.Length, E.Text)));
-    TU.Diagnostics.push_back(std::move(D));
-    llvm::yaml::Output YAML(OS);
-    YAML << TU;
-  }
-}
-
-std::string patchFor(const FileWork &W, llvm::StringRef Rel, ApiLevel Level) {
-  DiffStat Stat;
-  std::string Diff = unifiedDiff(Rel, W.Original, W.Edits, &Stat);
-  std::string Subject = subsystemOf(Rel) + ": replace deprecated mmap hook with mmap_prepare";
-  std::string Body;
-  for (const HandlerOutcome &H : W.Handlers) {
-    if (!H.Verified)
-      continue;
-    Body += "Convert " + H.Plan.Function + "() to the mmap_prepare hook:\n";
-    for (const std::string &C : H.Plan.Changes)
-      Body += "- " + C + "\n";
-    Body += "\n";
-  }
-  std::string Out;
-  Out += "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n";
-  Out += "From: vmaprep <vmaprep@localhost>\n";
-  Out += "Subject: [PATCH] " + Subject + "\n\n";
-  Out += "The file_operations->mmap hook is deprecated in favour of ->mmap_prepare,\n"
-         "which is called before the VMA exists and must not acquire state.\n\n";
-  Out += Body;
-  Out += "Generated by vmaprep for kernel API level " + apiLevelName(Level).str() +
-         "; each rewrite was re-parsed and re-analysed before it was written.\n";
-  Out += "---\n";
-  Out += " " + Rel.str() + " | " + std::to_string(Stat.Insertions + Stat.Deletions) + " " +
-         std::string(std::min<unsigned>(Stat.Insertions, 40), '+') +
-         std::string(std::min<unsigned>(Stat.Deletions, 40), '-') + "\n";
-  Out += " 1 file changed, " + std::to_string(Stat.Insertions) + " insertions(+), " +
-         std::to_string(Stat.Deletions) + " deletions(-)\n\n";
-  Out += "diff --git a/" + Rel.str() + " b/" + Rel.str() + "\n" + Diff;
-  Out += "-- \nvmaprep\n";
-  return Out;
-}
-
 } // namespace
 
 int runFixCommand(int Argc, const char **Argv) {
@@ -445,7 +439,14 @@ int runFixCommand(int Argc, const char **Argv) {
   FixOptions Opt;
   if (std::string Err = parseFixArgs(Argc, Argv, Opt); !Err.empty())
     return usageError(Err);
+  // The tree's .vmaprep.yaml as check reads it: api:, exclude:.
+  Config Cfg;
+  if (std::string Err = loadTreeConfig(Opt.Inputs, Opt.ConfigPath, Opt.NoConfig, Cfg); !Err.empty()) {
+    llvm::errs() << "vmaprep: error: " << Err << "\n";
+    return ExitError;
+  }
   CompilationInputs In = loadInputs(Opt.Inputs);
+  unsigned Excluded = excludeConfigured(In.Files, Cfg);
   for (const InputError &E : In.Errors)
     llvm::errs() << "vmaprep: error: " << E.File << ": " << E.Message << "\n";
   if (!In.Database)
@@ -479,6 +480,7 @@ int runFixCommand(int Argc, const char **Argv) {
   std::vector<FileWork> Work;
   std::vector<TranslationUnitStatus> Status;
   planAll(In, Opt, Work, Status);
+  unsigned Suppressed = dropNolint(Work);
   bool Errors = !In.Errors.empty();
   for (size_t I = 0; I < Status.size(); ++I)
     if (!Status[I].Analysed) {
@@ -496,13 +498,17 @@ int runFixCommand(int Argc, const char **Argv) {
 
   if (Opt.Inputs.AutoApi) {
     std::set<std::string> Seen;
+    // Only TUs with a handler decide: a host program (scripts/, tools/)
+    // sees no kernel headers and says nothing about the tree.
     for (const FileWork &W : Work)
-      if (!W.Path.empty() && Seen.insert(W.Detection).second)
+      if (!W.Path.empty() && !W.Handlers.empty() && Seen.insert(W.Detection).second)
         llvm::errs() << "vmaprep: note: --api auto: " << W.Detection << " (API level "
                      << apiLevelName(W.Target) << ")\n";
   }
-  unsigned Converted = 0, Left = 0, FilesChanged = 0, NotWritten = 0;
+  unsigned Converted = 0, Left = 0, Dropped = 0, FilesChanged = 0, NotWritten = 0;
   std::string Diffs;
+  std::vector<ConvertedFile> Series;
+  std::vector<LeftHandler> LeftOver;
   for (FileWork &W : Work) {
     for (const HandlerOutcome &H : W.Handlers) {
       if (H.Verified) {
@@ -513,7 +519,9 @@ int runFixCommand(int Argc, const char **Argv) {
         continue;
       }
       ++Left;
+      Dropped += H.Plan.Applicable;
       std::string Why = !H.Plan.Applicable ? H.Plan.Refusal : "rewrite not applied: " + H.VerifyError;
+      LeftOver.push_back({relativeTo(W.Path, Root), H.Plan.Function, Why});
       diag(H.Where, "warning", "'" + H.Plan.Function + "' not converted: " + Why);
       if (!H.Plan.Applicable && H.Plan.RefusalSite.valid() && !(H.Plan.RefusalSite == H.Where))
         diag(H.Plan.RefusalSite, "note", "here");
@@ -526,19 +534,7 @@ int runFixCommand(int Argc, const char **Argv) {
     std::string Rel = relativeTo(W.Path, Root);
     if (Opt.DryRun)
       Diffs += unifiedDiff(Rel, W.Original, W.Edits);
-    if (!Opt.PatchesDir.empty()) {
-      if (std::error_code EC = llvm::sys::fs::create_directories(Opt.PatchesDir)) {
-        llvm::errs() << "vmaprep: error: " << Opt.PatchesDir << ": cannot create the directory: " << EC.message()
-                     << "\n";
-        Errors = true;
-      } else {
-        std::string Name = Rel;
-        std::replace(Name.begin(), Name.end(), '/', '-');
-        llvm::SmallString<256> PatchPath(Opt.PatchesDir);
-        llvm::sys::path::append(PatchPath, Name + ".patch");
-        Errors |= !writeOutput(PatchPath, patchFor(W, Rel, W.Target));
-      }
-    }
+    Series.push_back(convertedFile(W, Rel));
     if (Opt.DryRun || !Opt.PatchesDir.empty() || !Opt.ExportFixes.empty())
       continue;
     // In place, only if nobody changed the file since it was analysed.
@@ -555,22 +551,42 @@ int runFixCommand(int Argc, const char **Argv) {
     }
   }
   if (!Opt.ExportFixes.empty()) {
-    std::string Yaml;
-    llvm::raw_string_ostream OS(Yaml);
-    writeYaml(Work, OS);
-    OS.flush();
-    Errors |= !writeOutput(Opt.ExportFixes, Yaml);
+    Errors |= !writeOutput(Opt.ExportFixes, exportFixesYaml(Series));
+  }
+  if (!Opt.PatchesDir.empty() && !Series.empty()) {
+    SeriesOptions SO;
+    SO.Dir = Opt.PatchesDir;
+    SO.Root = Root;
+    SO.Author = Opt.Author;
+    SO.Signoff = Opt.Signoff;
+    SO.Base = Opt.Base;
+    SO.Validated = Opt.Validate;
+    SO.Command = commandLine("vmaprep fix", Argc, Argv, Root);
+    for (const std::string &E : writePatchSeries(Series, LeftOver, SO)) {
+      llvm::errs() << "vmaprep: error: " << E << "\n";
+      Errors = true;
+    }
   }
   llvm::outs() << Diffs;
+  llvm::outs().flush();
   const char *Mode = Opt.DryRun ? "would change" : (!Opt.PatchesDir.empty() || !Opt.ExportFixes.empty()) ? "exported" : "changed";
-  llvm::outs() << "vmaprep: converted " << Converted << " of " << (Converted + Left)
+  llvm::errs() << "vmaprep: converted " << Converted << " of " << (Converted + Left)
                << " legacy handlers (API level " << apiLevelName(Opt.Inputs.Target) << "); " << Mode
                << " " << (FilesChanged - NotWritten) << " file" << (FilesChanged - NotWritten == 1 ? "" : "s")
                << (NotWritten ? "; " + std::to_string(NotWritten) + " not written (errors above)" : std::string())
-               << "; " << Left << " left\n";
+               << "; " << Left << " left";
+  if (Dropped)
+    llvm::errs() << " (" << Dropped << " whose rewrite failed verification)";
+  if (Suppressed)
+    llvm::errs() << "; " << Suppressed << " skipped by NOLINT";
+  if (Excluded)
+    llvm::errs() << "; " << Excluded << " file" << (Excluded == 1 ? "" : "s") << " excluded by " << Cfg.Path;
+  llvm::errs() << "\n";
   if (Errors)
     return ExitError;
-  return Left ? ExitLeft : ExitDone;
+  // Handlers the analysis refuses are findings for check; fix fails only when
+  // a rewrite it planned could not be verified, which wants a human.
+  return Dropped ? ExitLeft : ExitDone;
 }
 
 } // namespace vmaprep

@@ -17,8 +17,9 @@ example one per `--shard K/N`) into one result: handlers seen by several shards
 are reported once, their ops tables merged; errors are kept; counts are summed.
 
 options:
-  --format FORMAT   json (default), sarif or text
-  --root DIR        directory SARIF paths are relative to (default: current directory)
+  --format FORMAT   json (default), sarif, codequality (GitLab) or text
+  --root DIR        directory SARIF and Code Quality paths are relative to
+                    (default: current directory)
   --show-hooks      list subsystem mmap hooks in text and SARIF output
   --fail-on LEVEL   exit 1 only for findings at or above LEVEL: error,
                     convertible, needs-api, blocked, any (default: any)
@@ -58,8 +59,8 @@ int runMergeCommand(int Argc, const char **Argv) {
     if (A == "--format" || A.starts_with("--format=")) {
       if (!Value("--format", Format))
         return mergeError("--format needs a value");
-      if (Format != "json" && Format != "sarif" && Format != "text")
-        return mergeError("unknown format '" + Format + "' (json, sarif or text)");
+      if (Format != "json" && Format != "sarif" && Format != "codequality" && Format != "text")
+        return mergeError("unknown format '" + Format + "' (json, sarif, codequality or text)");
     } else if (A == "--root" || A.starts_with("--root=")) {
       if (!Value("--root", Root))
         return mergeError("--root needs a value");
@@ -99,11 +100,14 @@ int runMergeCommand(int Argc, const char **Argv) {
     llvm::errs() << "vmaprep: error: " << E.File << ": " << E.Message << "\n";
   if (Format == "json") {
     writeJson(Merged, llvm::outs());
-  } else if (Format == "sarif") {
+  } else if (Format == "sarif" || Format == "codequality") {
     SarifOptions Options;
     Options.Root = resolveSourceRoot(Root, "");
     Options.ShowSubsystemHooks = ShowHooks;
-    writeSarif(Merged, Options, llvm::outs());
+    if (Format == "sarif")
+      writeSarif(Merged, Options, llvm::outs());
+    else
+      writeCodeQuality(Merged, Options, llvm::outs());
   } else {
     TextOptions Options;
     Options.ShowSubsystemHooks = ShowHooks;

@@ -16,8 +16,17 @@ struct TextOptions {
 /// sites, then a summary line.
 void writeText(const CheckResult &R, const TextOptions &Options, llvm::raw_ostream &OS);
 
+/// One compiler-style diagnostic line, `FILE:LINE:COL: LEVEL: MESSAGE [CHECK]`,
+/// in clang's colours when \p OS is a terminal (and NO_COLOR is not set).
+void writeDiagnostic(llvm::raw_ostream &OS, llvm::StringRef Location, llvm::StringRef Level,
+                     llvm::StringRef Message, llvm::StringRef Check);
+
 /// The versioned JSON document (docs/json-schema.md).
 void writeJson(const CheckResult &R, llvm::raw_ostream &OS);
+
+/// An effect in words, as the text output's notes put it ("changes flags:
+/// vm_flags_set(vma, VM_IO)"); SARIF's related locations say the same.
+std::string describeEffect(const EffectReport &E);
 
 /// " (via a() -> b())" for an effect reached through helpers, else "".
 std::string viaSuffix(const EffectReport &E);

@@ -11,6 +11,7 @@
 
 #include "CompilationInputs.h"
 #include "JsonInput.h"
+#include "PatchSeries.h"
 #include "SafeFileWriter.h"
 #include "SarifOutput.h"
 #include "vmaprep/Classifier.h"
@@ -64,13 +65,15 @@ struct CategoryInfo {
   const char *Color;
 };
 
+// Okabe and Ito's palette, which readers with any common colour-vision
+// deficiency tell apart (no red against green).
 const CategoryInfo Categories[NumCategories] = {
-    {"already-mmap-prepare", "already mmap_prepare", "already", "#1b7f3b"},
-    {"auto-convertible", "auto-convertible", "auto", "#8bc34a"},
-    {"convertible-with-mapped", "convertible with ->mapped", "->mapped", "#1e88e5"},
-    {"needs-api-level", "waiting for an API level", "API level", "#fb8c00"},
-    {"blocked", "blocked", "blocked", "#e53935"},
-    {"invalid-both-hooks", "both hooks set (invalid)", "invalid", "#6a1b9a"},
+    {"already-mmap-prepare", "already mmap_prepare", "already", "#009e73"},
+    {"auto-convertible", "auto-convertible", "auto", "#56b4e9"},
+    {"convertible-with-mapped", "convertible with ->mapped", "->mapped", "#0072b2"},
+    {"needs-api-level", "waiting for an API level", "API level", "#e69f00"},
+    {"blocked", "blocked", "blocked", "#d55e00"},
+    {"invalid-both-hooks", "both hooks set (invalid)", "invalid", "#cc79a7"},
 };
 
 Category categoryOf(VerdictKind K) {
@@ -101,6 +104,7 @@ struct Group {
       N += C;
     return N;
   }
+  unsigned remaining() const { return total() - Count[Already]; }
   unsigned percentDone() const {
     return total() ? unsigned((100.0 * Count[Already]) / total() + 0.5) : 0;
   }
@@ -118,6 +122,7 @@ struct Model {
   std::map<std::string, BlockedReason> Reasons;        // blocked handlers, by reason id
   std::map<std::string, std::vector<const Entry *>> Waiting; // by needed API level
   std::set<std::string> Files;
+  bool ByMaintainers = false; // groups are MAINTAINERS entries
 };
 
 std::string subsystemOf(const std::string &Rel, bool Relative, unsigned Depth) {
@@ -137,10 +142,18 @@ Model buildModel(const CheckResult &R, const ReportOptions &O) {
   Model M;
   M.Overall.Name = "all";
   std::map<std::string, Group> Groups;
+  // Kernel work is organised by MAINTAINERS entry; paths are the fallback
+  // (no MAINTAINERS, or a file no entry covers).
+  MaintainersIndex Maintainers(O.Root);
+  M.ByMaintainers = !Maintainers.empty();
   for (const HandlerReport &H : R.Handlers) {
     std::string Rel = relativeToRoot(H.Where.File, O.Root);
-    Entry E{&H, Rel.empty() ? H.Where.File : Rel, !Rel.empty()};
+    // Only paths relative to the tree: a report goes to mailing lists.
+    Entry E{&H, Rel.empty() ? llvm::sys::path::filename(H.Where.File).str() : Rel, !Rel.empty()};
     std::string Sub = subsystemOf(E.Path, E.Relative, O.Depth);
+    if (E.Relative && M.ByMaintainers)
+      if (std::string Entry = Maintainers.entryFor(E.Path).Entry; !Entry.empty())
+        Sub = Entry;
     Group &G = Groups[Sub];
     G.Name = Sub;
     Category C = categoryOf(H.Result.Kind);
@@ -169,6 +182,11 @@ Model buildModel(const CheckResult &R, const ReportOptions &O) {
     });
     M.Subsystems.push_back(std::move(G));
   }
+  // Most work left first (handlers not yet on mmap_prepare), then by name.
+  std::stable_sort(M.Subsystems.begin(), M.Subsystems.end(), [](const Group &A, const Group &B) {
+    return std::make_tuple(-int(A.remaining()), -int(A.total()), A.Name) <
+           std::make_tuple(-int(B.remaining()), -int(B.total()), B.Name);
+  });
   for (const Group &G : M.Subsystems)
     for (const Entry &E : G.Entries)
       if (E.H->Result.Kind == VerdictKind::NeedsApiLevel)
@@ -178,7 +196,7 @@ Model buildModel(const CheckResult &R, const ReportOptions &O) {
 }
 
 std::string href(const Entry &E, const ReportOptions &O) {
-  std::string Base = E.Relative ? O.LinkBase + E.Path : "file://" + E.Path;
+  std::string Base = E.Relative ? O.LinkBase + E.Path : E.Path;
   return Base + "#L" + std::to_string(E.H->Where.Line);
 }
 
@@ -210,7 +228,10 @@ std::string header(const CheckResult &R, const Model &M, const ReportOptions &O)
   return std::to_string(R.Handlers.size()) + " file_operations mmap handlers in " +
          std::to_string(M.Files.size()) + " files (" + std::to_string(R.FilesAnalysed) +
          " translation units analysed), API level " + apiLevelName(R.Target).str() +
-         ", subsystems at depth " + std::to_string(O.Depth) + ", root " + O.Root;
+         (M.ByMaintainers ? ", grouped by MAINTAINERS entry (by path at depth " + std::to_string(O.Depth) +
+                                " where no entry covers a file)"
+                          : ", subsystems at depth " + std::to_string(O.Depth)) +
+         ", sorted by handlers left to convert";
 }
 
 // ---- Markdown ---------------------------------------------------------------
@@ -378,6 +399,9 @@ void svgChart(const Model &M, llvm::raw_ostream &OS) {
   for (const Group &G : M.Subsystems)
     Rows.push_back(&G);
   double Height = LegendH + Rows.size() * (RowH + Gap) + 4;
+  // One scale for every bar (the overall one is the longest): a bar's length
+  // is its handler count, so volume shows.
+  unsigned Scale = std::max(1u, M.Overall.total());
   double Width = LabelW + BarW + CountW;
   OS << llvm::formatv("<svg id=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" "
                       "height=\"{1}\" viewBox=\"0 0 {0} {1}\" role=\"img\" "
@@ -403,7 +427,7 @@ void svgChart(const Model &M, llvm::raw_ostream &OS) {
     for (unsigned C = 0; C < NumCategories; ++C) {
       if (!G->Count[C] || !Total)
         continue;
-      double W = BarW * G->Count[C] / Total;
+      double W = BarW * G->Count[C] / Scale;
       OS << llvm::formatv("<rect class=\"seg\" data-status=\"{0}\" x=\"{1:F2}\" y=\"{2}\" "
                           "width=\"{3:F2}\" height=\"{4}\" fill=\"{5}\"><title>{6}: {7} {8}</title></rect>",
                           Categories[C].Id, SegX, Y, W, RowH, Categories[C].Color, html(G->Name),

@@ -13,7 +13,9 @@
 #include "SarifOutput.h"
 #include "Outputs.h"
 
+#include "FindingFilters.h"
 #include "Fingerprint.h"
+#include "Version.h"
 #include "vmaprep/Classifier.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -24,7 +26,7 @@
 
 namespace vmaprep {
 
-static const char *const ToolVersion = "0.1";
+static const char *const ToolVersion = VmaprepVersion;
 static const char *const InformationUri = "https://github.com/vmaprep/vmaprep";
 
 std::string resolveSourceRoot(const std::string &Explicit, const std::string &BuildPath) {
@@ -201,11 +203,31 @@ private:
            K == EffectKind::SizeQuery;
   }
 
-  static std::string describeEffect(const EffectReport &E) {
-    std::string S = effectKindName(E.Kind).str();
-    if (!E.Detail.empty())
-      S += " (" + E.Detail + ")";
-    return S + ": " + E.Text + viaSuffix(E);
+  /// SARIF message markup: '[', ']' and '\\' are literal only escaped.
+  static std::string escapeMarkup(llvm::StringRef S) {
+    std::string Out;
+    for (char C : S) {
+      if (C == '[' || C == ']' || C == '\\')
+        Out += '\\';
+      Out += C;
+    }
+    return Out;
+  }
+
+  /// The message with a link to each related location ("[registered as
+  /// .mmap in 'f_fops'](1)"): code scanning shows related locations only
+  /// where the message links them.
+  static std::string withLinks(const std::string &Message, const llvm::json::Array &Related) {
+    if (Related.empty())
+      return escapeMarkup(Message);
+    std::string Out = escapeMarkup(Message) + ". See ";
+    for (size_t I = 0; I < Related.size(); ++I) {
+      const llvm::json::Object *L = Related[I].getAsObject();
+      std::string Label = L->getObject("message")->getString("text")->str();
+      Out += (I ? ", " : "") + std::string("[") + escapeMarkup(Label) + "](" +
+             std::to_string(*L->getInteger("id")) + ")";
+    }
+    return Out + ".";
   }
 
   llvm::json::Value handlerResult(const HandlerReport &H) const {
@@ -262,7 +284,7 @@ private:
         {"ruleId", LegacyRule},
         {"ruleIndex", 0},
         {"level", levelFor(H.Result.Kind)},
-        {"message", text(Message)},
+        {"message", text(withLinks(Message, Related))},
         {"locations", llvm::json::Array{location(H.Where)}},
         {"partialFingerprints", fingerprint(H)},
         {"properties", std::move(Properties)},
@@ -284,7 +306,7 @@ private:
         {"ruleId", ContractRule},
         {"ruleIndex", 2},
         {"level", "error"},
-        {"message", text(contractBreachMessage(H.Function, Breach))},
+        {"message", text(withLinks(contractBreachMessage(H.Function, Breach), Related))},
         {"locations", llvm::json::Array{location(At.empty() ? H.Where : *At.front())}},
         {"partialFingerprints",
          llvm::json::Object{{FingerprintKey, findingKey(H, Breach, O.Root).Fingerprint}}},
@@ -336,14 +358,21 @@ private:
     };
   }
 
+  /// \p Doc: the rule's page under docs/, which helpUri and the Markdown
+  /// help link to.
   static llvm::json::Object rule(llvm::StringRef Id, llvm::StringRef Name, llvm::StringRef Short,
-                                 llvm::StringRef Full, llvm::StringRef Help, llvm::StringRef Level) {
+                                 llvm::StringRef Full, llvm::StringRef Help, llvm::StringRef Level,
+                                 llvm::StringRef Doc) {
+    std::string Uri = std::string(InformationUri) + "/blob/main/" + Doc.str();
+    std::string Markdown = "**" + Short.str() + "**\n\n" + Full.str() + "\n\n" + Help.str() +
+                           "\n\nSee [" + Doc.str() + "](" + Uri + ").";
     return llvm::json::Object{
         {"id", Id},
         {"name", Name},
         {"shortDescription", llvm::json::Object{{"text", Short}}},
         {"fullDescription", llvm::json::Object{{"text", Full}}},
-        {"help", llvm::json::Object{{"text", Help}}},
+        {"help", llvm::json::Object{{"text", Help}, {"markdown", Markdown}}},
+        {"helpUri", Uri},
         {"defaultConfiguration", llvm::json::Object{{"level", Level}}},
         {"properties", llvm::json::Object{{"tags", llvm::json::Array{"maintainability", "linux-kernel",
                                                                      "mmap_prepare"}}}},
@@ -370,7 +399,7 @@ private:
         "the file or through a function pointer, several remaps); the related locations show "
         "why. A table that sets both .mmap and .mmap_prepare makes mmap(2) fail with -ENODEV: "
         "remove one. Suppress with // NOLINT(vmaprep-legacy-mmap).",
-        "warning"));
+        "warning", "docs/checks/legacy-mmap.md"));
     Rules.push_back(rule(
         HookRule, "SubsystemMmapHook",
         "subsystem mmap hook that takes a VMA",
@@ -379,7 +408,7 @@ private:
         "file_operations handler has to convert first.",
         "No action in the driver alone. Listed so a subsystem's migration can be planned; "
         "convert together with the subsystem's file_operations handler.",
-        "note"));
+        "note", "docs/checks/legacy-mmap.md"));
     Rules.push_back(rule(
         ContractRule, "PrepareContract",
         "mmap_prepare hook breaks the stateless-hook contract",
@@ -392,7 +421,7 @@ private:
         "Move per-mapping state into a vm_ops->mapped callback (it runs once the mapping exists and "
         "only for a new VMA); set actions with the mmap_action_*() helpers; set desc->page_prot before "
         "the action. Suppress with // NOLINT(vmaprep-prepare-contract).",
-        "error"));
+        "error", "docs/checks/prepare-contract.md"));
     return llvm::json::Object{{"name", "vmaprep"},
                               {"version", ToolVersion},
                               {"semanticVersion", std::string(ToolVersion) + ".0"},
@@ -406,6 +435,52 @@ private:
 void writeSarif(const CheckResult &R, const SarifOptions &Options, llvm::raw_ostream &OS) {
   SarifBuilder B(R, Options);
   OS << llvm::formatv("{0:2}", B.build()) << "\n";
+}
+
+void writeCodeQuality(const CheckResult &R, const SarifOptions &Options, llvm::raw_ostream &OS) {
+  // GitLab's severities: what a merge request can act on now is minor (a
+  // handler that converts), what waits (a newer API level, blocked) is info,
+  // a contract breach major, a table with both hooks (mmap(2) fails) critical.
+  llvm::json::Array Issues;
+  forEachFinding(R, [&](const FindingRef &F) {
+    std::string Description, Severity, Fingerprint;
+    if (F.Handler && F.Contract) {
+      Description = contractBreachMessage(F.Handler->Function, *F.Contract);
+      Severity = "major";
+      Fingerprint = findingKey(*F.Handler, *F.Contract, Options.Root).Fingerprint;
+    } else if (F.Handler) {
+      Description = legacyHandlerMessage(F.Handler->Function, F.Handler->Result, R.Target);
+      Severity = isConvertible(F.Handler->Result.Kind) ? "minor" : "info";
+      if (F.Handler->Result.Kind == VerdictKind::InvalidBothHooks)
+        Severity = "critical";
+      Fingerprint = findingKey(*F.Handler, Options.Root).Fingerprint;
+    } else if (F.Both) {
+      Description = "'" + F.Both->Table + "' sets both .mmap (" + F.Both->MmapFunction + ") and .mmap_prepare (" +
+                    F.Both->MmapPrepareFunction + "); mmap(2) fails with -ENODEV";
+      Severity = "critical";
+      Fingerprint = findingKey(*F.Both, Options.Root).Fingerprint;
+    } else if (F.Unresolved) {
+      Description = "." + F.Unresolved->Site.Member + " in '" + F.Unresolved->Site.Table + "' is set to '" +
+                    F.Unresolved->Expression + "', which vmaprep cannot resolve to a function";
+      Severity = "minor";
+      Fingerprint = findingKey(*F.Unresolved, Options.Root).Fingerprint;
+    } else {
+      return;
+    }
+    const SourceSite &At = F.primary();
+    std::string Path = relativeToRoot(At.File, Options.Root);
+    Issues.push_back(llvm::json::Object{
+        {"type", "issue"},
+        {"check_name", F.rule()},
+        {"description", Description},
+        {"categories", llvm::json::Array{"Compatibility"}},
+        {"severity", Severity},
+        {"fingerprint", Fingerprint},
+        {"location", llvm::json::Object{{"path", Path.empty() ? At.File : Path},
+                                        {"lines", llvm::json::Object{{"begin", std::max(At.Line, 1u)}}}}},
+    });
+  });
+  OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Issues))) << "\n";
 }
 
 } // namespace vmaprep

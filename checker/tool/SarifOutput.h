@@ -25,6 +25,10 @@ struct SarifOptions {
 
 void writeSarif(const CheckResult &R, const SarifOptions &Options, llvm::raw_ostream &OS);
 
+/// GitLab Code Quality (a CodeClimate issue array) for merge-request widgets:
+/// one issue per finding, repo-relative path, the SARIF fingerprint.
+void writeCodeQuality(const CheckResult &R, const SarifOptions &Options, llvm::raw_ostream &OS);
+
 /// The directory a run's paths are relative to: \p Explicit if given, else the
 /// directory of the compile database \p BuildPath names (a directory or the
 /// file itself), else the current directory. Always absolute, no dots.

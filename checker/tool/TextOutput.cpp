@@ -3,6 +3,7 @@
 
 #include "vmaprep/Classifier.h"
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -12,17 +13,42 @@ static const char *const LegacyCheck = "vmaprep-legacy-mmap";
 static const char *const ContractCheck = "vmaprep-prepare-contract";
 static const char *const HookCheck = "vmaprep-subsystem-hook";
 
-static void diag(llvm::raw_ostream &OS, const SourceSite &Where, llvm::StringRef Level,
-                 const std::string &Message, const char *Check = nullptr) {
-  OS << Where.str() << ": " << Level << ": " << Message;
-  if (Where.inMacro())
-    OS << " (in expansion of macro '" << Where.Macro << "')";
-  if (Check)
+void writeDiagnostic(llvm::raw_ostream &OS, llvm::StringRef Location, llvm::StringRef Level,
+                     llvm::StringRef Message, llvm::StringRef Check) {
+  static const bool NoColor = std::getenv("NO_COLOR") && *std::getenv("NO_COLOR");
+  bool Colors = !NoColor && OS.is_displayed();
+  if (!Colors) {
+    OS << Location << ": " << Level << ": " << Message;
+    if (!Check.empty())
+      OS << " [" << Check << "]";
+    OS << "\n";
+    return;
+  }
+  // clang's: the location and message bold, the level in its colour.
+  llvm::raw_ostream::Colors LevelColor = Level == "error"     ? llvm::raw_ostream::RED
+                                         : Level == "warning" ? llvm::raw_ostream::MAGENTA
+                                         : Level == "remark"  ? llvm::raw_ostream::BLUE
+                                                              : llvm::raw_ostream::BLACK;
+  OS.enable_colors(true);
+  OS.changeColor(llvm::raw_ostream::SAVEDCOLOR, /*Bold=*/true) << Location << ": ";
+  OS.changeColor(LevelColor, /*Bold=*/true) << Level << ": ";
+  OS.changeColor(llvm::raw_ostream::SAVEDCOLOR, /*Bold=*/true) << Message;
+  OS.resetColor();
+  if (!Check.empty())
     OS << " [" << Check << "]";
   OS << "\n";
+  OS.enable_colors(false);
 }
 
-static std::string describeEffect(const EffectReport &E) {
+static void diag(llvm::raw_ostream &OS, const SourceSite &Where, llvm::StringRef Level,
+                 const std::string &Message, const char *Check = nullptr) {
+  std::string Text = Message;
+  if (Where.inMacro())
+    Text += " (in expansion of macro '" + Where.Macro + "')";
+  writeDiagnostic(OS, Where.str(), Level, Text, Check ? Check : "");
+}
+
+std::string describeEffect(const EffectReport &E) {
   std::string What;
   switch (E.Kind) {
   case EffectKind::FlagsChange: What = "changes flags: "; break;
@@ -138,8 +164,11 @@ std::string summaryLine(const CheckResult &R) {
     ++Count[H.Result.Kind];
     Files.insert(H.Where.File);
   }
+  // After NOLINT, a baseline or --since, the counts are of what is reported,
+  // and the line says so and what was left out.
+  unsigned Hidden = R.Suppressed + R.Baselined + R.OutsideChangedLines;
   std::string S = std::to_string(R.Handlers.size()) + " mmap handler" +
-                  (R.Handlers.size() == 1 ? "" : "s") + " in " + std::to_string(Files.size()) +
+                  (R.Handlers.size() == 1 ? "" : "s") + (Hidden ? " reported" : "") + " in " + std::to_string(Files.size()) +
                   " of " + std::to_string(R.FilesAnalysed) + " analysed files (API level " +
                   apiLevelName(R.Target).str() + "): ";
   S += std::to_string(Count[VerdictKind::AutoConvertible]) + " auto-convertible, ";
@@ -161,14 +190,22 @@ std::string summaryLine(const CheckResult &R) {
   // Only what happened: a plain run's line stays as it was.
   if (R.FilesSkippedByPrefilter)
     S += "; " + Plural(R.FilesSkippedByPrefilter, "file", "files") + " skipped by the prefilter";
+  if (R.FilesUnchanged)
+    S += "; " + Plural(R.FilesUnchanged, "file", "files") + " not parsed: unchanged since the revision";
   if (R.FilesExcluded)
     S += "; " + Plural(R.FilesExcluded, "file", "files") + " excluded by the config";
-  if (R.Suppressed)
-    S += "; " + Plural(R.Suppressed, "finding", "findings") + " suppressed by NOLINT";
-  if (R.Baselined)
-    S += "; " + Plural(R.Baselined, "finding", "findings") + " in the baseline";
-  if (R.OutsideChangedLines)
-    S += "; " + Plural(R.OutsideChangedLines, "finding", "findings") + " outside the changed lines";
+  if (Hidden) {
+    std::vector<std::string> Why;
+    if (R.Suppressed)
+      Why.push_back(std::to_string(R.Suppressed) + " under NOLINT");
+    if (R.Baselined)
+      Why.push_back(std::to_string(R.Baselined) + " in the baseline");
+    if (R.OutsideChangedLines)
+      Why.push_back(std::to_string(R.OutsideChangedLines) + " outside the changed lines");
+    S += "; " + Plural(Hidden, "finding", "findings") + " not reported: ";
+    for (size_t I = 0; I < Why.size(); ++I)
+      S += (I ? ", " : "") + Why[I];
+  }
   if (!R.Errors.empty())
     S += "; " + std::to_string(R.Errors.size()) + " input error" + (R.Errors.size() == 1 ? "" : "s");
   unsigned Rewritable = 0;

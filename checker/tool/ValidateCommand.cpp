@@ -41,6 +41,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <set>
@@ -241,8 +242,24 @@ std::optional<Table> chooseTable(const std::string &File, const ParsedFile &P, l
 
 std::string clangResourceDir() { return VMAPREP_CLANG_RESOURCE_DIR; }
 
+/// The kernel API shim's headers, found relative to the executable so an
+/// installed tree can move: PREFIX/bin/vmaprep uses
+/// PREFIX/share/vmaprep/kshim/include (the build tree mirrors that layout:
+/// build/checker/vmaprep, build/share/vmaprep). VMAPREP_KSHIM_DIR overrides.
+const std::string &kshimInclude() {
+  static const std::string Dir = [] {
+    if (const char *Env = std::getenv("VMAPREP_KSHIM_DIR"); Env && *Env)
+      return std::string(Env);
+    std::string Exe = llvm::sys::fs::getMainExecutable(nullptr, nullptr);
+    llvm::SmallString<256> Path(llvm::sys::path::parent_path(llvm::sys::path::parent_path(Exe)));
+    llvm::sys::path::append(Path, "share", "vmaprep", "kshim", "include");
+    return std::string(Path);
+  }();
+  return Dir;
+}
+
 std::vector<std::string> shimFlags(const Options &O) {
-  std::vector<std::string> Flags = {"-I", VMAPREP_KSHIM_INCLUDE, "-DVMAPREP_KAPI=" + std::to_string(O.Kapi)};
+  std::vector<std::string> Flags = {"-I", kshimInclude(), "-DVMAPREP_KAPI=" + std::to_string(O.Kapi)};
   Flags.insert(Flags.end(), O.Flags.begin(), O.Flags.end());
   return Flags;
 }
@@ -417,7 +434,7 @@ std::string describeSite(void *const *Frames, int Depth) {
     for (uint32_t F = 0; F < Inlined->getNumberOfFrames(); ++F) {
       const llvm::DILineInfo &L = Inlined->getFrame(F);
       // Helpers in the shim's headers (kzalloc() over kmalloc()) are not where the driver acquired it.
-      if (L.FileName == llvm::DILineInfo::BadString || llvm::StringRef(L.FileName).starts_with(VMAPREP_KSHIM_INCLUDE))
+      if (L.FileName == llvm::DILineInfo::BadString || llvm::StringRef(L.FileName).starts_with(kshimInclude()))
         continue;
       return L.FunctionName + "() at " + L.FileName + ":" + std::to_string(L.Line);
     }
@@ -665,6 +682,10 @@ int runValidateCommand(int Argc, const char **Argv) {
   Clock::time_point Start = Clock::now();
   ParsedFile Parsed[2];
   std::string Error;
+  if (!O.Interpret && !llvm::sys::fs::is_directory(kshimInclude()))
+    return fail("the kernel API shim is not at " + kshimInclude() +
+                " (it is installed beside vmaprep as share/vmaprep/kshim/include; VMAPREP_KSHIM_DIR names "
+                "another place)");
   if (!findTables(O, Parsed, Error))
     return fail(Error);
   // Two .mmap_prepare handlers compare as well (two conversions of one driver): an original without an

@@ -24,6 +24,7 @@
 #include "Progress.h"
 #include "ReportCommand.h"
 #include "SarifOutput.h"
+#include "Version.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/FileSystem.h"
@@ -44,6 +45,7 @@ enum ExitCode { ExitClean = 0, ExitFindings = 1, ExitError = 2 };
 const char *const Usage = R"(usage: vmaprep check [-p BUILD_DIR] [FILES...] [options]
        vmaprep check FILE... -- COMPILER_FLAGS
        vmaprep fix ...                                         (vmaprep fix --help)
+       vmaprep validate ORIGINAL.c REWRITTEN.c [-- FLAGS]      (vmaprep validate --help)
        vmaprep merge SHARD.json... [--format json|sarif|text]   (vmaprep merge --help)
        vmaprep report (-p BUILD_DIR | --from-json FILE...)     (vmaprep report --help)
        vmaprep candidates PATH...   the .c files check would parse (vmaprep candidates --help)
@@ -53,10 +55,13 @@ to mmap_prepare.
 
 options:
   -p DIR            directory holding compile_commands.json (or the file itself);
-                    without FILES, every translation unit in it is checked
+                    without FILES, every translation unit in it is checked; a
+                    directory or a glob ('drivers/xen', 'drivers/*/p*.c') names
+                    every translation unit of the database below or matching it
   --api LEVEL       target kernel API level: 6.16, 6.18, 6.19, 7.0, 7.1, or auto
                     (read off the tree's headers; default: 7.1)
-  --format FORMAT   text (default), json or sarif (SARIF 2.1.0 for code scanning)
+  --format FORMAT   text (default), json, sarif (SARIF 2.1.0 for code scanning)
+                    or codequality (GitLab Code Quality for merge requests)
   --root DIR        directory paths in SARIF, baselines and progress are relative
                     to (default: the compile database's directory, else the
                     current directory)
@@ -110,6 +115,11 @@ struct CheckArgs {
   unsigned ShardIndex = 0, ShardCount = 0;
 };
 
+const llvm::StringRef CheckOptionNames[] = {
+    "--format",   "--root",          "--show-hooks", "--show-reads",   "--fail-on",  "--baseline",
+    "--update-baseline", "--since",  "--shard",      "--no-prefilter", "--progress", "--no-progress",
+    "--config",   "--no-config",     "--version"};
+
 /// check's own options, handed to the shared parser (CommandLine.h).
 bool parseOwnOption(int Argc, const char **Argv, int &I, std::string &Err, CheckArgs &Out) {
   llvm::StringRef A(Argv[I]);
@@ -121,8 +131,8 @@ bool parseOwnOption(int Argc, const char **Argv, int &I, std::string &Err, Check
   if (isOption(A, "--format")) {
     if (Value("--format")) {
       Out.Format = V;
-      if (V != "text" && V != "json" && V != "sarif")
-        Err = "unknown format '" + V + "' (text, json or sarif)";
+      if (V != "text" && V != "json" && V != "sarif" && V != "codequality")
+        Err = "unknown format '" + V + "' (text, json, sarif or codequality)";
     }
   } else if (isOption(A, "--root")) {
     if (Value("--root"))
@@ -171,22 +181,12 @@ bool parseOwnOption(int Argc, const char **Argv, int &I, std::string &Err, Check
   return true;
 }
 
-/// The directory a config file search starts in: the compile database's,
-/// else the current one.
-std::string configSearchStart(const std::string &BuildPath) {
-  if (BuildPath.empty())
-    return ".";
-  llvm::SmallString<256> Dir(BuildPath);
-  if (!llvm::sys::fs::is_directory(Dir))
-    llvm::sys::path::remove_filename(Dir);
-  return Dir.empty() ? "." : std::string(Dir);
-}
-
 int runCheckCommand(int Argc, const char **Argv) {
   CheckArgs Args;
-  std::string Err = parseInputOptions(Argc, Argv, Args.Inputs, [&](int C, const char **V, int &I, std::string &E) {
-    return parseOwnOption(C, V, I, E, Args);
-  });
+  std::string Err = parseInputOptions(
+      Argc, Argv, Args.Inputs,
+      [&](int C, const char **V, int &I, std::string &E) { return parseOwnOption(C, V, I, E, Args); },
+      CheckOptionNames);
   if (!Err.empty())
     return usageError(Err);
   if (Args.NoConfig && !Args.ConfigPath.empty())
@@ -194,20 +194,8 @@ int runCheckCommand(int Argc, const char **Argv) {
 
   // Defaults from the tree's config file; the command line wins.
   Config Cfg;
-  if (!Args.NoConfig) {
-    std::string Path = Args.ConfigPath.empty() ? findConfig(configSearchStart(Args.Inputs.BuildPath)) : Args.ConfigPath;
-    if (!Path.empty()) {
-      if (std::string E = loadConfig(Path, Cfg); !E.empty())
-        return toolError(E);
-      llvm::errs() << "vmaprep: note: using config " << Cfg.Path << "\n";
-    }
-  }
-  if (Cfg.Api && !Args.Inputs.ApiGiven) {
-    if (*Cfg.Api == "auto")
-      Args.Inputs.AutoApi = true;
-    else
-      Args.Inputs.Target = *parseApiLevel(*Cfg.Api);
-  }
+  if (std::string E = loadTreeConfig(Args.Inputs, Args.ConfigPath, Args.NoConfig, Cfg); !E.empty())
+    return toolError(E);
   if (!Args.FailOn)
     Args.FailOn = Cfg.FailOn ? parseFailLevel(*Cfg.FailOn) : std::optional<FailLevel>(FailLevel::Any);
   if (Args.BaselinePath.empty() && Cfg.Baseline)
@@ -245,6 +233,13 @@ int runCheckCommand(int Argc, const char **Argv) {
   Options.ExcludeBase = Cfg.Dir;
   Options.ShardIndex = Args.ShardIndex;
   Options.ShardCount = Args.ShardCount;
+  if (!Args.Since.empty())
+    Options.MayHaveFindings = [&](const std::string &File) {
+      for (const clang::tooling::CompileCommand &C : Inputs.Database->getCompileCommands(File))
+        if (sinceMayAffect(Changed, C))
+          return true;
+      return false;
+    };
   ProgressReporter Progress(ProgressReporter::choose(Args.Progress, Args.NoProgress), Root);
   if (Progress.enabled())
     Options.OnProgress = [&](size_t Done, size_t Total, const std::string &File) {
@@ -268,8 +263,20 @@ int runCheckCommand(int Argc, const char **Argv) {
 
   for (const InputError &E : Result.Errors)
     llvm::errs() << "vmaprep: error: " << E.File << ": " << E.Message << "\n";
-  for (const std::string &D : Result.ApiDetections)
-    llvm::errs() << "vmaprep: note: --api auto: API level " << D << "\n";
+  for (const std::string &D : Result.ApiDetections) {
+    llvm::errs() << "vmaprep: note: --api auto: API level " << D;
+    auto It = Result.ApiDeciders.find(D);
+    if (It != Result.ApiDeciders.end()) {
+      auto [Count, First] = It->second;
+      std::string Rel = relativeToRoot(First, Root);
+      if (Count)
+        llvm::errs() << " (from " << Count << " translation unit" << (Count == 1 ? "" : "s")
+                     << " with an mmap handler, first " << Rel << ")";
+      else
+        llvm::errs() << " (no translation unit has an mmap handler; from " << Rel << ")";
+    }
+    llvm::errs() << "\n";
+  }
   if (!Result.DroppedFlags.empty()) {
     llvm::errs() << "vmaprep: note: dropped flags clang-19 does not accept (a GCC-built tree?):";
     for (const std::string &F : Result.DroppedFlags)
@@ -280,6 +287,8 @@ int runCheckCommand(int Argc, const char **Argv) {
     writeJson(Result, llvm::outs());
   else if (Args.Format == "sarif")
     writeSarif(Result, {Root, Args.Text.ShowSubsystemHooks}, llvm::outs());
+  else if (Args.Format == "codequality")
+    writeCodeQuality(Result, {Root, false}, llvm::outs());
   else
     writeText(Result, Args.Text, llvm::outs());
   llvm::outs().flush();
@@ -308,7 +317,7 @@ static int runCommand(int argc, const char **argv) {
     return ExitClean;
   }
   if (Command == "--version") {
-    llvm::outs() << "vmaprep 0.1 (LLVM " LLVM_VERSION_STRING ")\n";
+    llvm::outs() << "vmaprep " << VmaprepVersion << " (LLVM " LLVM_VERSION_STRING ")\n";
     return ExitClean;
   }
   if (Command == "check") {
@@ -329,7 +338,13 @@ static int runCommand(int argc, const char **argv) {
     return runReportCommand(argc - 2, argv + 2);
   if (Command == "candidates")
     return runCandidatesCommand(argc - 2, argv + 2);
-  return usageError("unknown command '" + Command.str() + "' (try: check, fix, merge, report)");
+  const llvm::StringRef Commands[] = {"check", "fix", "validate", "merge", "report", "candidates"};
+  std::string Err = "unknown command '" + Command.str() + "' (try: check, fix, validate, merge, report, candidates)";
+  if (std::string Near = closestName(Command, Commands); !Near.empty())
+    Err += "; did you mean '" + Near + "'?";
+  else if (Command.starts_with("-"))
+    Err = unknownOption(Command, {"--help", "--version"}) + "; the command comes first (vmaprep check ...)";
+  return usageError(Err);
 }
 
 int main(int argc, const char **argv) {

@@ -10,6 +10,9 @@
 # 4. rebuilds the changed objects with `make LLVM=-19` and asserts they compile
 #    with no warning that was not in the baseline (line numbers aside);
 # 5. runs the fix again and asserts it changes nothing;
+# 5b. (patch-series-e2e.sh) writes the series with --patches before the fix,
+#    checkpatch --strict on every patch, git am -3 onto the original files,
+#    which must give the files the rebuild compiled;
 # 6. restores the original sources (also on failure), so the cached tree stays
 #    pristine, and prints the summary that docs/rewrites.md records.
 set -euo pipefail
@@ -61,14 +64,19 @@ build() { # $1: log
 echo "run-fix-e2e: baseline build of ${objects[*]}" >&2
 build "$WORK/before.log" || { echo "run-fix-e2e: FAIL: the unmodified objects do not build" >&2; tail -20 "$WORK/before.log" >&2; exit 1; }
 
+# ---- the patch series (test/e2e/patch-series-e2e.sh): written and checkpatch'd
+# before the tree changes ----
+"$HERE/patch-series-e2e.sh" write "$TREE" "$VMAPREP" "$WORK"
+# ---- end of the patch series step ----
+
 echo "run-fix-e2e: $VMAPREP fix -p $TREE --api auto" >&2
 set +e
-"$VMAPREP" fix -p "$TREE" --api auto > "$WORK/fix.txt" 2> "$WORK/fix.err"
+"$VMAPREP" fix -p "$TREE" --api auto > "$WORK/fix.txt" 2>&1 # diagnostics are on stderr
 rc=$?
 set -e
 if (( rc >= 2 )); then
   echo "run-fix-e2e: FAIL: vmaprep fix exited $rc" >&2
-  cat "$WORK/fix.err" >&2
+  cat "$WORK/fix.txt" >&2
   exit 1
 fi
 
@@ -78,6 +86,10 @@ if ! build "$WORK/after.log"; then
   grep -E 'error' "$WORK/after.log" | head -20 >&2
   exit 1
 fi
+# ---- the patch series: git am -3 onto the files as they were gives what was
+# just rebuilt ----
+"$HERE/patch-series-e2e.sh" apply "$TREE" "$WORK" "$BACKUP" "$WORK/changed.txt"
+# ---- end of the patch series step ----
 new=$(comm -13 <(warnings "$WORK/before.log") <(warnings "$WORK/after.log"))
 if [[ -n $new ]]; then
   echo "run-fix-e2e: FAIL: new compiler warnings after the rewrite:" >&2

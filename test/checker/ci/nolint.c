@@ -69,4 +69,4 @@ static int t_mmap(struct file *f, struct vm_area_struct *vma) { return 0; } // N
 static int t_prepare(struct vm_area_desc *desc) { return 0; }
 static const struct file_operations both_fops = { .mmap = t_mmap, .mmap_prepare = t_prepare }; // NOLINT(vmaprep-legacy-mmap)
 
-// CHECK: vmaprep: 7 mmap handlers {{.*}}: 6 auto-convertible, {{.*}}, 1 already mmap_prepare; 0 subsystem hooks; 9 findings suppressed by NOLINT
+// CHECK: vmaprep: 7 mmap handlers {{.*}}: 6 auto-convertible, {{.*}}, 1 already mmap_prepare; 0 subsystem hooks; 9 findings not reported: 9 under NOLINT

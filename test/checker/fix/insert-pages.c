@@ -10,13 +10,13 @@
 // apply to the prepare step (mm/vma.c call_action_prepare(), 7.3).
 // Validated by execution in validate/insert-pages.test.
 // RUN: sed '/^\/\/ [A-Z0-9-]*:/d' %s > %t.c
-// RUN: %vmaprep fix %t.c -- %kflags | FileCheck %s --check-prefix=REPORT
+// RUN: %vmaprep fix %t.c -- %kflags 2>&1 | FileCheck %s --check-prefix=REPORT
 // RUN: FileCheck %s --input-file=%t.c --check-prefix=FIXED --implicit-check-not=vma- --implicit-check-not=vm_area_struct
 // REPORT: converted 'rings_mmap' to 'rings_mmap_prepare'
 // REPORT: converted 'sqes_mmap' to 'sqes_mmap_prepare'
 // At 7.0 there is no such action; check's verdict names the level.
 // RUN: sed '/^\/\/ [A-Z0-9-]*:/d' %s > %t.70.c
-// RUN: not %vmaprep fix %t.70.c --api 7.0 -- %kflags -DVMAPREP_KAPI=70000 | FileCheck %s --check-prefix=AT70
+// RUN: %vmaprep fix %t.70.c --api 7.0 -- %kflags -DVMAPREP_KAPI=70000 2>&1 | FileCheck %s --check-prefix=AT70
 // AT70: 'rings_mmap' not converted: the verdict is needs-api-level, not auto-convertible at API level 7.0 (vm_insert_pages() needs mmap_action_map_kernel_pages() (API level 7.1))
 // RUN: not %vmaprep check --api 7.0 %s -- %kflags -DVMAPREP_KAPI=70000 | FileCheck %s --check-prefix=CHECK70
 // CHECK70: warning: 'rings_mmap' uses the deprecated file_operations->mmap hook; convertible from API level 7.1 (target 7.0)

@@ -1,11 +1,11 @@
 // A physical window mapped whole (drivers/char/hpet.c, drivers/fpga/dfl-afu-main.c):
 // page protection, flag tests and changes, size, one remap returned.
 // RUN: sed '/^\/\/ [A-Z-]*:/d' %s > %t.c
-// RUN: %vmaprep fix %t.c -- %kflags | FileCheck %s --check-prefix=REPORT
+// RUN: %vmaprep fix %t.c -- %kflags 2>&1 | FileCheck %s --check-prefix=REPORT
 // RUN: FileCheck %s --input-file=%t.c --check-prefix=FIXED --implicit-check-not=vma- --implicit-check-not=vm_area_struct
 // Running it again changes nothing.
 // RUN: cp %t.c %t.first.c
-// RUN: %vmaprep fix %t.c -- %kflags | FileCheck %s --check-prefix=AGAIN
+// RUN: %vmaprep fix %t.c -- %kflags 2>&1 | FileCheck %s --check-prefix=AGAIN
 // RUN: diff %t.c %t.first.c
 // REPORT: remark: converted 'window_mmap' to 'window_mmap_prepare' (validated on the runtime model: 784 scenario runs, {{[1-9][0-9]*}} hook calls succeeded) [vmaprep-legacy-mmap]
 // REPORT: vmaprep: converted 1 of 1 legacy handlers (API level 7.1); changed 1 file; 0 left
