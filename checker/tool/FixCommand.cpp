@@ -97,7 +97,8 @@ options:
                         still re-parsed and re-analysed)
   --root DIR            paths in diffs and patches are relative to DIR
                         (default: the directory the compile commands run in,
-                        else the compile database's directory, or .)
+                        or the sources of an out-of-tree kernel build, else
+                        the compile database's directory, or .)
 
 exit codes: 0 every legacy handler converted (or none), 1 some left, 2 usage or input error
 )";

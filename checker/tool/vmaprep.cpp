@@ -55,7 +55,8 @@ options:
                     (read off the tree's headers; default: 7.1)
   --format FORMAT   text (default), json or sarif (SARIF 2.1.0 for code scanning)
   --root DIR        directory paths in SARIF, baselines and progress are relative
-                    to (default: the compile database's directory, else the
+                    to (default: the compile database's directory, or the
+                    sources its `source` link names (make O=), else the
                     current directory)
   -j N              parallel jobs (default: all cores)
   --show-hooks      list subsystem mmap hooks (fb_mmap, proc_mmap, ...) in text output
