@@ -13,6 +13,8 @@
 #include "vmaprep/Rewriter.h"
 
 #include "clang/AST/ASTContext.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -112,8 +114,72 @@ void sortFindings(CheckResult &R) {
   std::sort(R.ApiDetections.begin(), R.ApiDetections.end());
 }
 
+/// Identifiers with `mmap` in them that belong to core mm's locking and
+/// address-space layout and never name a hook, a member or a handler: on a
+/// whole tree most files that say `mmap` say only these (mmap_lock users).
+static bool isCoreMmVocabulary(llvm::StringRef Ident) {
+  static const llvm::StringSet<> Words = {
+      "mmap_lock", "mmap_read_lock", "mmap_read_unlock", "mmap_read_trylock", "mmap_read_lock_killable",
+      "mmap_write_lock", "mmap_write_unlock", "mmap_write_lock_killable", "mmap_write_downgrade",
+      "mmap_lock_is_contended", "mmap_assert_locked", "mmap_assert_write_locked", "mmap_sem",
+      "mmap_base", "mmap_legacy_base", "mmap_min_addr", "mmap_miss", "mmap_changing", "exit_mmap",
+      "i_mmap", "i_mmap_rwsem", "i_mmap_lock_read", "i_mmap_unlock_read", "i_mmap_lock_write",
+      "i_mmap_unlock_write", "memmap", "vmemmap"};
+  return Words.contains(Ident);
+}
+
+/// Calls \p Found with the bounds of each word that has `mmap` in it and is
+/// not core mm's vocabulary, until \p Found returns true; with \p CodeOnly,
+/// words in comments and literals (prose says `mmap` too) do not count.
+static bool anyMmapIdentifier(llvm::StringRef Text, bool CodeOnly,
+                              llvm::function_ref<bool(size_t Begin, size_t End)> Found) {
+  auto IsIdent = [](char C) { return llvm::isAlnum(C) || C == '_'; };
+  size_t I = 0, N = Text.size();
+  while (I < N) {
+    char C = Text[I];
+    if (CodeOnly && C == '/' && I + 1 < N && Text[I + 1] == '*') {
+      size_t End = Text.find("*/", I + 2);
+      I = End == llvm::StringRef::npos ? N : End + 2;
+    } else if (CodeOnly && C == '/' && I + 1 < N && Text[I + 1] == '/') {
+      I = std::min(Text.find('\n', I), N);
+    } else if (CodeOnly && (C == '"' || C == '\'')) {
+      for (++I; I < N && Text[I] != C && Text[I] != '\n'; ++I)
+        if (Text[I] == '\\')
+          ++I;
+      ++I;
+    } else if (IsIdent(C)) {
+      size_t Begin = I;
+      while (I < N && IsIdent(Text[I]))
+        ++I;
+      llvm::StringRef Ident = Text.slice(Begin, I);
+      if (Ident.contains("mmap") && !isCoreMmVocabulary(Ident) && Found(Begin, I))
+        return true;
+    } else {
+      ++I;
+    }
+  }
+  return false;
+}
+
 bool mayHoldMmapHandler(llvm::StringRef Text) {
-  return Text.contains("mmap") || Text.contains("FOPS");
+  return Text.contains("FOPS") ||
+         anyMmapIdentifier(Text, /*CodeOnly=*/false, [](size_t, size_t) { return true; });
+}
+
+/// A header included next to the file holds a table for it only as a
+/// designator or an assignment of an mmap member (`.mmap =`, `->fb_mmap =`,
+/// also in a macro body) or a FOPS macro; a prototype of `foo_mmap()` or a
+/// member declared `mmap_count` registers nothing (the .c file that does
+/// names the handler itself).
+static bool mayRegisterMmapHook(llvm::StringRef Text) {
+  if (Text.contains("FOPS"))
+    return true;
+  return anyMmapIdentifier(Text, /*CodeOnly=*/true, [&](size_t Begin, size_t End) {
+    llvm::StringRef Before = Text.take_front(Begin).rtrim();
+    llvm::StringRef After = Text.drop_front(End).ltrim();
+    return (Before.ends_with(".") || Before.ends_with("->")) && After.starts_with("=") &&
+           !After.starts_with("==");
+  });
 }
 
 bool fileMayHoldMmapHandler(const std::string &File) {
@@ -126,7 +192,7 @@ bool fileMayHoldMmapHandler(const std::string &File) {
     if (!Buffer)
       return Path == File; // an unreadable main file is parsed (and reported)
     llvm::StringRef Text = (*Buffer)->getBuffer();
-    if (mayHoldMmapHandler(Text))
+    if (Path == File ? mayHoldMmapHandler(Text) : mayRegisterMmapHook(Text))
       return true;
     // A table or handler can sit in a driver-local header: follow
     // #include "x.h" next to the including file. <...> headers are the

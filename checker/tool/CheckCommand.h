@@ -78,9 +78,11 @@ bool hasFindings(const CheckResult &R);
 void sortFindings(CheckResult &R);
 
 /// The lexical prefilter: false only when \p Text cannot produce an mmap
-/// handler finding. Conservative: the text mentions `mmap` (a handler, a
-/// member, an mmap_prepare) or `FOPS` (DEFINE_DRM_GEM_FOPS and the other macros
-/// that expand to a whole file_operations table).
+/// handler finding. Conservative: the text has an identifier with `mmap` in it
+/// (a handler, a member, an mmap_prepare) other than core mm's locking and
+/// layout words (mmap_lock, mmap_read_lock(), vmemmap, ...), or `FOPS`
+/// (DEFINE_DRM_GEM_FOPS and the other macros that expand to a whole
+/// file_operations table).
 bool mayHoldMmapHandler(llvm::StringRef Text);
 
 /// mayHoldMmapHandler() over \p File and the headers it includes with

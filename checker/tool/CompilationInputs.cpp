@@ -113,6 +113,7 @@ llvm::Error expandResponseFiles(std::vector<std::string> &Args, llvm::StringRef 
 enum class FileLookup {
   WorkingDirectory, // relative to the working directory only
   SearchChain,      // the working directory first, then the #include "..." chain
+  Library,          // a plugin: dlopen() searches the library path for a name without a slash
 };
 
 /// Options whose value names a file the frontend or the driver reads during a
@@ -124,8 +125,10 @@ std::optional<FileLookup> namesFile(const llvm::opt::Option &O) {
   namespace opts = driver::options;
   if (O.matches(opts::OPT_include) || O.matches(opts::OPT_imacros))
     return FileLookup::SearchChain;
+  if (O.matches(opts::OPT_fplugin_EQ) || O.matches(opts::OPT_fpass_plugin_EQ))
+    return FileLookup::Library;
   for (unsigned Id : {opts::OPT_frandomize_layout_seed_file_EQ, opts::OPT_include_pch,
-                      opts::OPT_fplugin_EQ, opts::OPT_fpass_plugin_EQ, opts::OPT_fprofile_instr_use_EQ,
+                      opts::OPT_fprofile_instr_use_EQ,
                       opts::OPT_fprofile_use_EQ, opts::OPT_fprofile_sample_use_EQ,
                       opts::OPT_fprofile_list_EQ, opts::OPT_fprofile_remapping_file_EQ,
                       opts::OPT_fsanitize_ignorelist_EQ, opts::OPT_fsanitize_system_ignorelist_EQ,
@@ -157,7 +160,8 @@ llvm::Expected<CompileCommand> resolveInCommandDirectory(CompileCommand Command)
     if (!Lookup || A->getNumValues() != 1)
       continue;
     llvm::StringRef Value = A->getValue();
-    if (Value.empty() || Value == "-" || llvm::sys::path::is_absolute(Value))
+    if (Value.empty() || Value == "-" || llvm::sys::path::is_absolute(Value) ||
+        (*Lookup == FileLookup::Library && !Value.contains('/')))
       continue;
     size_t At = A->getIndex() + 1;
     bool Joined = Args[At].size() > A->getSpelling().size();

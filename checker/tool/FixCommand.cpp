@@ -111,7 +111,8 @@ options:
                         still re-parsed and re-analysed)
   --root DIR            paths in diffs and patches are relative to DIR
                         (default: the directory the compile commands run in,
-                        else the compile database's directory, or .)
+                        or the sources of an out-of-tree kernel build, else
+                        the compile database's directory, or .)
   --config FILE         read api: and exclude: from FILE instead of the nearest
                         .vmaprep.yaml
   --no-config           ignore .vmaprep.yaml files

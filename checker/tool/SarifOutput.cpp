@@ -39,6 +39,10 @@ std::string resolveSourceRoot(const std::string &Explicit, const std::string &Bu
       llvm::sys::path::remove_filename(Dir);
     if (Dir.empty())
       Dir = ".";
+    // An out-of-tree kernel build (make O=) links its sources as `source`.
+    llvm::SmallString<256> Sources;
+    if (!llvm::sys::fs::real_path(Dir + "/source", Sources) && llvm::sys::fs::is_directory(Sources))
+      Dir = Sources;
   } else {
     Dir = ".";
   }

@@ -63,7 +63,8 @@ options:
   --format FORMAT   text (default), json, sarif (SARIF 2.1.0 for code scanning)
                     or codequality (GitLab Code Quality for merge requests)
   --root DIR        directory paths in SARIF, baselines and progress are relative
-                    to (default: the compile database's directory, else the
+                    to (default: the compile database's directory, or the
+                    sources its `source` link names (make O=), else the
                     current directory)
   -j N              parallel jobs (default: all cores)
   --show-hooks      list subsystem mmap hooks (fb_mmap, proc_mmap, ...) in text output
