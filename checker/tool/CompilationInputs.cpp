@@ -114,6 +114,9 @@ CompilationInputs loadInputs(const std::string &BuildPath,
   }
   size_t Commands = In.Database->getAllCompileCommands().size();
   In.DuplicateEntries = Commands > DbOrder.size() ? unsigned(Commands - DbOrder.size()) : 0;
+  // An unbuilt tree's database must not pass a CI gate as "no findings".
+  if (DbOrder.empty())
+    In.Errors.push_back({In.DatabasePath, "no translation units in the compile database (is the tree built?)"});
 
   if (NamedFiles.empty()) {
     In.Files = std::move(DbOrder);

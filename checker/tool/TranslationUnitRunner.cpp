@@ -82,6 +82,23 @@ private:
   const TranslationUnitCallback &OnAst;
 };
 
+/// A database that answers with the first compile command of a file only:
+/// ClangTool runs every command it gets, and a file the database lists twice
+/// would be analysed, and its handlers planned, twice.
+class FirstCommandDatabase : public CompilationDatabase {
+public:
+  explicit FirstCommandDatabase(const CompilationDatabase &Inner) : Inner(Inner) {}
+  std::vector<CompileCommand> getCompileCommands(StringRef File) const override {
+    std::vector<CompileCommand> All = Inner.getCompileCommands(File);
+    if (All.size() > 1)
+      All.resize(1);
+    return All;
+  }
+
+private:
+  const CompilationDatabase &Inner;
+};
+
 } // namespace
 
 std::vector<TranslationUnitStatus>
@@ -89,6 +106,7 @@ runOnTranslationUnits(const CompilationDatabase &Database, const std::vector<std
                       unsigned Jobs, const TranslationUnitCallback &OnAst,
                       const std::map<std::string, std::string> &Overlay) {
   std::vector<TranslationUnitStatus> Status(Files.size());
+  FirstCommandDatabase OneCommandEach(Database);
   if (Jobs == 0)
     Jobs = llvm::hardware_concurrency().compute_thread_count();
   llvm::StdThreadPool Pool(llvm::hardware_concurrency(Jobs));
@@ -98,7 +116,7 @@ runOnTranslationUnits(const CompilationDatabase &Database, const std::vector<std
       // A crash in clang or in the analysis of this TU is an error for this
       // TU; the others go on.
       S.Crash = runIsolated([&] {
-      ClangTool Tool(Database, {Files[I]}, std::make_shared<PCHContainerOperations>(),
+      ClangTool Tool(OneCommandEach, {Files[I]}, std::make_shared<PCHContainerOperations>(),
                      llvm::vfs::createPhysicalFileSystem());
       for (const auto &[Path, Content] : Overlay)
         Tool.mapVirtualFile(Path, Content);
