@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "JsonInput.h"
+#include "NestingLimit.h"
 
 #include "vmaprep/Classifier.h"
 #include "llvm/Support/JSON.h"
@@ -234,6 +235,8 @@ private:
 } // namespace
 
 std::string readCheckJson(llvm::StringRef Text, CheckResult &Out) {
+  if (std::string Deep = checkNesting(Text, /*Yaml=*/false); !Deep.empty())
+    return Deep;
   llvm::Expected<llvm::json::Value> Doc = llvm::json::parse(Text);
   if (!Doc)
     return "not valid JSON: " + llvm::toString(Doc.takeError());
