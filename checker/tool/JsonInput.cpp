@@ -9,6 +9,7 @@
 #include "NestingLimit.h"
 
 #include "vmaprep/Classifier.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include <algorithm>
@@ -93,9 +94,21 @@ public:
     return false;
   }
 
+  /// "file", or the exact bytes of a path that is not UTF-8 ("file_bytes").
+  std::string path(const llvm::json::Object &O, const std::string &Path, bool Required = true) {
+    std::string Text = str(O, "file", Path, Required);
+    std::string Hex = str(O, "file_bytes", Path, false);
+    if (Hex.empty())
+      return Text;
+    std::string Bytes;
+    if (!llvm::tryGetFromHex(Hex, Bytes))
+      fail(Path + ".file_bytes", "expected hex digits");
+    return Bytes;
+  }
+
   SourceSite site(const llvm::json::Object &O, const std::string &Path) {
     SourceSite S;
-    S.File = str(O, "file", Path);
+    S.File = path(O, Path);
     S.Line = num(O, "line", Path);
     S.Column = num(O, "column", Path);
     S.EndLine = num(O, "end_line", Path, false);
@@ -284,7 +297,7 @@ std::string readCheckJson(llvm::StringRef Text, CheckResult &Out) {
     R.Unresolved.push_back({In.opsSite(O, P), In.str(O, "expression", P, false)});
   });
   Each("errors", [&](const llvm::json::Object &O, const std::string &P) {
-    R.Errors.push_back({In.str(O, "file", P, false), In.str(O, "message", P)});
+    R.Errors.push_back({In.path(O, P, false), In.str(O, "message", P)});
   });
   if (const llvm::json::Array *Detected = In.array(*Root, "api_detection", "", false))
     for (const llvm::json::Value &V : *Detected)

@@ -7,6 +7,7 @@
 #include "Outputs.h"
 
 #include "vmaprep/Classifier.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
 #include <map>
 
@@ -14,8 +15,17 @@ namespace vmaprep {
 
 static const int SchemaVersion = 1;
 
+/// A path in "file"; one that is not UTF-8 (JSON would replace its bytes
+/// with U+FFFD and name a file that does not exist) also in "file_bytes", hex,
+/// which readers prefer.
+static void pathField(llvm::json::Object &O, const std::string &Path) {
+  O["file"] = Path;
+  if (!llvm::json::isUTF8(Path))
+    O["file_bytes"] = llvm::toHex(Path, /*LowerCase=*/true);
+}
+
 static void siteFields(llvm::json::Object &O, const SourceSite &S) {
-  O["file"] = S.File;
+  pathField(O, S.File);
   O["line"] = S.Line;
   O["column"] = S.Column;
   O["end_line"] = S.EndLine;
@@ -116,8 +126,11 @@ void writeJson(const CheckResult &R, llvm::raw_ostream &OS) {
     O["expression"] = U.Expression;
     Unresolved.push_back(std::move(O));
   }
-  for (const InputError &E : R.Errors)
-    Errors.push_back(llvm::json::Object{{"file", E.File}, {"message", E.Message}});
+  for (const InputError &E : R.Errors) {
+    llvm::json::Object O{{"message", E.Message}};
+    pathField(O, E.File);
+    Errors.push_back(std::move(O));
+  }
   llvm::json::Object VerdictCounts;
   for (auto &[Name, N] : Verdicts)
     VerdictCounts[Name] = N;
