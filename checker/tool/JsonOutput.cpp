@@ -9,7 +9,10 @@
 #include "vmaprep/Classifier.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
+#include <algorithm>
 #include <map>
+#include <string>
+#include <vector>
 
 namespace vmaprep {
 
@@ -105,12 +108,10 @@ static llvm::json::Object handler(const HandlerReport &H) {
 }
 
 void writeJson(const CheckResult &R, llvm::raw_ostream &OS) {
-  llvm::json::Array Handlers, Hooks, Both, Unresolved, Errors;
+  llvm::json::Array Hooks, Both, Unresolved, Errors;
   std::map<std::string, unsigned> Verdicts;
-  for (const HandlerReport &H : R.Handlers) {
-    Handlers.push_back(handler(H));
+  for (const HandlerReport &H : R.Handlers)
     ++Verdicts[verdictName(H.Result.Kind).str()];
-  }
   for (const SubsystemHookReport &H : R.SubsystemHooks) {
     llvm::json::Object O = opsSite(H.Site);
     O["function"] = H.Function;
@@ -147,7 +148,6 @@ void writeJson(const CheckResult &R, llvm::raw_ostream &OS) {
            A.push_back(D);
          return A;
        }()},
-      {"handlers", std::move(Handlers)},
       {"subsystem_hooks", std::move(Hooks)},
       {"tables_with_both_hooks", std::move(Both)},
       {"unresolved", std::move(Unresolved)},
@@ -172,7 +172,27 @@ void writeJson(const CheckResult &R, llvm::raw_ostream &OS) {
   Optional("suppressed_by_nolint", R.Suppressed);
   Optional("baselined", R.Baselined);
   Optional("outside_changed_lines", R.OutsideChangedLines);
-  OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Doc))) << "\n";
+  // The handlers are most of a tree's document: each is built and written in
+  // turn rather than the whole document at once, which cost merge twelve
+  // times its input. The output is what llvm::json prints for the whole
+  // document: keys in sorted order, two-space indentation.
+  std::vector<std::string> Keys{"handlers"};
+  for (const auto &KV : Doc)
+    Keys.push_back(KV.first.str());
+  std::sort(Keys.begin(), Keys.end());
+  llvm::json::OStream J(OS, 2);
+  J.object([&] {
+    for (const std::string &Key : Keys) {
+      if (Key == "handlers")
+        J.attributeArray(Key, [&] {
+          for (const HandlerReport &H : R.Handlers)
+            J.value(handler(H));
+        });
+      else
+        J.attribute(Key, *Doc.get(Key));
+    }
+  });
+  OS << "\n";
 }
 
 } // namespace vmaprep
