@@ -33,3 +33,7 @@ config.substitutions.append(("%kflags", "-nostdinc -I" + kernel_headers + " -std
 # The runtime model's kernel API shim (vmaprep validate compiles against it): for clang-tidy runs on the
 # same fixture files.
 config.substitutions.append(("%kshim", os.path.join(config.vmaprep_source_dir, "runtime-model", "kshim", "include")))
+
+# Tests that hand files to other owners (chown) need root, as CI has.
+if hasattr(os, "geteuid") and os.geteuid() == 0:
+    config.available_features.add("root")

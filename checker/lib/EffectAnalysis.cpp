@@ -732,6 +732,8 @@ private:
     }
     auto State = stateApis().find(Name);
     if (State != stateApis().end()) {
+      if (isFileHandedToCore(CE))
+        return;
       add(EffectKind::StateChange, Name, CE).Detail = State->second;
       return;
     }
@@ -750,6 +752,24 @@ private:
       return;
     VmaEffect &E = add(EffectKind::Escape, Callee->getName(), CE);
     E.Detail = isSubsystemMmapHelper(Name) ? "subsystem" : "unknown-callee";
+  }
+
+  /// `desc->vm_file = get_file(f)` (`desc->file` at 6.16): the reference goes to the core with the
+  /// mapping (mm/vma.c does not get a file the hook put there again), so it is not the handler's state.
+  bool isFileHandedToCore(const CallExpr *CE) const {
+    const FunctionDecl *FD = CE->getDirectCallee();
+    if (!FD || FD->getName() != "get_file")
+      return false;
+    const Stmt *Child = CE;
+    size_t Index = Ancestors.size();
+    const auto *BO = dyn_cast_or_null<BinaryOperator>(enclosing(Child, Index));
+    if (!BO || BO->getOpcode() != BO_Assign || BO->getRHS()->IgnoreParenCasts() != CE)
+      return false;
+    const auto *ME = dyn_cast<MemberExpr>(BO->getLHS()->IgnoreParenCasts());
+    if (!ME || !ME->isArrow() || !isDescPointer(ME->getBase()->getType()))
+      return false;
+    llvm::StringRef Field = ME->getMemberDecl()->getName();
+    return Field == "vm_file" || Field == "file";
   }
 
   void onVmaApiCall(const CallExpr *CE, llvm::StringRef Name, const VmaApi &Api) {

@@ -32,6 +32,15 @@ bool hasLegacyMmapSignature(const FunctionDecl *FD) {
          isVmaPointer(FD->getParamDecl(1)->getType());
 }
 
+bool takesVmaOrDesc(const FunctionDecl *FD) {
+  for (const ParmVarDecl *P : FD->parameters()) {
+    const RecordDecl *RD = pointeeRecord(P->getType().getCanonicalType());
+    if (RD && (RD->getName() == "vm_area_struct" || RD->getName() == "vm_area_desc"))
+      return true;
+  }
+  return false;
+}
+
 /// The function type a member points to, if it is a function pointer.
 static const FunctionProtoType *memberFunctionType(const FieldDecl *FD) {
   QualType T = FD->getType().getCanonicalType();

@@ -1178,7 +1178,11 @@ bool HandlerRewriter::planEffect(const VmaEffect &E, unsigned Index) {
       std::string F;
       if (!renderExpr(CE->getArg(1), F))
         return false;
-      return replace(CE->getSourceRange(), "desc->" + P.VmFileField.str() + " = " + F, CE->getBeginLoc());
+      // vma_set_file() takes a reference on the new file; a file stored in the desc must carry its own,
+      // which the core takes over (mm/vma.c call_mmap_prepare() does not get it again), as upstream
+      // drivers write it: desc->vm_file = get_file(f).
+      return replace(CE->getSourceRange(), "desc->" + P.VmFileField.str() + " = get_file(" + F + ")",
+                     CE->getBeginLoc());
     }
     const Expr *Target = nullptr;
     if (const auto *BO = dyn_cast<BinaryOperator>(E.Node))

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "FindingFilters.h"
+#include "SafeFileWriter.h"
 
 #include "NestingLimit.h"
 #include "llvm/Support/JSON.h"
@@ -83,14 +84,11 @@ std::string writeBaseline(const std::string &Path, const CheckResult &R, const s
   }
   llvm::json::Value Doc = llvm::json::Object{
       {"schema", BaselineSchema}, {"version", BaselineVersion}, {"findings", std::move(Findings)}};
-  // A temporary file renamed over the old one: a run that dies half-way
-  // leaves the previous baseline, never half of a new one.
-  llvm::Error E = llvm::writeToOutput(Path, [&](llvm::raw_ostream &OS) {
-    OS << llvm::formatv("{0:2}", Doc) << "\n";
-    return llvm::Error::success();
-  });
-  if (E)
-    return Path + ": cannot write baseline: " + llvm::toString(std::move(E));
+  // A run that dies or fills the disk half-way leaves the previous
+  // baseline, never half of a new one.
+  std::string Text = llvm::formatv("{0:2}", Doc).str() + "\n";
+  if (std::string Err = writeFileSafely(Path, Text); !Err.empty())
+    return "cannot write the baseline: " + Err;
   return "";
 }
 

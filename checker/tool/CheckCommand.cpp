@@ -18,6 +18,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
+#include <cstdlib>
 #include <mutex>
 #include <algorithm>
 #include <map>
@@ -192,6 +193,9 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
     Parse.push_back(std::move(F));
   }
 
+  FunctionBodies Bodies = Options.Bodies;
+  if (const char *All = std::getenv("VMAPREP_PARSE_ALL_BODIES"); All && llvm::StringRef(All) == "1")
+    Bodies = FunctionBodies::All;
   std::vector<TranslationUnitFindings> Findings(Parse.size());
   std::vector<std::string> Detections(Parse.size());
   std::vector<std::optional<ApiLevel>> Levels(Parse.size());
@@ -212,7 +216,7 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
     Findings[I] = makeFindings(Analysis, Ctx, Target, NoRewrite);
   };
   if (!Options.OnProgress) {
-    Status = runOnTranslationUnits(*Inputs.Database, Parse, Options.Jobs, Analyse);
+    Status = runOnTranslationUnits(*Inputs.Database, Parse, Options.Jobs, Analyse, {}, Bodies);
   } else {
     // One TU per runner call, so each finished TU (compiled or not) can be
     // reported as it finishes.
@@ -223,7 +227,8 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
     for (size_t I = 0; I < Parse.size(); ++I)
       Pool.async([&, I] {
         std::vector<TranslationUnitStatus> One = runOnTranslationUnits(
-            *Inputs.Database, {Parse[I]}, 1, [&](size_t, clang::ASTContext &Ctx) { Analyse(I, Ctx); });
+            *Inputs.Database, {Parse[I]}, 1, [&](size_t, clang::ASTContext &Ctx) { Analyse(I, Ctx); }, {},
+            Bodies);
         Status[I] = std::move(One.front());
         std::lock_guard<std::mutex> Guard(Lock);
         Options.OnProgress(++Done, Parse.size(), Parse[I]);

@@ -3,6 +3,7 @@
 #define VMAPREP_TOOL_CHECKCOMMAND_H
 
 #include "CompilationInputs.h"
+#include "TranslationUnitRunner.h"
 #include "vmaprep/ApiLevel.h"
 #include "vmaprep/TranslationUnitAnalysis.h"
 #include <functional>
@@ -51,6 +52,9 @@ struct CheckOptions {
   unsigned ShardIndex = 0, ShardCount = 0;
   /// Called (serialised) after each TU, with the number done and the total.
   std::function<void(size_t Done, size_t Total, const std::string &File)> OnProgress;
+  /// Header bodies the findings do not depend on are not built (docs/benchmarks.md);
+  /// VMAPREP_PARSE_ALL_BODIES=1 in the environment builds them all, to compare.
+  FunctionBodies Bodies = FunctionBodies::MainFileAndHooks;
 };
 
 CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options);

@@ -8,8 +8,12 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Option/ArgList.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/StringSaver.h"
+#include <algorithm>
+#include <optional>
 
 using namespace clang;
 using namespace clang::tooling;
@@ -28,6 +32,17 @@ std::string absoluteFilePath(const std::string &Path, const std::string &Base) {
   return std::string(P);
 }
 
+/// \p Args (a compile command, compiler first) parsed by clang's driver; an
+/// Arg's index plus one is its index in \p Args, whose strings it points into.
+static llvm::opt::InputArgList parseDriverArgs(const std::vector<std::string> &Args) {
+  std::vector<const char *> Argv;
+  for (size_t I = 1; I < Args.size(); ++I)
+    Argv.push_back(Args[I].c_str());
+  unsigned MissingIndex = 0, MissingCount = 0;
+  return driver::getDriverOptTable().ParseArgs(Argv, MissingIndex, MissingCount,
+                                               llvm::opt::Visibility(driver::options::ClangOption));
+}
+
 std::vector<std::string> stripGccOnlyFlags(const std::vector<std::string> &Args,
                                            std::set<std::string> &Dropped) {
   // Flags GCC-built kernels pass that clang-19's driver knows but refuses for
@@ -37,12 +52,7 @@ std::vector<std::string> stripGccOnlyFlags(const std::vector<std::string> &Args,
       "-fmin-function-alignment=", "-fsanitize=bounds-strict"};
   // Anything else clang's driver does not know at all is found through its
   // option table, so a database from a newer GCC does not need a new list.
-  std::vector<const char *> Argv;
-  for (size_t I = 1; I < Args.size(); ++I)
-    Argv.push_back(Args[I].c_str());
-  unsigned MissingIndex = 0, MissingCount = 0;
-  llvm::opt::InputArgList Parsed = driver::getDriverOptTable().ParseArgs(
-      Argv, MissingIndex, MissingCount, llvm::opt::Visibility(driver::options::ClangOption));
+  llvm::opt::InputArgList Parsed = parseDriverArgs(Args);
   std::vector<bool> Unknown(Args.size(), false);
   for (const llvm::opt::Arg *A : Parsed.filtered(driver::options::OPT_UNKNOWN))
     Unknown[A->getIndex() + 1] = true;
@@ -65,6 +75,109 @@ std::vector<std::string> stripGccOnlyFlags(const std::vector<std::string> &Args,
       Out.push_back(A);
   }
   return Out;
+}
+
+namespace {
+
+/// Expands @file arguments the way GCC and clang's driver do: a relative name
+/// is relative to the working directory (here, the command's), nested ones
+/// too; a file that does not exist stays as written, so it is reported here.
+llvm::Error expandResponseFiles(std::vector<std::string> &Args, llvm::StringRef Directory) {
+  if (std::none_of(Args.begin() + (Args.empty() ? 0 : 1), Args.end(),
+                   [](const std::string &A) { return llvm::StringRef(A).starts_with("@"); }))
+    return llvm::Error::success();
+  llvm::BumpPtrAllocator Alloc;
+  llvm::StringSaver Saver(Alloc);
+  llvm::SmallVector<const char *, 64> Argv;
+  for (const std::string &A : Args)
+    Argv.push_back(Saver.save(A).data());
+  llvm::cl::ExpansionContext Expansion(Alloc, llvm::cl::TokenizeGNUCommandLine);
+  Expansion.setCurrentDir(Directory);
+  if (llvm::Error E = Expansion.expandResponseFiles(Argv))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), "response file: " + llvm::toString(std::move(E)));
+  std::vector<std::string> Out(Argv.begin(), Argv.end());
+  for (size_t I = 1; I < Out.size(); ++I) {
+    llvm::StringRef A(Out[I]);
+    if (!A.consume_front("@"))
+      continue;
+    std::string Path = absoluteFilePath(A.str(), Directory.str());
+    std::error_code EC = llvm::sys::fs::access(Path, llvm::sys::fs::AccessMode::Exist);
+    return llvm::createStringError(EC ? EC : std::make_error_code(std::errc::io_error),
+                                   "response file " + Out[I] + ": cannot read " + Path +
+                                       (EC ? ": " + EC.message() : std::string()));
+  }
+  Args = std::move(Out);
+  return llvm::Error::success();
+}
+
+/// How the compiler finds the file an option names.
+enum class FileLookup {
+  WorkingDirectory, // relative to the working directory only
+  SearchChain,      // the working directory first, then the #include "..." chain
+};
+
+/// Options whose value names a file the frontend or the driver reads during a
+/// parse-only run. Clang reads the randstruct seed file and loads plugins
+/// outside the virtual file system; the rest go through it (whose working
+/// directory ClangTool sets per command), but an absolute path also makes
+/// the error message name the file that was looked for.
+std::optional<FileLookup> namesFile(const llvm::opt::Option &O) {
+  namespace opts = driver::options;
+  if (O.matches(opts::OPT_include) || O.matches(opts::OPT_imacros))
+    return FileLookup::SearchChain;
+  for (unsigned Id : {opts::OPT_frandomize_layout_seed_file_EQ, opts::OPT_include_pch,
+                      opts::OPT_fplugin_EQ, opts::OPT_fpass_plugin_EQ, opts::OPT_fprofile_instr_use_EQ,
+                      opts::OPT_fprofile_use_EQ, opts::OPT_fprofile_sample_use_EQ,
+                      opts::OPT_fprofile_list_EQ, opts::OPT_fprofile_remapping_file_EQ,
+                      opts::OPT_fsanitize_ignorelist_EQ, opts::OPT_fsanitize_system_ignorelist_EQ,
+                      opts::OPT_fsanitize_coverage_allowlist, opts::OPT_fsanitize_coverage_ignorelist,
+                      opts::OPT_fexperimental_sanitize_metadata_ignorelist_EQ,
+                      opts::OPT_fxray_always_instrument, opts::OPT_fxray_never_instrument,
+                      opts::OPT_fxray_attr_list, opts::OPT_ivfsoverlay})
+    if (O.matches(Id))
+      return FileLookup::WorkingDirectory;
+  return std::nullopt;
+}
+
+} // namespace
+
+llvm::Expected<CompileCommand> resolveInCommandDirectory(CompileCommand Command) {
+  Command.Directory = absoluteFilePath(Command.Directory.empty() ? "." : Command.Directory);
+  const std::string &Dir = Command.Directory;
+  std::vector<std::string> &Args = Command.CommandLine;
+  if (llvm::Error E = expandResponseFiles(Args, Dir))
+    return std::move(E);
+  if (Args.size() < 2)
+    return Command;
+
+  llvm::opt::InputArgList Parsed = parseDriverArgs(Args);
+  // Edits by index into Args, applied after the walk (Parsed points into Args).
+  std::vector<std::pair<size_t, std::string>> Edits;
+  for (const llvm::opt::Arg *A : Parsed) {
+    std::optional<FileLookup> Lookup = namesFile(A->getOption());
+    if (!Lookup || A->getNumValues() != 1)
+      continue;
+    llvm::StringRef Value = A->getValue();
+    if (Value.empty() || Value == "-" || llvm::sys::path::is_absolute(Value))
+      continue;
+    size_t At = A->getIndex() + 1;
+    bool Joined = Args[At].size() > A->getSpelling().size();
+    std::string Path = absoluteFilePath(Value.str(), Dir);
+    if (*Lookup == FileLookup::SearchChain) {
+      if (!llvm::sys::fs::exists(Path))
+        continue; // clang goes on along the include chain, as the compiler would
+    } else if (std::error_code EC = llvm::sys::fs::access(Path, llvm::sys::fs::AccessMode::Exist)) {
+      std::string Flag = Joined ? Args[At] : Args[At] + " " + Args[At + 1];
+      return llvm::createStringError(EC, Flag + ": cannot read " + Path + ": " + EC.message());
+    }
+    if (Joined)
+      Edits.push_back({At, Args[At].substr(0, Args[At].size() - Value.size()) + Path});
+    else
+      Edits.push_back({At + 1, Path});
+  }
+  for (auto &[Index, Text] : Edits)
+    Args[Index] = std::move(Text);
+  return Command;
 }
 
 CompilationInputs loadInputs(const std::string &BuildPath,

@@ -11,6 +11,7 @@
 #define VMAPREP_TOOL_COMPILATIONINPUTS_H
 
 #include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/Support/Error.h"
 #include <memory>
 #include <set>
 #include <string>
@@ -43,6 +44,17 @@ std::vector<std::string> stripGccOnlyFlags(const std::vector<std::string> &Args,
                                            std::set<std::string> &Dropped);
 
 std::string absoluteFilePath(const std::string &Path, const std::string &Base = "");
+
+/// \p Command as the compiler runs it in its own directory, whatever the
+/// process's working directory: the directory made absolute, response files
+/// expanded against it, and every argument that names a file (seed files,
+/// profiles, sanitizer lists, plugins, -include when the file is there) made
+/// absolute against it. Clang reads some of these outside any virtual file
+/// system, relative to the process's working directory (the randstruct seed
+/// file), and a thread pool cannot change that per TU, so the paths change
+/// instead. The error names the flag and the path it could not read.
+llvm::Expected<clang::tooling::CompileCommand>
+resolveInCommandDirectory(clang::tooling::CompileCommand Command);
 
 } // namespace vmaprep
 

@@ -21,6 +21,7 @@
 #include "CommandLine.h"
 #include "TranslationUnitRunner.h"
 #include "FormatEdits.h"
+#include "SafeFileWriter.h"
 #include "UnifiedDiff.h"
 #ifdef VMAPREP_HAVE_MODEL
 #include "ProgramExecution.h"
@@ -136,13 +137,17 @@ std::string relativeTo(llvm::StringRef Path, llvm::StringRef Root) {
   return Path.str();
 }
 
-/// Writes \p Content to \p Path through a temporary file in the same
-/// directory and a rename: a reader sees the old file or the new one.
-llvm::Error writeAtomically(llvm::StringRef Path, llvm::StringRef Content) {
-  return llvm::writeToOutput(Path, [&](llvm::raw_ostream &OS) {
-    OS << Content;
-    return llvm::Error::success();
-  });
+/// Writes one output through the safe writer; an error names the file and
+/// counts against the run, which goes on with the other files.
+bool writeOutput(llvm::StringRef Path, llvm::StringRef Content) {
+  std::string Note;
+  std::string Err = writeFileSafely(Path, Content, &Note);
+  if (!Note.empty())
+    llvm::errs() << "vmaprep: note: " << Note << "\n";
+  if (Err.empty())
+    return true;
+  llvm::errs() << "vmaprep: error: " << Err << "\n";
+  return false;
 }
 
 /// The top of the git work tree holding \p Dir, if any.
@@ -477,15 +482,25 @@ int runFixCommand(int Argc, const char **Argv) {
     return ExitError;
   // Paths in diffs and patches are relative to the tree: the directory the
   // compile commands run in (a kernel database kept elsewhere still names
-  // the tree there), else the database's own directory.
+  // the tree there), or the sources of an out-of-tree kernel build (make O=
+  // leaves a `source` link in the build directory), else the database's own
+  // directory.
   std::string Root = Opt.Root;
   if (Root.empty() && !In.DatabasePath.empty()) {
     std::vector<tooling::CompileCommand> Commands = In.Database->getAllCompileCommands();
     std::string Dir = Commands.empty() ? "" : absoluteFilePath(Commands.front().Directory);
-    bool Common = !Dir.empty();
-    for (const std::string &F : In.Files)
-      Common &= llvm::StringRef(F).starts_with(Dir + "/");
-    Root = Common ? Dir : llvm::sys::path::parent_path(In.DatabasePath).str();
+    llvm::SmallString<256> Sources;
+    if (!Dir.empty() && !llvm::sys::fs::real_path(Dir + "/source", Sources))
+      Sources = absoluteFilePath(std::string(Sources));
+    auto HoldsAll = [&](llvm::StringRef D) {
+      bool All = !D.empty();
+      for (const std::string &F : In.Files)
+        All &= llvm::StringRef(F).starts_with((D + "/").str());
+      return All;
+    };
+    Root = HoldsAll(Dir)       ? Dir
+           : HoldsAll(Sources) ? std::string(Sources)
+                               : llvm::sys::path::parent_path(In.DatabasePath).str();
   }
   if (Root.empty())
     Root = ".";
@@ -534,7 +549,7 @@ int runFixCommand(int Argc, const char **Argv) {
         llvm::errs() << "vmaprep: note: --api auto: " << W.Detection << " (API level "
                      << apiLevelName(W.Target) << ")\n";
   }
-  unsigned Converted = 0, Left = 0, FilesChanged = 0;
+  unsigned Converted = 0, Left = 0, FilesChanged = 0, NotWritten = 0;
   std::string Diffs;
   for (FileWork &W : Work) {
     for (const HandlerOutcome &H : W.Handlers) {
@@ -560,14 +575,16 @@ int runFixCommand(int Argc, const char **Argv) {
     if (Opt.DryRun)
       Diffs += unifiedDiff(Rel, W.Original, W.Edits);
     if (!Opt.PatchesDir.empty()) {
-      llvm::sys::fs::create_directories(Opt.PatchesDir);
-      std::string Name = Rel;
-      std::replace(Name.begin(), Name.end(), '/', '-');
-      llvm::SmallString<256> PatchPath(Opt.PatchesDir);
-      llvm::sys::path::append(PatchPath, Name + ".patch");
-      if (llvm::Error E = writeAtomically(PatchPath, patchFor(W, Rel, W.Target))) {
-        llvm::errs() << "vmaprep: error: " << PatchPath << ": " << llvm::toString(std::move(E)) << "\n";
+      if (std::error_code EC = llvm::sys::fs::create_directories(Opt.PatchesDir)) {
+        llvm::errs() << "vmaprep: error: " << Opt.PatchesDir << ": cannot create the directory: " << EC.message()
+                     << "\n";
         Errors = true;
+      } else {
+        std::string Name = Rel;
+        std::replace(Name.begin(), Name.end(), '/', '-');
+        llvm::SmallString<256> PatchPath(Opt.PatchesDir);
+        llvm::sys::path::append(PatchPath, Name + ".patch");
+        Errors |= !writeOutput(PatchPath, patchFor(W, Rel, W.Target));
       }
     }
     if (Opt.DryRun || !Opt.PatchesDir.empty() || !Opt.ExportFixes.empty())
@@ -577,11 +594,12 @@ int runFixCommand(int Argc, const char **Argv) {
     if (!Now || (*Now)->getBuffer() != W.Original) {
       llvm::errs() << "vmaprep: error: " << W.Path << ": changed while vmaprep ran; not written\n";
       Errors = true;
+      ++NotWritten;
       continue;
     }
-    if (llvm::Error E = writeAtomically(W.Path, W.Rewritten)) {
-      llvm::errs() << "vmaprep: error: " << W.Path << ": " << llvm::toString(std::move(E)) << "\n";
+    if (!writeOutput(W.Path, W.Rewritten)) {
       Errors = true;
+      ++NotWritten;
     }
   }
   if (!Opt.ExportFixes.empty()) {
@@ -589,17 +607,15 @@ int runFixCommand(int Argc, const char **Argv) {
     llvm::raw_string_ostream OS(Yaml);
     writeYaml(Work, OS);
     OS.flush();
-    if (llvm::Error E = writeAtomically(Opt.ExportFixes, Yaml)) {
-      llvm::errs() << "vmaprep: error: " << Opt.ExportFixes << ": " << llvm::toString(std::move(E)) << "\n";
-      Errors = true;
-    }
+    Errors |= !writeOutput(Opt.ExportFixes, Yaml);
   }
   llvm::outs() << Diffs;
   const char *Mode = Opt.DryRun ? "would change" : (!Opt.PatchesDir.empty() || !Opt.ExportFixes.empty()) ? "exported" : "changed";
   llvm::outs() << "vmaprep: converted " << Converted << " of " << (Converted + Left)
                << " legacy handlers (API level " << apiLevelName(Opt.Inputs.Target) << "); " << Mode
-               << " " << FilesChanged << " file" << (FilesChanged == 1 ? "" : "s") << "; " << Left
-               << " left\n";
+               << " " << (FilesChanged - NotWritten) << " file" << (FilesChanged - NotWritten == 1 ? "" : "s")
+               << (NotWritten ? "; " + std::to_string(NotWritten) + " not written (errors above)" : std::string())
+               << "; " << Left << " left\n";
   if (Errors)
     return ExitError;
   return Left ? ExitLeft : ExitDone;

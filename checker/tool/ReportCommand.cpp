@@ -11,6 +11,7 @@
 
 #include "CompilationInputs.h"
 #include "JsonInput.h"
+#include "SafeFileWriter.h"
 #include "SarifOutput.h"
 #include "vmaprep/Classifier.h"
 #include "llvm/ADT/STLExtras.h"
@@ -531,31 +532,6 @@ int reportError(const std::string &Message) {
   return 2;
 }
 
-/// Temp file beside the target, then rename: a reader never sees half a page.
-std::string writeAtomically(const std::string &Path,
-                            llvm::function_ref<void(llvm::raw_ostream &)> Write) {
-  llvm::SmallString<256> Tmp;
-  int FD;
-  if (std::error_code EC = llvm::sys::fs::createUniqueFile(Path + ".tmp-%%%%%%", FD, Tmp))
-    return Path + ": cannot create a temporary file beside it: " + EC.message();
-  {
-    llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
-    Write(OS);
-    OS.close();
-    if (OS.has_error()) {
-      std::string Msg = OS.error().message();
-      OS.clear_error();
-      llvm::sys::fs::remove(Tmp);
-      return Path + ": cannot write: " + Msg;
-    }
-  }
-  if (std::error_code EC = llvm::sys::fs::rename(Tmp, Path)) {
-    llvm::sys::fs::remove(Tmp);
-    return Path + ": cannot replace: " + EC.message();
-  }
-  return "";
-}
-
 /// The deepest directory that holds every handler's file.
 std::string commonDirectory(const CheckResult &R) {
   std::string Common;
@@ -704,7 +680,11 @@ int runReportCommand(int Argc, const char **Argv) {
     llvm::outs().flush();
     return 0;
   }
-  if (std::string Err = writeAtomically(OutFile, Write); !Err.empty()) {
+  std::string Page;
+  llvm::raw_string_ostream PageOS(Page);
+  Write(PageOS);
+  PageOS.flush();
+  if (std::string Err = writeFileSafely(OutFile, Page); !Err.empty()) {
     llvm::errs() << "vmaprep: error: " << Err << "\n";
     return 2;
   }

@@ -2,6 +2,7 @@
 #include "TranslationUnitRunner.h"
 #include "CompilationInputs.h"
 #include "CrashIsolation.h"
+#include "vmaprep/HandlerFinder.h"
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTContext.h"
@@ -46,31 +47,44 @@ private:
 
 class CallbackConsumer : public ASTConsumer {
 public:
-  CallbackConsumer(size_t Index, TranslationUnitStatus &Status, const TranslationUnitCallback &OnAst)
-      : Index(Index), Status(Status), OnAst(OnAst) {}
+  CallbackConsumer(size_t Index, TranslationUnitStatus &Status, const TranslationUnitCallback &OnAst,
+                   const SourceManager *SkipBodiesOutside)
+      : Index(Index), Status(Status), OnAst(OnAst), SkipBodiesOutside(SkipBodiesOutside) {}
   void HandleTranslationUnit(ASTContext &Ctx) override {
     if (Ctx.getDiagnostics().hasErrorOccurred())
       return;
     Status.Analysed = true;
     OnAst(Index, Ctx);
   }
+  // Asked only when the frontend skips bodies (FunctionBodies::MainFileAndHooks).
+  bool shouldSkipFunctionBody(Decl *D) override {
+    const auto *FD = dyn_cast<FunctionDecl>(D);
+    return SkipBodiesOutside && FD && !takesVmaOrDesc(FD) &&
+           !SkipBodiesOutside->isInMainFile(SkipBodiesOutside->getExpansionLoc(FD->getLocation()));
+  }
 
 private:
   size_t Index;
   TranslationUnitStatus &Status;
   const TranslationUnitCallback &OnAst;
+  const SourceManager *SkipBodiesOutside;
 };
 
 class CallbackActionFactory : public FrontendActionFactory {
 public:
-  CallbackActionFactory(size_t Index, TranslationUnitStatus &Status, const TranslationUnitCallback &OnAst)
-      : Index(Index), Status(Status), OnAst(OnAst) {}
+  CallbackActionFactory(size_t Index, TranslationUnitStatus &Status, const TranslationUnitCallback &OnAst,
+                        FunctionBodies Bodies)
+      : Index(Index), Status(Status), OnAst(OnAst), Bodies(Bodies) {}
   std::unique_ptr<FrontendAction> create() override {
     struct Action : ASTFrontendAction {
       CallbackActionFactory &F;
       explicit Action(CallbackActionFactory &F) : F(F) {}
-      std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &, StringRef) override {
-        return std::make_unique<CallbackConsumer>(F.Index, F.Status, F.OnAst);
+      std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI, StringRef) override {
+        bool Skip = F.Bodies == FunctionBodies::MainFileAndHooks;
+        // The parser asks the consumer about each body only with this set.
+        CI.getFrontendOpts().SkipFunctionBodies = Skip;
+        return std::make_unique<CallbackConsumer>(F.Index, F.Status, F.OnAst,
+                                                  Skip ? &CI.getSourceManager() : nullptr);
       }
     };
     return std::make_unique<Action>(*this);
@@ -80,43 +94,56 @@ private:
   size_t Index;
   TranslationUnitStatus &Status;
   const TranslationUnitCallback &OnAst;
+  FunctionBodies Bodies;
 };
 
-/// A database that answers with the first compile command of a file only:
-/// ClangTool runs every command it gets, and a file the database lists twice
-/// would be analysed, and its handlers planned, twice.
-class FirstCommandDatabase : public CompilationDatabase {
+/// One TU's compile command, resolved in its own directory.
+class ResolvedCommands : public CompilationDatabase {
 public:
-  explicit FirstCommandDatabase(const CompilationDatabase &Inner) : Inner(Inner) {}
-  std::vector<CompileCommand> getCompileCommands(StringRef File) const override {
-    std::vector<CompileCommand> All = Inner.getCompileCommands(File);
-    if (All.size() > 1)
-      All.resize(1);
-    return All;
-  }
-
-private:
-  const CompilationDatabase &Inner;
+  std::vector<CompileCommand> Commands;
+  std::vector<CompileCommand> getCompileCommands(StringRef) const override { return Commands; }
 };
+
+/// \p File's first command from \p Database, resolved; false with \p Error
+/// set when a file the command names cannot be read. Only the first: ClangTool
+/// runs every command it gets, and a file the database lists twice would be
+/// analysed, and its handlers planned, twice.
+bool resolveCommands(const CompilationDatabase &Database, const std::string &File,
+                     ResolvedCommands &Out, std::string &Error) {
+  std::vector<CompileCommand> All = Database.getCompileCommands(File);
+  if (All.size() > 1)
+    All.resize(1);
+  for (CompileCommand &C : All) {
+    llvm::Expected<CompileCommand> Resolved = resolveInCommandDirectory(std::move(C));
+    if (!Resolved) {
+      Error = llvm::toString(Resolved.takeError());
+      return false;
+    }
+    Out.Commands.push_back(std::move(*Resolved));
+  }
+  return true;
+}
 
 } // namespace
 
 std::vector<TranslationUnitStatus>
 runOnTranslationUnits(const CompilationDatabase &Database, const std::vector<std::string> &Files,
                       unsigned Jobs, const TranslationUnitCallback &OnAst,
-                      const std::map<std::string, std::string> &Overlay) {
+                      const std::map<std::string, std::string> &Overlay, FunctionBodies Bodies) {
   std::vector<TranslationUnitStatus> Status(Files.size());
-  FirstCommandDatabase OneCommandEach(Database);
   if (Jobs == 0)
     Jobs = llvm::hardware_concurrency().compute_thread_count();
   llvm::StdThreadPool Pool(llvm::hardware_concurrency(Jobs));
   for (size_t I = 0; I < Files.size(); ++I) {
     Pool.async([&, I] {
       TranslationUnitStatus &S = Status[I];
+      ResolvedCommands Commands;
+      if (!resolveCommands(Database, Files[I], Commands, S.Error))
+        return;
       // A crash in clang or in the analysis of this TU is an error for this
       // TU; the others go on.
       S.Crash = runIsolated([&] {
-      ClangTool Tool(OneCommandEach, {Files[I]}, std::make_shared<PCHContainerOperations>(),
+      ClangTool Tool(Commands, {Files[I]}, std::make_shared<PCHContainerOperations>(),
                      llvm::vfs::createPhysicalFileSystem());
       for (const auto &[Path, Content] : Overlay)
         Tool.mapVirtualFile(Path, Content);
@@ -131,7 +158,7 @@ runOnTranslationUnits(const CompilationDatabase &Database, const std::vector<std
       Tool.setPrintErrorMessage(false);
       FirstErrorCollector Diags(S);
       Tool.setDiagnosticConsumer(&Diags);
-      CallbackActionFactory Factory(I, S, OnAst);
+      CallbackActionFactory Factory(I, S, OnAst, Bodies);
       int Rc = Tool.run(&Factory);
       if (Rc != 0)
         S.Analysed = false;

@@ -2,7 +2,10 @@
 //
 // One ClangTool per translation unit, on a thread pool. Each TU gets its own
 // physical file system (ClangTool otherwise changes the process's working
-// directory per command), the compile command minus GCC-only flags and
+// directory per command) whose working directory is the command's, the
+// compile command resolved in that directory (resolveInCommandDirectory: what
+// clang reads outside the file system, such as the randstruct seed, must not
+// depend on where vmaprep was started) minus GCC-only flags and
 // dependency-file output, plus -w. A TU with compiler errors is reported and
 // its AST is not handed to the caller: findings from a broken AST would not be
 // trustworthy. A file the database lists several times is run with its first
@@ -35,13 +38,25 @@ struct TranslationUnitStatus {
 /// Called on a worker thread, once per TU that compiled, while its AST lives.
 using TranslationUnitCallback = std::function<void(size_t Index, clang::ASTContext &Ctx)>;
 
+/// Which function bodies the parser builds.
+enum class FunctionBodies {
+  All,
+  /// Those in the main file, and those of functions that take a VMA or a desc
+  /// (takesVmaOrDesc: a hook defined in a header is still analysed). Most of a
+  /// kernel TU is header inlines the analysis never looks into; check's
+  /// findings do not depend on them. Fix's interpreter runs header inlines a
+  /// handler calls, so fix parses them all.
+  MainFileAndHooks,
+};
+
 /// \p Overlay maps absolute paths to contents that replace the files on disk
 /// (a rewrite being verified before it is written).
 std::vector<TranslationUnitStatus>
 runOnTranslationUnits(const clang::tooling::CompilationDatabase &Database,
                       const std::vector<std::string> &Files, unsigned Jobs,
                       const TranslationUnitCallback &OnAst,
-                      const std::map<std::string, std::string> &Overlay = {});
+                      const std::map<std::string, std::string> &Overlay = {},
+                      FunctionBodies Bodies = FunctionBodies::All);
 
 /// Why a TU was not analysed, for an input error naming it.
 std::string notAnalysedReason(const TranslationUnitStatus &S);

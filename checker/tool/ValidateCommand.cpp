@@ -58,6 +58,7 @@ const char *const ValidateUsage =
     "Compiles both files against the kernel API shim, runs the original's .mmap\n"
     "handler and the rewrite's .mmap_prepare handler through the scenario matrix\n"
     "on the runtime model and compares everything observable (docs/validation.md).\n"
+    "The original may be an .mmap_prepare handler too: two conversions compare.\n"
     "\n"
     "options:\n"
     "  --table NAME[:NAME]  the file_operations table to use (original:rewrite)\n"
@@ -263,13 +264,12 @@ bool findTables(const Options &O, ParsedFile Parsed[2], std::string &Error) {
             !Seen.insert(S.Member + " " + S.Table).second)
           continue;
         Table T{S.Table, H.Function ? H.Function->getNameAsString() : ""};
-        if (S.Member == Wanted) {
-          Parsed[Index].Tables.push_back(T);
-          if (O.Interpret && H.Function)
-            Parsed[Index].Programs[T.Handler] = lowerHandler(H.Function, Ctx);
-        }
-        else if (S.Member == "mmap" || S.Member == "mmap_prepare")
-          Parsed[Index].Other.push_back(T);
+        if (S.Member != Wanted && S.Member != "mmap" && S.Member != "mmap_prepare")
+          continue;
+        (S.Member == Wanted ? Parsed[Index].Tables : Parsed[Index].Other).push_back(T);
+        // The original may be an .mmap_prepare handler too (upstream's conversion against vmaprep's).
+        if (O.Interpret && H.Function && (S.Member == Wanted || Index == 0))
+          Parsed[Index].Programs[T.Handler] = lowerHandler(H.Function, Ctx);
       }
   });
   for (size_t I = 0; I < Files.size(); ++I)
@@ -668,9 +668,15 @@ int runValidateCommand(int Argc, const char **Argv) {
   std::string Error;
   if (!findTables(O, Parsed, Error))
     return fail(Error);
+  // Two .mmap_prepare handlers compare as well (two conversions of one driver): an original without an
+  // .mmap table uses its .mmap_prepare tables, as long as the rewrite has one (else the files are swapped).
+  const bool PrepareOriginal = Parsed[0].Tables.empty() && !Parsed[0].Other.empty() && !Parsed[1].Tables.empty();
+  if (PrepareOriginal)
+    std::swap(Parsed[0].Tables, Parsed[0].Other);
   Table Tables[2];
   for (int I = 0; I < 2; ++I) {
-    auto T = chooseTable(I == 0 ? O.Original : O.Rewrite, Parsed[I], I == 0 ? "mmap" : "mmap_prepare",
+    auto T = chooseTable(I == 0 ? O.Original : O.Rewrite, Parsed[I],
+                         I == 0 ? (PrepareOriginal ? "mmap_prepare" : "mmap") : "mmap_prepare",
                          I == 0 ? O.OriginalTable : O.RewriteTable, Error);
     if (!T)
       return fail(Error);

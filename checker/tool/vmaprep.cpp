@@ -10,6 +10,7 @@
 // the exit code is 2.
 //
 //===----------------------------------------------------------------------===//
+#include "CandidatesCommand.h"
 #include "CheckCommand.h"
 #include "CommandLine.h"
 #include "CompilationInputs.h"
@@ -27,6 +28,7 @@
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include <csignal>
 #include <cstdlib>
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -44,6 +46,7 @@ const char *const Usage = R"(usage: vmaprep check [-p BUILD_DIR] [FILES...] [opt
        vmaprep fix ...                                         (vmaprep fix --help)
        vmaprep merge SHARD.json... [--format json|sarif|text]   (vmaprep merge --help)
        vmaprep report (-p BUILD_DIR | --from-json FILE...)     (vmaprep report --help)
+       vmaprep candidates PATH...   the .c files check would parse (vmaprep candidates --help)
 
 Finds every file_operations mmap handler and says whether and how it converts
 to mmap_prepare.
@@ -324,11 +327,17 @@ static int runCommand(int argc, const char **argv) {
     return runMergeCommand(argc - 2, argv + 2);
   if (Command == "report")
     return runReportCommand(argc - 2, argv + 2);
+  if (Command == "candidates")
+    return runCandidatesCommand(argc - 2, argv + 2);
   return usageError("unknown command '" + Command.str() + "' (try: check, fix, merge, report)");
 }
 
 int main(int argc, const char **argv) {
   llvm::InitLLVM X(argc, argv);
+  // InitLLVM turns SIGXFSZ into a crash with a stack dump. A file size limit
+  // is one more way for a write to fail: ignored, the write returns EFBIG and
+  // the safe writer reports that file and leaves it unchanged.
+  std::signal(SIGXFSZ, SIG_IGN);
   int Rc = runCommand(argc, argv);
   if (vmaprep::crashesRecovered()) {
     // A crashed unit of work left objects registered in LLVM's globals that

@@ -30,11 +30,38 @@ vm_flags_t calc_vm_prot_bits(unsigned long prot) {
   return (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) | (prot & PROT_EXEC ? VM_EXEC : 0);
 }
 
-// mm/mmap.c calc_vm_flag_bits()
-vm_flags_t calc_vm_flag_bits(struct file* file, unsigned long flags) {
+// include/linux/mman.h calc_vm_flag_bits()
+// MAP_SYNC becomes VM_SYNC whatever is mapped (it is computed before MAP_SHARED drops unknown flags);
+// arch_calc_vm_flag_bits() adds nothing on x86.
+vm_flags_t calc_vm_flag_bits(unsigned long flags, bool thp) {
   return (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0) | (flags & MAP_LOCKED ? VM_LOCKED : 0) |
-         (file && (flags & MAP_SYNC) ? VM_SYNC : 0);
+         (flags & MAP_SYNC ? VM_SYNC : 0) | (thp && (flags & MAP_STACK) ? VM_NOHUGEPAGE : 0);
 }
+
+fop_flags_t fop_flags(const struct file* file) {
+  return (file->f_op ? file->f_op->fop_flags : 0) | file->__vmaprep_fop_flags;
+}
+
+// mm/mmap.c file_mmap_size_max() and file_mmap_ok(): regular files, block devices and sockets stop at
+// MAX_LFS_FILESIZE, FOP_UNSIGNED_OFFSET files have no limit (0), everything else stops at ULONG_MAX.
+bool file_mmap_ok(const struct file* file, unsigned long pgoff, unsigned long len) {
+  const unsigned int mode = file->f_inode ? file->f_inode->i_mode : 0;
+  unsigned long maxsize = ~0UL;
+  if (S_ISREG(mode) || S_ISBLK(mode) || S_ISSOCK(mode))
+    maxsize = 0x7fffffffffffffffUL;  // MAX_LFS_FILESIZE
+  else if (fop_flags(file) & FOP_UNSIGNED_OFFSET)
+    maxsize = 0;
+  if (maxsize && len > maxsize) return false;
+  maxsize -= len;
+  return pgoff <= maxsize >> PAGE_SHIFT;
+}
+
+// mm/mmap.c accountable_mapping(): private writable memory is charged to the commit limit and marked
+// VM_ACCOUNT, which keeps it from merging with uncharged neighbours. The model has no hugetlbfs files.
+bool accountable_mapping(vm_flags_t flags) { return (flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE; }
+
+
+constexpr unsigned long kPmdSize = 1UL << 21;
 
 bool has_valid_mmap_hooks(const struct file* file, Kernel& kernel) {
   const file_operations* fops = file->f_op;
@@ -486,19 +513,32 @@ unsigned long AddressSpace::vm_start_gap(const vm_area_struct* vma) const {
 
 unsigned long AddressSpace::vm_end_gap(const vm_area_struct* vma) const { return vma->vm_end; }
 
-// Walks the gaps from high downwards: O(number of gaps too small or too high to use). The kernel keeps
+// mm/mmap.c unmapped_area_topdown(): the highest gap between VMAs (below high, above low) that holds len;
+// if the VMA above it grows down and its guard gap reaches into the gap, the search starts again below
+// that guard gap, skipping every gap above it (even one below a mapping placed inside the guard gap whose
+// own gap would have fitted). Walks the gaps from high downwards: O(gaps skipped), where the kernel keeps
 // gap sizes in the maple tree and finds the gap in O(log n).
 long AddressSpace::unmapped_area_topdown(unsigned long len, unsigned long low, unsigned long high) const {
-  auto it = lower(high);
-  unsigned long gap_end = high;
-  if (it != vmas_.end()) gap_end = std::min(gap_end, vm_start_gap(it->second.get()));
   for (;;) {
-    unsigned long gap_start = low;
-    if (it != vmas_.begin()) gap_start = std::max(low, vm_end_gap(std::prev(it)->second.get()));
-    if (gap_end >= gap_start && gap_end - gap_start >= len) return static_cast<long>(gap_end - len);
-    if (it == vmas_.begin()) return -ENOMEM;
-    --it;
-    gap_end = std::min(gap_end, vm_start_gap(it->second.get()));
+    auto it = lower(high);  // the VMA above the first gap looked at
+    bool retry = false;
+    for (;;) {
+      const vm_area_struct* upper = it != vmas_.end() ? it->second.get() : nullptr;
+      const unsigned long gap_end = upper ? std::min(high, upper->vm_start) : high;
+      unsigned long gap_start = low;
+      if (it != vmas_.begin()) gap_start = std::max(low, vm_end_gap(std::prev(it)->second.get()));
+      if (gap_end >= gap_start && gap_end - gap_start >= len) {
+        if (upper && (upper->vm_flags & VM_GROWSDOWN) && vm_start_gap(upper) < gap_end) {
+          high = vm_start_gap(upper);
+          retry = true;
+          break;
+        }
+        return static_cast<long>(gap_end - len);
+      }
+      if (it == vmas_.begin()) return -ENOMEM;
+      --it;
+    }
+    if (!retry || high < low + len) return -ENOMEM;
   }
 }
 
@@ -520,19 +560,34 @@ long AddressSpace::get_unmapped_area(struct file* file, unsigned long addr, unsi
       use_hint = mmap_end - len >= addr && addr >= config_.mmap_min_addr &&
                  (!vma || addr + len <= vm_start_gap(vma)) && (!before || addr >= vm_end_gap(before));
     }
+    const unsigned long low = std::max(PAGE_SIZE, config_.mmap_min_addr);
+    long found = -ENOMEM;
     if (use_hint) {
-      chosen = addr;
+      found = static_cast<long>(addr);
+    } else if (config_.thp && !file && !(flags & MAP_SHARED) && !(flags & MAP_HUGETLB) && !addr &&
+               (len & (kPmdSize - 1)) == 0) {
+      // __thp_get_unmapped_area() for anonymous memory (offset 0): search len + 2 MiB, then move up to
+      // the first 2 MiB boundary, or by a whole 2 MiB when the search landed on one (top-down).
+      // A failure because of the padding falls back to the plain search.
+      if (len + kPmdSize > len) {
+        const long padded = unmapped_area_topdown(len + kPmdSize, low, config_.mmap_base);
+        if (padded >= 0) {
+          const unsigned long off_sub = (0 - static_cast<unsigned long>(padded)) & (kPmdSize - 1);
+          found = static_cast<long>(padded + (off_sub ? off_sub : kPmdSize));
+        }
+      }
+      if (found < 0) found = unmapped_area_topdown(len, low, config_.mmap_base);
     } else {
-      const long found = unmapped_area_topdown(len, std::max(PAGE_SIZE, config_.mmap_min_addr), config_.mmap_base);
-      if (found < 0) return found;
-      chosen = static_cast<unsigned long>(found);
+      found = unmapped_area_topdown(len, low, config_.mmap_base);
     }
+    if (found < 0) return found;
+    chosen = static_cast<unsigned long>(found);
   }
   if (chosen > config_.task_size - len) return -ENOMEM;
   if (offset_in_page(chosen)) return -EINVAL;
-  // security_mmap_addr() -> cap_mmap_addr(): below mmap_min_addr needs CAP_SYS_RAWIO, which the model's
-  // process does not have.
-  if (chosen < config_.mmap_min_addr) return -EPERM;
+  // security_mmap_addr() -> cap_mmap_addr(): below dac_mmap_min_addr needs CAP_SYS_RAWIO.
+  const unsigned long dac_min = config_.dac_mmap_min_addr ? config_.dac_mmap_min_addr : config_.mmap_min_addr;
+  if (chosen < dac_min && !config_.cap_sys_rawio) return -EPERM;
   return static_cast<long>(chosen);
 }
 
@@ -550,6 +605,7 @@ struct AddressSpace::MmapRequest {
   bool vm_file_owned;    // the hook supplied vm_file with its own reference (file_doesnt_need_get)
   const vm_operations_struct* vm_ops;
   void* private_data;
+  bool hugetlb;  // anonymous MAP_HUGETLB: hugetlbfs's mmap fails it, the model having no huge page pool
 };
 
 struct AddressSpace::Gathered {
@@ -566,6 +622,16 @@ long AddressSpace::mmap(WriteGuard& lock, struct file* file, unsigned long addr,
     file = nullptr;
   } else if (!file) {
     return op.done(-EBADF);
+  } else if (flags & MAP_HUGETLB) {
+    return op.done(-EINVAL);  // ksys_mmap_pgoff(): MAP_HUGETLB of a file that is not on hugetlbfs
+  }
+  if (!file && (flags & MAP_HUGETLB)) {
+    // ksys_mmap_pgoff(): hstate_sizelog() picks the huge page size (0: the default, 2 MiB), the length is
+    // rounded up to it; the mapping then fails in hugetlbfs's mmap because the model has no pool.
+    const unsigned long log = (flags >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
+    if (log != 0 && log != 21 && !(log == 30 && config_.hugetlb_1g)) return op.done(-EINVAL);
+    const unsigned long huge = 1UL << (log ? log : 21);
+    len = (len + huge - 1) & ~(huge - 1);
   }
   const long result = do_mmap(file, addr, len, prot, flags, offset >> PAGE_SHIFT);
   if (result >= 0) {
@@ -590,6 +656,11 @@ long AddressSpace::do_mmap(struct file* file, unsigned long addr, unsigned long 
   if (pgoff + (len >> PAGE_SHIFT) < pgoff) return -EOVERFLOW;
   if (mm_.map_count > config_.max_map_count) return -ENOMEM;
 
+  if ((flags & MAP_HUGETLB) && !file && (flags & MAP_FIXED)) {
+    // hugetlb_get_unmapped_area(): a fixed address must be huge-page aligned.
+    const unsigned long log = (flags >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
+    if (addr & ((1UL << (log ? log : 21)) - 1)) return -EINVAL;
+  }
   const long area = get_unmapped_area(file, addr, len, flags);
   if (area < 0) return area;
   addr = static_cast<unsigned long>(area);
@@ -599,26 +670,30 @@ long AddressSpace::do_mmap(struct file* file, unsigned long addr, unsigned long 
     if (vma && vma->vm_start < addr + len) return -EEXIST;
   }
 
-  vm_flags_t vm_flags = calc_vm_prot_bits(prot) | calc_vm_flag_bits(file, flags) | mm_.def_flags | VM_MAYREAD |
-                        VM_MAYWRITE | VM_MAYEXEC;
+  vm_flags_t vm_flags = calc_vm_prot_bits(prot) | calc_vm_flag_bits(flags, config_.thp) | mm_.def_flags |
+                        VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 
-  if (file) {
-    // file_mmap_ok() with MAX_LFS_FILESIZE
-    const unsigned long maxsize = 0x7fffffffffffffffUL;
-    if (len > maxsize || pgoff > maxsize >> PAGE_SHIFT || len > maxsize - (pgoff << PAGE_SHIFT)) return -EOVERFLOW;
+  // Anonymous MAP_HUGETLB memory is a hugetlbfs file (read-write, a regular file) by now.
+  const bool hugetlb = !file && (flags & MAP_HUGETLB);
+  if (file || hugetlb) {
+    if (file ? !file_mmap_ok(file, pgoff, len) : len > 0x7fffffffffffffffUL - (pgoff << PAGE_SHIFT))
+      return -EOVERFLOW;
+    unsigned long flags_mask = LEGACY_MAP_MASK;
+    if (file && (fop_flags(file) & FOP_MMAP_SYNC)) flags_mask |= MAP_SYNC;
+    const fmode_t mode = file ? file->f_mode : FMODE_READ | FMODE_WRITE;
     switch (flags & MAP_TYPE) {
       case MAP_SHARED:
         flags &= LEGACY_MAP_MASK;
         [[fallthrough]];
       case MAP_SHARED_VALIDATE:
-        if (flags & ~static_cast<unsigned long>(LEGACY_MAP_MASK)) return -EOPNOTSUPP;
-        if ((prot & PROT_WRITE) && !(file->f_mode & FMODE_WRITE)) return -EACCES;
+        if (flags & ~flags_mask) return -EOPNOTSUPP;
+        if ((prot & PROT_WRITE) && !(mode & FMODE_WRITE)) return -EACCES;
         vm_flags |= VM_SHARED | VM_MAYSHARE;
-        if (!(file->f_mode & FMODE_WRITE)) vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
+        if (!(mode & FMODE_WRITE)) vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
         [[fallthrough]];
       case MAP_PRIVATE:
-        if (!(file->f_mode & FMODE_READ)) return -EACCES;
-        if (!has_valid_mmap_hooks(file, kernel)) return -ENODEV;
+        if (!(mode & FMODE_READ)) return -EACCES;
+        if (file && !has_valid_mmap_hooks(file, kernel)) return -ENODEV;
         if (vm_flags & VM_GROWSDOWN) return -EINVAL;
         break;
       default:
@@ -631,6 +706,12 @@ long AddressSpace::do_mmap(struct file* file, unsigned long addr, unsigned long 
         pgoff = 0;
         vm_flags |= VM_SHARED | VM_MAYSHARE;
         break;
+      case MAP_DROPPABLE:
+        // Not with mlock, hugetlb or stack growth; never reserved, copied on fork or dumped.
+        if (flags & (MAP_LOCKED | MAP_HUGETLB)) return -EINVAL;
+        if (vm_flags & VM_GROWSDOWN) return -EINVAL;
+        vm_flags |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;
+        [[fallthrough]];
       case MAP_PRIVATE:
         pgoff = addr >> PAGE_SHIFT;
         break;
@@ -638,6 +719,7 @@ long AddressSpace::do_mmap(struct file* file, unsigned long addr, unsigned long 
         return -EINVAL;
     }
   }
+  // The model runs with vm.overcommit_memory != OVERCOMMIT_NEVER, where MAP_NORESERVE is honoured.
   if (flags & MAP_NORESERVE) vm_flags |= VM_NORESERVE;
 
   MmapRequest req{};
@@ -652,6 +734,7 @@ long AddressSpace::do_mmap(struct file* file, unsigned long addr, unsigned long 
   req.prepare = file && file->f_op->mmap_prepare;
   req.vm_file = file;
   req.vm_ops = &vma_dummy_vm_ops;
+  req.hugetlb = hugetlb;
   return mmap_region(req);
 }
 
@@ -723,6 +806,9 @@ long AddressSpace::mmap_region(MmapRequest& req) {
   for (VmaPtr& old : gathered.detached) zap_range(old->vm_start, old->vm_end);
   for (VmaPtr& old : gathered.detached)
     if (old->vm_ops && old->vm_ops->close) old->vm_ops->close(old.get());
+  // __mmap_setup(): accountable_mapping() charges private writable memory and marks it VM_ACCOUNT
+  // before the hook runs.
+  if (accountable_mapping(req.flags)) req.flags |= VM_ACCOUNT;
 
   auto abort_munmap = [&](int error) -> long {
     if (req.vm_file_owned && req.vm_file) file_ref_put(req.vm_file);
@@ -737,6 +823,7 @@ long AddressSpace::mmap_region(MmapRequest& req) {
   initial_action.type = MMAP_NOTHING;
   vm_area_desc desc{&mm_,      req.file,          req.addr, req.end, req.pgoff, req.file, {req.flags},
                     req.page_prot, &vma_dummy_vm_ops, nullptr,  initial_action};
+  if (req.hugetlb) return abort_munmap(-ENOMEM);  // hugetlb_reserve_pages() with an empty pool
   if (req.prepare) {
     err = mmap_prepare_hook(req, desc);
     if (err) return abort_munmap(err);
@@ -835,6 +922,12 @@ int AddressSpace::mmap_prepare_hook(MmapRequest& req, vm_area_desc& desc) {
   req.pgoff = desc.pgoff;
   struct file* vm_file = req.kapi >= VMAPREP_KAPI_6_18 ? desc.vm_file : desc.file;
   if (vm_file != req.file) {
+    // The core owns the reference the hook took (file_doesnt_need_get): it moves out of the handler's
+    // ledger. Without one, the kernel would later drop a reference nobody took.
+    if (vm_file && !Kernel::current().take_handler_file_ref(vm_file)) {
+      Kernel::current().warn("->mmap_prepare stored a file in the desc without taking a reference (get_file)");
+      file_ref_get(vm_file);
+    }
     req.vm_file = vm_file;
     req.vm_file_owned = true;
   }
@@ -958,6 +1051,29 @@ int AddressSpace::mmap_action_complete(MmapRequest& req, vm_area_struct* vma, mm
   return 0;
 }
 
+// mm/rmap.c anon_vma_prepare() / anon_vma_fork(): the model has no reverse map, only anon_vma identity
+// (merges need equal or absent ones; mprotect() keeps VM_ACCOUNT on memory that has one).
+struct anon_vma* AddressSpace::new_anon_vma(bool cloned) {
+  anon_vmas_.push_back(anon_vma{cloned ? 1 : 0});
+  return &anon_vmas_.back();
+}
+
+// mm/vma.c is_mergeable_anon_vma() (7.x form): src's range goes to tgt. Either one may have no anon_vma,
+// unless the one that has it had "uncowed parents" (it was cloned in a fork: its anon_vma_chain is not
+// singular); otherwise they must share it. src is null for a new mapping (no anon_vma yet).
+bool AddressSpace::anon_mergeable(const vm_area_struct* src, const vm_area_struct* tgt) const {
+  auto cloned = [](const vm_area_struct* v) { return v && v->anon_vma && v->anon_vma->__vmaprep_cloned; };
+  const struct anon_vma* src_anon = src ? src->anon_vma : nullptr;
+  if (!tgt->anon_vma && src_anon) return !cloned(src);
+  if (tgt->anon_vma && !src_anon) return !cloned(tgt);
+  return src_anon == tgt->anon_vma;
+}
+
+// mm/vma.c are_anon_vmas_compatible(): merging both neighbours needs their anon_vmas to agree.
+bool AddressSpace::anon_compatible(const vm_area_struct* a, const vm_area_struct* b) const {
+  return !a->anon_vma || !b->anon_vma || a->anon_vma == b->anon_vma;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Merging (mm/vma.c is_mergeable_vma, can_vma_merge_before/after, vma_merge_new_range; the existing-range
 // merge of mprotect is in vma_modify_flags below)
@@ -973,11 +1089,14 @@ vm_area_struct* AddressSpace::merge_new_range(unsigned long start, unsigned long
   vm_area_struct* next = next_from(end);
   const unsigned long pglen = (end - start) >> PAGE_SHIFT;
   const bool left = prev && prev->vm_end == start && mergeable(prev, flags, file) &&
-                    prev->vm_pgoff + vma_pages(prev) == pgoff;
-  const bool right = next && next->vm_start == end && mergeable(next, flags, file) && next->vm_pgoff == pgoff + pglen;
-  // Merging both removes next: not allowed when next has ->close (can_merge_remove_vma()).
-  if (left && right && !(next->vm_ops && next->vm_ops->close)) {
+                    anon_mergeable(nullptr, prev) && prev->vm_pgoff + vma_pages(prev) == pgoff;
+  const bool right = next && next->vm_start == end && mergeable(next, flags, file) &&
+                     anon_mergeable(nullptr, next) && next->vm_pgoff == pgoff + pglen;
+  // Merging both removes next: not allowed when next has ->close (can_merge_remove_vma()), nor when the two
+  // have different anon_vmas.
+  if (left && right && !(next->vm_ops && next->vm_ops->close) && anon_compatible(prev, next)) {
     const unsigned long new_end = next->vm_end;
+    if (!prev->anon_vma) prev->anon_vma = next->anon_vma;
     VmaPtr removed = unlink(next);
     set_range(prev, prev->vm_start, new_end, prev->vm_pgoff);
     remove_vma(std::move(removed), /*call_close=*/false);
@@ -1051,10 +1170,19 @@ vm_area_struct* AddressSpace::vma_modify_flags(vm_area_struct* middle, unsigned 
   const unsigned long pglen = (end - start) >> PAGE_SHIFT;
   auto removable = [](const vm_area_struct* v) { return !(v->vm_ops && v->vm_ops->close); };
   const bool merge_left = left_side && prev && prev->vm_end == start && mergeable(prev, newflags, middle->vm_file) &&
+                          anon_mergeable(middle, prev) &&
                           prev->vm_pgoff + vma_pages(prev) == pgoff;
   const bool merge_right = right_side && next && next->vm_start == end &&
-                           mergeable(next, newflags, middle->vm_file) && next->vm_pgoff == pgoff + pglen;
-  if (merge_left && merge_right && removable(middle) && removable(next)) {
+                           mergeable(next, newflags, middle->vm_file) &&
+                           anon_mergeable(middle, next) && next->vm_pgoff == pgoff + pglen;
+  // dup_anon_vma(): a VMA that takes over another's range takes its anon_vma too.
+  auto absorb = [](vm_area_struct* into, const vm_area_struct* from) {
+    if (!into->anon_vma) into->anon_vma = from->anon_vma;
+  };
+  if (merge_left && merge_right && removable(middle) && removable(next) &&
+      anon_compatible(prev, next)) {
+    absorb(prev, middle);
+    absorb(prev, next);
     const unsigned long new_end = next->vm_end;
     VmaPtr gone_next = unlink(next);
     VmaPtr gone_middle = unlink(middle);
@@ -1064,6 +1192,7 @@ vm_area_struct* AddressSpace::vma_modify_flags(vm_area_struct* middle, unsigned 
     return prev;
   }
   if (merge_left && (!right_side || removable(middle))) {
+    absorb(prev, middle);
     if (right_side) {
       remove_vma(unlink(middle), /*call_close=*/false);
     } else {
@@ -1073,6 +1202,7 @@ vm_area_struct* AddressSpace::vma_modify_flags(vm_area_struct* middle, unsigned 
     return prev;
   }
   if (merge_right && (!left_side || removable(middle))) {
+    absorb(next, middle);
     if (left_side)
       remove_vma(unlink(middle), /*call_close=*/false);
     else
@@ -1105,11 +1235,22 @@ int AddressSpace::mprotect(WriteGuard& lock, unsigned long start, unsigned long 
   len = PAGE_ALIGN(len);
   const unsigned long end = start + len;
   if (end <= start) return op.done(-ENOMEM);
-  if (prot & ~static_cast<unsigned long>(PROT_READ | PROT_WRITE | PROT_EXEC)) return op.done(-EINVAL);
+  // arch_validate_prot(): PROT_SEM is accepted (and means nothing on x86).
+  if (prot & ~static_cast<unsigned long>(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM)) return op.done(-EINVAL);
+  prot &= ~static_cast<unsigned long>(PROT_SEM);
   touched_end_ = end;
 
   vm_area_struct* vma = find(start);
-  if (!vma || vma->vm_start > start) return op.done(-ENOMEM);
+  if (!vma || vma->vm_start >= end) return op.done(-ENOMEM);
+  if (grows & PROT_GROWSDOWN) {
+    // The change extends down to the start of a VM_GROWSDOWN VMA, wherever in it start was.
+    if (!(vma->vm_flags & VM_GROWSDOWN)) return op.done(-EINVAL);
+    start = vma->vm_start;
+    touched_start_ = start;
+  } else {
+    if (vma->vm_start > start) return op.done(-ENOMEM);
+    if (grows & PROT_GROWSUP) return op.done(-EINVAL);  // no VM_GROWSUP on x86
+  }
   unsigned long nstart = start;
   int err = 0;
   while (nstart < end) {
@@ -1119,7 +1260,7 @@ int AddressSpace::mprotect(WriteGuard& lock, unsigned long start, unsigned long 
       err = -ENOMEM;
       break;
     }
-    const vm_flags_t newflags = calc_vm_prot_bits(prot) | (vma->vm_flags & ~VM_ACCESS_FLAGS);
+    vm_flags_t newflags = calc_vm_prot_bits(prot) | (vma->vm_flags & ~VM_ACCESS_FLAGS);
     // newflags >> 4 moves the VM_MAY* bits onto VM_*: asking for an access the mapping may not have.
     if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS) {
       err = -EACCES;
@@ -1131,6 +1272,15 @@ int AddressSpace::mprotect(WriteGuard& lock, unsigned long start, unsigned long 
       if (err) break;
     }
     if (newflags != vma->vm_flags) {
+      // mprotect_fixup(): memory that becomes writable is charged (VM_ACCOUNT) unless it is shared, was
+      // charged or writable already, or is NORESERVE; anonymous memory that never had an anon_vma is
+      // uncharged when it stops being writable. Private file mappings stay charged.
+      const vm_flags_t oldflags = vma->vm_flags;
+      if (newflags & VM_WRITE) {
+        if (!(oldflags & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE))) newflags |= VM_ACCOUNT;
+      } else if ((oldflags & VM_ACCOUNT) && !vma->vm_ops && !vma->anon_vma) {
+        newflags &= ~VM_ACCOUNT;
+      }
       vm_area_struct* target = vma_modify_flags(vma, nstart, tmp, newflags, &err);
       if (!target) break;
       target->__vm_flags = newflags;
@@ -1163,6 +1313,9 @@ unsigned long AddressSpace::brk(WriteGuard& lock, unsigned long requested) {
     return op.done(requested);
   }
   if (requested <= mm_.brk) {
+    // Shrinking unmaps [newbrk, oldbrk) from the first VMA there; with nothing mapped there, it is refused.
+    vm_area_struct* first = find(newbrk);
+    if (!first || first->vm_start >= oldbrk) return op.done(origbrk);
     mm_.brk = requested;
     if (do_munmap(newbrk, oldbrk - newbrk)) {
       mm_.brk = origbrk;
@@ -1179,7 +1332,7 @@ unsigned long AddressSpace::brk(WriteGuard& lock, unsigned long requested) {
   const vm_flags_t flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm_.def_flags;
   vm_area_struct* brkvma = prev_of(oldbrk);
   if (brkvma && brkvma->vm_end == oldbrk && brkvma->vm_start >= mm_.start_brk && mergeable(brkvma, flags, nullptr) &&
-      !brkvma->vm_ops) {
+      anon_mergeable(nullptr, brkvma) && !brkvma->vm_ops) {
     set_range(brkvma, brkvma->vm_start, newbrk, brkvma->vm_pgoff);
   } else {
     VmaPtr vma = vma_alloc("vm_area_alloc");
@@ -1194,6 +1347,36 @@ unsigned long AddressSpace::brk(WriteGuard& lock, unsigned long requested) {
   }
   mm_.brk = requested;
   return op.done(requested);
+}
+
+int AddressSpace::adopt_vma(WriteGuard& lock, unsigned long start, unsigned long end, unsigned long pgoff,
+                            vm_flags_t flags, struct file* file, AdoptedAnonVma anon) {
+  require(lock, true);
+  Operation op(*this, start, end);
+  if (!PAGE_ALIGNED(start) || !PAGE_ALIGNED(end) || start >= end || end > config_.task_size) return op.done(-EINVAL);
+  vm_area_struct* clash = find(start);
+  if (clash && clash->vm_start < end) return op.done(-EEXIST);
+  VmaPtr vma = vma_alloc("vm_area_alloc");
+  if (!vma) return op.done(-ENOMEM);
+  vma->vm_start = start;
+  vma->vm_end = end;
+  vma->vm_pgoff = pgoff;
+  vma->__vm_flags = flags;
+  vma->vm_page_prot = vm_get_page_prot(flags);
+  if (file) {
+    file_ref_get(file);
+    vma->vm_file = file;
+  } else {
+    vma_set_anonymous(vma.get());
+  }
+  if (anon != AdoptedAnonVma::None) vma->anon_vma = new_anon_vma(anon == AdoptedAnonVma::Inherited);
+  link(std::move(vma));
+  return op.done(0);
+}
+
+void AddressSpace::adopt_brk(WriteGuard& lock, unsigned long brk) {
+  require(lock, true);
+  mm_.brk = brk;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1214,6 +1397,7 @@ int AddressSpace::setup_stack(WriteGuard& lock, unsigned long top, unsigned long
   vma->__vm_flags = VM_STACK_FLAGS;
   vma->vm_page_prot = vm_get_page_prot(VM_STACK_FLAGS);
   vma_set_anonymous(vma.get());
+  vma->anon_vma = new_anon_vma(/*cloned=*/false);  // exec wrote the arguments into it
   link(std::move(vma));
   mm_.start_stack = top;
   return op.done(0);
@@ -1227,6 +1411,7 @@ int AddressSpace::expand_downwards(vm_area_struct* vma, unsigned long addr) {
       address - prev->vm_end < config_.stack_guard_gap)
     return -ENOMEM;
   if (Kernel::current().faults.should_fail("anon_vma_prepare")) return -ENOMEM;
+  if (!vma->anon_vma) vma->anon_vma = new_anon_vma(/*cloned=*/false);
   if (address >= vma->vm_start) return 0;
   const unsigned long size = vma->vm_end - address;
   const unsigned long grow = (vma->vm_start - address) >> PAGE_SHIFT;
@@ -1293,6 +1478,8 @@ std::unique_ptr<AddressSpace> AddressSpace::fork(WriteGuard& lock, int* error) {
         err = -ENOMEM;
         break;
       }
+      // anon_vma_fork(): the child's VMA gets its own anon_vma, chained to the parent's.
+      if (copy->anon_vma) copy->anon_vma = child->new_anon_vma(/*cloned=*/true);
       if (copy->vm_flags & VM_WIPEONFORK) copy->anon_vma = nullptr;
       if (copy->vm_file) file_ref_get(copy->vm_file);
       vm_area_struct* tmp = child->link(std::move(copy));

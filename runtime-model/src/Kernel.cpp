@@ -243,4 +243,19 @@ struct page* Kernel::page_for_pfn(unsigned long pfn) {
 KernelScope::KernelScope(Kernel& kernel) : previous_(current_kernel) { current_kernel = &kernel; }
 KernelScope::~KernelScope() { current_kernel = previous_; }
 
+bool Kernel::take_handler_file_ref(const struct file* file) {
+  auto it = handler_file_refs.find(file);
+  if (it == handler_file_refs.end()) return false;
+  if (it->second.counted > 0) {
+    --it->second.counted;
+    ledger.release(Resource::FileRef);
+    return true;
+  }
+  if (it->second.uncounted > 0) {
+    --it->second.uncounted;
+    return true;
+  }
+  return false;
+}
+
 }  // namespace vmaprep::model

@@ -64,6 +64,7 @@ class Run {
     int error = 0;
     FileSpec spec = driver_.file;
     if (scenario_.read_only_file) spec.mode &= ~FMODE_WRITE;
+    if (scenario_.file_kind) spec.kind = *scenario_.file_kind;
     file_ = FileHandle::open(spec, &error);
     if (!file_.get()) {
       problems_.push_back("open failed: " + std::to_string(error));
@@ -261,10 +262,24 @@ std::vector<Scenario> edge_scenarios() {
     s.pages = 2;
     s.length = PAGE_SIZE + 100;
   });
-  add("2p off-overflow rw shared", [](Scenario& s) {
-    s.pages = 2;
-    s.pgoff = 0x7fffffffffffffffUL >> PAGE_SHIFT;  // past MAX_LFS_FILESIZE: -EOVERFLOW before any hook
-  });
+  // The offset limits of mm/mmap.c file_mmap_size_max(), per kind of file: the kernel calls the hook of a
+  // character device with offsets a regular file refuses.
+  const struct {
+    const char* name;
+    unsigned long pgoff;
+    FileKind kind;
+  } offset_limits[] = {
+      {"2p off-overflow rw shared regular", 0x7fffffffffffffffUL >> PAGE_SHIFT, FileKind::Regular},  // -EOVERFLOW
+      {"2p off-overflow rw shared chr", 0x7fffffffffffffffUL >> PAGE_SHIFT, FileKind::Char},         // hook
+      {"2p off-max rw shared chr", (1UL << 52) - 2, FileKind::Char},                                 // -EOVERFLOW
+      {"2p off-max rw shared unsigned-offset", (1UL << 52) - 2, FileKind::UnsignedOffset},           // hook
+  };
+  for (const auto& limit : offset_limits)
+    add(limit.name, [&](Scenario& s) {
+      s.pages = 2;
+      s.pgoff = limit.pgoff;
+      s.file_kind = limit.kind;
+    });
   add("2p off-large rw shared", [](Scenario& s) {
     s.pages = 2;
     s.pgoff = 1UL << 32;  // valid for the core; the handler must refuse or honour it

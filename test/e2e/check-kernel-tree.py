@@ -4,6 +4,8 @@
     check-kernel-tree.py TREE_DIR LABELS_TSV VMAPREP_JSON     check vmaprep's JSON against the oracle and labels
     check-kernel-tree.py --list TREE_DIR                       print the oracle's handler list (TSV) and exit
 
+TREE_DIR is a kernel tree built in place or a `make O=` build directory (its `source` link names the sources).
+
 The oracle does not use Clang. It reads the sources of the translation units named in TREE_DIR/compile_commands.json
 and finds every function registered as a `file_operations` `.mmap` or `.mmap_prepare` handler:
   * designated initializers `.mmap = f` / `.mmap_prepare = f` whose enclosing initializer declares a
@@ -365,18 +367,26 @@ def scan_tu(path, tree, macros, cond):
     return found
 
 
-def oracle(tree):
-    dbp = os.path.join(tree, 'compile_commands.json')
+def source_dir(tree):
+    """The source tree of TREE_DIR: TREE_DIR itself, or, for a `make O=` build directory, where its `source` link
+    points (kbuild makes it); autoconf.h and compile_commands.json stay in the build directory."""
+    src = os.path.join(tree, 'source')
+    return os.path.realpath(src) if os.path.isfile(os.path.join(src, 'Makefile')) else tree
+
+
+def oracle(build):
+    tree = source_dir(build)
+    dbp = os.path.join(build, 'compile_commands.json')
     try:
         with open(dbp) as f:
             db = json.load(f)
     except (OSError, ValueError) as e:
         sys.exit('error: cannot read %s: %s' % (dbp, e))
-    cond = Cond(load_autoconf(tree))
+    cond = Cond(load_autoconf(build))
     macros = MacroIndex(tree)
     files = []
     for e in db:
-        p = os.path.normpath(os.path.join(e.get('directory', tree), e['file']))
+        p = os.path.normpath(os.path.join(e.get('directory', build), e['file']))
         if p not in files:
             files.append(p)
     handlers = []
@@ -459,6 +469,7 @@ def main(argv):
     vmh = vm.get('handlers') or []
     labels = read_labels(labels_path)
     files, ora = oracle(tree)
+    tree = source_dir(tree)
     failures = 0
 
     # 1. every oracle handler found

@@ -4,6 +4,7 @@
 #include <linux/atomic.h>
 #include <linux/bug.h>
 #include <linux/compiler.h>
+#include <linux/anon_inodes.h>
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/errno.h>

@@ -34,7 +34,7 @@ class Reference {
     for (unsigned long p = first; p < first + count; ++p) {
       RefPage* r = find(p);
       if (!r) return -ENOMEM;
-      r->flags = (r->flags & ~VM_ACCESS_FLAGS) | access;
+      r->flags = (r->flags & ~(VM_ACCESS_FLAGS | VM_ACCOUNT)) | access;
     }
     return 0;
   }
@@ -63,8 +63,11 @@ class Reference {
   std::vector<RefPage> pages_;
 };
 
+// The access bits, and VM_ACCOUNT: private anonymous memory that never had an anon_vma is charged exactly
+// while it is writable (accountable_mapping() at mmap, mprotect_fixup() both ways).
 vm_flags_t access_of(unsigned long prot) {
-  return (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) | (prot & PROT_EXEC ? VM_EXEC : 0);
+  return (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE | VM_ACCOUNT : 0) |
+         (prot & PROT_EXEC ? VM_EXEC : 0);
 }
 
 TEST_F(ModelTest, RandomSequencesMatchTheReference) {

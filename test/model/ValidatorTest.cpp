@@ -36,6 +36,26 @@ TEST(ValidatorTest, StandardMatrixCoversShapesPlacementsAndFollowUps) {
   EXPECT_EQ(scenarios.size(), 2u * 2 * 2 * 2 + 2 + 4);
 }
 
+// The offset-limit scenarios per kind of file: the kernel calls a character device's hook with an offset
+// past MAX_LFS_FILESIZE (mm/mmap.c file_mmap_size_max()), and refuses it for a regular file.
+TEST(ValidatorTest, OffsetScenariosReachTheHookOfACharacterDevice) {
+  const DriverUnderTest plain = legacy("plain", &legacy_plain_fops);
+  auto outcome = [&](const char* name) {
+    for (const Scenario& s : edge_scenarios())
+      if (s.name == name) {
+        const ScenarioRun run = run_scenario(plain, s);
+        for (const std::string& line : run.trace)
+          if (line.rfind("mmap: ", 0) == 0) return line;
+      }
+    return std::string("<no such scenario>");
+  };
+  EXPECT_EQ(outcome("2p off-overflow rw shared regular"), "mmap: -75");
+  EXPECT_EQ(outcome("2p off-overflow rw shared chr"), "mmap: ok");
+  EXPECT_EQ(outcome("2p off-max rw shared chr"), "mmap: -75");
+  EXPECT_EQ(outcome("2p off-max rw shared unsigned-offset"), "mmap: ok");
+  EXPECT_EQ(validation_matrix(4).size(), 49u);
+}
+
 TEST(ValidatorTest, RemapRewriteValidates) {
   const auto report = validate(legacy("remap", &legacy_remap_fops), prepared("remap", &prep_remap_fops),
                                standard_scenarios(3));

@@ -86,6 +86,10 @@ bool isVmaPointer(clang::QualType T);
 /// True for a function whose signature is the legacy hook's:
 /// int (struct file *, struct vm_area_struct *).
 bool hasLegacyMmapSignature(const clang::FunctionDecl *FD);
+/// True for a function with a `struct vm_area_struct *` or `struct
+/// vm_area_desc *` parameter: only such a function can be registered as an
+/// mmap hook of any kind, or be handed the VMA by one.
+bool takesVmaOrDesc(const clang::FunctionDecl *FD);
 
 } // namespace vmaprep
 

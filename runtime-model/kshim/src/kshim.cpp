@@ -6,6 +6,7 @@
 #include "vmaprep/model/Shim.h"
 
 extern "C" {
+#include <linux/anon_inodes.h>
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
@@ -26,6 +27,7 @@ extern "C" {
 #include <string>
 
 using vmaprep::model::AddressSpace;
+using vmaprep::model::FileKind;
 using vmaprep::model::FileSpec;
 using vmaprep::model::Kernel;
 using vmaprep::model::PteKind;
@@ -73,6 +75,7 @@ struct file* shmem_file_setup() noexcept {
   if (kernel().faults.should_fail("shmem_file_setup")) return nullptr;
   FileSpec spec;
   spec.fops = &shmem_anon_file_operations;
+  spec.kind = vmaprep::model::FileKind::Regular;
   return vmaprep::model::open_file(spec);
 }
 
@@ -395,12 +398,27 @@ void pm_runtime_put_noidle(struct device* dev) noexcept { (void)pm_put(dev); }
 struct file* get_file(struct file* f) noexcept {
   vmaprep::model::file_ref_get(f);
   kernel().ledger.acquire(Resource::FileRef);
+  ++kernel().handler_file_refs[f].counted;
   return f;
 }
 
 void fput(struct file* file) noexcept {
   kernel().ledger.release(Resource::FileRef);
+  auto it = kernel().handler_file_refs.find(file);
+  if (it != kernel().handler_file_refs.end() && it->second.counted > 0) --it->second.counted;
   vmaprep::model::file_ref_put(file);
+}
+
+struct file* anon_inode_getfile(const char* name, const struct file_operations* fops, void* priv, int flags) noexcept {
+  (void)name;
+  static const file_operations no_operations = {};
+  FileSpec spec;
+  spec.fops = fops ? fops : &no_operations;
+  spec.mode = (flags & 3) == 0 ? FMODE_READ : (flags & 3) == 1 ? FMODE_WRITE : FMODE_READ | FMODE_WRITE;
+  spec.kind = FileKind::Char;  // an anonymous inode has no file type: the ULONG_MAX offset limit
+  struct file* file = vmaprep::model::open_file(spec);
+  if (file) file->private_data = priv;
+  return file;
 }
 
 int generic_file_mmap(struct file* file, struct vm_area_struct* vma) noexcept {
@@ -438,7 +456,8 @@ int shmem_zero_setup(struct vm_area_struct* vma) noexcept {
 int shmem_zero_setup_desc(struct vm_area_desc* desc) noexcept {
   struct file* file = shmem_file_setup();
   if (!file) return -ENOMEM;
-  desc->vm_file = file;
+  desc->vm_file = file;  // its one reference is the caller's, for the core to take over
+  ++kernel().handler_file_refs[file].uncounted;
   desc->vm_ops = &shmem_anon_vm_ops;
   return 0;
 }
@@ -456,8 +475,26 @@ const char* shim_vm_ops_name(const vm_operations_struct* ops) {
 
 bool is_shmem_file(const struct file* file) { return file && file->f_op == &shmem_anon_file_operations; }
 
+const char* file_kind_name(FileKind kind) {
+  switch (kind) {
+    case FileKind::Regular: return "regular";
+    case FileKind::Block: return "blk";
+    case FileKind::Char: return "chr";
+    case FileKind::Socket: return "sock";
+    case FileKind::UnsignedOffset: return "unsigned-offset";
+  }
+  return "?";
+}
+
 struct file* open_file(const FileSpec& spec, int* error) {
   auto* inode = new struct inode();
+  switch (spec.kind) {
+    case FileKind::Regular: inode->i_mode = S_IFREG; break;
+    case FileKind::Block: inode->i_mode = S_IFBLK; break;
+    case FileKind::Socket: inode->i_mode = S_IFSOCK; break;
+    case FileKind::Char:
+    case FileKind::UnsignedOffset: inode->i_mode = S_IFCHR; break;
+  }
   inode->i_rdev = spec.rdev;
   inode->i_private = spec.inode_private;
   auto* file = new struct file();
@@ -466,6 +503,7 @@ struct file* open_file(const FileSpec& spec, int* error) {
   file->f_inode = inode;
   file->__vmaprep_count = 1;
   file->__vmaprep_kapi = spec.kapi;
+  if (spec.kind == FileKind::UnsignedOffset) file->__vmaprep_fop_flags = FOP_UNSIGNED_OFFSET;
   if (spec.fops && spec.fops->open) {
     const int err = spec.fops->open(inode, file);
     if (err) {

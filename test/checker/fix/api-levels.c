@@ -36,9 +36,9 @@ static int dice_mmap(struct file *file, struct vm_area_struct *vma)
 // L618: desc->vm_flags |= VM_DONTCOPY | VM_DONTDUMP;
 // L71: vma_desc_set_flags(desc, VMA_DONTCOPY_BIT, VMA_DONTDUMP_BIT);
 	vm_flags_set(vma, VM_DONTCOPY | VM_DONTDUMP);
-// L616: desc->file = d->backing;
-// L618: desc->vm_file = d->backing;
-// L71: desc->vm_file = d->backing;
+// L616: desc->file = get_file(d->backing);
+// L618: desc->vm_file = get_file(d->backing);
+// L71: desc->vm_file = get_file(d->backing);
 	vma_set_file(vma, d->backing);
 // L616: return (((desc->end - desc->start) >> PAGE_SHIFT) > 16) ? -EINVAL : 0;
 // L71: return (vma_desc_pages(desc) > 16) ? -EINVAL : 0;

@@ -1,8 +1,8 @@
 // Mirrors drivers/gpu/drm/i915/gem/i915_gem_mman.c (6.12) i915_gem_mmap():
 // after the lookup the VMA is re-pointed at the object's anonymous file with
 // vma_set_file() (which takes a reference on the new file and drops the old)
-// and gets driver vm_ops and private data. Upstream's equivalent is
-// desc->vm_file = file (6.18); at 6.16 the mutable desc->file does the same.
+// and gets driver vm_ops and private data. Upstream's equivalent is desc->vm_file =
+// get_file(file) (6.18; the core takes that reference over); at 6.16 the mutable desc->file.
 // RUN: not %vmaprep check %s -- %kflags > %t
 // RUN: grep -v -e 'note: registered as' -e 'note: vmaprep fix' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
 // RUN: FileCheck %s --input-file %t --check-prefix=SITE

@@ -16,6 +16,7 @@ extern "C" {
 }
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -42,13 +43,25 @@ enum class InvariantMode {
 
 struct AddressSpaceConfig {
   unsigned long task_size = (1UL << 47) - PAGE_SIZE;  // x86-64 TASK_SIZE_MAX
+  // mm/mmap.c mmap_min_addr: the larger of the vm.mmap_min_addr sysctl and CONFIG_LSM_MMAP_MIN_ADDR; it
+  // rounds hints up and bounds placement and stack growth. The capability check of security_mmap_addr()
+  // uses the sysctl alone (dac_mmap_min_addr; 0 here means the same value).
   unsigned long mmap_min_addr = 65536;
+  unsigned long dac_mmap_min_addr = 0;
   unsigned long mmap_base = 0x7f0000000000UL;  // top-down allocation starts below this
   unsigned long start_brk = 0x555555600000UL;
   unsigned long stack_guard_gap = 256 * PAGE_SIZE;
   long max_map_count = 65530;               // sysctl vm.max_map_count default
   unsigned long rlimit_as = ~0UL;           // RLIMIT_AS in bytes
   unsigned long rlimit_stack = 8UL << 20;   // RLIMIT_STACK in bytes
+  // CONFIG_TRANSPARENT_HUGEPAGE: MAP_STACK sets VM_NOHUGEPAGE, and an anonymous private mapping whose
+  // length is a multiple of 2 MiB is placed on a 2 MiB boundary (__get_unmapped_area()).
+  bool thp = true;
+  // Whether a 1 GiB hstate exists (x86 with gbpages). The model has no huge page pool: MAP_HUGETLB of a
+  // size that exists fails as the kernel fails it with an empty pool (-ENOMEM), others with -EINVAL.
+  bool hugetlb_1g = true;
+  // CAP_SYS_RAWIO: security_mmap_addr() lets such a process map below mmap_min_addr.
+  bool cap_sys_rawio = false;
   InvariantMode invariants = InvariantMode::Full;
 };
 
@@ -184,6 +197,15 @@ class AddressSpace {
   unsigned long brk(WriteGuard& lock, unsigned long new_brk);
   // Places an initial stack VMA [top - size, top) with VM_GROWSDOWN, as setup_arg_pages() leaves it.
   int setup_stack(WriteGuard& lock, unsigned long top, unsigned long size);
+  // A VMA the model did not create, as a real process image has them (ELF segments, the heap, vdso, the
+  // stack): for comparisons against a running kernel (test/model/KernelDiffTest.cpp). The file, if any,
+  // gets a reference; anonymous VMAs get vm_ops NULL and, when private, an anon_vma (they have been
+  // written to). Returns -EEXIST over an existing VMA, -EINVAL for a bad range.
+  enum class AdoptedAnonVma { None, Own, Inherited };  // Inherited: from a fork (chain not singular)
+  int adopt_vma(WriteGuard& lock, unsigned long start, unsigned long end, unsigned long pgoff, vm_flags_t flags,
+                struct file* file, AdoptedAnonVma anon = AdoptedAnonVma::None);
+  // Sets mm->brk, as the process being mirrored has it (start_brk comes from the configuration).
+  void adopt_brk(WriteGuard& lock, unsigned long brk);
   // dup_mmap(): returns the child, or null with *error set. The child is fully torn down on failure.
   std::unique_ptr<AddressSpace> fork(WriteGuard& lock, int* error);
 
@@ -282,6 +304,9 @@ class AddressSpace {
   vm_area_struct* vma_modify_flags(vm_area_struct* middle, unsigned long start, unsigned long end,
                                    vm_flags_t newflags, int* err);
   void vma_set_page_prot(vm_area_struct* vma);
+  struct anon_vma* new_anon_vma(bool cloned);
+  bool anon_mergeable(const vm_area_struct* src, const vm_area_struct* tgt) const;
+  bool anon_compatible(const vm_area_struct* a, const vm_area_struct* b) const;
   int expand_downwards(vm_area_struct* vma, unsigned long addr);
   void check_local(unsigned long start, unsigned long end) const;
   void check_vma(const vm_area_struct* vma) const;
@@ -291,6 +316,7 @@ class AddressSpace {
   struct mm_struct mm_ {};
   VmaMap vmas_;
   PageTable ptes_;
+  std::deque<struct anon_vma> anon_vmas_;  // every anon_vma this mm made (identity only), freed with it
   mutable VmaMap::const_iterator hint_;
   mutable bool hint_valid_ = false;
   unsigned long mapped_pages_ = 0;

@@ -125,6 +125,17 @@ class Kernel {
 
   Ledger ledger;
   FaultInjector faults;
+  // File references handler code holds, per file: taken with get_file() (counted in the ledger) or made
+  // by a shim helper that hands a new file over (shmem_zero_setup_desc(): not in the ledger). When an
+  // ->mmap_prepare hook stores a file in desc->vm_file, the core takes one of them over (mm/vma.c does
+  // not get the file again); a hook that holds none hands over a reference it does not have, which in
+  // a kernel underflows the file's count: the model warns (and keeps its own count sound).
+  struct HeldFileRefs {
+    long counted = 0, uncounted = 0;
+  };
+  std::unordered_map<const struct file*, HeldFileRefs> handler_file_refs;
+  // Moves one handler reference on file to the core; false if the handler held none.
+  bool take_handler_file_ref(const struct file* file);
   std::vector<std::string> warnings;
   void warn(std::string message) { warnings.push_back(std::move(message)); }
 

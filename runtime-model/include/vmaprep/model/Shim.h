@@ -18,6 +18,12 @@ extern "C" {
 
 namespace vmaprep::model {
 
+// What the file is, as far as mmap(2) cares: the offset limit of mm/mmap.c file_mmap_size_max() is
+// MAX_LFS_FILESIZE for regular files, block devices and sockets, ULONG_MAX for other files (character
+// devices: most drivers), and none for a file whose fops set FOP_UNSIGNED_OFFSET (/dev/mem, /dev/kmem).
+enum class FileKind { Regular, Block, Char, Socket, UnsignedOffset };
+const char* file_kind_name(FileKind kind);
+
 struct FileSpec {
   const struct file_operations* fops = nullptr;
   fmode_t mode = FMODE_READ | FMODE_WRITE;
@@ -25,6 +31,8 @@ struct FileSpec {
   int kapi = VMAPREP_KAPI_LATEST;
   void* inode_private = nullptr;
   dev_t rdev = 0;
+  // A driver's mmap handler is normally reached through a character device.
+  FileKind kind = FileKind::Char;
 };
 
 // open(2): a struct file with one reference, after fops->open() if the driver has one.

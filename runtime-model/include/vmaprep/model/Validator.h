@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,13 +37,18 @@ struct Scenario {
   bool read_only_file = false;
   // vm.max_map_count for the scenario's address space (0: the default).
   long max_map_count = 0;
+  // The kind of file the handler is reached through, when the scenario is about it (the offset limits of
+  // mm/mmap.c file_mmap_size_max() differ per kind); otherwise the driver's FileSpec::kind.
+  std::optional<FileKind> file_kind;
 };
 
 // Sizes 1..max_pages, offsets 0 and 1, shared and private, read-only and read-write, each setup and
 // each follow-up operation.
 std::vector<Scenario> standard_scenarios(unsigned long max_pages = 4);
-// The edge cases `vmaprep validate` adds to the standard matrix: an unaligned request length, an offset
-// past the largest file size (-EOVERFLOW) and a large one the handler must refuse or honour, a file
+// The edge cases `vmaprep validate` adds to the standard matrix: an unaligned request length, the offset
+// limits per file kind (past MAX_LFS_FILESIZE: -EOVERFLOW for a regular file, the hook for a character
+// device; the last page offsets: -EOVERFLOW for a character device, the hook with FOP_UNSIGNED_OFFSET), a
+// large offset the handler must refuse or honour, a file
 // opened read-only (shared read-only, shared writable, private writable), a write-only shared mapping
 // (no VM_READ), and a partial munmap that
 // fails because the split would exceed vm.max_map_count.

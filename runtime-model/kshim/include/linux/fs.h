@@ -1,7 +1,8 @@
 /*
  * vmaprep kernel API shim: linux/fs.h.
  * Models struct file (f_mode, f_op, private_data, a reference count), struct inode, and
- * struct file_operations with .mmap (legacy) and .mmap_prepare (6.16+), plus get_file/fput (ledger kind
+ * struct file_operations with .mmap (legacy), .mmap_prepare (6.16+) and fop_flags, the inode's file type
+ * (i_mode, which decides mmap's offset limit), plus get_file/fput (ledger kind
  * "file"), file_accessed, generic_file_mmap and generic_file_mmap_prepare.
  */
 #ifndef VMAPREP_KSHIM_LINUX_FS_H
@@ -20,7 +21,26 @@ struct poll_table_struct;
 #define FMODE_WRITE ((fmode_t)0x2)
 #define FMODE_EXEC ((fmode_t)0x20)
 
+/* include/linux/fs.h fop_flags: FOP_UNSIGNED_OFFSET lifts mmap's offset limit (mm/mmap.c file_mmap_size_max()). */
+typedef unsigned int fop_flags_t;
+#define FOP_MMAP_SYNC ((fop_flags_t)(1 << 2))
+#define FOP_UNSIGNED_OFFSET ((fop_flags_t)(1 << 5))
+
+/* The file type bits of i_mode (uapi linux/stat.h); the C library may have defined them already. */
+#ifndef S_IFMT
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define S_IFREG 0100000
+#define S_IFBLK 0060000
+#define S_IFCHR 0020000
+#define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
+#define S_ISBLK(m) (((m) & S_IFMT) == S_IFBLK)
+#define S_ISCHR(m) (((m) & S_IFMT) == S_IFCHR)
+#define S_ISSOCK(m) (((m) & S_IFMT) == S_IFSOCK)
+#endif
+
 struct inode {
+	unsigned int i_mode;
 	dev_t i_rdev;
 	loff_t i_size;
 	void *i_private;
@@ -34,6 +54,7 @@ struct file {
 	void *private_data;
 	long __vmaprep_count;
 	int __vmaprep_kapi;
+	fop_flags_t __vmaprep_fop_flags; /* OR'd with f_op->fop_flags: a kind the validator gives the file */
 };
 
 struct file_operations {
@@ -53,6 +74,7 @@ struct file_operations {
 	int (*release)(struct inode *, struct file *);
 	unsigned long (*get_unmapped_area)(struct file *, unsigned long, unsigned long, unsigned long,
 					   unsigned long);
+	fop_flags_t fop_flags;
 };
 
 static inline struct inode *file_inode(const struct file *f) { return f->f_inode; }

@@ -53,6 +53,7 @@ enum {
 	VMA_HUGEPAGE_BIT = 29,
 	VMA_NOHUGEPAGE_BIT = 30,
 	VMA_MERGEABLE_BIT = 31,
+	VMA_DROPPABLE_BIT = 40, /* 64-bit only */
 };
 
 #define VM_NONE 0x00000000UL
@@ -88,6 +89,7 @@ enum {
 #define VM_HUGEPAGE BIT(VMA_HUGEPAGE_BIT)
 #define VM_NOHUGEPAGE BIT(VMA_NOHUGEPAGE_BIT)
 #define VM_MERGEABLE BIT(VMA_MERGEABLE_BIT)
+#define VM_DROPPABLE BIT(VMA_DROPPABLE_BIT)
 
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
 /* Mappings that never merge (include/linux/mm.h). */

@@ -48,8 +48,10 @@ typedef struct {
 } vma_flags_t;
 typedef int vma_flag_t;
 
+/* Only its identity is modelled, and whether it came from anon_vma_fork() (the VMA's anon_vma_chain is
+ * then not singular, which stops merges with VMAs that have no anon_vma: mm/vma.c is_mergeable_anon_vma()). */
 struct anon_vma {
-	int __vmaprep_unused;
+	int __vmaprep_cloned;
 };
 
 struct vm_area_struct {
