@@ -20,8 +20,13 @@ kernel_headers = os.path.join(config.vmaprep_source_dir, "test", "kernel-headers
 config.substitutions.append(("%vmaprep", config.vmaprep_bin))
 config.substitutions.append(("%kheaders", kernel_headers))
 # clang-tidy-19 by full name: the unversioned clang-tidy on these machines is 14.
-config.substitutions.append(("%clang_tidy", "clang-tidy-19 --load=" + config.vmaprep_tidy_plugin))
-config.substitutions.append(("%run_clang_tidy", "run-clang-tidy-19 -load " + config.vmaprep_tidy_plugin))
+# A sanitized plugin needs the sanitizer's runtime in the uninstrumented
+# clang-tidy-19 that loads it.
+tidy_env = ""
+if getattr(config, "vmaprep_sanitize", "") and config.vmaprep_asan_runtime:
+    tidy_env = "env LD_PRELOAD=" + config.vmaprep_asan_runtime + " ASAN_OPTIONS=detect_leaks=0 "
+config.substitutions.append(("%clang_tidy", tidy_env + "clang-tidy-19 --load=" + config.vmaprep_tidy_plugin))
+config.substitutions.append(("%run_clang_tidy", tidy_env + "run-clang-tidy-19 -load " + config.vmaprep_tidy_plugin))
 # Flags a fixture driver compiles with: the parse-only kernel headers, C as the
 # kernel writes it.
 config.substitutions.append(("%kflags", "-nostdinc -I" + kernel_headers + " -std=gnu11 -D__KERNEL__"))

@@ -12,6 +12,7 @@
 #include "FindingFilters.h"
 #include "SafeFileWriter.h"
 
+#include "NestingLimit.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include <tuple>
@@ -27,6 +28,8 @@ std::string readBaseline(const std::string &Path, Baseline &Out) {
     return Path + ": cannot read baseline: " + Buffer.getError().message() +
            " (write one with --update-baseline)";
   auto Bad = [&](const std::string &What) { return Path + ": malformed baseline: " + What; };
+  if (std::string Deep = checkNesting((*Buffer)->getBuffer(), /*Yaml=*/false); !Deep.empty())
+    return Bad(Deep);
   llvm::Expected<llvm::json::Value> Doc = llvm::json::parse((*Buffer)->getBuffer());
   if (!Doc)
     return Bad("not valid JSON: " + llvm::toString(Doc.takeError()));

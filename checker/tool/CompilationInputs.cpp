@@ -1,9 +1,11 @@
 //===- CompilationInputs.cpp ----------------------------------------------===//
 #include "CompilationInputs.h"
+#include "NestingLimit.h"
 
 #include "clang/Driver/Driver.h"
 #include "clang/Driver/Options.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Option/ArgList.h"
 #include "llvm/Support/CommandLine.h"
@@ -213,7 +215,17 @@ CompilationInputs loadInputs(const std::string &BuildPath,
     return In;
   }
   std::string Err;
-  In.Database = JSONCompilationDatabase::loadFromFile(DbFile, Err, JSONCommandLineSyntax::AutoDetect);
+  // Read here, so the nesting is checked before LLVM's recursive parser sees it.
+  auto Text = llvm::MemoryBuffer::getFile(DbFile, /*IsText=*/true);
+  if (!Text) {
+    In.Errors.push_back({In.DatabasePath, "cannot read: " + Text.getError().message()});
+    return In;
+  }
+  if (std::string Deep = checkNesting((*Text)->getBuffer(), /*Yaml=*/true); !Deep.empty()) {
+    In.Errors.push_back({In.DatabasePath, "malformed compile database: " + Deep});
+    return In;
+  }
+  In.Database = JSONCompilationDatabase::loadFromBuffer((*Text)->getBuffer(), Err, JSONCommandLineSyntax::AutoDetect);
   if (!In.Database) {
     // JSONCompilationDatabase's message repeats the path; keep only the cause.
     llvm::StringRef Msg(Err);
@@ -232,6 +244,9 @@ CompilationInputs loadInputs(const std::string &BuildPath,
   }
   size_t Commands = In.Database->getAllCompileCommands().size();
   In.DuplicateEntries = Commands > DbOrder.size() ? unsigned(Commands - DbOrder.size()) : 0;
+  // An unbuilt tree's database must not pass a CI gate as "no findings".
+  if (DbOrder.empty())
+    In.Errors.push_back({In.DatabasePath, "no translation units in the compile database (is the tree built?)"});
 
   if (NamedFiles.empty()) {
     In.Files = std::move(DbOrder);

@@ -1,5 +1,6 @@
 //===- Config.cpp ---------------------------------------------------------===//
 #include "Config.h"
+#include "NestingLimit.h"
 
 #include "CompilationInputs.h"
 #include "FindingFilters.h"
@@ -57,6 +58,8 @@ std::string loadConfig(const std::string &Path, Config &Out) {
     if (E.empty())
       E = std::to_string(D.getLineNo()) + ":" + std::to_string(D.getColumnNo() + 1) + ": " + D.getMessage().str();
   };
+  if (std::string Deep = checkNesting((*Buffer)->getBuffer(), /*Yaml=*/true); !Deep.empty())
+    return Path + ": " + Deep;
   RawConfig Raw;
   llvm::yaml::Input In((*Buffer)->getBuffer(), nullptr, OnDiag, &FirstError);
   if (!(*Buffer)->getBuffer().trim().empty())

@@ -45,6 +45,7 @@
 #include "llvm/Support/YAMLTraits.h"
 #include "llvm/Support/raw_ostream.h"
 #include <map>
+#include <optional>
 #include <set>
 
 using namespace clang;
@@ -109,10 +110,12 @@ options:
   --no-validate         do not run the original and the rewrite side by side on
                         the runtime model before writing (faster; the rewrite is
                         still re-parsed and re-analysed)
-  --root DIR            paths in diffs and patches are relative to DIR
-                        (default: the directory the compile commands run in,
-                        or the sources of an out-of-tree kernel build, else
-                        the compile database's directory, or .)
+  --root DIR            the tree: fix rewrites files inside DIR only, and paths
+                        in diffs and patches are relative to it (default: the
+                        directory the compile commands run in, or the sources of
+                        an out-of-tree kernel build, else the compile database's
+                        directory, or .; files may also lie in the git work tree
+                        around it)
   --config FILE         read api: and exclude: from FILE instead of the nearest
                         .vmaprep.yaml
   --no-config           ignore .vmaprep.yaml files
@@ -155,6 +158,33 @@ bool writeOutput(llvm::StringRef Path, llvm::StringRef Content) {
 const llvm::StringRef FixOptionNames[] = {"--dry-run", "--no-format", "--no-validate", "--export-fixes",
                                            "--patches",  "--root",      "--author",      "--signoff",
                                            "--base",     "--config",    "--no-config"};
+
+/// The top of the git work tree holding \p Dir, if any.
+std::optional<std::string> gitTopLevel(llvm::StringRef Dir) {
+  for (llvm::SmallString<256> D(Dir); !D.empty(); D = llvm::sys::path::parent_path(D)) {
+    llvm::SmallString<256> Git(D);
+    llvm::sys::path::append(Git, ".git");
+    if (llvm::sys::fs::exists(Git))
+      return std::string(D);
+    if (llvm::sys::path::parent_path(D) == D)
+      break;
+  }
+  return std::nullopt;
+}
+
+/// \p Path with symbolic links resolved (a link inside the tree to a file
+/// outside it is outside), or made absolute without them if it cannot be.
+std::string resolvedPath(llvm::StringRef Path) {
+  llvm::SmallString<256> Real;
+  if (!llvm::sys::fs::real_path(Path, Real))
+    return std::string(Real);
+  return absoluteFilePath(Path.str());
+}
+
+bool isInside(llvm::StringRef Path, llvm::StringRef Root) {
+  return Path == Root || (Path.starts_with(Root) && Path.size() > Root.size() &&
+                          (Root.ends_with("/") || Path[Root.size()] == '/'));
+}
 
 std::string parseFixArgs(int Argc, const char **Argv, FixOptions &Out) {
   return parseInputOptions(Argc, Argv, Out.Inputs,
@@ -477,6 +507,24 @@ int runFixCommand(int Argc, const char **Argv) {
   if (Root.empty())
     Root = ".";
   Root = absoluteFilePath(Root);
+  // fix writes only inside the tree: --root, else that root widened to the
+  // git work tree around it (a database in a build directory). A database
+  // entry that names a file elsewhere ("../outside/victim.c", or a link to
+  // it) is refused, whatever mode writes.
+  {
+    const std::string WriteRoot = resolvedPath(Opt.Root.empty() ? gitTopLevel(Root).value_or(Root) : Root);
+    std::vector<std::string> Inside;
+    for (std::string &F : In.Files) {
+      if (isInside(resolvedPath(F), WriteRoot)) {
+        Inside.push_back(std::move(F));
+        continue;
+      }
+      std::string Message = "outside the tree root " + WriteRoot + " (--root sets it); not rewritten";
+      llvm::errs() << "vmaprep: error: " << F << ": " << Message << "\n";
+      In.Errors.push_back({F, Message});
+    }
+    In.Files = std::move(Inside);
+  }
 
   std::vector<FileWork> Work;
   std::vector<TranslationUnitStatus> Status;

@@ -6,14 +6,17 @@
 //
 //===----------------------------------------------------------------------===//
 #include "JsonInput.h"
+#include "NestingLimit.h"
 
 #include "vmaprep/Classifier.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
+#include <vector>
 
 namespace vmaprep {
 
@@ -92,9 +95,21 @@ public:
     return false;
   }
 
+  /// "file", or the exact bytes of a path that is not UTF-8 ("file_bytes").
+  std::string path(const llvm::json::Object &O, const std::string &Path, bool Required = true) {
+    std::string Text = str(O, "file", Path, Required);
+    std::string Hex = str(O, "file_bytes", Path, false);
+    if (Hex.empty())
+      return Text;
+    std::string Bytes;
+    if (!llvm::tryGetFromHex(Hex, Bytes))
+      fail(Path + ".file_bytes", "expected hex digits");
+    return Bytes;
+  }
+
   SourceSite site(const llvm::json::Object &O, const std::string &Path) {
     SourceSite S;
-    S.File = str(O, "file", Path);
+    S.File = path(O, Path);
     S.Line = num(O, "line", Path);
     S.Column = num(O, "column", Path);
     S.EndLine = num(O, "end_line", Path, false);
@@ -231,10 +246,79 @@ private:
   std::string &Error;
 };
 
+/// Finds the top-level "handlers" array of \p Text: \p Rest is the document
+/// with the array emptied, \p Elements the text of each element. A whole
+/// tree's document is mostly handlers, and llvm::json's tree of it costs about
+/// 23 times the text: parsed one handler at a time, merge and report need the
+/// text plus one handler's tree. False (and the caller parses the whole text)
+/// when the text is not laid out as expected.
+bool splitHandlers(llvm::StringRef Text, std::string &Rest, std::vector<llvm::StringRef> &Elements) {
+  unsigned Depth = 0;
+  size_t KeyStart = llvm::StringRef::npos, KeyEnd = 0;
+  for (size_t I = 0; I < Text.size(); ++I) {
+    const char C = Text[I];
+    if (C == '"') {
+      const size_t Start = I;
+      for (++I; I < Text.size() && Text[I] != '"'; ++I)
+        if (Text[I] == '\\')
+          ++I;
+      if (Depth == 1) {
+        KeyStart = Start;
+        KeyEnd = I + 1;
+      }
+      continue;
+    }
+    if (C == '{' || C == '[') {
+      ++Depth;
+      if (Depth != 2 || C != '[' || KeyStart == llvm::StringRef::npos ||
+          Text.slice(KeyStart, KeyEnd) != "\"handlers\"" || Text.slice(KeyEnd, I).trim() != ":")
+        continue;
+      // The array: split at the commas between its elements.
+      const size_t Open = I;
+      size_t ElementStart = I + 1;
+      unsigned Inner = 0;
+      for (++I; I < Text.size(); ++I) {
+        const char D = Text[I];
+        if (D == '"') {
+          for (++I; I < Text.size() && Text[I] != '"'; ++I)
+            if (Text[I] == '\\')
+              ++I;
+        } else if (D == '{' || D == '[') {
+          ++Inner;
+        } else if ((D == '}' || D == ']') && Inner > 0) {
+          --Inner;
+        } else if (D == ',' && Inner == 0) {
+          Elements.push_back(Text.slice(ElementStart, I).trim());
+          ElementStart = I + 1;
+        } else if (D == ']') {
+          if (!Text.slice(ElementStart, I).trim().empty())
+            Elements.push_back(Text.slice(ElementStart, I).trim());
+          Rest = (Text.take_front(Open + 1) + Text.drop_front(I)).str();
+          return true;
+        }
+      }
+      return false;
+    }
+    if (C == '}' || C == ']') {
+      if (Depth == 0)
+        return false;
+      --Depth;
+    }
+    if (C == ',' || C == '{')
+      KeyStart = llvm::StringRef::npos;
+  }
+  return false;
+}
+
 } // namespace
 
 std::string readCheckJson(llvm::StringRef Text, CheckResult &Out) {
-  llvm::Expected<llvm::json::Value> Doc = llvm::json::parse(Text);
+  if (std::string Deep = checkNesting(Text, /*Yaml=*/false); !Deep.empty())
+    return Deep;
+  std::string Rest;
+  std::vector<llvm::StringRef> HandlerTexts;
+  const bool Split = splitHandlers(Text, Rest, HandlerTexts);
+  llvm::Expected<llvm::json::Value> Doc = llvm::json::parse(Split ? llvm::StringRef(Rest) : Text);
   if (!Doc)
     return "not valid JSON: " + llvm::toString(Doc.takeError());
   std::string Error;
@@ -270,6 +354,16 @@ std::string readCheckJson(llvm::StringRef Text, CheckResult &Out) {
   Each("handlers", [&](const llvm::json::Object &O, const std::string &P) {
     R.Handlers.push_back(In.handler(O, P));
   });
+  for (size_t I = 0; I < HandlerTexts.size() && !In.failed(); ++I) {
+    std::string P = "handlers[" + std::to_string(I) + "]";
+    llvm::Expected<llvm::json::Value> H = llvm::json::parse(HandlerTexts[I]);
+    if (!H) {
+      In.fail(P, "not valid JSON: " + llvm::toString(H.takeError()));
+      break;
+    }
+    if (const llvm::json::Object *O = In.object(&*H, P))
+      R.Handlers.push_back(In.handler(*O, P));
+  }
   Each("subsystem_hooks", [&](const llvm::json::Object &O, const std::string &P) {
     R.SubsystemHooks.push_back({In.str(O, "function", P), In.opsSite(O, P)});
   });
@@ -281,7 +375,7 @@ std::string readCheckJson(llvm::StringRef Text, CheckResult &Out) {
     R.Unresolved.push_back({In.opsSite(O, P), In.str(O, "expression", P, false)});
   });
   Each("errors", [&](const llvm::json::Object &O, const std::string &P) {
-    R.Errors.push_back({In.str(O, "file", P, false), In.str(O, "message", P)});
+    R.Errors.push_back({In.path(O, P, false), In.str(O, "message", P)});
   });
   if (const llvm::json::Array *Detected = In.array(*Root, "api_detection", "", false))
     for (const llvm::json::Value &V : *Detected)

@@ -7,15 +7,28 @@
 #include "Outputs.h"
 
 #include "vmaprep/Classifier.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
+#include <algorithm>
 #include <map>
+#include <string>
+#include <vector>
 
 namespace vmaprep {
 
 static const int SchemaVersion = 1;
 
+/// A path in "file"; one that is not UTF-8 (JSON would replace its bytes
+/// with U+FFFD and name a file that does not exist) also in "file_bytes", hex,
+/// which readers prefer.
+static void pathField(llvm::json::Object &O, const std::string &Path) {
+  O["file"] = Path;
+  if (!llvm::json::isUTF8(Path))
+    O["file_bytes"] = llvm::toHex(Path, /*LowerCase=*/true);
+}
+
 static void siteFields(llvm::json::Object &O, const SourceSite &S) {
-  O["file"] = S.File;
+  pathField(O, S.File);
   O["line"] = S.Line;
   O["column"] = S.Column;
   O["end_line"] = S.EndLine;
@@ -95,12 +108,10 @@ static llvm::json::Object handler(const HandlerReport &H) {
 }
 
 void writeJson(const CheckResult &R, llvm::raw_ostream &OS) {
-  llvm::json::Array Handlers, Hooks, Both, Unresolved, Errors;
+  llvm::json::Array Hooks, Both, Unresolved, Errors;
   std::map<std::string, unsigned> Verdicts;
-  for (const HandlerReport &H : R.Handlers) {
-    Handlers.push_back(handler(H));
+  for (const HandlerReport &H : R.Handlers)
     ++Verdicts[verdictName(H.Result.Kind).str()];
-  }
   for (const SubsystemHookReport &H : R.SubsystemHooks) {
     llvm::json::Object O = opsSite(H.Site);
     O["function"] = H.Function;
@@ -116,8 +127,11 @@ void writeJson(const CheckResult &R, llvm::raw_ostream &OS) {
     O["expression"] = U.Expression;
     Unresolved.push_back(std::move(O));
   }
-  for (const InputError &E : R.Errors)
-    Errors.push_back(llvm::json::Object{{"file", E.File}, {"message", E.Message}});
+  for (const InputError &E : R.Errors) {
+    llvm::json::Object O{{"message", E.Message}};
+    pathField(O, E.File);
+    Errors.push_back(std::move(O));
+  }
   llvm::json::Object VerdictCounts;
   for (auto &[Name, N] : Verdicts)
     VerdictCounts[Name] = N;
@@ -134,7 +148,6 @@ void writeJson(const CheckResult &R, llvm::raw_ostream &OS) {
            A.push_back(D);
          return A;
        }()},
-      {"handlers", std::move(Handlers)},
       {"subsystem_hooks", std::move(Hooks)},
       {"tables_with_both_hooks", std::move(Both)},
       {"unresolved", std::move(Unresolved)},
@@ -159,7 +172,27 @@ void writeJson(const CheckResult &R, llvm::raw_ostream &OS) {
   Optional("suppressed_by_nolint", R.Suppressed);
   Optional("baselined", R.Baselined);
   Optional("outside_changed_lines", R.OutsideChangedLines);
-  OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Doc))) << "\n";
+  // The handlers are most of a tree's document: each is built and written in
+  // turn rather than the whole document at once, which cost merge twelve
+  // times its input. The output is what llvm::json prints for the whole
+  // document: keys in sorted order, two-space indentation.
+  std::vector<std::string> Keys{"handlers"};
+  for (const auto &KV : Doc)
+    Keys.push_back(KV.first.str());
+  std::sort(Keys.begin(), Keys.end());
+  llvm::json::OStream J(OS, 2);
+  J.object([&] {
+    for (const std::string &Key : Keys) {
+      if (Key == "handlers")
+        J.attributeArray(Key, [&] {
+          for (const HandlerReport &H : R.Handlers)
+            J.value(handler(H));
+        });
+      else
+        J.attribute(Key, *Doc.get(Key));
+    }
+  });
+  OS << "\n";
 }
 
 } // namespace vmaprep

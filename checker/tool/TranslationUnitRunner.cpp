@@ -97,18 +97,23 @@ private:
   FunctionBodies Bodies;
 };
 
-/// One TU's compile commands, each resolved in its own directory.
+/// One TU's compile command, resolved in its own directory.
 class ResolvedCommands : public CompilationDatabase {
 public:
   std::vector<CompileCommand> Commands;
   std::vector<CompileCommand> getCompileCommands(StringRef) const override { return Commands; }
 };
 
-/// \p File's commands from \p Database, resolved; false with \p Error set when
-/// a file a command names cannot be read.
+/// \p File's first command from \p Database, resolved; false with \p Error
+/// set when a file the command names cannot be read. Only the first: ClangTool
+/// runs every command it gets, and a file the database lists twice would be
+/// analysed, and its handlers planned, twice.
 bool resolveCommands(const CompilationDatabase &Database, const std::string &File,
                      ResolvedCommands &Out, std::string &Error) {
-  for (CompileCommand &C : Database.getCompileCommands(File)) {
+  std::vector<CompileCommand> All = Database.getCompileCommands(File);
+  if (All.size() > 1)
+    All.resize(1);
+  for (CompileCommand &C : All) {
     llvm::Expected<CompileCommand> Resolved = resolveInCommandDirectory(std::move(C));
     if (!Resolved) {
       Error = llvm::toString(Resolved.takeError());

@@ -8,7 +8,8 @@
 // depend on where vmaprep was started) minus GCC-only flags and
 // dependency-file output, plus -w. A TU with compiler errors is reported and
 // its AST is not handed to the caller: findings from a broken AST would not be
-// trustworthy. Every front door that reads TUs goes through here.
+// trustworthy. A file the database lists several times is run with its first
+// command. Every front door that reads TUs goes through here.
 //
 //===----------------------------------------------------------------------===//
 #ifndef VMAPREP_TOOL_TRANSLATIONUNITRUNNER_H

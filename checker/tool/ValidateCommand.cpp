@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ValidateCommand.h"
+#include "CrashIsolation.h"
 #include "TranslationUnitRunner.h"
 #include "ValidateRunner.h"
 #ifdef VMAPREP_HAVE_MODEL
@@ -707,8 +708,14 @@ int runValidateCommand(int Argc, const char **Argv) {
 #ifdef VMAPREP_HAVE_MODEL
   if (O.Interpret) {
     Start = Clock::now();
-    ValidateRun R = runProgramValidation(Parsed[0].Programs[Tables[0].Handler],
-                                         Parsed[1].Programs[Tables[1].Handler], DefaultWorlds, O.AcceptMerge);
+    ValidateRun R;
+    // As in fix: a crash of the interpreter is reported, not suffered.
+    if (std::string Crash = runIsolated([&] {
+          R = runProgramValidation(Parsed[0].Programs[Tables[0].Handler], Parsed[1].Programs[Tables[1].Handler],
+                                   DefaultWorlds, O.AcceptMerge);
+        });
+        !Crash.empty())
+      return fail("the interpreter crashed with " + Crash + " (please report it with both files)");
     T.RunMs = Since(Start);
     if (!R.Error.empty())
       return fail(R.Error);

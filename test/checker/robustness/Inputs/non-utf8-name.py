@@ -1,0 +1,27 @@
+#!/usr/bin/env python3
+"""make DIR HEADERS: writes a driver whose file name is not UTF-8 (byte 0xff)
+and a compile database for it. paths JSON: prints, for each "file" of a
+vmaprep JSON document, whether the path it names (its exact bytes from
+"file_bytes" when present) exists."""
+import json
+import os
+import sys
+
+if sys.argv[1] == "make":
+    out, headers = sys.argv[2].encode(), sys.argv[3]
+    name = b"drv-\xff.c"
+    with open(os.path.join(out, name), "w") as f:
+        f.write("#include <linux/fs.h>\n#include <linux/mm.h>\n"
+                "static int foo_mmap(struct file *file, struct vm_area_struct *vma)\n{\n"
+                "\tvm_flags_set(vma, VM_DONTEXPAND);\n\treturn 0;\n}\n"
+                "static const struct file_operations foo_fops = { .mmap = foo_mmap };\n")
+    # The database is written as bytes: JSON text may carry any byte in a string.
+    entry = (b'[{"directory": "' + out + b'", "file": "' + name + b'", "command": "clang-19 -nostdinc -I'
+             + headers.encode() + b' -c ' + name + b'"}]')
+    with open(os.path.join(out, b"compile_commands.json"), "wb") as f:
+        f.write(entry)
+else:
+    doc = json.load(open(sys.argv[2]))
+    for h in doc["handlers"]:
+        path = bytes.fromhex(h["file_bytes"]) if "file_bytes" in h else h["file"].encode()
+        print("handler", h["function"], "file exists:", os.path.exists(path))
