@@ -48,6 +48,69 @@ std::string applyEdits(llvm::StringRef Content, llvm::ArrayRef<TextEdit> Edits) 
 
 namespace {
 
+/// An identifier of the main file as the raw lexer sees it, skipped
+/// preprocessor branches included (the parse saw only the configuration it
+/// was given), with the innermost conditional around it.
+struct RawIdentifier {
+  unsigned Offset = 0;
+  llvm::StringRef Name;
+  bool AfterMember = false; // `x->name`, `x.name`, `struct name`: not a variable
+  bool InDirective = false; // part of a #define or #if line
+  std::string Condition;    // `#ifdef CONFIG_X` (line N), or `#else of ...`; empty outside conditionals
+};
+
+std::vector<RawIdentifier> rawIdentifiers(const SourceManager &SM, const LangOptions &LO, FileID Main) {
+  llvm::StringRef Buf = SM.getBufferData(Main);
+  Lexer L(SM.getLocForStartOfFile(Main), LO, Buf.begin(), Buf.begin(), Buf.end());
+  // Open conditionals, innermost last: the opening line, and the branch now read.
+  std::vector<std::pair<std::string, std::string>> Conditions;
+  std::vector<RawIdentifier> Out;
+  bool InDirective = false;
+  Token Tok, Prev;
+  Prev.startToken();
+  auto LineText = [&](unsigned Offset) {
+    size_t B = Buf.rfind('\n', Offset);
+    B = B == llvm::StringRef::npos ? 0 : B + 1;
+    size_t E = Buf.find('\n', Offset);
+    return Buf.slice(B, E).trim().str() + " (line " + std::to_string(SM.getLineNumber(Main, Offset)) + ")";
+  };
+  for (L.LexFromRawLexer(Tok); Tok.isNot(tok::eof); L.LexFromRawLexer(Tok)) {
+    unsigned Offset = SM.getFileOffset(Tok.getLocation());
+    if (Tok.isAtStartOfLine())
+      InDirective = false;
+    if (Tok.isAtStartOfLine() && Tok.is(tok::hash)) {
+      InDirective = true;
+      Token Dir;
+      if (L.LexFromRawLexer(Dir) || Dir.is(tok::eof))
+        break;
+      llvm::StringRef D = Dir.is(tok::raw_identifier) ? Dir.getRawIdentifier() : "";
+      if (D == "if" || D == "ifdef" || D == "ifndef")
+        Conditions.push_back({LineText(Offset), LineText(Offset)});
+      else if ((D == "elif" || D == "else" || D == "elifdef" || D == "elifndef") && !Conditions.empty())
+        Conditions.back().second = LineText(Offset) + " of " + Conditions.back().first;
+      else if (D == "endif" && !Conditions.empty())
+        Conditions.pop_back();
+      Prev = Dir;
+      continue;
+    }
+    if (Tok.is(tok::raw_identifier)) {
+      RawIdentifier R;
+      R.Offset = Offset;
+      R.Name = Tok.getRawIdentifier();
+      R.AfterMember = Prev.isOneOf(tok::arrow, tok::period) ||
+                      (Prev.is(tok::raw_identifier) &&
+                       (Prev.getRawIdentifier() == "struct" || Prev.getRawIdentifier() == "union" ||
+                        Prev.getRawIdentifier() == "enum"));
+      R.InDirective = InDirective;
+      if (!Conditions.empty())
+        R.Condition = Conditions.back().second;
+      Out.push_back(std::move(R));
+    }
+    Prev = Tok;
+  }
+  return Out;
+}
+
 /// How many times \p Var is named under the nodes it is run on.
 struct VarUseCounter : RecursiveASTVisitor<VarUseCounter> {
   const VarDecl *Var = nullptr;
@@ -242,6 +305,8 @@ public:
     Plan.NewFunction = preparedName(Plan.Function);
     if (plan(FD))
       finish();
+    if (Plan.Applicable && !coversEveryConfiguration())
+      Plan.Applicable = false;
     if (!Plan.Applicable)
       Plan.Edits.clear();
     return Plan;
@@ -263,6 +328,12 @@ private:
   /// effects (reached through the call) moved with it.
   const FunctionDecl *MovedOpen = nullptr;
   std::set<std::string> ConvertedHelpers;
+  /// Bodies the edits rewrite, each with the names of its VMA and file
+  /// parameters: what coversEveryConfiguration() looks for in skipped code.
+  std::vector<std::pair<const Stmt *, std::vector<std::string>>> EditedBodies;
+  /// Where the parse saw the converted helpers named (their declarations and
+  /// the handler's calls): any other place names them in skipped code.
+  std::set<unsigned> HelperNamesSeen;
 
   /// One line of the patch description, once.
   void note(const std::string &Change) {
@@ -423,6 +494,7 @@ private:
   }
 
   bool plan(const FunctionDecl *FD);
+  bool coversEveryConfiguration();
   bool planHelpers(const FunctionDecl *FD);
   bool planMappedCallback(const FunctionDecl *FD);
   bool mappedBodyFromOpen(const FunctionDecl *Open, const std::string &FileName, std::string &Body);
@@ -488,6 +560,7 @@ bool HandlerRewriter::plan(const FunctionDecl *FD) {
 
   Facts.File = FD->getParamDecl(0);
   Facts.Vma = FD->getParamDecl(1);
+  EditedBodies.push_back({FD->getBody(), {Facts.Vma->getName().str(), Facts.File->getName().str()}});
   Facts.TraverseStmt(FD->getBody());
   if (Facts.UsesDescName)
     return refuse("the handler already uses the name 'desc'", FD->getLocation());
@@ -540,6 +613,59 @@ bool HandlerRewriter::plan(const FunctionDecl *FD) {
     });
     if (!Covered)
       return refuse("the VMA is used in a way the rewriter does not handle", Ref->getBeginLoc());
+  }
+  return true;
+}
+
+/// The parse saw one configuration; the edits change the source of all of
+/// them. A name the rewrite changes (the handler, a name a table spells for
+/// it, a converted helper), or a use of the VMA or file in an edited body,
+/// that no edit covers is code the preprocessor skipped here (an #else stub,
+/// a !CONFIG_MMU branch, a conditional table entry) or a #define that aliases
+/// it (erofs_file_mmap): in the configuration that compiles it the rewrite
+/// would leave it legacy, which either does not build or, worse, builds and
+/// orphans the other handler. Refused, naming the condition.
+bool HandlerRewriter::coversEveryConfiguration() {
+  std::set<std::string> Names{Plan.Function};
+  for (const OpsSite &S : H.Handler.Sites) {
+    const Expr *E = S.Init->IgnoreParenCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E))
+      E = UO->getSubExpr()->IgnoreParenCasts();
+    SourceLocation Spelled = SM.getExpansionLoc(E->getBeginLoc());
+    SmallString<32> Text;
+    if (SM.getFileID(Spelled) == Main)
+      Names.insert(Lexer::getSpelling(Spelled, Text, SM, LO).str());
+  }
+  std::vector<std::pair<unsigned, unsigned>> Bodies;
+  for (const auto &[Body, Params] : EditedBodies) {
+    unsigned B, E;
+    if (Body && range(Body->getSourceRange(), B, E))
+      Bodies.push_back({B, E});
+  }
+  auto Covered = [&](unsigned Offset) {
+    return std::any_of(Plan.Edits.begin(), Plan.Edits.end(),
+                       [&](const TextEdit &T) { return T.Offset <= Offset && Offset < T.Offset + T.Length; });
+  };
+  for (const RawIdentifier &R : rawIdentifiers(SM, LO, Main)) {
+    bool Renamed = Names.count(R.Name.str()) ||
+                   (ConvertedHelpers.count(R.Name.str()) && !HelperNamesSeen.count(R.Offset));
+    bool BodyUse = false;
+    for (size_t I = 0; I < Bodies.size() && !Renamed && !R.AfterMember; ++I)
+      if (Bodies[I].first <= R.Offset && R.Offset < Bodies[I].second)
+        for (const std::string &P : EditedBodies[I].second)
+          BodyUse |= !P.empty() && R.Name == P;
+    if ((!Renamed && !BodyUse) || Covered(R.Offset))
+      continue;
+    SourceLocation At = SM.getLocForStartOfFile(Main).getLocWithOffset(R.Offset);
+    std::string What = Renamed ? "'" + R.Name.str() + "'" : "the hook's '" + R.Name.str() + "'";
+    if (!R.Condition.empty())
+      return refuse(What + " is also used in code under " + R.Condition +
+                        ", which this parse did not compile; the rewrite would leave it as it is in the "
+                        "configuration that does",
+                    At);
+    return refuse(What + " is also used " + (R.InDirective ? "in a preprocessor directive" : "where no edit reaches") +
+                      " (line " + std::to_string(SM.getLineNumber(Main, R.Offset)) + ")",
+                  At);
   }
   return true;
 }
@@ -616,6 +742,11 @@ bool HandlerRewriter::planHelpers(const FunctionDecl *FD) {
         return false;
     }
     Facts.HelperVmas.insert(Param);
+    EditedBodies.push_back({Helper->getBody(), {Param->getName().str()}});
+    for (const FunctionDecl *D : Helper->redecls())
+      HelperNamesSeen.insert(SM.getFileOffset(SM.getExpansionLoc(D->getLocation())));
+    for (const CallExpr *Call : InHandler.Found)
+      HelperNamesSeen.insert(SM.getFileOffset(SM.getExpansionLoc(Call->getCallee()->getBeginLoc())));
     BodyFacts HelperFacts;
     HelperFacts.Vma = Param;
     HelperFacts.TraverseStmt(Helper->getBody());
