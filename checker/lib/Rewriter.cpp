@@ -20,6 +20,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -303,8 +304,10 @@ public:
     const FunctionDecl *FD = H.Summary.Function;
     Plan.Function = FD->getName().str();
     Plan.NewFunction = preparedName(Plan.Function);
-    if (plan(FD))
+    if (plan(FD)) {
+      removeDeadLocals(FD);
       finish();
+    }
     if (Plan.Applicable && !coversEveryConfiguration())
       Plan.Applicable = false;
     if (!Plan.Applicable)
@@ -488,13 +491,15 @@ private:
       return;
     }
     unsigned After = Stop + 1;
-    bool BlankBefore = LineStart >= 2 && Buf[LineStart - 2] == '\n';
+    // A blank line after the declarations goes with the last of them.
+    bool BlankBefore = LineStart >= 2 && (Buf[LineStart - 2] == '\n' || Buf[LineStart - 2] == '{');
     bool BlankAfter = After < Buf.size() && Buf[After] == '\n';
     Pending.push_back({LineStart, (BlankBefore && BlankAfter ? After + 1 : After) - LineStart, ""});
   }
 
   bool plan(const FunctionDecl *FD);
   bool coversEveryConfiguration();
+  void removeDeadLocals(const FunctionDecl *FD);
   bool planHelpers(const FunctionDecl *FD);
   bool planMappedCallback(const FunctionDecl *FD);
   bool mappedBodyFromOpen(const FunctionDecl *Open, const std::string &FileName, std::string &Body);
@@ -1744,6 +1749,69 @@ bool HandlerRewriter::mappedBodyFromOpen(const FunctionDecl *Open, const std::st
   while (!Body.empty() && (Body.back() == '\t' || Body.back() == ' '))
     Body.pop_back();
   return true;
+}
+
+/// Locals the rewrite made dead: every use lies inside an edit whose text no
+/// longer names them (tee_shm's `size`, aspeed-lpc-ctrl's `vsize`: they only
+/// fed remap_pfn_range()'s size, which mmap_action_remap_full() does not
+/// take). Left in place they would be a new -Wunused-variable (an error under
+/// CONFIG_WERROR); their declarations go, when that changes nothing else: one
+/// declaration per statement, never written after it, an initializer without
+/// calls. Repeated for locals that only fed a removed one.
+void HandlerRewriter::removeDeadLocals(const FunctionDecl *FD) {
+  struct Refs : RecursiveASTVisitor<Refs> {
+    std::map<const VarDecl *, std::vector<const DeclRefExpr *>> Of;
+    bool VisitDeclRefExpr(DeclRefExpr *D) {
+      if (const auto *VD = dyn_cast<VarDecl>(D->getDecl());
+          VD && VD->hasLocalStorage() && !isa<ParmVarDecl>(VD))
+        Of[VD].push_back(D);
+      return true;
+    }
+  } R;
+  R.TraverseStmt(FD->getBody());
+  auto NamedIn = [](llvm::StringRef Text, llvm::StringRef Name) {
+    for (size_t At = Text.find(Name); At != llvm::StringRef::npos; At = Text.find(Name, At + 1)) {
+      auto Ident = [](char C) { return std::isalnum(static_cast<unsigned char>(C)) || C == '_'; };
+      if ((At == 0 || !Ident(Text[At - 1])) && (At + Name.size() >= Text.size() || !Ident(Text[At + Name.size()])))
+        return true;
+    }
+    return false;
+  };
+  std::set<const VarDecl *> Removed;
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (const auto &[VD, Uses] : R.Of) {
+      const DeclStmt *DS = Facts.DeclStmtOf.lookup(VD);
+      if (Removed.count(VD) || !DS || !DS->isSingleDecl() || Facts.Written.count(VD) ||
+          (VD->getInit() && Facts.HasCall.count(VD->getInit())) || VD->hasAttrs() || VD->isStaticLocal())
+        continue;
+      bool Dead = true;
+      for (const DeclRefExpr *Use : Uses) {
+        unsigned B, E;
+        if (!range(Use->getSourceRange(), B, E)) {
+          Dead = false;
+          break;
+        }
+        const TextEdit *Outer = nullptr;
+        for (const TextEdit &T : Pending)
+          if (T.Offset <= B && E <= T.Offset + T.Length && (!Outer || T.Length > Outer->Length))
+            Outer = &T;
+        if (!Outer || NamedIn(Outer->Text, VD->getName())) {
+          Dead = false;
+          break;
+        }
+      }
+      unsigned B, End;
+      if (!Dead || !range(DS->getSourceRange(), B, End) ||
+          std::any_of(Pending.begin(), Pending.end(),
+                      [&](const TextEdit &T) { return T.Offset <= B && End <= T.Offset + T.Length; }))
+        continue; // kept, or already gone with what it fed (->mapped)
+      removeStatementLine(B, End);
+      Removed.insert(VD);
+      note("the local '" + VD->getName().str() + "', which only fed what the action no longer takes, goes");
+      Changed = true;
+    }
+  }
 }
 
 void HandlerRewriter::finish() {

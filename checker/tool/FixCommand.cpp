@@ -67,6 +67,9 @@ struct FileWork {
   std::string Rewritten;
   std::vector<TextEdit> Edits;
   std::string FormatNote; // why the tree's .clang-format was not applied
+  /// The compiler's warnings on the original, under the TU's own flags: a
+  /// rewrite may not add one.
+  std::vector<CompilerWarning> OriginalWarnings;
 };
 
 struct FixOptions {
@@ -218,7 +221,31 @@ void planAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWork>
                                       : A.Handler.Sites.front().Where;
       W.Handlers.push_back(std::move(O));
     }
-  });
+  }, {}, /*KeepWarnings=*/true);
+  for (size_t I = 0; I < Work.size(); ++I)
+    Work[I].OriginalWarnings = Status[I].Warnings;
+}
+
+/// The warnings of \p Rewritten that \p Original does not have, compared by
+/// message (a rewrite moves lines), as many times as they are new.
+std::vector<CompilerWarning> newWarnings(const std::vector<CompilerWarning> &Original,
+                                         const std::vector<CompilerWarning> &Rewritten) {
+  std::map<std::string, unsigned> Before;
+  for (const CompilerWarning &W : Original)
+    ++Before[W.Text];
+  std::vector<CompilerWarning> New;
+  for (const CompilerWarning &W : Rewritten) {
+    unsigned &Left = Before[W.Text];
+    if (Left)
+      --Left;
+    else
+      New.push_back(W);
+  }
+  return New;
+}
+
+unsigned lineAt(llvm::StringRef Text, unsigned Offset) {
+  return 1 + unsigned(Text.take_front(Offset).count('\n'));
 }
 
 /// Combines the applicable plans of one file; a plan whose edits overlap an
@@ -302,6 +329,9 @@ void verifyAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWor
     std::vector<std::vector<AnalyzedHandler>> Seen(Files.size());
     std::vector<std::map<std::string, std::string>> Problems(Files.size());
     std::vector<std::map<std::string, HandlerProgram>> Rewrites(Files.size());
+    // Where each converted handler lies in the rewritten file, to charge a
+    // new warning to the handler it is in.
+    std::vector<std::map<std::string, std::pair<unsigned, unsigned>>> Extents(Files.size());
     std::vector<TranslationUnitStatus> Status = runOnTranslationUnits(
         *In.Database, Files, Opt.Inputs.Jobs,
         [&](size_t K, ASTContext &Ctx) {
@@ -324,16 +354,39 @@ void verifyAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWor
                     Problem = "the rewritten hook is not stateless: " + E.Text;
                 if (Opt.Validate)
                   Rewrites[K][H.Plan.Function] = lowerHandler(A.Handler.Function, Ctx);
+                const SourceManager &SM = Ctx.getSourceManager();
+                SourceRange R = A.Handler.Function->getSourceRange();
+                SourceLocation B = SM.getExpansionLoc(R.getBegin()), E = SM.getExpansionLoc(R.getEnd());
+                if (SM.isWrittenInMainFile(B) && SM.isWrittenInMainFile(E))
+                  Extents[K][H.Plan.Function] = {SM.getFileOffset(B), SM.getFileOffset(E)};
               }
             }
             if (!Problem.empty())
               Problems[K][H.Plan.Function] = Problem;
           }
         },
-        Overlay);
+        Overlay, /*KeepWarnings=*/true);
     bool Dropped = false;
     for (size_t K = 0; K < Files.size(); ++K) {
       FileWork &W = Work[Index[K]];
+      // A new warning (an error under CONFIG_WERROR) drops the handler it is
+      // in, or, outside every converted handler, all of the file's.
+      for (const CompilerWarning &New : newWarnings(W.OriginalWarnings, Status[K].Warnings)) {
+        bool InOne = false;
+        for (const auto &[Name, Extent] : Extents[K])
+          InOne |= Extent.first <= New.Offset && New.Offset <= Extent.second;
+        for (HandlerOutcome &H : W.Handlers) {
+          if (!H.Plan.Applicable || !H.VerifyError.empty())
+            continue;
+          auto It = Extents[K].find(H.Plan.Function);
+          bool Here = It != Extents[K].end() && It->second.first <= New.Offset && New.Offset <= It->second.second;
+          if (!Here && InOne)
+            continue;
+          Dropped = true;
+          H.VerifyError = "the rewrite adds a compiler warning the original does not have (line " +
+                          std::to_string(lineAt(W.Rewritten, New.Offset)) + " of the rewritten file): " + New.Text;
+        }
+      }
       for (HandlerOutcome &H : W.Handlers) {
         if (!H.Plan.Applicable || !H.VerifyError.empty())
           continue;

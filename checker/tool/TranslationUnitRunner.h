@@ -3,7 +3,7 @@
 // One ClangTool per translation unit, on a thread pool. Each TU gets its own
 // physical file system (ClangTool otherwise changes the process's working
 // directory per command), the compile command minus GCC-only flags and
-// dependency-file output, plus -w. A TU with compiler errors is reported and
+// dependency-file output, plus -w (or -Wno-error, for fix). A TU with compiler errors is reported and
 // its AST is not handed to the caller: findings from a broken AST would not be
 // trustworthy. Every front door that reads TUs goes through here.
 //
@@ -24,22 +24,32 @@ class ASTContext;
 
 namespace vmaprep {
 
+/// A compiler warning in the TU's main file.
+struct CompilerWarning {
+  unsigned Offset = 0; // in the main file as parsed (an overlay's text, if any)
+  std::string Text;    // the message and its option: "unused variable 'size' [-Wunused-variable]"
+};
+
 struct TranslationUnitStatus {
   bool Analysed = false;
   std::string Error; // first compiler error, with its location, when !Analysed
   std::set<std::string> DroppedFlags;
+  std::vector<CompilerWarning> Warnings; // with KeepWarnings only
 };
 
 /// Called on a worker thread, once per TU that compiled, while its AST lives.
 using TranslationUnitCallback = std::function<void(size_t Index, clang::ASTContext &Ctx)>;
 
 /// \p Overlay maps absolute paths to contents that replace the files on disk
-/// (a rewrite being verified before it is written).
+/// (a rewrite being verified before it is written). \p KeepWarnings parses
+/// under the TU's own warning flags (-Wno-error instead of -w) and collects
+/// the main file's warnings, so that fix can compare a rewrite's with the
+/// original's.
 std::vector<TranslationUnitStatus>
 runOnTranslationUnits(const clang::tooling::CompilationDatabase &Database,
                       const std::vector<std::string> &Files, unsigned Jobs,
                       const TranslationUnitCallback &OnAst,
-                      const std::map<std::string, std::string> &Overlay = {});
+                      const std::map<std::string, std::string> &Overlay = {}, bool KeepWarnings = false);
 
 } // namespace vmaprep
 
