@@ -30,6 +30,7 @@
 #include "vmaprep/Rewriter.h"
 #include "vmaprep/TranslationUnitAnalysis.h"
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Tooling/Core/Diagnostic.h"
 #include "clang/Tooling/DiagnosticsYaml.h"
@@ -56,6 +57,10 @@ struct HandlerOutcome {
   std::string VerifyError;
   HandlerProgram Original;   // lowered from the first parse, for validation
   std::string Validation;    // what validation on the model showed, for the remark
+  /// The original returns something other than a negative constant somewhere:
+  /// validation that never saw it succeed proved its error paths only.
+  bool MaySucceed = true;
+  bool WeaklyValidated = false;
 };
 
 struct FileWork {
@@ -77,6 +82,7 @@ struct FixOptions {
   bool DryRun = false;
   bool Format = true; // the tree's .clang-format on the changed lines
   bool Validate = true; // run the original and the rewrite on the model
+  bool AcceptWeakValidation = false; // write rewrites proved on error paths only
   std::string ExportFixes, PatchesDir, Root;
 };
 
@@ -98,6 +104,10 @@ options:
   --no-validate         do not run the original and the rewrite side by side on
                         the runtime model before writing (faster; the rewrite is
                         still re-parsed and re-analysed)
+  --accept-weak-validation
+                        also write rewrites whose validation saw fewer than 10
+                        successful calls of the original (proved on error paths
+                        only), saying so
   --root DIR            paths in diffs and patches are relative to DIR
                         (default: the directory the compile commands run in,
                         else the compile database's directory, or .)
@@ -160,6 +170,10 @@ std::string parseFixArgs(int Argc, const char **Argv, FixOptions &Out) {
                                Out.Validate = false;
                                return true;
                              }
+                             if (A == "--accept-weak-validation") {
+                               Out.AcceptWeakValidation = true;
+                               return true;
+                             }
                              if (A.starts_with("--export-fixes")) {
                                Err = optionValue(Argc, Argv, I, "--export-fixes", Out.ExportFixes);
                                return true;
@@ -178,6 +192,28 @@ std::string parseFixArgs(int Argc, const char **Argv, FixOptions &Out) {
 
 void diag(const SourceSite &At, llvm::StringRef Level, const std::string &Msg) {
   llvm::outs() << At.str() << ": " << Level << ": " << Msg << " [vmaprep-legacy-mmap]\n";
+}
+
+/// Whether \p Fn has a return that is not a negative constant (an errno):
+/// snd_compr_mmap() and snd_disconnect_mmap() have none, and their error
+/// paths are the whole of what validation can prove.
+bool maySucceed(const FunctionDecl *Fn, ASTContext &Ctx) {
+  struct Returns : RecursiveASTVisitor<Returns> {
+    ASTContext &Ctx;
+    bool Success = false;
+    explicit Returns(ASTContext &Ctx) : Ctx(Ctx) {}
+    bool VisitReturnStmt(ReturnStmt *RS) {
+      Expr::EvalResult R;
+      const Expr *V = RS->getRetValue();
+      if (!V || V->isValueDependent() || !V->EvaluateAsInt(R, Ctx) || !R.Val.getInt().isNegative())
+        Success = true;
+      return !Success;
+    }
+  } R(Ctx);
+  if (!Fn->hasBody())
+    return true; // generic_file_mmap: the model runs the kernel's own
+  R.TraverseStmt(Fn->getBody());
+  return R.Success;
 }
 
 /// Step 1: one plan per legacy handler defined (or, for generic_file_mmap,
@@ -215,8 +251,10 @@ void planAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWork>
         O.Plan.Function = Fn->getName().str();
         O.Plan.Refusal = predatesRefusal(W.Detection);
       }
-      if (O.Plan.Applicable && Opt.Validate)
+      if (O.Plan.Applicable && Opt.Validate) {
         O.Original = lowerHandler(Fn, Ctx);
+        O.MaySucceed = maySucceed(Fn, Ctx);
+      }
       O.Where = A.Summary.BodyVisible ? resolveSite(Fn->getLocation(), SM, Ctx.getLangOpts())
                                       : A.Handler.Sites.front().Where;
       W.Handlers.push_back(std::move(O));
@@ -275,7 +313,7 @@ void combine(FileWork &W, bool Format) {
 
 /// Runs the original handler and its rewrite on the model; false (with
 /// VerifyError set) when they differ or cannot be run.
-bool validateOnModel(HandlerOutcome &H, const HandlerProgram &Rewrite) {
+bool validateOnModel(HandlerOutcome &H, const HandlerProgram &Rewrite, bool AcceptWeak) {
 #ifdef VMAPREP_HAVE_MODEL
   if (!H.Validation.empty())
     return true; // validated in an earlier round
@@ -295,8 +333,22 @@ bool validateOnModel(HandlerOutcome &H, const HandlerProgram &Rewrite) {
     H.VerifyError = "validation on the runtime model: " + Run.Problems.front();
     return false;
   }
-  H.Validation = "validated on the runtime model: " + std::to_string(Run.Scenarios) + " scenario runs, " +
-                 std::to_string(Run.SucceededRuns) + " hook calls succeeded";
+  // Fewer than this many successful calls of an original that can succeed
+  // proved its error paths, not what it maps.
+  constexpr int StrongSuccesses = 10;
+  H.WeaklyValidated = H.MaySucceed && Run.SucceededRuns < StrongSuccesses;
+  std::string Counts = std::to_string(Run.Scenarios) + " scenario runs, " + std::to_string(Run.SucceededRuns) +
+                       " hook calls succeeded";
+  if (H.WeaklyValidated && !AcceptWeak) {
+    H.VerifyError = "proved on error paths only: validation on the runtime model saw " + Counts +
+                    " (fewer than " + std::to_string(StrongSuccesses) +
+                    "), so what the handler maps was not compared (--accept-weak-validation writes it)";
+    return false;
+  }
+  H.Validation = (H.WeaklyValidated ? "proved on error paths only on the runtime model: "
+                                    : "validated on the runtime model: ") + Counts;
+  if (!H.MaySucceed)
+    H.Validation += ", every return of the original is an error";
   if (Run.AcceptedMerges)
     H.Validation += ", " + std::to_string(Run.AcceptedMerges) + " differing only by the intended merge";
   if (Run.AcceptedIgnoredFailures)
@@ -306,6 +358,7 @@ bool validateOnModel(HandlerOutcome &H, const HandlerProgram &Rewrite) {
 #else
   (void)H;
   (void)Rewrite;
+  (void)AcceptWeak;
   return true;
 #endif
 }
@@ -396,7 +449,7 @@ void verifyAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWor
         } else if (Problems[K].count(H.Plan.Function)) {
           H.VerifyError = Problems[K][H.Plan.Function];
           Dropped = true;
-        } else if (Opt.Validate && !validateOnModel(H, Rewrites[K][H.Plan.Function])) {
+        } else if (Opt.Validate && !validateOnModel(H, Rewrites[K][H.Plan.Function], Opt.AcceptWeakValidation)) {
           Dropped = true;
         } else {
           H.Verified = true;
