@@ -1070,6 +1070,8 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
       if (!renderExpr(CE->getArg(4), ProtText))
         return false;
       Prot = "desc->page_prot = " + ProtText + ";";
+      Plan.Differences.push_back("vma->vm_page_prot becomes " + ProtText + ", the protection " + E.Name +
+                                 "() mapped with; the legacy hook left it as it was");
     }
     std::string Name = IsIo ? "mmap_action_ioremap" : "mmap_action_remap";
     std::string Pfn;
@@ -1135,6 +1137,8 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
     break;
   }
   case ResultUse::Ignored: {
+    Plan.Differences.push_back("a failure of " + E.Name +
+                               "() now fails the mmap; the legacy hook ignored it (the action reports it)");
     if (IsInsertPages)
       return refuse("the result of vm_insert_pages() is ignored: the hook keeps the mapping with what it could "
                     "insert, while the action would fail the mmap",

@@ -590,6 +590,8 @@ int runFixCommand(int Argc, const char **Argv) {
         diag(H.Where, "remark",
              "converted '" + H.Plan.Function + "' to '" + H.Plan.NewFunction + "'" +
                  (H.Validation.empty() ? "" : " (" + H.Validation + ")"));
+        for (const std::string &D : H.Plan.Differences)
+          diag(H.Where, "note", "the rewrite differs on purpose: " + D);
         continue;
       }
       ++Left;

@@ -94,4 +94,10 @@ static const struct file_operations fw_fops = { .mmap = fw_mmap };
 static const struct file_operations buf_fops = { .mmap = buf_mmap };
 static const struct file_operations dma_fops = { .mmap = dma_mmap };
 
-// JSON: "id": "state-feeds-mapping"
+// The chain is the mapping effect's fed_by; a blocked handler has no needed_api_level.
+// JSON: "fed_by": [
+// JSON-NEXT: {
+// JSON-NEXT: "callee": "fw_iso_buffer_setup",
+// JSON: "function": "fw_mmap",
+// JSON: "needed_api_level": null,
+// JSON: "id": "state-feeds-mapping",
