@@ -844,6 +844,9 @@ enum class Acquisition {
 
 Acquisition acquisitionOf(const FunctionDecl *Callee) {
   llvm::StringRef N = Callee->getName();
+  QualType Ret = Callee->getReturnType();
+  if (Ret->isVoidType() || Ret->isBooleanType())
+    return Acquisition::None; // gives nothing to map (mem_alloc_profiling_enabled() in kzalloc())
   if (N.contains("alloc") || N.contains("get_free_page") || N.contains("get_zeroed_page") ||
       N.starts_with("dma_map_") || N.starts_with("pin_user_pages") || N.starts_with("get_user_pages"))
     return Acquisition::Allocation;
@@ -984,8 +987,15 @@ void traceMappedState(const FunctionDecl *Def, ASTContext &Ctx, HandlerSummary &
     for (const CallExpr *C : Found)
       E.FedBy.push_back({C->getDirectCallee()->getName().str(),
                          resolveSite(C->getBeginLoc(), SM, Ctx.getLangOpts())});
-    std::sort(E.FedBy.begin(), E.FedBy.end(),
-              [](const CallStep &A, const CallStep &B) { return A.Where < B.Where; });
+    std::sort(E.FedBy.begin(), E.FedBy.end(), [](const CallStep &A, const CallStep &B) {
+      return A.Where.Line != B.Where.Line ? A.Where.Line < B.Where.Line : A.Callee < B.Callee;
+    });
+    // One macro (kzalloc() in 7.x) can expand to the same call several times.
+    E.FedBy.erase(std::unique(E.FedBy.begin(), E.FedBy.end(),
+                              [](const CallStep &A, const CallStep &B) {
+                                return A.Callee == B.Callee && A.Where.Line == B.Where.Line;
+                              }),
+                  E.FedBy.end());
   }
 }
 
