@@ -310,8 +310,10 @@ public:
     }
     if (Plan.Applicable && !coversEveryConfiguration())
       Plan.Applicable = false;
-    if (!Plan.Applicable)
+    if (!Plan.Applicable) {
       Plan.Edits.clear();
+      Plan.Differences.clear(); // of a rewrite that will not be made
+    }
     return Plan;
   }
 
