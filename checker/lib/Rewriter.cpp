@@ -1308,8 +1308,21 @@ bool HandlerRewriter::planEffect(const VmaEffect &E, unsigned Index) {
       if (Size->getLHS()->IgnoreParenImpCasts() == ME || Size->getRHS()->IgnoreParenImpCasts() == ME) {
         if (!planFieldAccess(ME, false))
           return false;
-        if (P.SizeHelpers && ME->getMemberDecl()->getName() == "vm_end")
-          return replace(Size->getSourceRange(), "vma_desc_size(desc)", Size->getBeginLoc());
+        if (P.SizeHelpers && ME->getMemberDecl()->getName() == "vm_end") {
+          // `(vma->vm_end - vma->vm_start)`: the parentheses held the
+          // subtraction together; around a call they are redundant
+          // (checkpatch --strict), unless they are sizeof's.
+          SourceRange R = Size->getSourceRange();
+          if (auto Paren = Facts.ParenOf.find(Size); Paren != Facts.ParenOf.end()) {
+            unsigned B, End;
+            if (range(Paren->second->getSourceRange(), B, End)) {
+              llvm::StringRef Before = buffer().take_front(B).rtrim();
+              if (Before.empty() || !(std::isalnum(static_cast<unsigned char>(Before.back())) || Before.back() == '_'))
+                R = Paren->second->getSourceRange();
+            }
+          }
+          return replace(R, "vma_desc_size(desc)", Size->getBeginLoc());
+        }
         return true;
       }
     return planFieldAccess(ME, false);
