@@ -1598,8 +1598,9 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
       continue;
     Expr::EvalResult R;
     bool Zero = Value->EvaluateAsInt(R, Ctx) && R.Val.getInt() == 0;
+    const Expr *Returned = Value; // a lambda may not capture a structured binding in C++17
     bool IsMapping = std::any_of(H.Summary.Effects.begin(), H.Summary.Effects.end(), [&](const VmaEffect &E) {
-      return E.Kind == EffectKind::Mapping && E.Node == Value;
+      return E.Kind == EffectKind::Mapping && E.Node == Returned;
     });
     if (!Zero && !IsMapping)
       return refuse("the handler can still fail after it takes the state; ->mapped runs only on success",
