@@ -227,6 +227,19 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
         if (E.Use == ResultUse::ErrorMapped)
           Require(ApiCapability::ErrorOverride, "error-override",
                   "turning a mapping error into " + E.ErrorValue, Idx);
+        if (!E.FedBy.empty()) {
+          // The action maps after the hook returns, from what the hook
+          // acquired: ->mapped runs too late to acquire it, and acquired in
+          // prepare it leaks when the mmap fails after the hook.
+          std::string Chain;
+          for (const CallStep &S : E.FedBy)
+            Chain += (Chain.empty() ? "" : ", ") + S.Callee + "() (line " + std::to_string(S.Where.Line) + ")";
+          Blockers.add("state-feeds-mapping",
+                       "what " + E.Name + "() maps comes from state the hook acquires: " + Chain +
+                           "; ->mapped runs after the action has mapped it, and acquired in mmap_prepare it "
+                           "leaks when the mmap fails later",
+                       Idx);
+        }
       }
       break;
     case EffectKind::Delegation:

@@ -21,6 +21,7 @@
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -48,6 +49,69 @@ std::string applyEdits(llvm::StringRef Content, llvm::ArrayRef<TextEdit> Edits) 
 }
 
 namespace {
+
+/// An identifier of the main file as the raw lexer sees it, skipped
+/// preprocessor branches included (the parse saw only the configuration it
+/// was given), with the innermost conditional around it.
+struct RawIdentifier {
+  unsigned Offset = 0;
+  llvm::StringRef Name;
+  bool AfterMember = false; // `x->name`, `x.name`, `struct name`: not a variable
+  bool InDirective = false; // part of a #define or #if line
+  std::string Condition;    // `#ifdef CONFIG_X` (line N), or `#else of ...`; empty outside conditionals
+};
+
+std::vector<RawIdentifier> rawIdentifiers(const SourceManager &SM, const LangOptions &LO, FileID Main) {
+  llvm::StringRef Buf = SM.getBufferData(Main);
+  Lexer L(SM.getLocForStartOfFile(Main), LO, Buf.begin(), Buf.begin(), Buf.end());
+  // Open conditionals, innermost last: the opening line, and the branch now read.
+  std::vector<std::pair<std::string, std::string>> Conditions;
+  std::vector<RawIdentifier> Out;
+  bool InDirective = false;
+  Token Tok, Prev;
+  Prev.startToken();
+  auto LineText = [&](unsigned Offset) {
+    size_t B = Buf.rfind('\n', Offset);
+    B = B == llvm::StringRef::npos ? 0 : B + 1;
+    size_t E = Buf.find('\n', Offset);
+    return Buf.slice(B, E).trim().str() + " (line " + std::to_string(SM.getLineNumber(Main, Offset)) + ")";
+  };
+  for (L.LexFromRawLexer(Tok); Tok.isNot(tok::eof); L.LexFromRawLexer(Tok)) {
+    unsigned Offset = SM.getFileOffset(Tok.getLocation());
+    if (Tok.isAtStartOfLine())
+      InDirective = false;
+    if (Tok.isAtStartOfLine() && Tok.is(tok::hash)) {
+      InDirective = true;
+      Token Dir;
+      if (L.LexFromRawLexer(Dir) || Dir.is(tok::eof))
+        break;
+      llvm::StringRef D = Dir.is(tok::raw_identifier) ? Dir.getRawIdentifier() : "";
+      if (D == "if" || D == "ifdef" || D == "ifndef")
+        Conditions.push_back({LineText(Offset), LineText(Offset)});
+      else if ((D == "elif" || D == "else" || D == "elifdef" || D == "elifndef") && !Conditions.empty())
+        Conditions.back().second = LineText(Offset) + " of " + Conditions.back().first;
+      else if (D == "endif" && !Conditions.empty())
+        Conditions.pop_back();
+      Prev = Dir;
+      continue;
+    }
+    if (Tok.is(tok::raw_identifier)) {
+      RawIdentifier R;
+      R.Offset = Offset;
+      R.Name = Tok.getRawIdentifier();
+      R.AfterMember = Prev.isOneOf(tok::arrow, tok::period) ||
+                      (Prev.is(tok::raw_identifier) &&
+                       (Prev.getRawIdentifier() == "struct" || Prev.getRawIdentifier() == "union" ||
+                        Prev.getRawIdentifier() == "enum"));
+      R.InDirective = InDirective;
+      if (!Conditions.empty())
+        R.Condition = Conditions.back().second;
+      Out.push_back(std::move(R));
+    }
+    Prev = Tok;
+  }
+  return Out;
+}
 
 /// How many times \p Var is named under the nodes it is run on.
 struct VarUseCounter : RecursiveASTVisitor<VarUseCounter> {
@@ -241,10 +305,16 @@ public:
     const FunctionDecl *FD = H.Summary.Function;
     Plan.Function = FD->getName().str();
     Plan.NewFunction = preparedName(Plan.Function);
-    if (plan(FD))
+    if (plan(FD)) {
+      removeDeadLocals(FD);
       finish();
-    if (!Plan.Applicable)
+    }
+    if (Plan.Applicable && !coversEveryConfiguration())
+      Plan.Applicable = false;
+    if (!Plan.Applicable) {
       Plan.Edits.clear();
+      Plan.Differences.clear(); // of a rewrite that will not be made
+    }
     return Plan;
   }
 
@@ -264,6 +334,12 @@ private:
   /// effects (reached through the call) moved with it.
   const FunctionDecl *MovedOpen = nullptr;
   std::set<std::string> ConvertedHelpers;
+  /// Bodies the edits rewrite, each with the names of its VMA and file
+  /// parameters: what coversEveryConfiguration() looks for in skipped code.
+  std::vector<std::pair<const Stmt *, std::vector<std::string>>> EditedBodies;
+  /// Where the parse saw the converted helpers named (their declarations and
+  /// the handler's calls): any other place names them in skipped code.
+  std::set<unsigned> HelperNamesSeen;
 
   /// One line of the patch description, once.
   void note(const std::string &Change) {
@@ -488,12 +564,15 @@ private:
       return;
     }
     unsigned After = Stop + 1;
-    bool BlankBefore = LineStart >= 2 && Buf[LineStart - 2] == '\n';
+    // A blank line after the declarations goes with the last of them.
+    bool BlankBefore = LineStart >= 2 && (Buf[LineStart - 2] == '\n' || Buf[LineStart - 2] == '{');
     bool BlankAfter = After < Buf.size() && Buf[After] == '\n';
     Pending.push_back({LineStart, (BlankBefore && BlankAfter ? After + 1 : After) - LineStart, ""});
   }
 
   bool plan(const FunctionDecl *FD);
+  bool coversEveryConfiguration();
+  void removeDeadLocals(const FunctionDecl *FD);
   bool planHelpers(const FunctionDecl *FD);
   bool planMappedCallback(const FunctionDecl *FD);
   bool mappedBodyFromOpen(const FunctionDecl *Open, const std::string &FileName, std::string &Body);
@@ -559,6 +638,7 @@ bool HandlerRewriter::plan(const FunctionDecl *FD) {
 
   Facts.File = FD->getParamDecl(0);
   Facts.Vma = FD->getParamDecl(1);
+  EditedBodies.push_back({FD->getBody(), {Facts.Vma->getName().str(), Facts.File->getName().str()}});
   Facts.TraverseStmt(FD->getBody());
   if (Facts.UsesDescName)
     return refuse("the handler already uses the name 'desc'", FD->getLocation());
@@ -611,6 +691,59 @@ bool HandlerRewriter::plan(const FunctionDecl *FD) {
     });
     if (!Covered)
       return refuse("the VMA is used in a way the rewriter does not handle", Ref->getBeginLoc());
+  }
+  return true;
+}
+
+/// The parse saw one configuration; the edits change the source of all of
+/// them. A name the rewrite changes (the handler, a name a table spells for
+/// it, a converted helper), or a use of the VMA or file in an edited body,
+/// that no edit covers is code the preprocessor skipped here (an #else stub,
+/// a !CONFIG_MMU branch, a conditional table entry) or a #define that aliases
+/// it (erofs_file_mmap): in the configuration that compiles it the rewrite
+/// would leave it legacy, which either does not build or, worse, builds and
+/// orphans the other handler. Refused, naming the condition.
+bool HandlerRewriter::coversEveryConfiguration() {
+  std::set<std::string> Names{Plan.Function};
+  for (const OpsSite &S : H.Handler.Sites) {
+    const Expr *E = S.Init->IgnoreParenCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E))
+      E = UO->getSubExpr()->IgnoreParenCasts();
+    SourceLocation Spelled = SM.getExpansionLoc(E->getBeginLoc());
+    SmallString<32> Text;
+    if (SM.getFileID(Spelled) == Main)
+      Names.insert(Lexer::getSpelling(Spelled, Text, SM, LO).str());
+  }
+  std::vector<std::pair<unsigned, unsigned>> Bodies;
+  for (const auto &[Body, Params] : EditedBodies) {
+    unsigned B, E;
+    if (Body && range(Body->getSourceRange(), B, E))
+      Bodies.push_back({B, E});
+  }
+  auto Covered = [&](unsigned Offset) {
+    return std::any_of(Plan.Edits.begin(), Plan.Edits.end(),
+                       [&](const TextEdit &T) { return T.Offset <= Offset && Offset < T.Offset + T.Length; });
+  };
+  for (const RawIdentifier &R : rawIdentifiers(SM, LO, Main)) {
+    bool Renamed = Names.count(R.Name.str()) ||
+                   (ConvertedHelpers.count(R.Name.str()) && !HelperNamesSeen.count(R.Offset));
+    bool BodyUse = false;
+    for (size_t I = 0; I < Bodies.size() && !Renamed && !R.AfterMember; ++I)
+      if (Bodies[I].first <= R.Offset && R.Offset < Bodies[I].second)
+        for (const std::string &P : EditedBodies[I].second)
+          BodyUse |= !P.empty() && R.Name == P;
+    if ((!Renamed && !BodyUse) || Covered(R.Offset))
+      continue;
+    SourceLocation At = SM.getLocForStartOfFile(Main).getLocWithOffset(R.Offset);
+    std::string What = Renamed ? "'" + R.Name.str() + "'" : "the hook's '" + R.Name.str() + "'";
+    if (!R.Condition.empty())
+      return refuse(What + " is also used in code under " + R.Condition +
+                        ", which this parse did not compile; the rewrite would leave it as it is in the "
+                        "configuration that does",
+                    At);
+    return refuse(What + " is also used " + (R.InDirective ? "in a preprocessor directive" : "where no edit reaches") +
+                      " (line " + std::to_string(SM.getLineNumber(Main, R.Offset)) + ")",
+                  At);
   }
   return true;
 }
@@ -687,6 +820,11 @@ bool HandlerRewriter::planHelpers(const FunctionDecl *FD) {
         return false;
     }
     Facts.HelperVmas.insert(Param);
+    EditedBodies.push_back({Helper->getBody(), {Param->getName().str()}});
+    for (const FunctionDecl *D : Helper->redecls())
+      HelperNamesSeen.insert(SM.getFileOffset(SM.getExpansionLoc(D->getLocation())));
+    for (const CallExpr *Call : InHandler.Found)
+      HelperNamesSeen.insert(SM.getFileOffset(SM.getExpansionLoc(Call->getCallee()->getBeginLoc())));
     BodyFacts HelperFacts;
     HelperFacts.Vma = Param;
     HelperFacts.TraverseStmt(Helper->getBody());
@@ -1005,6 +1143,8 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
       if (!renderExpr(CE->getArg(4), ProtText))
         return false;
       Prot = "desc->page_prot = " + ProtText + ";";
+      Plan.Differences.push_back("vma->vm_page_prot becomes " + ProtText + ", the protection " + E.Name +
+                                 "() mapped with; the legacy hook left it as it was");
     }
     std::string Name = IsIo ? "mmap_action_ioremap" : "mmap_action_remap";
     std::string Pfn;
@@ -1070,6 +1210,8 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
     break;
   }
   case ResultUse::Ignored: {
+    Plan.Differences.push_back("a failure of " + E.Name +
+                               "() now fails the mmap; the legacy hook ignored it (the action reports it)");
     if (IsInsertPages)
       return refuse("the result of vm_insert_pages() is ignored: the hook keeps the mapping with what it could "
                     "insert, while the action would fail the mmap",
@@ -1237,8 +1379,21 @@ bool HandlerRewriter::planEffect(const VmaEffect &E, unsigned Index) {
       if (Size->getLHS()->IgnoreParenImpCasts() == ME || Size->getRHS()->IgnoreParenImpCasts() == ME) {
         if (!planFieldAccess(ME, false))
           return false;
-        if (P.SizeHelpers && ME->getMemberDecl()->getName() == "vm_end")
-          return replace(Size->getSourceRange(), "vma_desc_size(desc)", Size->getBeginLoc());
+        if (P.SizeHelpers && ME->getMemberDecl()->getName() == "vm_end") {
+          // `(vma->vm_end - vma->vm_start)`: the parentheses held the
+          // subtraction together; around a call they are redundant
+          // (checkpatch --strict), unless they are sizeof's.
+          SourceRange R = Size->getSourceRange();
+          if (auto Paren = Facts.ParenOf.find(Size); Paren != Facts.ParenOf.end()) {
+            unsigned B, End;
+            if (range(Paren->second->getSourceRange(), B, End)) {
+              llvm::StringRef Before = buffer().take_front(B).rtrim();
+              if (Before.empty() || !(std::isalnum(static_cast<unsigned char>(Before.back())) || Before.back() == '_'))
+                R = Paren->second->getSourceRange();
+            }
+          }
+          return replace(R, "vma_desc_size(desc)", Size->getBeginLoc());
+        }
         return true;
       }
     return planFieldAccess(ME, false);
@@ -1518,8 +1673,9 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
       continue;
     Expr::EvalResult R;
     bool Zero = Value->EvaluateAsInt(R, Ctx) && R.Val.getInt() == 0;
+    const Expr *Returned = Value; // a lambda may not capture a structured binding in C++17
     bool IsMapping = std::any_of(H.Summary.Effects.begin(), H.Summary.Effects.end(), [&](const VmaEffect &E) {
-      return E.Kind == EffectKind::Mapping && E.Node == Value;
+      return E.Kind == EffectKind::Mapping && E.Node == Returned;
     });
     if (!Zero && !IsMapping)
       return refuse("the handler can still fail after it takes the state; ->mapped runs only on success",
@@ -1691,6 +1847,69 @@ bool HandlerRewriter::mappedBodyFromOpen(const FunctionDecl *Open, const std::st
   while (!Body.empty() && (Body.back() == '\t' || Body.back() == ' '))
     Body.pop_back();
   return true;
+}
+
+/// Locals the rewrite made dead: every use lies inside an edit whose text no
+/// longer names them (tee_shm's `size`, aspeed-lpc-ctrl's `vsize`: they only
+/// fed remap_pfn_range()'s size, which mmap_action_remap_full() does not
+/// take). Left in place they would be a new -Wunused-variable (an error under
+/// CONFIG_WERROR); their declarations go, when that changes nothing else: one
+/// declaration per statement, never written after it, an initializer without
+/// calls. Repeated for locals that only fed a removed one.
+void HandlerRewriter::removeDeadLocals(const FunctionDecl *FD) {
+  struct Refs : RecursiveASTVisitor<Refs> {
+    std::map<const VarDecl *, std::vector<const DeclRefExpr *>> Of;
+    bool VisitDeclRefExpr(DeclRefExpr *D) {
+      if (const auto *VD = dyn_cast<VarDecl>(D->getDecl());
+          VD && VD->hasLocalStorage() && !isa<ParmVarDecl>(VD))
+        Of[VD].push_back(D);
+      return true;
+    }
+  } R;
+  R.TraverseStmt(FD->getBody());
+  auto NamedIn = [](llvm::StringRef Text, llvm::StringRef Name) {
+    for (size_t At = Text.find(Name); At != llvm::StringRef::npos; At = Text.find(Name, At + 1)) {
+      auto Ident = [](char C) { return std::isalnum(static_cast<unsigned char>(C)) || C == '_'; };
+      if ((At == 0 || !Ident(Text[At - 1])) && (At + Name.size() >= Text.size() || !Ident(Text[At + Name.size()])))
+        return true;
+    }
+    return false;
+  };
+  std::set<const VarDecl *> Removed;
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (const auto &[VD, Uses] : R.Of) {
+      const DeclStmt *DS = Facts.DeclStmtOf.lookup(VD);
+      if (Removed.count(VD) || !DS || !DS->isSingleDecl() || Facts.Written.count(VD) ||
+          (VD->getInit() && Facts.HasCall.count(VD->getInit())) || VD->hasAttrs() || VD->isStaticLocal())
+        continue;
+      bool Dead = true;
+      for (const DeclRefExpr *Use : Uses) {
+        unsigned B, E;
+        if (!range(Use->getSourceRange(), B, E)) {
+          Dead = false;
+          break;
+        }
+        const TextEdit *Outer = nullptr;
+        for (const TextEdit &T : Pending)
+          if (T.Offset <= B && E <= T.Offset + T.Length && (!Outer || T.Length > Outer->Length))
+            Outer = &T;
+        if (!Outer || NamedIn(Outer->Text, VD->getName())) {
+          Dead = false;
+          break;
+        }
+      }
+      unsigned B, End;
+      if (!Dead || !range(DS->getSourceRange(), B, End) ||
+          std::any_of(Pending.begin(), Pending.end(),
+                      [&](const TextEdit &T) { return T.Offset <= B && End <= T.Offset + T.Length; }))
+        continue; // kept, or already gone with what it fed (->mapped)
+      removeStatementLine(B, End);
+      Removed.insert(VD);
+      note("the local '" + VD->getName().str() + "', which only fed what the action no longer takes, goes");
+      Changed = true;
+    }
+  }
 }
 
 void HandlerRewriter::finish() {

@@ -82,6 +82,7 @@ TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, AS
       ER.Operands = E.Operands;
       ER.Where = E.Where;
       ER.Via = E.Via;
+      ER.FedBy = E.FedBy;
       ER.InLoop = E.InLoop;
       ER.Range = E.Range;
       ER.Use = E.Use;
@@ -98,6 +99,7 @@ TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, AS
         O.Available = Plan.Applicable;
         O.Refusal = Plan.Refusal;
         O.RefusalSite = Plan.RefusalSite;
+        O.Differences = Plan.Differences;
       }
       R.Rewrite = std::move(O);
     }

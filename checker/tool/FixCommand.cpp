@@ -36,6 +36,7 @@
 #include "vmaprep/Rewriter.h"
 #include "vmaprep/TranslationUnitAnalysis.h"
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Tooling/Core/Diagnostic.h"
 #include "clang/Tooling/DiagnosticsYaml.h"
@@ -63,6 +64,10 @@ struct HandlerOutcome {
   std::string VerifyError;
   HandlerProgram Original;   // lowered from the first parse, for validation
   std::string Validation;    // what validation on the model showed, for the remark
+  /// The original returns something other than a negative constant somewhere:
+  /// validation that never saw it succeed proved its error paths only.
+  bool MaySucceed = true;
+  bool WeaklyValidated = false;
 };
 
 struct FileWork {
@@ -74,6 +79,9 @@ struct FileWork {
   std::string Rewritten;
   std::vector<TextEdit> Edits;
   std::string FormatNote; // why the tree's .clang-format was not applied
+  /// The compiler's warnings on the original, under the TU's own flags: a
+  /// rewrite may not add one.
+  std::vector<CompilerWarning> OriginalWarnings;
 };
 
 struct FixOptions {
@@ -81,6 +89,7 @@ struct FixOptions {
   bool DryRun = false;
   bool Format = true; // the tree's .clang-format on the changed lines
   bool Validate = true; // run the original and the rewrite on the model
+  bool AcceptWeakValidation = false; // write rewrites proved on error paths only
   std::string ExportFixes, PatchesDir, Root;
   std::string Author, Base, ConfigPath; // --author, --base, --config
   bool Signoff = false, NoConfig = false;
@@ -110,6 +119,10 @@ options:
   --no-validate         do not run the original and the rewrite side by side on
                         the runtime model before writing (faster; the rewrite is
                         still re-parsed and re-analysed)
+  --accept-weak-validation
+                        also write rewrites whose validation saw fewer than 10
+                        successful calls of the original (proved on error paths
+                        only), saying so
   --root DIR            the tree: fix rewrites files inside DIR only, and paths
                         in diffs and patches are relative to it (default: the
                         directory the compile commands run in, or the sources of
@@ -155,7 +168,7 @@ bool writeOutput(llvm::StringRef Path, llvm::StringRef Content) {
   return false;
 }
 
-const llvm::StringRef FixOptionNames[] = {"--dry-run", "--no-format", "--no-validate", "--export-fixes",
+const llvm::StringRef FixOptionNames[] = {"--dry-run", "--no-format", "--no-validate", "--accept-weak-validation", "--export-fixes",
                                            "--patches",  "--root",      "--author",      "--signoff",
                                            "--base",     "--config",    "--no-config"};
 
@@ -200,6 +213,10 @@ std::string parseFixArgs(int Argc, const char **Argv, FixOptions &Out) {
                              }
                              if (A == "--no-validate") {
                                Out.Validate = false;
+                               return true;
+                             }
+                             if (A == "--accept-weak-validation") {
+                               Out.AcceptWeakValidation = true;
                                return true;
                              }
                              if (A == "--signoff") {
@@ -266,6 +283,28 @@ void diag(const SourceSite &At, llvm::StringRef Level, const std::string &Msg) {
   writeDiagnostic(llvm::errs(), At.str(), Level, Msg, "vmaprep-legacy-mmap");
 }
 
+/// Whether \p Fn has a return that is not a negative constant (an errno):
+/// snd_compr_mmap() and snd_disconnect_mmap() have none, and their error
+/// paths are the whole of what validation can prove.
+bool maySucceed(const FunctionDecl *Fn, ASTContext &Ctx) {
+  struct Returns : RecursiveASTVisitor<Returns> {
+    ASTContext &Ctx;
+    bool Success = false;
+    explicit Returns(ASTContext &Ctx) : Ctx(Ctx) {}
+    bool VisitReturnStmt(ReturnStmt *RS) {
+      Expr::EvalResult R;
+      const Expr *V = RS->getRetValue();
+      if (!V || V->isValueDependent() || !V->EvaluateAsInt(R, Ctx) || !R.Val.getInt().isNegative())
+        Success = true;
+      return !Success;
+    }
+  } R(Ctx);
+  if (!Fn->hasBody())
+    return true; // generic_file_mmap: the model runs the kernel's own
+  R.TraverseStmt(Fn->getBody());
+  return R.Success;
+}
+
 /// Step 1: one plan per legacy handler defined (or, for generic_file_mmap,
 /// registered) in each TU's main file.
 void planAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWork> &Work,
@@ -301,17 +340,43 @@ void planAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWork>
         O.Plan.Function = Fn->getName().str();
         O.Plan.Refusal = predatesRefusal(W.Detection);
       }
-      if (O.Plan.Applicable && Opt.Validate)
+      if (O.Plan.Applicable && Opt.Validate) {
         O.Original = lowerHandler(Fn, Ctx);
+        O.MaySucceed = maySucceed(Fn, Ctx);
+      }
       O.Where = A.Summary.BodyVisible ? resolveSite(Fn->getLocation(), SM, Ctx.getLangOpts())
                                       : A.Handler.Sites.front().Where;
       W.Handlers.push_back(std::move(O));
     }
-  });
+  }, {}, FunctionBodies::All, /*KeepWarnings=*/true);
   // A TU that crashed half way left half its plans: none of them is trusted.
   for (size_t I = 0; I < Status.size(); ++I)
     if (!Status[I].Analysed)
       Work[I] = FileWork();
+  for (size_t I = 0; I < Work.size(); ++I)
+    Work[I].OriginalWarnings = Status[I].Warnings;
+}
+
+/// The warnings of \p Rewritten that \p Original does not have, compared by
+/// message (a rewrite moves lines), as many times as they are new.
+std::vector<CompilerWarning> newWarnings(const std::vector<CompilerWarning> &Original,
+                                         const std::vector<CompilerWarning> &Rewritten) {
+  std::map<std::string, unsigned> Before;
+  for (const CompilerWarning &W : Original)
+    ++Before[W.Text];
+  std::vector<CompilerWarning> New;
+  for (const CompilerWarning &W : Rewritten) {
+    unsigned &Left = Before[W.Text];
+    if (Left)
+      --Left;
+    else
+      New.push_back(W);
+  }
+  return New;
+}
+
+unsigned lineAt(llvm::StringRef Text, unsigned Offset) {
+  return 1 + unsigned(Text.take_front(Offset).count('\n'));
 }
 
 /// Combines the applicable plans of one file; a plan whose edits overlap an
@@ -341,7 +406,7 @@ void combine(FileWork &W, bool Format) {
 
 /// Runs the original handler and its rewrite on the model; false (with
 /// VerifyError set) when they differ or cannot be run.
-bool validateOnModel(HandlerOutcome &H, const HandlerProgram &Rewrite) {
+bool validateOnModel(HandlerOutcome &H, const HandlerProgram &Rewrite, bool AcceptWeak) {
 #ifdef VMAPREP_HAVE_MODEL
   if (!H.Validation.empty())
     return true; // validated in an earlier round
@@ -367,8 +432,22 @@ bool validateOnModel(HandlerOutcome &H, const HandlerProgram &Rewrite) {
     H.VerifyError = "validation on the runtime model: " + Run.Problems.front();
     return false;
   }
-  H.Validation = "validated on the runtime model: " + std::to_string(Run.Scenarios) + " scenario runs, " +
-                 std::to_string(Run.SucceededRuns) + " hook calls succeeded";
+  // Fewer than this many successful calls of an original that can succeed
+  // proved its error paths, not what it maps.
+  constexpr int StrongSuccesses = 10;
+  H.WeaklyValidated = H.MaySucceed && Run.SucceededRuns < StrongSuccesses;
+  std::string Counts = std::to_string(Run.Scenarios) + " scenario runs, " + std::to_string(Run.SucceededRuns) +
+                       " hook calls succeeded";
+  if (H.WeaklyValidated && !AcceptWeak) {
+    H.VerifyError = "proved on error paths only: validation on the runtime model saw " + Counts +
+                    " (fewer than " + std::to_string(StrongSuccesses) +
+                    "), so what the handler maps was not compared (--accept-weak-validation writes it)";
+    return false;
+  }
+  H.Validation = (H.WeaklyValidated ? "proved on error paths only on the runtime model: "
+                                    : "validated on the runtime model: ") + Counts;
+  if (!H.MaySucceed)
+    H.Validation += ", every return of the original is an error";
   if (Run.AcceptedMerges)
     H.Validation += ", " + std::to_string(Run.AcceptedMerges) + " differing only by the intended merge";
   if (Run.AcceptedIgnoredFailures)
@@ -378,6 +457,7 @@ bool validateOnModel(HandlerOutcome &H, const HandlerProgram &Rewrite) {
 #else
   (void)H;
   (void)Rewrite;
+  (void)AcceptWeak;
   return true;
 #endif
 }
@@ -401,6 +481,9 @@ void verifyAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWor
     std::vector<std::vector<AnalyzedHandler>> Seen(Files.size());
     std::vector<std::map<std::string, std::string>> Problems(Files.size());
     std::vector<std::map<std::string, HandlerProgram>> Rewrites(Files.size());
+    // Where each converted handler lies in the rewritten file, to charge a
+    // new warning to the handler it is in.
+    std::vector<std::map<std::string, std::pair<unsigned, unsigned>>> Extents(Files.size());
     std::vector<TranslationUnitStatus> Status = runOnTranslationUnits(
         *In.Database, Files, Opt.Inputs.Jobs,
         [&](size_t K, ASTContext &Ctx) {
@@ -423,16 +506,39 @@ void verifyAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWor
                     Problem = "the rewritten hook is not stateless: " + E.Text;
                 if (Opt.Validate)
                   Rewrites[K][H.Plan.Function] = lowerHandler(A.Handler.Function, Ctx);
+                const SourceManager &SM = Ctx.getSourceManager();
+                SourceRange R = A.Handler.Function->getSourceRange();
+                SourceLocation B = SM.getExpansionLoc(R.getBegin()), E = SM.getExpansionLoc(R.getEnd());
+                if (SM.isWrittenInMainFile(B) && SM.isWrittenInMainFile(E))
+                  Extents[K][H.Plan.Function] = {SM.getFileOffset(B), SM.getFileOffset(E)};
               }
             }
             if (!Problem.empty())
               Problems[K][H.Plan.Function] = Problem;
           }
         },
-        Overlay);
+        Overlay, FunctionBodies::All, /*KeepWarnings=*/true);
     bool Dropped = false;
     for (size_t K = 0; K < Files.size(); ++K) {
       FileWork &W = Work[Index[K]];
+      // A new warning (an error under CONFIG_WERROR) drops the handler it is
+      // in, or, outside every converted handler, all of the file's.
+      for (const CompilerWarning &New : newWarnings(W.OriginalWarnings, Status[K].Warnings)) {
+        bool InOne = false;
+        for (const auto &[Name, Extent] : Extents[K])
+          InOne |= Extent.first <= New.Offset && New.Offset <= Extent.second;
+        for (HandlerOutcome &H : W.Handlers) {
+          if (!H.Plan.Applicable || !H.VerifyError.empty())
+            continue;
+          auto It = Extents[K].find(H.Plan.Function);
+          bool Here = It != Extents[K].end() && It->second.first <= New.Offset && New.Offset <= It->second.second;
+          if (!Here && InOne)
+            continue;
+          Dropped = true;
+          H.VerifyError = "the rewrite adds a compiler warning the original does not have (line " +
+                          std::to_string(lineAt(W.Rewritten, New.Offset)) + " of the rewritten file): " + New.Text;
+        }
+      }
       for (HandlerOutcome &H : W.Handlers) {
         if (!H.Plan.Applicable || !H.VerifyError.empty())
           continue;
@@ -443,7 +549,7 @@ void verifyAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWor
         } else if (Problems[K].count(H.Plan.Function)) {
           H.VerifyError = Problems[K][H.Plan.Function];
           Dropped = true;
-        } else if (Opt.Validate && !validateOnModel(H, Rewrites[K][H.Plan.Function])) {
+        } else if (Opt.Validate && !validateOnModel(H, Rewrites[K][H.Plan.Function], Opt.AcceptWeakValidation)) {
           Dropped = true;
         } else {
           H.Verified = true;
@@ -565,6 +671,8 @@ int runFixCommand(int Argc, const char **Argv) {
         diag(H.Where, "remark",
              "converted '" + H.Plan.Function + "' to '" + H.Plan.NewFunction + "'" +
                  (H.Validation.empty() ? "" : " (" + H.Validation + ")"));
+        for (const std::string &D : H.Plan.Differences)
+          diag(H.Where, "note", "the rewrite differs on purpose: " + D);
         continue;
       }
       ++Left;

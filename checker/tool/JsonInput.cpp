@@ -155,12 +155,14 @@ public:
       for (const llvm::json::Value &V : *Ops)
         if (auto S = V.getAsString())
           E.Operands.push_back(S->str());
-    if (const llvm::json::Array *Via = array(O, "via", Path, false))
-      for (size_t I = 0; I < Via->size(); ++I) {
-        std::string P = Path + ".via[" + std::to_string(I) + "]";
-        if (const llvm::json::Object *S = object(&(*Via)[I], P))
-          E.Via.push_back({str(*S, "callee", P), site(*S, P)});
-      }
+    // "fed_by": mappings only.
+    for (auto [Key, Into] : {std::pair{"via", &E.Via}, std::pair{"fed_by", &E.FedBy}})
+      if (const llvm::json::Array *Steps = array(O, Key, Path, false))
+        for (size_t I = 0; I < Steps->size(); ++I) {
+          std::string P = Path + "." + Key + "[" + std::to_string(I) + "]";
+          if (const llvm::json::Object *S = object(&(*Steps)[I], P))
+            Into->push_back({str(*S, "callee", P), site(*S, P)});
+        }
     E.Where = site(O, Path);
     return E;
   }
@@ -232,6 +234,10 @@ public:
             if (RF->get("file"))
               Rw.RefusalSite = site(*RF, P + ".refusal");
           }
+        if (const llvm::json::Array *Ds = array(*RO, "differences", P, false))
+          for (const llvm::json::Value &D : *Ds)
+            if (auto Text = D.getAsString())
+              Rw.Differences.push_back(Text->str());
         H.Rewrite = std::move(Rw);
       }
     }

@@ -42,6 +42,17 @@ static llvm::json::Object opsSite(const OpsSiteReport &S) {
   return O;
 }
 
+/// Calls with their sites: an effect's via, a mapping's fed_by.
+static llvm::json::Array callSteps(const std::vector<CallStep> &Steps) {
+  llvm::json::Array Out;
+  for (const CallStep &Step : Steps) {
+    llvm::json::Object S{{"callee", Step.Callee}};
+    siteFields(S, Step.Where);
+    Out.push_back(std::move(S));
+  }
+  return Out;
+}
+
 static llvm::json::Object effect(const EffectReport &E) {
   llvm::json::Object O{{"kind", effectKindName(E.Kind)}, {"name", E.Name}, {"detail", E.Detail},
                        {"text", E.Text}, {"in_loop", E.InLoop}};
@@ -54,14 +65,9 @@ static llvm::json::Object effect(const EffectReport &E) {
     O["result_use"] = resultUseName(E.Use);
     if (!E.ErrorValue.empty())
       O["error_value"] = E.ErrorValue;
+    O["fed_by"] = callSteps(E.FedBy);
   }
-  llvm::json::Array Via;
-  for (const CallStep &Step : E.Via) {
-    llvm::json::Object S{{"callee", Step.Callee}};
-    siteFields(S, Step.Where);
-    Via.push_back(std::move(S));
-  }
-  O["via"] = std::move(Via);
+  O["via"] = callSteps(E.Via);
   siteFields(O, E.Where);
   return O;
 }
@@ -71,8 +77,10 @@ static llvm::json::Object handler(const HandlerReport &H) {
                        {"static", H.IsStatic}, {"body_visible", H.BodyVisible},
                        {"verdict", verdictName(H.Result.Kind)}};
   siteFields(O, H.Where);
-  O["needed_api_level"] = H.Result.NeededLevel ? llvm::json::Value(apiLevelName(*H.Result.NeededLevel))
-                                               : llvm::json::Value(nullptr);
+  // A blocked handler converts at no level: a level would read as one.
+  O["needed_api_level"] = H.Result.NeededLevel && H.Result.Kind != VerdictKind::Blocked
+                              ? llvm::json::Value(apiLevelName(*H.Result.NeededLevel))
+                              : llvm::json::Value(nullptr);
   llvm::json::Array Ops, Reasons, Contract, Effects;
   for (const OpsSiteReport &S : H.Sites)
     Ops.push_back(opsSite(S));
@@ -94,8 +102,11 @@ static llvm::json::Object handler(const HandlerReport &H) {
   O["effects"] = std::move(Effects);
   O["rewrite"] = nullptr;
   if (H.Rewrite) {
+    llvm::json::Array Differences;
+    for (const std::string &D : H.Rewrite->Differences)
+      Differences.push_back(D);
     llvm::json::Object Rw{{"available", H.Rewrite->Available}, {"new_function", H.Rewrite->NewFunction},
-                          {"refusal", nullptr}};
+                          {"refusal", nullptr}, {"differences", std::move(Differences)}};
     if (!H.Rewrite->Available) {
       llvm::json::Object Refusal{{"text", H.Rewrite->Refusal}};
       if (H.Rewrite->RefusalSite.valid())

@@ -119,9 +119,11 @@ void writeText(const CheckResult &R, const TextOptions &Options, llvm::raw_ostre
     // Where the verdict says convertible, whether fix agrees; any other
     // verdict is itself the reason fix leaves the handler alone.
     if (H->Rewrite && isConvertible(H->Result.Kind)) {
-      if (H->Rewrite->Available)
+      if (H->Rewrite->Available) {
         diag(OS, H->Where, "note", "vmaprep fix rewrites it as '" + H->Rewrite->NewFunction + "'");
-      else
+        for (const std::string &D : H->Rewrite->Differences)
+          diag(OS, H->Where, "note", "the rewrite differs on purpose: " + D);
+      } else
         diag(OS, H->Rewrite->RefusalSite.valid() ? H->Rewrite->RefusalSite : H->Where, "note",
              "vmaprep fix does not rewrite it: " + H->Rewrite->Refusal);
     }

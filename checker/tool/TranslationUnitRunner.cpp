@@ -28,6 +28,17 @@ public:
   explicit FirstErrorCollector(TranslationUnitStatus &Out) : Out(Out) {}
   void HandleDiagnostic(DiagnosticsEngine::Level Level, const Diagnostic &Info) override {
     DiagnosticConsumer::HandleDiagnostic(Level, Info);
+    if (Level == DiagnosticsEngine::Warning && Info.hasSourceManager() && Info.getLocation().isValid()) {
+      const SourceManager &SM = Info.getSourceManager();
+      SourceLocation At = SM.getExpansionLoc(Info.getLocation());
+      if (SM.isWrittenInMainFile(At)) {
+        llvm::SmallString<256> Msg;
+        Info.FormatDiagnostic(Msg);
+        llvm::StringRef Option = DiagnosticIDs::getWarningOptionForDiag(Info.getID());
+        Out.Warnings.push_back(
+            {SM.getFileOffset(At), std::string(Msg) + (Option.empty() ? "" : " [-W" + Option.str() + "]")});
+      }
+    }
     if (Level < DiagnosticsEngine::Error || !Out.Error.empty())
       return;
     llvm::SmallString<256> Msg;
@@ -129,7 +140,8 @@ bool resolveCommands(const CompilationDatabase &Database, const std::string &Fil
 std::vector<TranslationUnitStatus>
 runOnTranslationUnits(const CompilationDatabase &Database, const std::vector<std::string> &Files,
                       unsigned Jobs, const TranslationUnitCallback &OnAst,
-                      const std::map<std::string, std::string> &Overlay, FunctionBodies Bodies) {
+                      const std::map<std::string, std::string> &Overlay, FunctionBodies Bodies,
+                      bool KeepWarnings) {
   std::vector<TranslationUnitStatus> Status(Files.size());
   if (Jobs == 0)
     Jobs = llvm::hardware_concurrency().compute_thread_count();
@@ -152,9 +164,10 @@ runOnTranslationUnits(const CompilationDatabase &Database, const std::vector<std
         return stripGccOnlyFlags(Args, Dropped);
       });
       // The analysis needs the AST, not the compiler's warnings; -w also keeps
-      // CONFIG_WERROR's -Werror from stopping it.
-      Tool.appendArgumentsAdjuster(
-          getInsertArgumentAdjuster({"-w", "-fno-caret-diagnostics"}, ArgumentInsertPosition::END));
+      // CONFIG_WERROR's -Werror from stopping it. fix keeps the warnings (a
+      // rewrite must not add one), with -Wno-error for the same reason.
+      Tool.appendArgumentsAdjuster(getInsertArgumentAdjuster(
+          {KeepWarnings ? "-Wno-error" : "-w", "-fno-caret-diagnostics"}, ArgumentInsertPosition::END));
       Tool.setPrintErrorMessage(false);
       FirstErrorCollector Diags(S);
       Tool.setDiagnosticConsumer(&Diags);

@@ -6,7 +6,7 @@
 // compile command resolved in that directory (resolveInCommandDirectory: what
 // clang reads outside the file system, such as the randstruct seed, must not
 // depend on where vmaprep was started) minus GCC-only flags and
-// dependency-file output, plus -w. A TU with compiler errors is reported and
+// dependency-file output, plus -w (or -Wno-error, for fix). A TU with compiler errors is reported and
 // its AST is not handed to the caller: findings from a broken AST would not be
 // trustworthy. A file the database lists several times is run with its first
 // command. Every front door that reads TUs goes through here.
@@ -28,11 +28,18 @@ class ASTContext;
 
 namespace vmaprep {
 
+/// A compiler warning in the TU's main file.
+struct CompilerWarning {
+  unsigned Offset = 0; // in the main file as parsed (an overlay's text, if any)
+  std::string Text;    // the message and its option: "unused variable 'size' [-Wunused-variable]"
+};
+
 struct TranslationUnitStatus {
   bool Analysed = false;
   std::string Error; // first compiler error, with its location, when !Analysed
   std::string Crash; // how clang or the analysis crashed on it (CrashIsolation.h), or ""
   std::set<std::string> DroppedFlags;
+  std::vector<CompilerWarning> Warnings; // with KeepWarnings only
 };
 
 /// Called on a worker thread, once per TU that compiled, while its AST lives.
@@ -50,13 +57,16 @@ enum class FunctionBodies {
 };
 
 /// \p Overlay maps absolute paths to contents that replace the files on disk
-/// (a rewrite being verified before it is written).
+/// (a rewrite being verified before it is written). \p KeepWarnings parses
+/// under the TU's own warning flags (-Wno-error instead of -w) and collects
+/// the main file's warnings, so that fix can compare a rewrite's with the
+/// original's.
 std::vector<TranslationUnitStatus>
 runOnTranslationUnits(const clang::tooling::CompilationDatabase &Database,
                       const std::vector<std::string> &Files, unsigned Jobs,
                       const TranslationUnitCallback &OnAst,
                       const std::map<std::string, std::string> &Overlay = {},
-                      FunctionBodies Bodies = FunctionBodies::All);
+                      FunctionBodies Bodies = FunctionBodies::All, bool KeepWarnings = false);
 
 /// Why a TU was not analysed, for an input error naming it.
 std::string notAnalysedReason(const TranslationUnitStatus &S);

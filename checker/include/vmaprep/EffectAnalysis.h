@@ -81,6 +81,10 @@ struct VmaEffect {
   MappingRange Range = MappingRange::Unknown;
   ResultUse Use = ResultUse::Other;
   std::string ErrorValue; // for ErrorMapped: the errno expression returned
+  /// For a Mapping: the calls in the handler that acquire what it maps (an
+  /// allocation, a call whose body is not visible), whose value reaches its
+  /// pfn, size, address or page array; in source order.
+  std::vector<CallStep> FedBy;
   /// The expression in the current TU's AST (valid only while it lives).
   const clang::Stmt *Node = nullptr;
 };

@@ -42,6 +42,9 @@ struct MigrationPlan {
   std::vector<TextEdit> Edits; // sorted, non-overlapping
   /// What changed, one line each, for patch descriptions.
   std::vector<std::string> Changes;
+  /// What the rewrite does differently, on purpose, one sentence each, for
+  /// the diagnostic, the JSON (`differences`) and the patch description.
+  std::vector<std::string> Differences;
 };
 
 MigrationPlan planMigration(const AnalyzedHandler &Handler, const TranslationUnitAnalysis &Analysis,

@@ -50,6 +50,7 @@ struct EffectReport {
   std::vector<std::string> Operands;
   SourceSite Where;
   std::vector<CallStep> Via;
+  std::vector<CallStep> FedBy; // mappings: the acquisitions whose value they map
   bool InLoop = false;
   MappingRange Range = MappingRange::Unknown;
   ResultUse Use = ResultUse::Other;
@@ -63,6 +64,7 @@ struct RewriteOutlook {
   std::string NewFunction; // foo_mmap_prepare
   std::string Refusal;     // why not, when !Available
   SourceSite RefusalSite;  // where, when the rewriter named a place
+  std::vector<std::string> Differences; // intended behaviour differences, when Available
 };
 
 struct HandlerReport {

@@ -71,6 +71,7 @@ static const struct file_operations hpet_fops = {
 // CHECK-NEXT: {{^}}          "end_column": 29,
 // CHECK-NEXT: {{^}}          "end_line": 17,
 // CHECK-NEXT: {{^}}          "error_value": "-EAGAIN",
+// CHECK-NEXT: {{^}}          "fed_by": [],
 // CHECK-NEXT: {{^}}          "file": "{{.*}}json-schema.c",
 // CHECK-NEXT: {{^}}          "in_loop": false,
 // CHECK-NEXT: {{^}}          "kind": "mapping",
@@ -147,6 +148,7 @@ static const struct file_operations hpet_fops = {
 // What `vmaprep fix` would do (the rewriter's plan; null for mmap_prepare handlers):
 // CHECK-NEXT: {{^}}      "rewrite": {
 // CHECK-NEXT: {{^}}        "available": false,
+// CHECK-NEXT: {{^}}        "differences": [],
 // CHECK-NEXT: {{^}}        "new_function": "hpet_mmap_prepare",
 // CHECK-NEXT: {{^}}        "refusal": {
 // CHECK-NEXT: {{^}}          "column": 12,

@@ -10,7 +10,7 @@
 // At 7.0 the error-mapped one needs 7.1 for error_override (and the
 // vm_iomap_memory() one for its action); the others convert as they are.
 // RUN: not %vmaprep check %s -- %kflags > %t
-// RUN: grep -v -e 'note: registered as' -e 'note: vmaprep fix' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
+// RUN: grep -v -e 'note: registered as' -e 'note: vmaprep fix' -e 'note: the rewrite differs' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
 // RUN: FileCheck %s --input-file %t --check-prefix=SITE
 // RUN: FileCheck %s --input-file %t --check-prefix=FIX
 // RUN: not %vmaprep check --api 7.0 %s -- %kflags -DVMAPREP_KAPI=70000 | grep -v -e 'note: registered as' -e 'note: vmaprep fix' | FileCheck %s --check-prefix=API70 --implicit-check-not=warning: --implicit-check-not=note:
@@ -89,6 +89,10 @@ static const struct file_operations assigned_fops = { .mmap = assigned_mmap };
 // JSON: "result_use": "ignored"
 // JSON: "function": "ignored_mmap"
 // JSON: "id": "error-ignored"
+// JSON: "differences": [
+// JSON-NEXT: "a failure of vm_iomap_memory() now fails the mmap; the legacy hook ignored it (the action reports it)"
+// JSON-NEXT: ],
+// JSON-NEXT: "new_function": "ignored_mmap_prepare",
 // JSON: "name": "io_remap_pfn_range"
 // JSON: "range": "whole-vma"
 // JSON-NEXT: "result_use": "assigned"
@@ -100,4 +104,6 @@ static const struct file_operations assigned_fops = { .mmap = assigned_mmap };
 // FIX: result-use.c:25:12: note: vmaprep fix rewrites it as 'returned_mmap_prepare'
 // FIX: result-use.c:35:12: note: vmaprep fix rewrites it as 'error_mapped_mmap_prepare'
 // FIX: result-use.c:49:12: note: vmaprep fix rewrites it as 'ignored_mmap_prepare'
+// Every intended behaviour difference is named (in JSON too, above):
+// FIX-NEXT: result-use.c:49:12: note: the rewrite differs on purpose: a failure of vm_iomap_memory() now fails the mmap; the legacy hook ignored it (the action reports it)
 // FIX: result-use.c:67:8: note: vmaprep fix does not rewrite it: the result of io_remap_pfn_range() is assigned; only `return io_remap_pfn_range(...)`, `if (io_remap_pfn_range(...)) return -E...;` and an ignored result are rewritten

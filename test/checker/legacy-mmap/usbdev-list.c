@@ -18,7 +18,7 @@ extern void *hcd_buffer_alloc_pages(struct usb_dev_state *ps, size_t size, dma_a
 static const struct vm_operations_struct usbdev_vm_ops = {
 };
 
-// CHECK: :[[@LINE+1]]:12: warning: 'usbdev_mmap' uses the deprecated file_operations->mmap hook; blocked: makes 2 mapping calls; a desc holds one action (and 1 more) [vmaprep-legacy-mmap]
+// CHECK: :[[@LINE+1]]:12: warning: 'usbdev_mmap' uses the deprecated file_operations->mmap hook; blocked: makes 2 mapping calls; a desc holds one action (and 2 more) [vmaprep-legacy-mmap]
 static int usbdev_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct usb_memory *usbm = NULL;
@@ -48,7 +48,8 @@ static int usbdev_mmap(struct file *file, struct vm_area_struct *vma)
 	usbm->vma_use_count = 1;
 
 	if (dma_handle == DMA_MAPPING_ERROR) {
-		// CHECK: :[[@LINE+1]]:7: note: makes 2 mapping calls; a desc holds one action: remap_pfn_range(vma, vma->vm_start, virt_to_phys(usbm->mem) >> PAGE_SHIFT, size, vma->vm_page_prot)
+		// CHECK: :[[@LINE+2]]:7: note: makes 2 mapping calls; a desc holds one action: remap_pfn_range(vma, vma->vm_start, virt_to_phys(usbm->mem) >> PAGE_SHIFT, size, vma->vm_page_prot)
+		// CHECK: :[[@LINE+1]]:7: note: what remap_pfn_range() maps comes from state the hook acquires: kzalloc_noprof() (line 31), hcd_buffer_alloc_pages() (line 34); ->mapped runs after the action has mapped it, and acquired in mmap_prepare it leaks when the mmap fails later: remap_pfn_range(
 		if (remap_pfn_range(vma, vma->vm_start,
 				    virt_to_phys(usbm->mem) >> PAGE_SHIFT,
 				    size, vma->vm_page_prot) < 0)
