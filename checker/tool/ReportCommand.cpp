@@ -51,7 +51,8 @@ options:
   -h, --help         this help
 
 exit codes: 0 report written (translation units that could not be analysed are
-listed in it and on stderr), 2 usage or input error
+listed in it and on stderr), 2 usage or input error, or nothing could be analysed
+(an empty compile database, no file that compiles)
 )";
 
 namespace {
@@ -656,6 +657,7 @@ int runReportCommand(int Argc, const char **Argv) {
     return reportError("--from-json needs at least one file");
 
   CheckResult Result;
+  bool NothingAnalysed = false;
   if (FromJson) {
     std::vector<CheckResult> Parts(JsonFiles.size());
     bool Bad = false;
@@ -689,6 +691,10 @@ int runReportCommand(int Argc, const char **Argv) {
     }
     Result = runCheck(Inputs, Check);
     Options.Root = resolveSourceRoot(Root, BuildPath);
+    // A report of nothing (an empty database, an unbuilt tree, no file that
+    // compiles) must not pass a CI step; files that could not be analysed
+    // beside others that could are listed in the report and exit 0.
+    NothingAnalysed = Result.FilesAnalysed == 0 && !Result.Errors.empty();
   }
   for (const InputError &E : Result.Errors)
     llvm::errs() << "vmaprep: error: " << E.File << ": " << E.Message << "\n";
@@ -699,10 +705,11 @@ int runReportCommand(int Argc, const char **Argv) {
     else
       writeMarkdownReport(Result, Options, OS);
   };
+  int Rc = NothingAnalysed ? 2 : 0;
   if (OutFile.empty() || OutFile == "-") {
     Write(llvm::outs());
     llvm::outs().flush();
-    return 0;
+    return Rc;
   }
   std::string Page;
   llvm::raw_string_ostream PageOS(Page);
@@ -712,7 +719,7 @@ int runReportCommand(int Argc, const char **Argv) {
     llvm::errs() << "vmaprep: error: " << Err << "\n";
     return 2;
   }
-  return 0;
+  return Rc;
 }
 
 } // namespace vmaprep
