@@ -23,6 +23,11 @@ LLVM_SUFFIX=${LLVM_SUFFIX:--19}
 VMAPREP=$(cd "$(dirname "$VMAPREP")" 2>/dev/null && pwd)/$(basename "$VMAPREP")
 [[ -x "$VMAPREP" ]] || { echo "run-fix-e2e: vmaprep binary '$VMAPREP' not found" >&2; exit 2; }
 TREE=$("$HERE/prepare-kernel-tree.sh" "$SEL" | tail -n 1)
+# The fix e2e rewrites the cached tree in place and restores it afterwards:
+# runs that share the cache (other ctest processes, other worktrees) take turns,
+# which ctest's RESOURCE_LOCK cannot arrange across processes.
+exec 8>"$(dirname "$TREE")/.e2e-$SEL.lock"
+flock 8
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/vmaprep-fix-e2e.XXXXXX")
 BACKUP=$WORK/backup
 mkdir -p "$BACKUP"

@@ -19,6 +19,11 @@ OUT=${VMAPREP_E2E_OUT:-$CACHE/e2e/vmaprep-$SEL.json}
 mkdir -p "$(dirname "$OUT")"
 
 TREE=$("$HERE/prepare-kernel-tree.sh" "$SEL" | tail -n 1)
+# The fix e2e rewrites the cached tree in place and restores it afterwards:
+# runs that share the cache (other ctest processes, other worktrees) take turns,
+# which ctest's RESOURCE_LOCK cannot arrange across processes.
+exec 8>"$(dirname "$TREE")/.e2e-$SEL.lock"
+flock 8
 [[ -f "$TREE/compile_commands.json" ]] || { echo "run-kernel-e2e: no compile_commands.json in '$TREE'" >&2; exit 2; }
 
 echo "run-kernel-e2e: $VMAPREP check -p $TREE --format json > $OUT" >&2
