@@ -19,8 +19,12 @@ case $step in
 write)
   TREE=$2 VMAPREP=$3 WORK=$4
   rm -rf "$WORK/series"
+  # Exit 1 is a normal outcome on a real tree: a planned rewrite was dropped
+  # by verification or validation (vhost_vdpa's is proved on error paths only).
+  rc=0
   "$VMAPREP" fix -p "$TREE" --api auto --patches "$WORK/series" --author 'vmaprep e2e <e2e@example.org>' \
-    > "$WORK/series.log" 2>&1 || { echo "patch-series-e2e: FAIL: fix --patches exited $?" >&2; cat "$WORK/series.log" >&2; exit 1; }
+    > "$WORK/series.log" 2>&1 || rc=$?
+  (( rc <= 1 )) || { echo "patch-series-e2e: FAIL: fix --patches exited $rc" >&2; cat "$WORK/series.log" >&2; exit 1; }
   n=$(ls "$WORK/series" | grep -c '^[0-9][0-9][0-9][1-9]-.*\.patch$' || true)
   [[ -f $WORK/series/0000-cover-letter.patch ]] && (( n > 0 )) ||
     { echo "patch-series-e2e: FAIL: no series in $WORK/series" >&2; ls "$WORK/series" >&2; exit 1; }

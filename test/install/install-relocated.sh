@@ -81,7 +81,7 @@ static const struct file_operations win_fops = {
 };
 C
 cp "$WORK/v/orig.c" "$WORK/v/new.c"
-"$P/bin/vmaprep" fix "$WORK/v/new.c" -- -nostdinc -I"$H" -std=gnu11 -D__KERNEL__ 2> "$WORK/v/fix.log" ||
+"$P/bin/vmaprep" fix --root "$WORK/v" "$WORK/v/new.c" -- -nostdinc -I"$H" -std=gnu11 -D__KERNEL__ 2> "$WORK/v/fix.log" ||
   fail "fix of the validate fixture: $(tail -3 "$WORK/v/fix.log")"
 grep -q mmap_prepare "$WORK/v/new.c" || fail "the validate fixture was not converted"
 "$P/bin/vmaprep" validate "$WORK/v/orig.c" "$WORK/v/new.c" -- > "$WORK/validate.txt" 2>&1 ||
