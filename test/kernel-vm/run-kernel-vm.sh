@@ -6,13 +6,14 @@
 #   test/kernel-vm/run-kernel-vm.sh VMAPREP_BINARY [--accel auto|kvm|tcg] [--mutants all|none|NAME,...] [--keep DIR]
 #
 # Cache (outside the repository): ${VMAPREP_CACHE_DIR:-$HOME/.cache/vmaprep}/kernel-vm/
-#   orig/linux-source-7.3/      pristine sources unpacked from the e2e's .deb; out/ in it is the original kernel's
-#                               out-of-tree build (make O=out, tinyconfig + vm.config), built once
-#   conv/linux-source-7.3/      a copy of orig (sources and build) made once; each variant (the fix, each mutant)
-#                               puts back the files the previous one changed and rewrites its own, so make rebuilds
-#                               only the changed objects and the link
-# The e2e tree itself (~/.cache/vmaprep/kernel/7.3/...) is never read for sources: run-fix-e2e.sh rewrites it in
-# place while it runs.
+#   orig/linux-source-7.3/      sources unpacked from the e2e's .deb; out/ in it is the kernel's out-of-tree build
+#                               (make O=out, tinyconfig + vm.config)
+#   pristine/                   the unpacked version of every source file a variant rewrote
+# One tree serves every variant (the original, the fix, each mutant): a variant's files are rewritten in place and
+# put back from pristine/ afterwards (also on failure), so make rebuilds only the changed objects and the link.
+# A copy of the tree would not do: tools/objtool is built with absolute paths, so a copy rebuilds objtool and with
+# it every object. The e2e tree itself (~/.cache/vmaprep/kernel/7.3/...) is never read for sources:
+# run-fix-e2e.sh rewrites it in place while it runs.
 #
 # Handlers compared (the ones vmaprep converts on the e2e 7.x tree that the tiny kernel can drive without hardware):
 #   mon_bin_mmap (drivers/usb/mon/mon_bin.c, /dev/usbmon0)
@@ -59,11 +60,9 @@ BUSYBOX=/bin/busybox
 [[ -x $BUSYBOX ]] && ! ldd "$BUSYBOX" >/dev/null 2>&1 || die "no static $BUSYBOX (apt-get install busybox-static)"
 
 case "$ACCEL" in
-  auto) if [[ -r /dev/kvm && -w /dev/kvm ]]; then ACCEL=kvm; else ACCEL=tcg; fi ;;
-  kvm|tcg) ;;
+  auto|kvm|tcg) ;;
   *) die "--accel must be auto, kvm or tcg" ;;
 esac
-if [[ $ACCEL == kvm ]]; then BOOT_TIMEOUT=${VMAPREP_VM_TIMEOUT:-300}; else BOOT_TIMEOUT=${VMAPREP_VM_TIMEOUT:-1200}; fi
 ALL_MUTANTS=(dropped-flag dropped-count wrong-pfn)
 case "$MUTANTS" in
   all) MUTANT_LIST=("${ALL_MUTANTS[@]}") ;;
@@ -76,7 +75,25 @@ exec 9>"$VMC/.lock"
 flock -n 9 || { log "waiting for another run-kernel-vm.sh to finish"; flock 9; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/vmaprep-kernel-vm.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+touch "$VMC/.changed"
+# The files the current variant rewrote go back to their unpacked text; a plain cp gives them a new mtime, so the
+# next build recompiles their objects.
+restore() {
+  local rel
+  while read -r rel; do
+    [[ -n $rel && -f $VMC/pristine/$rel ]] && cp "$VMC/pristine/$rel" "$ORIG/$rel"
+  done < "$VMC/.changed"
+  : > "$VMC/.changed"
+}
+# Declare that the variant rewrites $1 (relative to the tree).
+rewrites() {
+  if [[ ! -f $VMC/pristine/$1 ]]; then
+    mkdir -p "$(dirname "$VMC/pristine/$1")"
+    cp -p "$ORIG/$1" "$VMC/pristine/$1"
+  fi
+  echo "$1" >> "$VMC/.changed"
+}
+trap 'restore; rm -rf "$WORK"' EXIT
 
 # ---------------------------------------------------------------- the original sources, from the e2e's .deb
 "$HERE/../e2e/prepare-kernel-tree.sh" 7.x --fetch-only > "$WORK/e2e-tree" 2> "$WORK/prepare.log" \
@@ -86,10 +103,11 @@ DEB=$(ls "$CACHE"/debs/"${PKG}"_*_all.deb 2>/dev/null | grep -F "_${DEBVER/:/%3a
 [[ -n $DEB ]] || DEB=$(ls -t "$CACHE"/debs/"${PKG}"_*_all.deb | head -n 1)
 [[ -f $DEB ]] || die "no .deb of $PKG in $CACHE/debs"
 ORIG=$VMC/orig/$PKG
-CONV=$VMC/conv/$PKG
+CONV=$ORIG
 if [[ ! -f $VMC/orig/.stamp-unpacked || "$(cat "$VMC/orig/.stamp-unpacked")" != "$(basename "$DEB")" ]]; then
   log "unpacking $(basename "$DEB") into $VMC/orig"
-  rm -rf "$VMC/orig" "$VMC/conv"
+  rm -rf "$VMC/orig" "$VMC/pristine"
+  : > "$VMC/.changed"
   mkdir -p "$VMC/orig"
   dpkg-deb --fsys-tarfile "$DEB" | tar -xO --wildcards "./usr/src/${PKG}.tar.*" | tar -xJ -C "$VMC/orig" \
     || die "could not unpack $DEB"
@@ -120,10 +138,30 @@ build() { # $1: tree, $2: log
   grep -cE '^  (CC|AS|LD) ' "$2" || true
 }
 
+restore
 configure "$ORIG"
 log "building the original kernel (incremental; cold: the whole tiny kernel)"
 n=$(build "$ORIG" "$WORK/build-orig.log")
 log "original kernel: $n objects compiled or linked"
+cp "$ORIG/out/arch/x86/boot/bzImage" "$WORK/orig.bzImage"
+
+# ---------------------------------------------------------------- accelerator
+# KVM only where it boots this kernel: /dev/kvm may exist where nested virtualization does not work (on the
+# development machine QEMU's KVM guest never reaches the kernel, and -cpu host dies on an MSR it cannot set).
+if [[ $ACCEL == auto ]]; then
+  ACCEL=tcg
+  if [[ -r /dev/kvm && -w /dev/kvm ]]; then
+    (timeout 30 qemu-system-x86_64 -accel kvm -cpu host -m 256M -nodefaults -no-reboot -display none -monitor none \
+      -serial "file:$WORK/kvm-probe.console" -kernel "$ORIG/out/arch/x86/boot/bzImage" \
+      -append "console=ttyS0 panic=-1 init=/kvm-probe" < /dev/null > "$WORK/kvm-probe.qemu" 2>&1) 2>/dev/null || true
+    if grep -q 'Linux version' "$WORK/kvm-probe.console" 2>/dev/null; then
+      ACCEL=kvm
+    else
+      log "/dev/kvm is there but a KVM guest did not boot in 30s ($(tail -n 1 "$WORK/kvm-probe.qemu")); using TCG"
+    fi
+  fi
+fi
+if [[ $ACCEL == kvm ]]; then BOOT_TIMEOUT=${VMAPREP_VM_TIMEOUT:-300}; else BOOT_TIMEOUT=${VMAPREP_VM_TIMEOUT:-1200}; fi
 
 # ---------------------------------------------------------------- initramfs and boot
 GEN_CPIO=$ORIG/out/usr/gen_init_cpio
@@ -154,48 +192,37 @@ file /init $WORK/init 755 0 0
 EOF
 "$GEN_CPIO" "$WORK/initramfs.list" > "$WORK/initramfs.cpio" || die "gen_init_cpio failed"
 
-boot() { # $1: tree, $2: name; the transcript's test lines go to $WORK/$2.txt
+boot() { # $1: bzImage, $2: name; the transcript's test lines go to $WORK/$2.txt
   local console=$WORK/$2.console
   local accel=(-accel tcg -cpu max)
   [[ $ACCEL == kvm ]] && accel=(-accel kvm -cpu host)
-  local t=$(date +%s)
+  local t rc=0
+  t=$(date +%s)
   timeout "$BOOT_TIMEOUT" qemu-system-x86_64 "${accel[@]}" -m 256M -smp 1 -nodefaults -no-reboot \
     -display none -monitor none -serial "file:$console" \
-    -kernel "$1/out/arch/x86/boot/bzImage" -initrd "$WORK/initramfs.cpio" \
-    -append "console=ttyS0 panic=-1 loglevel=4" < /dev/null > "$WORK/$2.qemu" 2>&1 \
-    || { tail -30 "$console" >&2; cat "$WORK/$2.qemu" >&2; die "QEMU ($ACCEL) did not finish booting $2 (timeout ${BOOT_TIMEOUT}s)"; }
+    -kernel "$1" -initrd "$WORK/initramfs.cpio" \
+    -append "console=ttyS0 panic=-1 loglevel=4" < /dev/null > "$WORK/$2.qemu" 2>&1 || rc=$?
+  if (( rc != 0 )); then
+    tail -30 "$console" >&2; cat "$WORK/$2.qemu" >&2
+    (( rc == 124 )) && die "QEMU ($ACCEL) did not finish booting $2 in ${BOOT_TIMEOUT}s"
+    die "QEMU ($ACCEL) exited with status $rc booting $2"
+  fi
   tr -d '\r' < "$console" > "$console.txt"
+  [[ -n $KEEP ]] && mkdir -p "$KEEP" && cp "$console.txt" "$KEEP/$2.console.txt"
   grep -q '^kernel-vm: end' "$console.txt" || { tail -30 "$console.txt" >&2; die "$2: the test did not run to its end"; }
   # The test's lines only (kernel messages may share the console).
-  sed -n '/^kernel-vm: begin/,/^kernel-vm: end/p' "$console.txt" | grep -E '^(usbmon0|zero|mem|kernel-vm):' > "$WORK/$2.txt"
+  sed -n '/^kernel-vm: begin/,/^kernel-vm: end/p' "$console.txt" | grep -E '^((usbmon0|zero|mem) |kernel-vm:)' > "$WORK/$2.txt"
   grep -q '^kernel-vm: dmesg problems: 0$' "$WORK/$2.txt" || { grep -B2 -A20 -E 'BUG|WARNING|Oops' "$console.txt" | head -40 >&2; die "$2: the kernel logged a problem"; }
   log "booted $2 with $ACCEL in $(( $(date +%s) - t ))s: $(wc -l < "$WORK/$2.txt") lines"
 }
 
-boot "$ORIG" orig
+boot "$WORK/orig.bzImage" orig
 # The handler under test must have been exercised on its success path, or the comparison proves little.
 grep -q '^usbmon0 shared-r: mmap = ok' "$WORK/orig.txt" || { cat "$WORK/orig.txt" >&2; die "original: mmap of /dev/usbmon0 did not succeed"; }
 grep -q '^usbmon0 shared-r: probe mapped: ring [0-9]*, resize EBUSY' "$WORK/orig.txt" \
   || die "original: usbmon does not count the mapping (the probe is not observing it)"
 
-# ---------------------------------------------------------------- the converted tree
-if [[ ! -f $VMC/conv/.stamp || "$(cat "$VMC/conv/.stamp")" != "$(cat "$VMC/orig/.stamp-unpacked") $(cat "$ORIG/out/.stamp-config")" ]]; then
-  log "copying the original tree and its build to $VMC/conv (once)"
-  rm -rf "$VMC/conv"
-  mkdir -p "$VMC/conv"
-  cp -a "$ORIG" "$VMC/conv/"
-  echo "$(cat "$VMC/orig/.stamp-unpacked") $(cat "$ORIG/out/.stamp-config")" > "$VMC/conv/.stamp"
-  : > "$VMC/conv/.changed"
-fi
-# Put back what the last variant changed (a plain cp: the new mtime makes make rebuild those objects).
-restore() {
-  local rel
-  while read -r rel; do
-    [[ -n $rel ]] && cp "$ORIG/$rel" "$CONV/$rel"
-  done < "$VMC/conv/.changed"
-  : > "$VMC/conv/.changed"
-}
-restore
+# ---------------------------------------------------------------- the converted kernel
 TARGETS=(drivers/usb/mon/mon_bin.c)
 (cd "$CONV/out" && python3 ../scripts/clang-tools/gen_compile_commands.py -d . -o "$WORK/compile_commands.all.json") >&2 \
   || die "gen_compile_commands.py failed"
@@ -211,7 +238,7 @@ os.makedirs(os.path.dirname(dst), exist_ok=True)
 json.dump(db, open(dst, "w"), indent=2)
 EOF
 log "$VMAPREP fix --api auto on ${TARGETS[*]}"
-for t in "${TARGETS[@]}"; do echo "$t" >> "$VMC/conv/.changed"; done
+for t in "${TARGETS[@]}"; do rewrites "$t"; done
 set +e
 "$VMAPREP" fix -p "$WORK/db" --api auto > "$WORK/fix.txt" 2>&1
 rc=$?
@@ -224,7 +251,7 @@ for t in "${TARGETS[@]}"; do cp "$CONV/$t" "$WORK/fixed.$(basename "$t")"; done
 log "building the converted kernel (the changed objects and the link)"
 n=$(build "$CONV" "$WORK/build-conv.log")
 log "converted kernel: $n objects compiled or linked"
-boot "$CONV" conv
+boot "$CONV/out/arch/x86/boot/bzImage" conv
 
 echo "== original vs converted ($ACCEL) =="
 if ! diff -u "$WORK/orig.txt" "$WORK/conv.txt" > "$WORK/conv.diff"; then
@@ -247,15 +274,15 @@ for m in "${MUTANT_LIST[@]}"; do
                    expr='s/mmap_action_remap_full(desc, desc->pgoff)/mmap_action_remap_full(desc, 0x100 ^ desc->pgoff)/' ;;
     *) die "unknown mutant '$m' (known: ${ALL_MUTANTS[*]})" ;;
   esac
-  for t in "${TARGETS[@]}"; do cp "$WORK/fixed.$(basename "$t")" "$CONV/$t"; echo "$t" >> "$VMC/conv/.changed"; done
-  echo "$file" >> "$VMC/conv/.changed"
+  for t in "${TARGETS[@]}"; do rewrites "$t"; cp "$WORK/fixed.$(basename "$t")" "$CONV/$t"; done
+  rewrites "$file"
   sed "$expr" "$CONV/$file" > "$WORK/mutant.c"
   cmp -s "$WORK/mutant.c" "$CONV/$file" && die "mutant $m: '$expr' changes nothing in $file"
   cp "$WORK/mutant.c" "$CONV/$file"
   log "mutant $m: building"
   n=$(build "$CONV" "$WORK/build-$m.log")
   log "mutant $m: $n objects compiled or linked"
-  boot "$CONV" "$m"
+  boot "$CONV/out/arch/x86/boot/bzImage" "$m"
   echo "== original vs mutant $m ($file: $expr) =="
   if diff -u "$WORK/orig.txt" "$WORK/$m.txt" > "$WORK/$m.diff"; then
     die "mutant $m was not caught: its transcript equals the original's"
@@ -263,7 +290,6 @@ for m in "${MUTANT_LIST[@]}"; do
   grep -E '^[-+][a-z]' "$WORK/$m.diff" | grep -v '^[-+][-+]' | head -6
   caught=$((caught + 1))
 done
-restore
 
 if [[ -n $KEEP ]]; then
   mkdir -p "$KEEP"
