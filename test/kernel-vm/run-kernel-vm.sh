@@ -151,9 +151,9 @@ cp "$ORIG/out/arch/x86/boot/bzImage" "$WORK/orig.bzImage"
 if [[ $ACCEL == auto ]]; then
   ACCEL=tcg
   if [[ -r /dev/kvm && -w /dev/kvm ]]; then
-    (timeout 30 qemu-system-x86_64 -accel kvm -cpu host -m 256M -nodefaults -no-reboot -display none -monitor none \
+    { timeout 30 qemu-system-x86_64 -accel kvm -cpu host -m 256M -nodefaults -no-reboot -display none -monitor none \
       -serial "file:$WORK/kvm-probe.console" -kernel "$ORIG/out/arch/x86/boot/bzImage" \
-      -append "console=ttyS0 panic=-1 init=/kvm-probe" < /dev/null > "$WORK/kvm-probe.qemu" 2>&1) 2>/dev/null || true
+      -append "console=ttyS0 panic=-1 init=/kvm-probe" < /dev/null > "$WORK/kvm-probe.qemu" 2>&1 || true; } 2>/dev/null
     if grep -q 'Linux version' "$WORK/kvm-probe.console" 2>/dev/null; then
       ACCEL=kvm
     else
@@ -173,7 +173,7 @@ cat > "$WORK/init" <<'EOF'
 /bin/busybox mount -t sysfs sysfs /sys
 /bin/busybox mount -t devtmpfs devtmpfs /dev
 echo "kernel-vm: begin"
-/bin/mmap-cases usbmon0 /dev/usbmon0 --open rdonly --pages 75 --probe usbmon
+/bin/mmap-cases usbmon0 /dev/usbmon0 --open rdwr --pages 75 --probe usbmon
 /bin/mmap-cases zero /dev/zero --pages 8
 /bin/mmap-cases mem /dev/mem --base 0xf0 --pages 16
 echo "kernel-vm: dmesg problems: $(/bin/busybox dmesg | /bin/busybox grep -cE 'BUG|WARNING|Oops|Call Trace')"
