@@ -81,7 +81,7 @@ touch "$VMC/.changed"
 restore() {
   local rel
   while read -r rel; do
-    [[ -n $rel && -f $VMC/pristine/$rel ]] && cp "$VMC/pristine/$rel" "$ORIG/$rel"
+    [[ -n $rel && -f $VMC/pristine/$rel ]] && cp "$VMC/pristine/$rel" "$TREE/$rel"
   done < "$VMC/.changed"
   : > "$VMC/.changed"
 }
@@ -89,7 +89,7 @@ restore() {
 rewrites() {
   if [[ ! -f $VMC/pristine/$1 ]]; then
     mkdir -p "$(dirname "$VMC/pristine/$1")"
-    cp -p "$ORIG/$1" "$VMC/pristine/$1"
+    cp -p "$TREE/$1" "$VMC/pristine/$1"
   fi
   echo "$1" >> "$VMC/.changed"
 }
@@ -102,8 +102,8 @@ read -r PKG DEBVER _ < "$CACHE/kernel/resolved-7.x" || die "no $CACHE/kernel/res
 DEB=$(ls "$CACHE"/debs/"${PKG}"_*_all.deb 2>/dev/null | grep -F "_${DEBVER/:/%3a}_" | head -n 1 || true)
 [[ -n $DEB ]] || DEB=$(ls -t "$CACHE"/debs/"${PKG}"_*_all.deb | head -n 1)
 [[ -f $DEB ]] || die "no .deb of $PKG in $CACHE/debs"
-ORIG=$VMC/orig/$PKG
-CONV=$ORIG
+TREE=$VMC/orig/$PKG
+
 if [[ ! -f $VMC/orig/.stamp-unpacked || "$(cat "$VMC/orig/.stamp-unpacked")" != "$(basename "$DEB")" ]]; then
   log "unpacking $(basename "$DEB") into $VMC/orig"
   rm -rf "$VMC/orig" "$VMC/pristine"
@@ -139,11 +139,11 @@ build() { # $1: tree, $2: log
 }
 
 restore
-configure "$ORIG"
+configure "$TREE"
 log "building the original kernel (incremental; cold: the whole tiny kernel)"
-n=$(build "$ORIG" "$WORK/build-orig.log")
+n=$(build "$TREE" "$WORK/build-orig.log")
 log "original kernel: $n objects compiled or linked"
-cp "$ORIG/out/arch/x86/boot/bzImage" "$WORK/orig.bzImage"
+cp "$TREE/out/arch/x86/boot/bzImage" "$WORK/orig.bzImage"
 
 # ---------------------------------------------------------------- accelerator
 # KVM only where it boots this kernel: /dev/kvm may exist where nested virtualization does not work (on the
@@ -152,7 +152,7 @@ if [[ $ACCEL == auto ]]; then
   ACCEL=tcg
   if [[ -r /dev/kvm && -w /dev/kvm ]]; then
     { timeout 30 qemu-system-x86_64 -accel kvm -cpu host -m 256M -nodefaults -no-reboot -display none -monitor none \
-      -serial "file:$WORK/kvm-probe.console" -kernel "$ORIG/out/arch/x86/boot/bzImage" \
+      -serial "file:$WORK/kvm-probe.console" -kernel "$TREE/out/arch/x86/boot/bzImage" \
       -append "console=ttyS0 panic=-1 init=/kvm-probe" < /dev/null > "$WORK/kvm-probe.qemu" 2>&1 || true; } 2>/dev/null
     if grep -q 'Linux version' "$WORK/kvm-probe.console" 2>/dev/null; then
       ACCEL=kvm
@@ -164,7 +164,7 @@ fi
 if [[ $ACCEL == kvm ]]; then BOOT_TIMEOUT=${VMAPREP_VM_TIMEOUT:-300}; else BOOT_TIMEOUT=${VMAPREP_VM_TIMEOUT:-1200}; fi
 
 # ---------------------------------------------------------------- initramfs and boot
-GEN_CPIO=$ORIG/out/usr/gen_init_cpio
+GEN_CPIO=$TREE/out/usr/gen_init_cpio
 "clang$LLVM_SUFFIX" -static -O1 -Wall -Wextra -Werror -o "$WORK/mmap-cases" "$HERE/mmap-cases.c" \
   || die "building mmap-cases.c failed"
 cat > "$WORK/init" <<'EOF'
@@ -224,9 +224,9 @@ grep -q '^usbmon0 shared-r: probe mapped: ring [0-9]*, resize EBUSY' "$WORK/orig
 
 # ---------------------------------------------------------------- the converted kernel
 TARGETS=(drivers/usb/mon/mon_bin.c)
-(cd "$CONV/out" && python3 ../scripts/clang-tools/gen_compile_commands.py -d . -o "$WORK/compile_commands.all.json") >&2 \
+(cd "$TREE/out" && python3 ../scripts/clang-tools/gen_compile_commands.py -d . -o "$WORK/compile_commands.all.json") >&2 \
   || die "gen_compile_commands.py failed"
-python3 - "$WORK/compile_commands.all.json" "$WORK/db/compile_commands.json" "$CONV" "${TARGETS[@]}" <<'EOF' || die "no compile command for a target"
+python3 - "$WORK/compile_commands.all.json" "$WORK/db/compile_commands.json" "$TREE" "${TARGETS[@]}" <<'EOF' || die "no compile command for a target"
 import json, os, sys
 src, dst, tree, targets = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 want = {os.path.normpath(os.path.join(tree, t)) for t in targets}
@@ -246,12 +246,12 @@ set -e
 (( rc < 2 )) || { cat "$WORK/fix.txt" >&2; die "vmaprep fix exited $rc"; }
 grep -q "mon_bin.c:.*remark: converted 'mon_bin_mmap'" "$WORK/fix.txt" \
   || { cat "$WORK/fix.txt" >&2; die "vmaprep fix did not convert mon_bin_mmap"; }
-for t in "${TARGETS[@]}"; do cp "$CONV/$t" "$WORK/fixed.$(basename "$t")"; done
+for t in "${TARGETS[@]}"; do cp "$TREE/$t" "$WORK/fixed.$(basename "$t")"; done
 
 log "building the converted kernel (the changed objects and the link)"
-n=$(build "$CONV" "$WORK/build-conv.log")
+n=$(build "$TREE" "$WORK/build-conv.log")
 log "converted kernel: $n objects compiled or linked"
-boot "$CONV/out/arch/x86/boot/bzImage" conv
+boot "$TREE/out/arch/x86/boot/bzImage" conv
 
 echo "== original vs converted ($ACCEL) =="
 if ! diff -u "$WORK/orig.txt" "$WORK/conv.txt" > "$WORK/conv.diff"; then
@@ -274,15 +274,15 @@ for m in "${MUTANT_LIST[@]}"; do
                    expr='s/mmap_action_remap_full(desc, desc->pgoff)/mmap_action_remap_full(desc, 0x100 ^ desc->pgoff)/' ;;
     *) die "unknown mutant '$m' (known: ${ALL_MUTANTS[*]})" ;;
   esac
-  for t in "${TARGETS[@]}"; do rewrites "$t"; cp "$WORK/fixed.$(basename "$t")" "$CONV/$t"; done
+  for t in "${TARGETS[@]}"; do rewrites "$t"; cp "$WORK/fixed.$(basename "$t")" "$TREE/$t"; done
   rewrites "$file"
-  sed "$expr" "$CONV/$file" > "$WORK/mutant.c"
-  cmp -s "$WORK/mutant.c" "$CONV/$file" && die "mutant $m: '$expr' changes nothing in $file"
-  cp "$WORK/mutant.c" "$CONV/$file"
+  sed "$expr" "$TREE/$file" > "$WORK/mutant.c"
+  cmp -s "$WORK/mutant.c" "$TREE/$file" && die "mutant $m: '$expr' changes nothing in $file"
+  cp "$WORK/mutant.c" "$TREE/$file"
   log "mutant $m: building"
-  n=$(build "$CONV" "$WORK/build-$m.log")
+  n=$(build "$TREE" "$WORK/build-$m.log")
   log "mutant $m: $n objects compiled or linked"
-  boot "$CONV/out/arch/x86/boot/bzImage" "$m"
+  boot "$TREE/out/arch/x86/boot/bzImage" "$m"
   echo "== original vs mutant $m ($file: $expr) =="
   if diff -u "$WORK/orig.txt" "$WORK/$m.txt" > "$WORK/$m.diff"; then
     die "mutant $m was not caught: its transcript equals the original's"
