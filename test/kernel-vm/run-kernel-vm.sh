@@ -69,6 +69,9 @@ case "$MUTANTS" in
   none) MUTANT_LIST=() ;;
   *) IFS=, read -r -a MUTANT_LIST <<< "$MUTANTS" ;;
 esac
+for m in "${MUTANT_LIST[@]}"; do
+  [[ " ${ALL_MUTANTS[*]} " == *" $m "* ]] || die "unknown mutant '$m' (known: ${ALL_MUTANTS[*]})"
+done
 
 mkdir -p "$VMC"
 exec 9>"$VMC/.lock"
