@@ -17,6 +17,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # building real kernel trees for the end-to-end tests (test/e2e)
   flex bison bc libelf-dev libssl-dev cpio kmod dwarves
+  # booting the 7.x kernel before and after the fix (test/kernel-vm)
+  qemu-system-x86 busybox-static
   # the report test loads the HTML page in a real browser; bench/coccinelle runs spatch
   chromium coccinelle
 )

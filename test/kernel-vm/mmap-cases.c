@@ -1,0 +1,283 @@
+// mmap-cases: runs a table of mmap cases on one device node or file and prints what user space sees, one line per
+// observation, so that the transcripts of an original and a converted kernel can be compared with diff.
+//
+//   mmap-cases TAG PATH [--open rdonly|rdwr] [--base PAGES] [--pages N] [--probe usbmon]
+//
+// TAG names the target in every line. --base is the page offset the cases start from (for /dev/mem, the BIOS ROM),
+// --pages the size the cases are scaled to (the device's size in pages, or any size for files without one).
+// --probe usbmon asks the driver whether it counts a mapping (MON_IOCT_RING_SIZE answers EBUSY while mmap_active is
+// non-zero), the driver-visible effect of ->mmap's vma_open call that the rewrite moves to ->mapped.
+//
+// Per case: the mmap result and errno; the range's /proc/self/maps entries (protection, offset) and smaps VmFlags
+// (addresses left out: they differ between boots); a read of the first and last page (a hash of the page, or the
+// signal); a write where the protection allows it; mprotect to read-write; mremap to one more page in place
+// (VM_DONTEXPAND); munmap of a middle page; a fork whose child reads the first page; munmap. Addresses never appear
+// in the output.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *Tag;
+static int Fd = -1;
+static const char *Probe = "";
+static long PageSize;
+
+static const char *errName(int E) {
+  switch (E) {
+  case 0: return "0";
+  case EPERM: return "EPERM";
+  case ENOENT: return "ENOENT";
+  case EIO: return "EIO";
+  case ENXIO: return "ENXIO";
+  case EBADF: return "EBADF";
+  case EAGAIN: return "EAGAIN";
+  case ENOMEM: return "ENOMEM";
+  case EACCES: return "EACCES";
+  case EFAULT: return "EFAULT";
+  case EBUSY: return "EBUSY";
+  case ENODEV: return "ENODEV";
+  case EINVAL: return "EINVAL";
+  case EOVERFLOW: return "EOVERFLOW";
+  case ENOTTY: return "ENOTTY";
+  default: {
+    static char Buf[32];
+    snprintf(Buf, sizeof Buf, "errno%d", E);
+    return Buf;
+  }
+  }
+}
+
+static void out(const char *Case, const char *Fmt, ...) __attribute__((format(printf, 2, 3)));
+static void out(const char *Case, const char *Fmt, ...) {
+  va_list Ap;
+  printf("%s %s: ", Tag, Case);
+  va_start(Ap, Fmt);
+  vprintf(Fmt, Ap);
+  va_end(Ap);
+  putchar('\n');
+  fflush(stdout);
+}
+
+// The driver's own view of the mapping count, where it has one.
+static void probe(const char *Case, const char *When) {
+  if (!strcmp(Probe, "usbmon")) {
+    // MON_IOCQ_RING_SIZE and MON_IOCT_RING_SIZE (drivers/usb/mon/mon_bin.c): setting the current size again
+    // succeeds only while no mapping is counted.
+    int Size = ioctl(Fd, _IO(0x92, 5));
+    int R = ioctl(Fd, _IO(0x92, 4), (unsigned long)Size);
+    out(Case, "probe %s: ring %d, resize %s", When, Size, R == 0 ? "ok" : errName(errno));
+  }
+}
+
+static sigjmp_buf FaultJump;
+static volatile sig_atomic_t FaultSignal;
+static void onFault(int Sig) {
+  FaultSignal = Sig;
+  siglongjmp(FaultJump, 1);
+}
+
+// A page's content as a hash, or the signal its access raised.
+static void touch(const char *Case, const char *What, volatile unsigned char *P, int Write) {
+  char Res[64];
+  FaultSignal = 0;
+  if (sigsetjmp(FaultJump, 1) == 0) {
+    uint32_t H = 2166136261u;
+    for (long I = 0; I < PageSize; ++I)
+      H = (H ^ P[I]) * 16777619u;
+    if (Write) {
+      unsigned char Old = P[0];
+      P[0] = (unsigned char)(Old ^ 0x5a);
+      int Kept = P[0] == (unsigned char)(Old ^ 0x5a);
+      P[0] = Old;
+      snprintf(Res, sizeof Res, "hash %08x, write %s", H, Kept ? "kept" : "lost");
+    } else {
+      snprintf(Res, sizeof Res, "hash %08x", H);
+    }
+  } else {
+    snprintf(Res, sizeof Res, "%s", FaultSignal == SIGBUS ? "SIGBUS" : FaultSignal == SIGSEGV ? "SIGSEGV" : "signal");
+  }
+  out(Case, "%s %s", What, Res);
+}
+
+// The /proc/self/maps entries inside [Lo, Hi) with their smaps VmFlags, addresses left out.
+static void maps(const char *Case, uintptr_t Lo, uintptr_t Hi) {
+  FILE *F = fopen("/proc/self/smaps", "r");
+  if (!F) {
+    out(Case, "maps: cannot open /proc/self/smaps: %s", errName(errno));
+    return;
+  }
+  char Line[512];
+  int In = 0, Count = 0;
+  char Entry[256] = "";
+  while (fgets(Line, sizeof Line, F)) {
+    unsigned long Start, End, Off;
+    char Perms[8];
+    if (sscanf(Line, "%lx-%lx %7s %lx", &Start, &End, Perms, &Off) == 4) {
+      In = Start >= Lo && End <= Hi;
+      if (In) {
+        ++Count;
+        snprintf(Entry, sizeof Entry, "[+%lu pages, %lu pages] %s off %lx", (unsigned long)((Start - Lo) / PageSize),
+                 (unsigned long)((End - Start) / PageSize), Perms, Off);
+      }
+    } else if (In && !strncmp(Line, "VmFlags:", 8)) {
+      Line[strcspn(Line, "\n")] = 0;
+      out(Case, "maps %s flags%s", Entry, Line + 8);
+    }
+  }
+  fclose(F);
+  if (!Count)
+    out(Case, "maps: none");
+}
+
+struct Case {
+  const char *Name;
+  long Off;   // pages from --base; negative: from the end of --pages
+  long Len;   // pages; -1: one more than --pages
+  int Prot;
+  int Flags;
+};
+
+static void runCase(const struct Case *C, long Base, long Pages) {
+  long Off = Base + (C->Off >= 0 ? C->Off : Pages + C->Off);
+  long Count = C->Len < 0 ? Pages + 1 : C->Len;
+  size_t Len = (size_t)Count * PageSize;
+  const char *N = C->Name;
+  out(N, "mmap(pages %ld, offset +%ld, prot %s%s%s, %s)", Count, Off - Base, C->Prot & PROT_READ ? "r" : "-",
+      C->Prot & PROT_WRITE ? "w" : "-", C->Prot & PROT_EXEC ? "x" : "-",
+      C->Flags & MAP_SHARED ? "shared" : "private");
+  // A hint with a free page on either side, so that mremap in place can grow the mapping unless the driver forbids it.
+  void *Hole = mmap(NULL, Len + 2 * PageSize, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void *Hint = NULL;
+  if (Hole != MAP_FAILED) {
+    munmap(Hole, Len + 2 * PageSize);
+    Hint = (char *)Hole + PageSize;
+  }
+  errno = 0;
+  unsigned char *P = mmap(Hint, Len, C->Prot, C->Flags, Fd, (off_t)Off * PageSize);
+  if (P == MAP_FAILED) {
+    out(N, "mmap = %s", errName(errno));
+    probe(N, "after failed mmap");
+    return;
+  }
+  out(N, "mmap = ok%s", (void *)P == Hint ? "" : " (not at the hint)");
+  uintptr_t Lo = (uintptr_t)P, Hi = Lo + Len;
+  maps(N, Lo, Hi);
+  probe(N, "mapped");
+  if (C->Prot & PROT_READ) {
+    touch(N, "first page", P, (C->Prot & PROT_WRITE) != 0);
+    touch(N, "last page", P + Len - PageSize, (C->Prot & PROT_WRITE) != 0);
+  }
+  int R = mprotect(P, Len, PROT_READ | PROT_WRITE);
+  out(N, "mprotect(rw) = %s", R == 0 ? "ok" : errName(errno));
+  if (R == 0) {
+    maps(N, Lo, Hi);
+    mprotect(P, Len, C->Prot);
+  }
+  void *M = mremap(P, Len, Len + PageSize, 0);
+  out(N, "mremap(+1 page, in place) = %s", M == MAP_FAILED ? errName(errno) : "ok");
+  if (M != MAP_FAILED) {
+    maps(N, Lo, Hi + PageSize);
+    M = mremap(P, Len + PageSize, Len, 0);
+    out(N, "mremap(back) = %s", M == MAP_FAILED ? errName(errno) : "ok");
+  }
+  if (Count >= 3) {
+    long Mid = Count / 2;
+    R = munmap(P + Mid * PageSize, PageSize);
+    out(N, "munmap(middle page %ld) = %s", Mid, R == 0 ? "ok" : errName(errno));
+    maps(N, Lo, Hi);
+    probe(N, "split");
+  }
+  fflush(stdout);
+  pid_t Child = fork();
+  if (Child == 0) {
+    int Status = 0;
+    if (C->Prot & PROT_READ) {
+      if (sigsetjmp(FaultJump, 1) == 0) {
+        volatile unsigned char V = *(volatile unsigned char *)P;
+        (void)V;
+      } else {
+        Status = FaultSignal == SIGBUS ? 2 : 3;
+      }
+    }
+    _exit(Status);
+  }
+  int WS = 0;
+  if (Child < 0) {
+    out(N, "fork = %s", errName(errno));
+  } else {
+    waitpid(Child, &WS, 0);
+    out(N, "fork: child read %s", !WIFEXITED(WS) ? "killed" : WEXITSTATUS(WS) == 0 ? "ok" : WEXITSTATUS(WS) == 2 ? "SIGBUS" : "SIGSEGV");
+    probe(N, "after child exit");
+  }
+  R = munmap(P, Len);
+  out(N, "munmap = %s", R == 0 ? "ok" : errName(errno));
+  probe(N, "unmapped");
+}
+
+int main(int Argc, char **Argv) {
+  if (Argc < 3) {
+    fprintf(stderr, "usage: mmap-cases TAG PATH [--open rdonly|rdwr] [--base PAGES] [--pages N] [--probe usbmon]\n");
+    return 2;
+  }
+  Tag = Argv[1];
+  const char *Path = Argv[2];
+  int OpenFlags = O_RDWR;
+  long Base = 0, Pages = 16;
+  for (int I = 3; I + 1 < Argc; I += 2) {
+    if (!strcmp(Argv[I], "--open"))
+      OpenFlags = !strcmp(Argv[I + 1], "rdonly") ? O_RDONLY : O_RDWR;
+    else if (!strcmp(Argv[I], "--base"))
+      Base = strtol(Argv[I + 1], NULL, 0);
+    else if (!strcmp(Argv[I], "--pages"))
+      Pages = strtol(Argv[I + 1], NULL, 0);
+    else if (!strcmp(Argv[I], "--probe"))
+      Probe = Argv[I + 1];
+    else {
+      fprintf(stderr, "mmap-cases: unknown option '%s'\n", Argv[I]);
+      return 2;
+    }
+  }
+  PageSize = sysconf(_SC_PAGESIZE);
+  struct sigaction SA;
+  memset(&SA, 0, sizeof SA);
+  SA.sa_handler = onFault;
+  sigaction(SIGBUS, &SA, NULL);
+  sigaction(SIGSEGV, &SA, NULL);
+
+  Fd = open(Path, OpenFlags);
+  if (Fd < 0) {
+    out("open", "%s = %s", Path, errName(errno));
+    return 1;
+  }
+  out("open", "%s = ok", Path);
+  probe("open", "opened");
+  // Offsets are pages from --base; a negative one counts from the end of --pages.
+  static const struct Case Cases[] = {
+      {"shared-r", 0, 4, PROT_READ, MAP_SHARED},
+      {"private-r", 0, 4, PROT_READ, MAP_PRIVATE},
+      {"shared-rw", 0, 4, PROT_READ | PROT_WRITE, MAP_SHARED},
+      {"private-rw", 0, 4, PROT_READ | PROT_WRITE, MAP_PRIVATE},
+      {"shared-none", 0, 2, PROT_NONE, MAP_SHARED},
+      {"shared-rx", 0, 1, PROT_READ | PROT_EXEC, MAP_SHARED},
+      {"shared-r-one", 1, 1, PROT_READ, MAP_SHARED},
+      {"shared-r-tail", -5, 5, PROT_READ, MAP_SHARED},
+      {"shared-r-past-end", -2, 4, PROT_READ, MAP_SHARED},
+      {"shared-r-whole-and-one", 0, -1, PROT_READ, MAP_SHARED},
+  };
+  for (size_t I = 0; I < sizeof Cases / sizeof Cases[0]; ++I)
+    runCase(&Cases[I], Base, Pages);
+  close(Fd);
+  out("close", "done");
+  return 0;
+}

@@ -1,0 +1,302 @@
+#!/usr/bin/env bash
+# Proof in a real kernel (issue 17): boot Debian's linux-source-7.3 (the package the kernel e2e tests use) before
+# and after `vmaprep fix` in QEMU, run the same mmap cases on the converted handlers' devices, and compare what user
+# space sees; then boot deliberately wrong rewrites and require that the comparison catches each.
+#
+#   test/kernel-vm/run-kernel-vm.sh VMAPREP_BINARY [--accel auto|kvm|tcg] [--mutants all|none|NAME,...] [--keep DIR]
+#
+# Cache (outside the repository): ${VMAPREP_CACHE_DIR:-$HOME/.cache/vmaprep}/kernel-vm/
+#   orig/linux-source-7.3/      sources unpacked from the e2e's .deb; out/ in it is the kernel's out-of-tree build
+#                               (make O=out, tinyconfig + vm.config)
+#   pristine/                   the unpacked version of every source file a variant rewrote
+# One tree serves every variant (the original, the fix, each mutant): a variant's files are rewritten in place and
+# put back from pristine/ afterwards (also on failure), so make rebuilds only the changed objects and the link.
+# A copy of the tree would not do: tools/objtool is built with absolute paths, so a copy rebuilds objtool and with
+# it every object. The e2e tree itself (~/.cache/vmaprep/kernel/7.3/...) is never read for sources:
+# run-fix-e2e.sh rewrites it in place while it runs.
+#
+# Handlers compared (the ones vmaprep converts on the e2e 7.x tree that the tiny kernel can drive without hardware):
+#   mon_bin_mmap (drivers/usb/mon/mon_bin.c, /dev/usbmon0)
+# Baselines in the same boots (already ->mmap_prepare upstream, identical in both trees unless a mutant edits them):
+#   /dev/zero and /dev/mem (drivers/char/mem.c)
+# Mutants (each must make the converted kernel's transcript differ from the original's):
+#   dropped-flag    mon_bin: VMA_DONTEXPAND_BIT dropped from the converted flags
+#   dropped-count   mon_bin: the generated ->mapped no longer counts the mapping (mmap_active++)
+#   wrong-pfn       /dev/mem: mmap_action_remap_full() given a pfn 256 pages off
+#
+# Environment: VMAPREP_CACHE_DIR, VMAPREP_JOBS (make -j, default 2), LLVM_SUFFIX (default -19),
+#              VMAPREP_VM_TIMEOUT (seconds per boot, default 300 with KVM, 1200 with TCG).
+# Progress goes to stderr with elapsed seconds; the transcripts' comparison and "RESULT: PASS" go to stdout.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+VMAPREP=${1:-}
+shift || true
+ACCEL=auto
+MUTANTS=all
+KEEP=
+while (($#)); do
+  case "$1" in
+    --accel) ACCEL=$2; shift 2 ;;
+    --mutants) MUTANTS=$2; shift 2 ;;
+    --keep) KEEP=$2; shift 2 ;;
+    *) echo "run-kernel-vm: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+[[ -n $VMAPREP && -x $VMAPREP ]] || { echo "run-kernel-vm: vmaprep binary '${VMAPREP}' not found" >&2; exit 2; }
+VMAPREP=$(cd "$(dirname "$VMAPREP")" && pwd)/$(basename "$VMAPREP")
+CACHE=${VMAPREP_CACHE_DIR:-$HOME/.cache/vmaprep}
+VMC=$CACHE/kernel-vm
+JOBS=${VMAPREP_JOBS:-2}
+LLVM_SUFFIX=${LLVM_SUFFIX:--19}
+T0=$(date +%s)
+log() { printf '[kernel-vm +%ss] %s\n' "$(( $(date +%s) - T0 ))" "$*" >&2; }
+die() { printf '[kernel-vm] FAIL: %s\n' "$*" >&2; exit 1; }
+
+need() { command -v "$1" >/dev/null 2>&1 || die "'$1' not found; install it (apt-get install $2)"; }
+need qemu-system-x86_64 qemu-system-x86; need "clang$LLVM_SUFFIX" "clang$LLVM_SUFFIX"; need cpio cpio
+need flock util-linux
+# Debian's busybox-static installs a static /bin/busybox (ldd refuses a static executable).
+BUSYBOX=/bin/busybox
+[[ -x $BUSYBOX ]] && ! ldd "$BUSYBOX" >/dev/null 2>&1 || die "no static $BUSYBOX (apt-get install busybox-static)"
+
+case "$ACCEL" in
+  auto|kvm|tcg) ;;
+  *) die "--accel must be auto, kvm or tcg" ;;
+esac
+ALL_MUTANTS=(dropped-flag dropped-count wrong-pfn)
+case "$MUTANTS" in
+  all) MUTANT_LIST=("${ALL_MUTANTS[@]}") ;;
+  none) MUTANT_LIST=() ;;
+  *) IFS=, read -r -a MUTANT_LIST <<< "$MUTANTS" ;;
+esac
+for m in "${MUTANT_LIST[@]}"; do
+  [[ " ${ALL_MUTANTS[*]} " == *" $m "* ]] || die "unknown mutant '$m' (known: ${ALL_MUTANTS[*]})"
+done
+
+mkdir -p "$VMC"
+exec 9>"$VMC/.lock"
+flock -n 9 || { log "waiting for another run-kernel-vm.sh to finish"; flock 9; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/vmaprep-kernel-vm.XXXXXX")
+touch "$VMC/.changed"
+# The files the current variant rewrote go back to their unpacked text; a plain cp gives them a new mtime, so the
+# next build recompiles their objects.
+restore() {
+  local rel
+  while read -r rel; do
+    [[ -n $rel && -f $VMC/pristine/$rel ]] && cp "$VMC/pristine/$rel" "$TREE/$rel"
+  done < "$VMC/.changed"
+  : > "$VMC/.changed"
+}
+# Declare that the variant rewrites $1 (relative to the tree).
+rewrites() {
+  if [[ ! -f $VMC/pristine/$1 ]]; then
+    mkdir -p "$(dirname "$VMC/pristine/$1")"
+    cp -p "$TREE/$1" "$VMC/pristine/$1"
+  fi
+  echo "$1" >> "$VMC/.changed"
+}
+trap 'restore; rm -rf "$WORK"' EXIT
+
+# ---------------------------------------------------------------- the original sources, from the e2e's .deb
+"$HERE/../e2e/prepare-kernel-tree.sh" 7.x --fetch-only > "$WORK/e2e-tree" 2> "$WORK/prepare.log" \
+  || { cat "$WORK/prepare.log" >&2; die "prepare-kernel-tree.sh 7.x --fetch-only failed"; }
+read -r PKG DEBVER _ < "$CACHE/kernel/resolved-7.x" || die "no $CACHE/kernel/resolved-7.x"
+DEB=$(ls "$CACHE"/debs/"${PKG}"_*_all.deb 2>/dev/null | grep -F "_${DEBVER/:/%3a}_" | head -n 1 || true)
+[[ -n $DEB ]] || DEB=$(ls -t "$CACHE"/debs/"${PKG}"_*_all.deb | head -n 1)
+[[ -f $DEB ]] || die "no .deb of $PKG in $CACHE/debs"
+TREE=$VMC/orig/$PKG
+
+if [[ ! -f $VMC/orig/.stamp-unpacked || "$(cat "$VMC/orig/.stamp-unpacked")" != "$(basename "$DEB")" ]]; then
+  log "unpacking $(basename "$DEB") into $VMC/orig"
+  rm -rf "$VMC/orig" "$VMC/pristine"
+  : > "$VMC/.changed"
+  mkdir -p "$VMC/orig"
+  dpkg-deb --fsys-tarfile "$DEB" | tar -xO --wildcards "./usr/src/${PKG}.tar.*" | tar -xJ -C "$VMC/orig" \
+    || die "could not unpack $DEB"
+  basename "$DEB" > "$VMC/orig/.stamp-unpacked"
+fi
+
+# ---------------------------------------------------------------- configuration and build
+MK=(nice -n 10 make O=out ARCH=x86_64 LLVM="$LLVM_SUFFIX" -j"$JOBS")
+configure() { # $1: tree
+  local tree=$1 key
+  key=$(cat "$HERE/vm.config" | sha1sum | cut -c1-16)
+  [[ -f $tree/out/.stamp-config && "$(cat "$tree/out/.stamp-config")" == "$key" ]] && return 0
+  log "configuring $tree/out: tinyconfig + test/kernel-vm/vm.config, WERROR off"
+  (cd "$tree" && "${MK[@]}" -s tinyconfig >/dev/null \
+    && ./scripts/kconfig/merge_config.sh -m -O out out/.config "$HERE/vm.config" >/dev/null \
+    && ./scripts/config --file out/.config -d WERROR \
+    && "${MK[@]}" -s olddefconfig) >&2 || die "configuring $tree failed"
+  local s
+  for s in $(grep -o '^CONFIG_[A-Z0-9_]*' "$HERE/vm.config"); do
+    grep -q "^$s=y" "$tree/out/.config" || die "Kconfig did not enable $s (unmet dependencies; fix vm.config)"
+  done
+  echo "$key" > "$tree/out/.stamp-config"
+}
+build() { # $1: tree, $2: log
+  (cd "$1" && KBUILD_BUILD_TIMESTAMP=vmaprep KBUILD_BUILD_USER=vmaprep KBUILD_BUILD_HOST=kernel-vm \
+      "${MK[@]}" bzImage usr/gen_init_cpio) > "$2" 2>&1 \
+    || { grep -E 'error|Error' "$2" | head -20 >&2; die "kernel build in $1 failed (log: $2)"; }
+  grep -cE '^  (CC|AS|LD) ' "$2" || true
+}
+
+restore
+configure "$TREE"
+log "building the original kernel (incremental; cold: the whole tiny kernel)"
+n=$(build "$TREE" "$WORK/build-orig.log")
+log "original kernel: $n objects compiled or linked"
+cp "$TREE/out/arch/x86/boot/bzImage" "$WORK/orig.bzImage"
+
+# ---------------------------------------------------------------- accelerator
+# KVM only where it boots this kernel: /dev/kvm may exist where nested virtualization does not work (on the
+# development machine QEMU's KVM guest never reaches the kernel, and -cpu host dies on an MSR it cannot set).
+if [[ $ACCEL == auto ]]; then
+  ACCEL=tcg
+  if [[ -r /dev/kvm && -w /dev/kvm ]]; then
+    { timeout 30 qemu-system-x86_64 -accel kvm -cpu host -m 256M -nodefaults -no-reboot -display none -monitor none \
+      -serial "file:$WORK/kvm-probe.console" -kernel "$TREE/out/arch/x86/boot/bzImage" \
+      -append "console=ttyS0 panic=-1 init=/kvm-probe" < /dev/null > "$WORK/kvm-probe.qemu" 2>&1 || true; } 2>/dev/null
+    if grep -q 'Linux version' "$WORK/kvm-probe.console" 2>/dev/null; then
+      ACCEL=kvm
+    else
+      log "/dev/kvm is there but a KVM guest did not boot in 30s ($(tail -n 1 "$WORK/kvm-probe.qemu")); using TCG"
+    fi
+  fi
+fi
+if [[ $ACCEL == kvm ]]; then BOOT_TIMEOUT=${VMAPREP_VM_TIMEOUT:-300}; else BOOT_TIMEOUT=${VMAPREP_VM_TIMEOUT:-1200}; fi
+
+# ---------------------------------------------------------------- initramfs and boot
+GEN_CPIO=$TREE/out/usr/gen_init_cpio
+"clang$LLVM_SUFFIX" -static -O1 -Wall -Wextra -Werror -o "$WORK/mmap-cases" "$HERE/mmap-cases.c" \
+  || die "building mmap-cases.c failed"
+cat > "$WORK/init" <<'EOF'
+#!/bin/busybox sh
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sysfs /sys
+/bin/busybox mount -t devtmpfs devtmpfs /dev
+echo "kernel-vm: begin"
+/bin/mmap-cases usbmon0 /dev/usbmon0 --open rdwr --pages 75 --probe usbmon
+/bin/mmap-cases zero /dev/zero --pages 8
+/bin/mmap-cases mem /dev/mem --base 0xf0 --pages 16
+echo "kernel-vm: dmesg problems: $(/bin/busybox dmesg | /bin/busybox grep -cE 'BUG|WARNING|Oops|Call Trace')"
+echo "kernel-vm: end"
+/bin/busybox reboot -f
+EOF
+cat > "$WORK/initramfs.list" <<EOF
+dir /dev 755 0 0
+nod /dev/console 600 0 0 c 5 1
+dir /proc 755 0 0
+dir /sys 755 0 0
+dir /bin 755 0 0
+file /bin/busybox $BUSYBOX 755 0 0
+file /bin/mmap-cases $WORK/mmap-cases 755 0 0
+file /init $WORK/init 755 0 0
+EOF
+"$GEN_CPIO" "$WORK/initramfs.list" > "$WORK/initramfs.cpio" || die "gen_init_cpio failed"
+
+boot() { # $1: bzImage, $2: name; the transcript's test lines go to $WORK/$2.txt
+  local console=$WORK/$2.console
+  local accel=(-accel tcg -cpu max)
+  [[ $ACCEL == kvm ]] && accel=(-accel kvm -cpu host)
+  local t rc=0
+  t=$(date +%s)
+  timeout "$BOOT_TIMEOUT" qemu-system-x86_64 "${accel[@]}" -m 256M -smp 1 -nodefaults -no-reboot \
+    -display none -monitor none -serial "file:$console" \
+    -kernel "$1" -initrd "$WORK/initramfs.cpio" \
+    -append "console=ttyS0 panic=-1 loglevel=4" < /dev/null > "$WORK/$2.qemu" 2>&1 || rc=$?
+  if (( rc != 0 )); then
+    tail -30 "$console" >&2; cat "$WORK/$2.qemu" >&2
+    (( rc == 124 )) && die "QEMU ($ACCEL) did not finish booting $2 in ${BOOT_TIMEOUT}s"
+    die "QEMU ($ACCEL) exited with status $rc booting $2"
+  fi
+  tr -d '\r' < "$console" > "$console.txt"
+  [[ -n $KEEP ]] && mkdir -p "$KEEP" && cp "$console.txt" "$KEEP/$2.console.txt"
+  grep -q '^kernel-vm: end' "$console.txt" || { tail -30 "$console.txt" >&2; die "$2: the test did not run to its end"; }
+  # The test's lines only (kernel messages may share the console).
+  sed -n '/^kernel-vm: begin/,/^kernel-vm: end/p' "$console.txt" | grep -E '^((usbmon0|zero|mem) |kernel-vm:)' > "$WORK/$2.txt"
+  grep -q '^kernel-vm: dmesg problems: 0$' "$WORK/$2.txt" || { grep -B2 -A20 -E 'BUG|WARNING|Oops' "$console.txt" | head -40 >&2; die "$2: the kernel logged a problem"; }
+  log "booted $2 with $ACCEL in $(( $(date +%s) - t ))s: $(wc -l < "$WORK/$2.txt") lines"
+}
+
+boot "$WORK/orig.bzImage" orig
+# The handler under test must have been exercised on its success path, or the comparison proves little.
+grep -q '^usbmon0 shared-r: mmap = ok' "$WORK/orig.txt" || { cat "$WORK/orig.txt" >&2; die "original: mmap of /dev/usbmon0 did not succeed"; }
+grep -q '^usbmon0 shared-r: probe mapped: ring [0-9]*, resize EBUSY' "$WORK/orig.txt" \
+  || die "original: usbmon does not count the mapping (the probe is not observing it)"
+
+# ---------------------------------------------------------------- the converted kernel
+TARGETS=(drivers/usb/mon/mon_bin.c)
+(cd "$TREE/out" && python3 ../scripts/clang-tools/gen_compile_commands.py -d . -o "$WORK/compile_commands.all.json") >&2 \
+  || die "gen_compile_commands.py failed"
+python3 - "$WORK/compile_commands.all.json" "$WORK/db/compile_commands.json" "$TREE" "${TARGETS[@]}" <<'EOF' || die "no compile command for a target"
+import json, os, sys
+src, dst, tree, targets = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+want = {os.path.normpath(os.path.join(tree, t)) for t in targets}
+db = [e for e in json.load(open(src)) if os.path.normpath(os.path.join(e["directory"], e["file"])) in want]
+missing = want - {os.path.normpath(os.path.join(e["directory"], e["file"])) for e in db}
+if missing:
+    sys.exit("no compile command for " + " ".join(sorted(missing)))
+os.makedirs(os.path.dirname(dst), exist_ok=True)
+json.dump(db, open(dst, "w"), indent=2)
+EOF
+log "$VMAPREP fix --api auto on ${TARGETS[*]}"
+for t in "${TARGETS[@]}"; do rewrites "$t"; done
+set +e
+"$VMAPREP" fix -p "$WORK/db" --api auto > "$WORK/fix.txt" 2>&1
+rc=$?
+set -e
+(( rc < 2 )) || { cat "$WORK/fix.txt" >&2; die "vmaprep fix exited $rc"; }
+grep -q "mon_bin.c:.*remark: converted 'mon_bin_mmap'" "$WORK/fix.txt" \
+  || { cat "$WORK/fix.txt" >&2; die "vmaprep fix did not convert mon_bin_mmap"; }
+for t in "${TARGETS[@]}"; do cp "$TREE/$t" "$WORK/fixed.$(basename "$t")"; done
+
+log "building the converted kernel (the changed objects and the link)"
+n=$(build "$TREE" "$WORK/build-conv.log")
+log "converted kernel: $n objects compiled or linked"
+boot "$TREE/out/arch/x86/boot/bzImage" conv
+
+echo "== original vs converted ($ACCEL) =="
+if ! diff -u "$WORK/orig.txt" "$WORK/conv.txt" > "$WORK/conv.diff"; then
+  cat "$WORK/conv.diff"
+  die "the converted kernel's transcript differs from the original's"
+fi
+echo "equal: $(wc -l < "$WORK/orig.txt") lines; $(grep -c ': mmap = ok' "$WORK/orig.txt") mappings made, $(grep -c ': mmap = E' "$WORK/orig.txt") refused"
+grep -E '^usbmon0 (open|shared-r|shared-rw|private-r|shared-r-past-end):' "$WORK/orig.txt" \
+  | grep -E 'mmap =|maps \[\+0|probe mapped|mprotect|mremap\(\+1|last page' | head -20
+
+# ---------------------------------------------------------------- mutants: deliberately wrong rewrites
+caught=0
+for m in "${MUTANT_LIST[@]}"; do
+  restore
+  case "$m" in
+    dropped-flag)  file=drivers/usb/mon/mon_bin.c
+                   expr='s/vma_desc_set_flags(desc, VMA_DONTEXPAND_BIT, /vma_desc_set_flags(desc, /' ;;
+    dropped-count) file=drivers/usb/mon/mon_bin.c; expr='/_mmap_mapped(/,/^}/{/++;/d}' ;;
+    wrong-pfn)     file=drivers/char/mem.c
+                   expr='s/mmap_action_remap_full(desc, desc->pgoff)/mmap_action_remap_full(desc, 0x100 ^ desc->pgoff)/' ;;
+    *) die "unknown mutant '$m' (known: ${ALL_MUTANTS[*]})" ;;
+  esac
+  for t in "${TARGETS[@]}"; do rewrites "$t"; cp "$WORK/fixed.$(basename "$t")" "$TREE/$t"; done
+  rewrites "$file"
+  sed "$expr" "$TREE/$file" > "$WORK/mutant.c"
+  cmp -s "$WORK/mutant.c" "$TREE/$file" && die "mutant $m: '$expr' changes nothing in $file"
+  cp "$WORK/mutant.c" "$TREE/$file"
+  log "mutant $m: building"
+  n=$(build "$TREE" "$WORK/build-$m.log")
+  log "mutant $m: $n objects compiled or linked"
+  boot "$TREE/out/arch/x86/boot/bzImage" "$m"
+  echo "== original vs mutant $m ($file: $expr) =="
+  if diff -u "$WORK/orig.txt" "$WORK/$m.txt" > "$WORK/$m.diff"; then
+    die "mutant $m was not caught: its transcript equals the original's"
+  fi
+  grep -E '^[-+][a-z]' "$WORK/$m.diff" | grep -v '^[-+][-+]' | head -6
+  caught=$((caught + 1))
+done
+
+if [[ -n $KEEP ]]; then
+  mkdir -p "$KEEP"
+  cp "$WORK"/*.txt "$WORK"/*.diff "$KEEP"/ 2>/dev/null || true
+fi
+echo "kernel-vm: converted mon_bin_mmap equal to the original in a real 7.3 kernel ($ACCEL); $caught of ${#MUTANT_LIST[@]} mutants caught; $(( $(date +%s) - T0 ))s"
+echo "RESULT: PASS"
