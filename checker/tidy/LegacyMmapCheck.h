@@ -13,6 +13,7 @@
 
 #include "ClangTidyCheck.h"
 #include "vmaprep/ApiLevel.h"
+#include "vmaprep/SourceSite.h"
 
 namespace clang::tidy::vmaprep {
 
@@ -27,6 +28,8 @@ public:
   void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
 
 private:
+  static SourceLocation location(const SourceManager &SM, const ::vmaprep::SourceSite &Site);
+
   const std::string ApiLevelOption;
   const bool AutoApi; // ApiLevel: auto
   ::vmaprep::ApiLevel Target;
