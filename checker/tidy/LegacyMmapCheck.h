@@ -1,8 +1,8 @@
 //===- LegacyMmapCheck.h - vmaprep-legacy-mmap for clang-tidy -------------===//
 //
 // The clang-tidy front door of the same analysis the CLI runs: one warning
-// per legacy .mmap handler with the CLI's message, notes at its sites and at
-// the effects that decided the verdict, and, for handlers the rewriter can
+// per legacy .mmap handler with the CLI's message and the CLI's notes at the
+// CLI's places (legacyHandlerNotes), and, for handlers the rewriter can
 // convert, every edit of the conversion as the fix-its of that one warning
 // (clang-tidy drops a fix whose edits overlap another's, so all edits of a
 // handler belong to one diagnostic).
