@@ -3,6 +3,7 @@
 
 #include "vmaprep/ApiDetection.h"
 #include "vmaprep/Classifier.h"
+#include "vmaprep/FindingNotes.h"
 #include "vmaprep/Rewriter.h"
 #include "vmaprep/TranslationUnitAnalysis.h"
 #include "clang/AST/ASTContext.h"
@@ -52,25 +53,27 @@ void LegacyMmapCheck::check(const MatchFinder::MatchResult &Result) {
       NoRewrite = ::vmaprep::predatesRefusal(Found.Evidence);
   }
   TranslationUnitAnalysis Analysis = ::vmaprep::analyzeTranslationUnit(Ctx, Target);
+  // The findings and notes `vmaprep check` prints, from the same calls.
+  ::vmaprep::TranslationUnitFindings Findings = ::vmaprep::makeFindings(Analysis, Ctx, Target, NoRewrite);
   FileID Main = SM.getMainFileID();
   SourceLocation MainStart = SM.getLocForStartOfFile(Main);
 
-  for (const AnalyzedHandler &A : Analysis.Handlers) {
+  for (size_t I = 0; I < Analysis.Handlers.size(); ++I) {
+    const AnalyzedHandler &A = Analysis.Handlers[I];
+    const ::vmaprep::HandlerReport &H = Findings.Handlers[I];
     if (A.Handler.Kind != HookKind::LegacyMmap)
+      continue;
+    if (!A.Summary.BodyVisible && !FixGenericMmap)
       continue;
     const FunctionDecl *Fn = A.Summary.Function ? A.Summary.Function : A.Handler.Function;
     // Where the CLI reports it: the definition, or the registering table for
     // a handler defined elsewhere.
-    SourceLocation At = A.Summary.BodyVisible || A.Handler.Sites.empty()
-                            ? Fn->getLocation()
-                            : A.Handler.Sites.front().Init->getBeginLoc();
-    if (!A.Summary.BodyVisible && !FixGenericMmap)
-      continue;
-    MigrationPlan Plan = ::vmaprep::planMigration(A, Analysis, Ctx, Target);
-    if (!NoRewrite.empty()) {
-      Plan = MigrationPlan();
-      Plan.Refusal = NoRewrite;
-    }
+    SourceLocation At = location(SM, H.Where);
+    if (At.isInvalid())
+      At = Fn->getLocation();
+    MigrationPlan Plan;
+    if (NoRewrite.empty())
+      Plan = ::vmaprep::planMigration(A, Analysis, Ctx, Target);
     {
       auto Diag = diag(At, "%0") << ::vmaprep::legacyHandlerMessage(Fn->getName(), A.Result, Target);
       if (Plan.Applicable)
@@ -80,15 +83,22 @@ void LegacyMmapCheck::check(const MatchFinder::MatchResult &Result) {
               CharSourceRange::getCharRange(B, B.getLocWithOffset(E.Length)), E.Text);
         }
     } // notes only once the warning's builder is gone
-    for (const ::vmaprep::OpsSite &S : A.Handler.Sites)
-      diag(S.Init->getBeginLoc(), "registered as .%0 in '%1'", DiagnosticIDs::Note) << S.Member << S.Table;
-    for (const ::vmaprep::Reason &R : A.Result.Reasons) {
-      SourceLocation NoteAt = R.Effects.empty() ? At : A.Summary.Effects[R.Effects.front()].Node->getBeginLoc();
-      diag(NoteAt, "%0", DiagnosticIDs::Note) << R.Text;
+    for (const ::vmaprep::FindingNote &N : ::vmaprep::legacyHandlerNotes(H, /*ShowReads=*/false)) {
+      SourceLocation NoteAt = location(SM, N.Where);
+      diag(NoteAt.isValid() ? NoteAt : At, "%0", DiagnosticIDs::Note) << ::vmaprep::withMacroSuffix(N.Where, N.Text);
     }
-    if (!Plan.Applicable && ::vmaprep::isConvertible(A.Result.Kind))
-      diag(At, "no automatic fix: %0", DiagnosticIDs::Note) << Plan.Refusal;
   }
+}
+
+/// \p Site (file, line, column as check prints them) in \p SM, or an
+/// invalid location for a file this TU did not read.
+SourceLocation LegacyMmapCheck::location(const SourceManager &SM, const ::vmaprep::SourceSite &Site) {
+  if (!Site.valid())
+    return {};
+  auto File = SM.getFileManager().getOptionalFileRef(Site.File);
+  if (!File)
+    return {};
+  return SM.translateFileLineCol(*File, Site.Line, Site.Column);
 }
 
 } // namespace clang::tidy::vmaprep

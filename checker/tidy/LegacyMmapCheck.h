@@ -1,8 +1,8 @@
 //===- LegacyMmapCheck.h - vmaprep-legacy-mmap for clang-tidy -------------===//
 //
 // The clang-tidy front door of the same analysis the CLI runs: one warning
-// per legacy .mmap handler with the CLI's message, notes at its sites and at
-// the effects that decided the verdict, and, for handlers the rewriter can
+// per legacy .mmap handler with the CLI's message and the CLI's notes at the
+// CLI's places (legacyHandlerNotes), and, for handlers the rewriter can
 // convert, every edit of the conversion as the fix-its of that one warning
 // (clang-tidy drops a fix whose edits overlap another's, so all edits of a
 // handler belong to one diagnostic).
@@ -13,6 +13,7 @@
 
 #include "ClangTidyCheck.h"
 #include "vmaprep/ApiLevel.h"
+#include "vmaprep/SourceSite.h"
 
 namespace clang::tidy::vmaprep {
 
@@ -27,6 +28,8 @@ public:
   void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
 
 private:
+  static SourceLocation location(const SourceManager &SM, const ::vmaprep::SourceSite &Site);
+
   const std::string ApiLevelOption;
   const bool AutoApi; // ApiLevel: auto
   ::vmaprep::ApiLevel Target;

@@ -3,6 +3,7 @@
 #define VMAPREP_TOOL_OUTPUTS_H
 
 #include "CheckCommand.h"
+#include "vmaprep/FindingNotes.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace vmaprep {
@@ -23,13 +24,6 @@ void writeDiagnostic(llvm::raw_ostream &OS, llvm::StringRef Location, llvm::Stri
 
 /// The versioned JSON document (docs/json-schema.md).
 void writeJson(const CheckResult &R, llvm::raw_ostream &OS);
-
-/// An effect in words, as the text output's notes put it ("changes flags:
-/// vm_flags_set(vma, VM_IO)"); SARIF's related locations say the same.
-std::string describeEffect(const EffectReport &E);
-
-/// " (via a() -> b())" for an effect reached through helpers, else "".
-std::string viaSuffix(const EffectReport &E);
 
 /// "12 mmap handlers in 8 files: 3 auto-convertible, ..."
 std::string summaryLine(const CheckResult &R);

@@ -2,6 +2,7 @@
 #include "Outputs.h"
 
 #include "vmaprep/Classifier.h"
+#include "vmaprep/FindingNotes.h"
 #include <algorithm>
 #include <cstdlib>
 #include <map>
@@ -42,45 +43,7 @@ void writeDiagnostic(llvm::raw_ostream &OS, llvm::StringRef Location, llvm::Stri
 
 static void diag(llvm::raw_ostream &OS, const SourceSite &Where, llvm::StringRef Level,
                  const std::string &Message, const char *Check = nullptr) {
-  std::string Text = Message;
-  if (Where.inMacro())
-    Text += " (in expansion of macro '" + Where.Macro + "')";
-  writeDiagnostic(OS, Where.str(), Level, Text, Check ? Check : "");
-}
-
-std::string describeEffect(const EffectReport &E) {
-  std::string What;
-  switch (E.Kind) {
-  case EffectKind::FlagsChange: What = "changes flags: "; break;
-  case EffectKind::FlagsTest: What = "tests flags: "; break;
-  case EffectKind::FlagsRead: What = "reads flags: "; break;
-  case EffectKind::FieldWrite: What = "writes vma->" + E.Name + ": "; break;
-  case EffectKind::FieldRead: What = "reads vma->" + E.Name + ": "; break;
-  case EffectKind::SizeQuery: What = "reads the size: "; break;
-  case EffectKind::Mapping:
-    What = std::string("maps memory (") + mappingRangeName(E.Range).str() + ", result " +
-           resultUseName(E.Use).str() + (E.InLoop ? ", in a loop" : "") + "): ";
-    break;
-  case EffectKind::Delegation: What = "delegates: "; break;
-  case EffectKind::Escape: What = "the VMA escapes (" + E.Detail + "): "; break;
-  case EffectKind::ManualOpen: What = "calls vm_ops->" + E.Name + "() by hand: "; break;
-  case EffectKind::StateChange: What = "acquires state (" + E.Detail + "): "; break;
-  }
-  return What + E.Text + viaSuffix(E);
-}
-
-std::string viaSuffix(const EffectReport &E) {
-  if (E.Via.empty())
-    return "";
-  std::string S = " (via ";
-  for (size_t I = 0; I < E.Via.size(); ++I)
-    S += (I ? " -> " : "") + E.Via[I].Callee + "()";
-  return S + ")";
-}
-
-static bool isRead(EffectKind K) {
-  return K == EffectKind::FlagsTest || K == EffectKind::FlagsRead || K == EffectKind::FieldRead ||
-         K == EffectKind::SizeQuery;
+  writeDiagnostic(OS, Where.str(), Level, withMacroSuffix(Where, Message), Check ? Check : "");
 }
 
 void writeText(const CheckResult &R, const TextOptions &Options, llvm::raw_ostream &OS) {
@@ -93,40 +56,8 @@ void writeText(const CheckResult &R, const TextOptions &Options, llvm::raw_ostre
 
   for (const HandlerReport *H : Sorted) {
     diag(OS, H->Where, "warning", legacyHandlerMessage(H->Function, H->Result, R.Target), LegacyCheck);
-    for (const OpsSiteReport &S : H->Sites)
-      diag(OS, S.Where, "note", "registered as ." + S.Member + " in '" + S.Table + "'");
-    // An effect that decided the verdict carries the reason; a reason with
-    // no effect (body not visible, ...) is a note at the handler.
-    std::map<unsigned, std::vector<const Reason *>> Cited;
-    for (const Reason &Rs : H->Result.Reasons) {
-      for (unsigned I : Rs.Effects)
-        Cited[I].push_back(&Rs);
-      bool InHeadline = (H->Result.Kind == VerdictKind::Blocked || H->Result.Kind == VerdictKind::InvalidBothHooks) &&
-                        &Rs == &H->Result.Reasons.front();
-      if (Rs.Effects.empty() && !InHeadline)
-        diag(OS, H->Where, "note", Rs.Text);
-    }
-    for (unsigned I = 0; I < H->Effects.size(); ++I) {
-      const EffectReport &E = H->Effects[I];
-      auto It = Cited.find(I);
-      if (It != Cited.end()) {
-        for (const Reason *Rs : It->second)
-          diag(OS, E.Where, "note", Rs->Text + ": " + E.Text);
-      } else if (Options.ShowReads || !isRead(E.Kind)) {
-        diag(OS, E.Where, "note", describeEffect(E));
-      }
-    }
-    // Where the verdict says convertible, whether fix agrees; any other
-    // verdict is itself the reason fix leaves the handler alone.
-    if (H->Rewrite && isConvertible(H->Result.Kind)) {
-      if (H->Rewrite->Available) {
-        diag(OS, H->Where, "note", "vmaprep fix rewrites it as '" + H->Rewrite->NewFunction + "'");
-        for (const std::string &D : H->Rewrite->Differences)
-          diag(OS, H->Where, "note", "the rewrite differs on purpose: " + D);
-      } else
-        diag(OS, H->Rewrite->RefusalSite.valid() ? H->Rewrite->RefusalSite : H->Where, "note",
-             "vmaprep fix does not rewrite it: " + H->Rewrite->Refusal);
-    }
+    for (const FindingNote &N : legacyHandlerNotes(*H, Options.ShowReads))
+      diag(OS, N.Where, "note", N.Text);
   }
   // Breaches of the mmap_prepare contract, by converted and legacy handlers.
   for (const HandlerReport &H : R.Handlers)

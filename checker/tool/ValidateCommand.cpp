@@ -11,6 +11,7 @@
 #include "CrashIsolation.h"
 #include "TranslationUnitRunner.h"
 #include "ValidateRunner.h"
+#include "CommandLine.h"
 #ifdef VMAPREP_HAVE_MODEL
 #include "ProgramExecution.h"
 #endif
@@ -139,14 +140,14 @@ std::optional<int> parseOptions(int Argc, const char **Argv, Options &O) {
   std::vector<std::string> Positional;
   for (int I = 0; I < Argc; ++I) {
     llvm::StringRef A(Argv[I]);
+    // Exactly `--name V` or `--name=V`, as every command matches (CommandLine.h):
+    // --tablex is no --table.
     auto Value = [&](llvm::StringRef Name) -> std::optional<std::string> {
-      if (A.consume_front(Name)) {
-        if (A.consume_front("="))
-          return A.str();
-        if (A.empty() && I + 1 < Argc)
-          return std::string(Argv[++I]);
-      }
-      return std::nullopt;
+      if (!isOption(A, Name))
+        return std::nullopt;
+      std::string V;
+      optionValue(Argc, Argv, I, Name, V); // a missing value is refused above
+      return V;
     };
     if (A == "--") {
       for (++I; I < Argc; ++I)
@@ -157,6 +158,11 @@ std::optional<int> parseOptions(int Argc, const char **Argv, Options &O) {
       llvm::outs() << ValidateUsage;
       return ExitEquivalent;
     }
+    static const llvm::StringRef Names[] = {"--table",   "--api",       "--accept-merge", "--interpret", "--harness",
+                                            "--scenarios", "--timeout", "--format",       "--help"};
+    for (llvm::StringRef Needs : {"--table", "--api", "--harness", "--scenarios", "--timeout", "--format"})
+      if (A == Needs && I + 1 >= Argc)
+        return usageError(Needs.str() + " needs a value");
     if (auto V = Value("--table")) {
       auto [First, Second] = llvm::StringRef(*V).split(':');
       O.OriginalTable = First.str();
@@ -183,7 +189,7 @@ std::optional<int> parseOptions(int Argc, const char **Argv, Options &O) {
         return usageError("--format is text or json");
       O.Json = *V == "json";
     } else if (A.starts_with("-")) {
-      return usageError("unknown option '" + A + "'");
+      return usageError(unknownOption(A, Names));
     } else {
       Positional.push_back(A.str());
     }

@@ -10,7 +10,7 @@
 // FIXED619: desc->vm_flags |= VM_IO;
 // FIXED619: mmap_action_remap_full(desc, 7);
 // RUN: %clang_tidy --checks='-*,vmaprep-*' --config='{CheckOptions: {vmaprep-legacy-mmap.ApiLevel: auto}}' %s -- %kflags -DVMAPREP_KAPI=61200 2>/dev/null | FileCheck %s --check-prefix=OLD
-// OLD: note: no automatic fix: the tree predates mmap_prepare
+// OLD: note: vmaprep fix does not rewrite it: the tree predates mmap_prepare
 // RUN: %clang_tidy --checks='-*,vmaprep-*' --config='{CheckOptions: {vmaprep-legacy-mmap.ApiLevel: "8.0"}}' %s -- %kflags 2>&1 | FileCheck %s --check-prefix=BAD
 // BAD: invalid ApiLevel '8.0' (6.16, 6.18, 6.19, 7.0, 7.1, auto); using 7.1
 #include <linux/fs.h>

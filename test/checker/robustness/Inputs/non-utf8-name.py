@@ -2,10 +2,13 @@
 """make DIR HEADERS: writes a driver whose file name is not UTF-8 (byte 0xff)
 and a compile database for it. paths JSON: prints, for each "file" of a
 vmaprep JSON document, whether the path it names (its exact bytes from
-"file_bytes" when present) exists."""
+"file_bytes" when present) exists. sarif SARIF: prints, for each result's
+location, its URI and whether the file it names (percent-decoded, RFC 3986,
+against %SRCROOT%) exists."""
 import json
 import os
 import sys
+import urllib.parse
 
 if sys.argv[1] == "make":
     out, headers = sys.argv[2].encode(), sys.argv[3]
@@ -20,6 +23,15 @@ if sys.argv[1] == "make":
              + headers.encode() + b' -c ' + name + b'"}]')
     with open(os.path.join(out, b"compile_commands.json"), "wb") as f:
         f.write(entry)
+elif sys.argv[1] == "sarif":
+    run = json.load(open(sys.argv[2]))["runs"][0]
+    root = urllib.parse.unquote_to_bytes(run["originalUriBaseIds"]["%SRCROOT%"]["uri"][len("file://"):])
+    for r in run["results"]:
+        art = r["locations"][0]["physicalLocation"]["artifactLocation"]
+        path = urllib.parse.unquote_to_bytes(art["uri"])
+        if art.get("uriBaseId") == "%SRCROOT%":
+            path = root + path
+        print("result", r["ruleId"], "uri", art["uri"], "file exists:", os.path.exists(path))
 else:
     doc = json.load(open(sys.argv[2]))
     for h in doc["handlers"]:
