@@ -8,7 +8,7 @@ from lit.llvm import llvm_config
 config.name = "vmaprep"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".c", ".test"]
-config.excludes = ["Inputs", "kernel-headers", "model", "e2e", "CMakeLists.txt"]
+config.excludes = ["Inputs", "kernel-headers", "model", "e2e", "kernel-vm", "fuzz", "install", "CMakeLists.txt"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.vmaprep_binary_dir, "test")
 
