@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "JsonInput.h"
+#include "FindingFilters.h"
 #include "NestingLimit.h"
 
 #include "vmaprep/Classifier.h"
