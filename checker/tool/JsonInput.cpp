@@ -259,6 +259,10 @@ private:
 /// 23 times the text: parsed one handler at a time, merge and report need the
 /// text plus one handler's tree. False (and the caller parses the whole text)
 /// when the text is not laid out as expected.
+/// JSON's whitespace, which is not StringRef::trim()'s ('\v' and '\f' are not
+/// JSON: an element must not become valid by trimming).
+const char *const JsonWhitespace = " \t\n\r";
+
 bool splitHandlers(llvm::StringRef Text, std::string &Rest, std::vector<llvm::StringRef> &Elements) {
   unsigned Depth = 0;
   size_t KeyStart = llvm::StringRef::npos, KeyEnd = 0;
@@ -278,7 +282,7 @@ bool splitHandlers(llvm::StringRef Text, std::string &Rest, std::vector<llvm::St
     if (C == '{' || C == '[') {
       ++Depth;
       if (Depth != 2 || C != '[' || KeyStart == llvm::StringRef::npos ||
-          Text.slice(KeyStart, KeyEnd) != "\"handlers\"" || Text.slice(KeyEnd, I).trim() != ":")
+          Text.slice(KeyStart, KeyEnd) != "\"handlers\"" || Text.slice(KeyEnd, I).trim(JsonWhitespace) != ":")
         continue;
       // The array: split at the commas between its elements.
       const size_t Open = I;
@@ -295,11 +299,11 @@ bool splitHandlers(llvm::StringRef Text, std::string &Rest, std::vector<llvm::St
         } else if ((D == '}' || D == ']') && Inner > 0) {
           --Inner;
         } else if (D == ',' && Inner == 0) {
-          Elements.push_back(Text.slice(ElementStart, I).trim());
+          Elements.push_back(Text.slice(ElementStart, I).trim(JsonWhitespace));
           ElementStart = I + 1;
         } else if (D == ']') {
-          if (!Text.slice(ElementStart, I).trim().empty())
-            Elements.push_back(Text.slice(ElementStart, I).trim());
+          if (!Text.slice(ElementStart, I).trim(JsonWhitespace).empty())
+            Elements.push_back(Text.slice(ElementStart, I).trim(JsonWhitespace));
           else if (!Elements.empty())
             return false; // a comma before ']': not JSON, as the whole parse says
           Rest = (Text.take_front(Open) + "null" + Text.drop_front(I + 1)).str();
