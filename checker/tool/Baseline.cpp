@@ -13,6 +13,7 @@
 #include "SafeFileWriter.h"
 
 #include "NestingLimit.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include <tuple>
@@ -22,15 +23,11 @@ namespace vmaprep {
 static const char *const BaselineSchema = "vmaprep-baseline";
 static const int BaselineVersion = 1;
 
-std::string readBaseline(const std::string &Path, Baseline &Out) {
-  auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
-  if (!Buffer)
-    return Path + ": cannot read baseline: " + Buffer.getError().message() +
-           " (write one with --update-baseline)";
-  auto Bad = [&](const std::string &What) { return Path + ": malformed baseline: " + What; };
-  if (std::string Deep = checkNesting((*Buffer)->getBuffer(), /*Yaml=*/false); !Deep.empty())
+std::string parseBaseline(llvm::StringRef Text, Baseline &Out) {
+  auto Bad = [](const std::string &What) { return "malformed baseline: " + What; };
+  if (std::string Deep = checkNesting(Text, /*Yaml=*/false); !Deep.empty())
     return Bad(Deep);
-  llvm::Expected<llvm::json::Value> Doc = llvm::json::parse((*Buffer)->getBuffer());
+  llvm::Expected<llvm::json::Value> Doc = llvm::json::parse(Text);
   if (!Doc)
     return Bad("not valid JSON: " + llvm::toString(Doc.takeError()));
   const llvm::json::Object *Root = Doc->getAsObject();
@@ -45,11 +42,24 @@ std::string readBaseline(const std::string &Path, Baseline &Out) {
   for (size_t I = 0; I < Findings->size(); ++I) {
     const llvm::json::Object *F = (*Findings)[I].getAsObject();
     std::optional<llvm::StringRef> Fp = F ? F->getString("fingerprint") : std::nullopt;
-    if (!Fp || Fp->size() != 64)
-      return Bad("findings[" + std::to_string(I) + "].fingerprint: expected 64 hex digits");
+    // What Fingerprint.cpp writes; anything else could never match a finding,
+    // and a hand-edited entry that silently matches nothing hides nothing.
+    auto IsLowerHex = [](char C) { return llvm::isDigit(C) || (C >= 'a' && C <= 'f'); };
+    if (!Fp || Fp->size() != 64 || !llvm::all_of(*Fp, IsLowerHex))
+      return Bad("findings[" + std::to_string(I) + "].fingerprint: expected 64 lowercase hex digits");
     B.Fingerprints.insert(Fp->str());
   }
   Out = std::move(B);
+  return "";
+}
+
+std::string readBaseline(const std::string &Path, Baseline &Out) {
+  auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
+  if (!Buffer)
+    return Path + ": cannot read baseline: " + Buffer.getError().message() +
+           " (write one with --update-baseline)";
+  if (std::string Err = parseBaseline((*Buffer)->getBuffer(), Out); !Err.empty())
+    return Path + ": " + Err;
   return "";
 }
 

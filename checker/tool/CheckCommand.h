@@ -73,10 +73,6 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options);
 /// Does the result contain anything a CI step should fail on?
 bool hasFindings(const CheckResult &R);
 
-/// Puts every list in a fixed order (by location), so one run, the merge of
-/// its shards, and a merge in any order print the same document.
-void sortFindings(CheckResult &R);
-
 /// The lexical prefilter: false only when \p Text cannot produce an mmap
 /// handler finding. Conservative: the text has an identifier with `mmap` in it
 /// (a handler, a member, an mmap_prepare) other than core mm's locking and

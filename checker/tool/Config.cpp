@@ -52,17 +52,21 @@ std::string loadConfig(const std::string &Path, Config &Out) {
   auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
   if (!Buffer)
     return Path + ": cannot read: " + Buffer.getError().message();
+  return parseConfig((*Buffer)->getBuffer(), Path, Out);
+}
+
+std::string parseConfig(llvm::StringRef Text, const std::string &Path, Config &Out) {
   std::string FirstError;
   auto OnDiag = [](const llvm::SMDiagnostic &D, void *Ctx) {
     std::string &E = *static_cast<std::string *>(Ctx);
     if (E.empty())
       E = std::to_string(D.getLineNo()) + ":" + std::to_string(D.getColumnNo() + 1) + ": " + D.getMessage().str();
   };
-  if (std::string Deep = checkNesting((*Buffer)->getBuffer(), /*Yaml=*/true); !Deep.empty())
+  if (std::string Deep = checkNesting(Text, /*Yaml=*/true); !Deep.empty())
     return Path + ": " + Deep;
   RawConfig Raw;
-  llvm::yaml::Input In((*Buffer)->getBuffer(), nullptr, OnDiag, &FirstError);
-  if (!(*Buffer)->getBuffer().trim().empty())
+  llvm::yaml::Input In(Text, nullptr, OnDiag, &FirstError);
+  if (!Text.trim().empty())
     In >> Raw;
   if (In.error() || !FirstError.empty())
     return Path + ":" + (FirstError.empty() ? std::string(" malformed YAML") : FirstError);

@@ -16,6 +16,7 @@
 #ifndef VMAPREP_TOOL_CONFIG_H
 #define VMAPREP_TOOL_CONFIG_H
 
+#include "llvm/ADT/StringRef.h"
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,11 @@ std::string findConfig(const std::string &StartDir);
 /// Reads and validates \p Path. Returns one line ("FILE:LINE:COL: what"), or
 /// "" on success.
 std::string loadConfig(const std::string &Path, Config &Out);
+
+/// Validates \p Text as the contents of the file \p Path (which is not read:
+/// it names the file in errors and anchors the relative paths); loadConfig()
+/// reads the file and calls this.
+std::string parseConfig(llvm::StringRef Text, const std::string &Path, Config &Out);
 
 /// Is \p File (absolute) matched by one of \p Globs, taken relative to
 /// \p Base? A glob matches the path relative to Base ('*' also matches '/'),

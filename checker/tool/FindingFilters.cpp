@@ -4,8 +4,38 @@
 #include "vmaprep/Classifier.h"
 #include "llvm/ADT/StringSwitch.h"
 #include <algorithm>
+#include <tuple>
 
 namespace vmaprep {
+
+void sortFindings(CheckResult &R) {
+  auto ByPlace = [](const SourceSite &A, const std::string &AName, const SourceSite &B,
+                    const std::string &BName) {
+    return std::tie(A.File, A.Line, A.Column, AName) < std::tie(B.File, B.Line, B.Column, BName);
+  };
+  for (HandlerReport &H : R.Handlers)
+    std::stable_sort(H.Sites.begin(), H.Sites.end(), [&](const OpsSiteReport &A, const OpsSiteReport &B) {
+      return ByPlace(A.Where, A.Member + "|" + A.Table, B.Where, B.Member + "|" + B.Table);
+    });
+  std::stable_sort(R.Handlers.begin(), R.Handlers.end(), [&](const HandlerReport &A, const HandlerReport &B) {
+    return ByPlace(A.Where, A.Function, B.Where, B.Function);
+  });
+  std::stable_sort(R.SubsystemHooks.begin(), R.SubsystemHooks.end(),
+                   [&](const SubsystemHookReport &A, const SubsystemHookReport &B) {
+                     return ByPlace(A.Site.Where, A.Function, B.Site.Where, B.Function);
+                   });
+  std::stable_sort(R.BothHooks.begin(), R.BothHooks.end(), [&](const BothHooksTable &A, const BothHooksTable &B) {
+    return ByPlace(A.Where, A.Table, B.Where, B.Table);
+  });
+  std::stable_sort(R.Unresolved.begin(), R.Unresolved.end(),
+                   [&](const UnresolvedReport &A, const UnresolvedReport &B) {
+                     return ByPlace(A.Site.Where, A.Site.Table, B.Site.Where, B.Site.Table);
+                   });
+  std::stable_sort(R.Errors.begin(), R.Errors.end(), [](const InputError &A, const InputError &B) {
+    return std::tie(A.File, A.Message) < std::tie(B.File, B.Message);
+  });
+  std::sort(R.ApiDetections.begin(), R.ApiDetections.end());
+}
 
 const char *const FailLevelNames = "error, convertible, needs-api, blocked, any";
 

@@ -24,6 +24,10 @@ namespace vmaprep {
 
 // ---- findings ----------------------------------------------------------------
 
+/// Puts every list in a fixed order (by location), so one run, the merge of
+/// its shards, and a merge in any order print the same document.
+void sortFindings(CheckResult &R);
+
 /// The threshold of --fail-on, most severe first. A finding counts when its
 /// level is at or above the threshold.
 enum class FailLevel {
@@ -108,7 +112,9 @@ unsigned applyNolint(CheckResult &R);
 struct Baseline {
   std::set<std::string> Fingerprints;
 };
-/// Reads a baseline file; returns an error naming the file, or "".
+/// Parses a baseline document; returns an error (without a file name), or "".
+std::string parseBaseline(llvm::StringRef Text, Baseline &Out);
+/// Reads a baseline file with parseBaseline(); returns an error naming the file, or "".
 std::string readBaseline(const std::string &Path, Baseline &Out);
 /// Writes every finding of \p R to \p Path, atomically: schema
 /// "vmaprep-baseline", version 1, findings sorted. Returns an error or "".

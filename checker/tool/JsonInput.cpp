@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "JsonInput.h"
+#include "FindingFilters.h"
 #include "NestingLimit.h"
 
 #include "vmaprep/Classifier.h"
@@ -253,11 +254,15 @@ private:
 };
 
 /// Finds the top-level "handlers" array of \p Text: \p Rest is the document
-/// with the array emptied, \p Elements the text of each element. A whole
+/// with the array replaced by null, \p Elements the text of each element. A whole
 /// tree's document is mostly handlers, and llvm::json's tree of it costs about
 /// 23 times the text: parsed one handler at a time, merge and report need the
 /// text plus one handler's tree. False (and the caller parses the whole text)
 /// when the text is not laid out as expected.
+/// JSON's whitespace, which is not StringRef::trim()'s ('\v' and '\f' are not
+/// JSON: an element must not become valid by trimming).
+const char *const JsonWhitespace = " \t\n\r";
+
 bool splitHandlers(llvm::StringRef Text, std::string &Rest, std::vector<llvm::StringRef> &Elements) {
   unsigned Depth = 0;
   size_t KeyStart = llvm::StringRef::npos, KeyEnd = 0;
@@ -277,7 +282,7 @@ bool splitHandlers(llvm::StringRef Text, std::string &Rest, std::vector<llvm::St
     if (C == '{' || C == '[') {
       ++Depth;
       if (Depth != 2 || C != '[' || KeyStart == llvm::StringRef::npos ||
-          Text.slice(KeyStart, KeyEnd) != "\"handlers\"" || Text.slice(KeyEnd, I).trim() != ":")
+          Text.slice(KeyStart, KeyEnd) != "\"handlers\"" || Text.slice(KeyEnd, I).trim(JsonWhitespace) != ":")
         continue;
       // The array: split at the commas between its elements.
       const size_t Open = I;
@@ -294,12 +299,14 @@ bool splitHandlers(llvm::StringRef Text, std::string &Rest, std::vector<llvm::St
         } else if ((D == '}' || D == ']') && Inner > 0) {
           --Inner;
         } else if (D == ',' && Inner == 0) {
-          Elements.push_back(Text.slice(ElementStart, I).trim());
+          Elements.push_back(Text.slice(ElementStart, I).trim(JsonWhitespace));
           ElementStart = I + 1;
         } else if (D == ']') {
-          if (!Text.slice(ElementStart, I).trim().empty())
-            Elements.push_back(Text.slice(ElementStart, I).trim());
-          Rest = (Text.take_front(Open + 1) + Text.drop_front(I)).str();
+          if (!Text.slice(ElementStart, I).trim(JsonWhitespace).empty())
+            Elements.push_back(Text.slice(ElementStart, I).trim(JsonWhitespace));
+          else if (!Elements.empty())
+            return false; // a comma before ']': not JSON, as the whole parse says
+          Rest = (Text.take_front(Open) + "null" + Text.drop_front(I + 1)).str();
           return true;
         }
       }
@@ -318,12 +325,12 @@ bool splitHandlers(llvm::StringRef Text, std::string &Rest, std::vector<llvm::St
 
 } // namespace
 
-std::string readCheckJson(llvm::StringRef Text, CheckResult &Out) {
-  if (std::string Deep = checkNesting(Text, /*Yaml=*/false); !Deep.empty())
-    return Deep;
+namespace {
+
+std::string readCheckJson(llvm::StringRef Text, CheckResult &Out, bool MaySplit) {
   std::string Rest;
   std::vector<llvm::StringRef> HandlerTexts;
-  const bool Split = splitHandlers(Text, Rest, HandlerTexts);
+  const bool Split = MaySplit && splitHandlers(Text, Rest, HandlerTexts);
   llvm::Expected<llvm::json::Value> Doc = llvm::json::parse(Split ? llvm::StringRef(Rest) : Text);
   if (!Doc)
     return "not valid JSON: " + llvm::toString(Doc.takeError());
@@ -332,6 +339,10 @@ std::string readCheckJson(llvm::StringRef Text, CheckResult &Out) {
   const llvm::json::Object *Root = In.object(&*Doc, "document");
   if (!Root)
     return "not a vmaprep JSON document (expected an object)";
+  // The key twice: the object holds one of them, which need not be the
+  // split one. Read as a whole parse does.
+  if (const llvm::json::Value *H = Root->get("handlers"); Split && (!H || H->kind() != llvm::json::Value::Null))
+    return readCheckJson(Text, Out, /*MaySplit=*/false);
   if (In.str(*Root, "schema", "", false) != "vmaprep-check")
     return "not a vmaprep check document (no \"schema\": \"vmaprep-check\")";
   unsigned Version = In.num(*Root, "version", "");
@@ -348,6 +359,8 @@ std::string readCheckJson(llvm::StringRef Text, CheckResult &Out) {
     In.fail("api_level", "unknown API level '" + Api + "'");
 
   auto Each = [&](llvm::StringRef Key, auto Fn) {
+    if (Split && Key == "handlers")
+      return; // read from HandlerTexts below
     const llvm::json::Array *A = In.array(*Root, Key, "", /*Required=*/Key == "handlers");
     if (!A)
       return;
@@ -404,6 +417,14 @@ std::string readCheckJson(llvm::StringRef Text, CheckResult &Out) {
     return Error;
   Out = std::move(R);
   return "";
+}
+
+} // namespace
+
+std::string readCheckJson(llvm::StringRef Text, CheckResult &Out) {
+  if (std::string Deep = checkNesting(Text, /*Yaml=*/false); !Deep.empty())
+    return Deep;
+  return readCheckJson(Text, Out, /*MaySplit=*/true);
 }
 
 std::string readCheckJsonFile(const std::string &Path, CheckResult &Out) {
