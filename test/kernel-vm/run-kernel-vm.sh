@@ -103,7 +103,7 @@ trap 'restore; rm -rf "$WORK"' EXIT
   || { cat "$WORK/prepare.log" >&2; die "prepare-kernel-tree.sh 7.x --fetch-only failed"; }
 read -r PKG DEBVER _ < "$CACHE/kernel/resolved-7.x" || die "no $CACHE/kernel/resolved-7.x"
 DEB=$(ls "$CACHE"/debs/"${PKG}"_*_all.deb 2>/dev/null | grep -F "_${DEBVER/:/%3a}_" | head -n 1 || true)
-[[ -n $DEB ]] || DEB=$(ls -t "$CACHE"/debs/"${PKG}"_*_all.deb | head -n 1)
+[[ -n $DEB ]] || DEB=$(ls -t "$CACHE"/debs/"${PKG}"_*_all.deb | head -n 1 || true)
 [[ -f $DEB ]] || die "no .deb of $PKG in $CACHE/debs"
 TREE=$VMC/orig/$PKG
 
@@ -263,7 +263,7 @@ if ! diff -u "$WORK/orig.txt" "$WORK/conv.txt" > "$WORK/conv.diff"; then
 fi
 echo "equal: $(wc -l < "$WORK/orig.txt") lines; $(grep -c ': mmap = ok' "$WORK/orig.txt") mappings made, $(grep -c ': mmap = E' "$WORK/orig.txt") refused"
 grep -E '^usbmon0 (open|shared-r|shared-rw|private-r|shared-r-past-end):' "$WORK/orig.txt" \
-  | grep -E 'mmap =|maps \[\+0|probe mapped|mprotect|mremap\(\+1|last page' | head -20
+  | grep -E 'mmap =|maps \[\+0|probe mapped|mprotect|mremap\(\+1|last page' | head -20 || true
 
 # ---------------------------------------------------------------- mutants: deliberately wrong rewrites
 caught=0
@@ -290,7 +290,8 @@ for m in "${MUTANT_LIST[@]}"; do
   if diff -u "$WORK/orig.txt" "$WORK/$m.txt" > "$WORK/$m.diff"; then
     die "mutant $m was not caught: its transcript equals the original's"
   fi
-  grep -E '^[-+][a-z]' "$WORK/$m.diff" | grep -v '^[-+][-+]' | head -6
+  # head closes the pipe early; under pipefail that SIGPIPE must not end the run.
+  grep -E '^[-+][a-z]' "$WORK/$m.diff" | grep -v '^[-+][-+]' | head -6 || true
   caught=$((caught + 1))
 done
 
