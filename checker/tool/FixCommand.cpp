@@ -26,6 +26,7 @@
 #include "TranslationUnitRunner.h"
 #include "FormatEdits.h"
 #include "SafeFileWriter.h"
+#include "SarifOutput.h" // relativeToRoot
 #include "UnifiedDiff.h"
 #ifdef VMAPREP_HAVE_MODEL
 #include "ProgramExecution.h"
@@ -194,10 +195,6 @@ std::string resolvedPath(llvm::StringRef Path) {
   return absoluteFilePath(Path.str());
 }
 
-bool isInside(llvm::StringRef Path, llvm::StringRef Root) {
-  return Path == Root || (Path.starts_with(Root) && Path.size() > Root.size() &&
-                          (Root.ends_with("/") || Path[Root.size()] == '/'));
-}
 
 std::string parseFixArgs(int Argc, const char **Argv, FixOptions &Out) {
   return parseInputOptions(Argc, Argv, Out.Inputs,
@@ -621,7 +618,7 @@ int runFixCommand(int Argc, const char **Argv) {
     const std::string WriteRoot = resolvedPath(Opt.Root.empty() ? gitTopLevel(Root).value_or(Root) : Root);
     std::vector<std::string> Inside;
     for (std::string &F : In.Files) {
-      if (isInside(resolvedPath(F), WriteRoot)) {
+      if (!relativeToRoot(resolvedPath(F), WriteRoot).empty()) {
         Inside.push_back(std::move(F));
         continue;
       }

@@ -155,26 +155,35 @@ runOnTranslationUnits(const CompilationDatabase &Database, const std::vector<std
       // A crash in clang or in the analysis of this TU is an error for this
       // TU; the others go on.
       S.Crash = runIsolated([&] {
-      ClangTool Tool(Commands, {Files[I]}, std::make_shared<PCHContainerOperations>(),
-                     llvm::vfs::createPhysicalFileSystem());
-      for (const auto &[Path, Content] : Overlay)
-        Tool.mapVirtualFile(Path, Content);
-      std::set<std::string> &Dropped = S.DroppedFlags;
-      Tool.appendArgumentsAdjuster([&Dropped](const CommandLineArguments &Args, StringRef) {
-        return stripGccOnlyFlags(Args, Dropped);
-      });
-      // The analysis needs the AST, not the compiler's warnings; -w also keeps
-      // CONFIG_WERROR's -Werror from stopping it. fix keeps the warnings (a
-      // rewrite must not add one), with -Wno-error for the same reason.
-      Tool.appendArgumentsAdjuster(getInsertArgumentAdjuster(
-          {KeepWarnings ? "-Wno-error" : "-w", "-fno-caret-diagnostics"}, ArgumentInsertPosition::END));
-      Tool.setPrintErrorMessage(false);
-      FirstErrorCollector Diags(S);
-      Tool.setDiagnosticConsumer(&Diags);
-      CallbackActionFactory Factory(I, S, OnAst, Bodies);
-      int Rc = Tool.run(&Factory);
-      if (Rc != 0)
-        S.Analysed = false;
+        ClangTool Tool(Commands, {Files[I]}, std::make_shared<PCHContainerOperations>(),
+                       llvm::vfs::createPhysicalFileSystem());
+        for (const auto &[Path, Content] : Overlay)
+          Tool.mapVirtualFile(Path, Content);
+        std::set<std::string> &Dropped = S.DroppedFlags;
+        Tool.appendArgumentsAdjuster([&Dropped](const CommandLineArguments &Args, StringRef) {
+          return stripGccOnlyFlags(Args, Dropped);
+        });
+        // The analysis needs the AST, not the compiler's warnings; -w also keeps
+        // CONFIG_WERROR's -Werror from stopping it. fix keeps the warnings (a
+        // rewrite must not add one), with -Wno-error for the same reason.
+        Tool.appendArgumentsAdjuster(getInsertArgumentAdjuster(
+            {KeepWarnings ? "-Wno-error" : "-w", "-fno-caret-diagnostics"}, ArgumentInsertPosition::END));
+        // -Wno-error leaves -Werror=X an error (the kernel passes several):
+        // each stays a warning, to be compared, not a reason the parse fails.
+        if (KeepWarnings)
+          Tool.appendArgumentsAdjuster([](const CommandLineArguments &Args, StringRef) {
+            CommandLineArguments Out;
+            for (const std::string &A : Args)
+              Out.push_back(StringRef(A).starts_with("-Werror=") ? "-W" + A.substr(8) : A);
+            return Out;
+          });
+        Tool.setPrintErrorMessage(false);
+        FirstErrorCollector Diags(S);
+        Tool.setDiagnosticConsumer(&Diags);
+        CallbackActionFactory Factory(I, S, OnAst, Bodies);
+        int Rc = Tool.run(&Factory);
+        if (Rc != 0)
+          S.Analysed = false;
       });
       if (!S.Crash.empty())
         S.Analysed = false;
