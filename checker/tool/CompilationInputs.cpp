@@ -235,21 +235,25 @@ CompilationInputs loadInputs(const std::string &BuildPath,
     return In;
   }
 
+  // getAllFiles() walks a hash map, so its order changes with the tree's
+  // absolute path; every run over one tree must list, shard and name
+  // ("first ...") its files the same way wherever the tree lies, so sort.
   llvm::StringSet<> InDb;
-  std::vector<std::string> DbOrder;
+  std::vector<std::string> DbFiles;
   for (const std::string &F : In.Database->getAllFiles()) {
     std::string Abs = absoluteFilePath(F);
     if (InDb.insert(Abs).second)
-      DbOrder.push_back(Abs);
+      DbFiles.push_back(Abs);
   }
+  llvm::sort(DbFiles);
   size_t Commands = In.Database->getAllCompileCommands().size();
-  In.DuplicateEntries = Commands > DbOrder.size() ? unsigned(Commands - DbOrder.size()) : 0;
+  In.DuplicateEntries = Commands > DbFiles.size() ? unsigned(Commands - DbFiles.size()) : 0;
   // An unbuilt tree's database must not pass a CI gate as "no findings".
-  if (DbOrder.empty())
+  if (DbFiles.empty())
     In.Errors.push_back({In.DatabasePath, "no translation units in the compile database (is the tree built?)"});
 
   if (NamedFiles.empty()) {
-    In.Files = std::move(DbOrder);
+    In.Files = std::move(DbFiles);
     return In;
   }
   llvm::StringSet<> Seen;
@@ -270,10 +274,10 @@ CompilationInputs loadInputs(const std::string &BuildPath,
       }
       std::string Dir = llvm::StringRef(Abs).rtrim('/').str() + "/";
       size_t Before = In.Files.size();
-      for (const std::string &D : DbOrder)
+      for (const std::string &D : DbFiles)
         if ((Glob ? Glob->match(D) : llvm::StringRef(D).starts_with(Dir)) && Seen.insert(D).second)
           In.Files.push_back(D);
-      if (In.Files.size() == Before && !llvm::any_of(DbOrder, [&](const std::string &D) {
+      if (In.Files.size() == Before && !llvm::any_of(DbFiles, [&](const std::string &D) {
             return Glob ? Glob->match(D) : llvm::StringRef(D).starts_with(Dir);
           }))
         In.Errors.push_back({F, std::string(IsGlob ? "matches" : "holds") +
