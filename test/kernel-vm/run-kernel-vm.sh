@@ -201,10 +201,13 @@ boot() { # $1: bzImage, $2: name; the transcript's test lines go to $WORK/$2.txt
   [[ $ACCEL == kvm ]] && accel=(-accel kvm -cpu host)
   local t rc=0
   t=$(date +%s)
+  # no_timer_check: under TCG on a loaded host the emulated 8254 can miss the
+  # IO-APIC timer check's window, and the guest panics ("IO-APIC + timer
+  # doesn't work!") before the test runs; the check proves nothing here.
   timeout "$BOOT_TIMEOUT" qemu-system-x86_64 "${accel[@]}" -m 256M -smp 1 -nodefaults -no-reboot \
     -display none -monitor none -serial "file:$console" \
     -kernel "$1" -initrd "$WORK/initramfs.cpio" \
-    -append "console=ttyS0 panic=-1 loglevel=4" < /dev/null > "$WORK/$2.qemu" 2>&1 || rc=$?
+    -append "console=ttyS0 panic=-1 loglevel=4 no_timer_check" < /dev/null > "$WORK/$2.qemu" 2>&1 || rc=$?
   if (( rc != 0 )); then
     tail -30 "$console" >&2; cat "$WORK/$2.qemu" >&2
     (( rc == 124 )) && die "QEMU ($ACCEL) did not finish booting $2 in ${BOOT_TIMEOUT}s"
