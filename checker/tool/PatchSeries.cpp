@@ -47,8 +47,6 @@ bool isGitWorkTree(llvm::StringRef Root) {
   return R.Rc == 0 && llvm::StringRef(R.Out).trim() == "true";
 }
 
-std::string lastComponent(llvm::StringRef Dir) { return llvm::sys::path::filename(Dir).str(); }
-
 /// The most specific MAINTAINERS pattern covering \p Rel, or "".
 std::string maintainersPattern(llvm::StringRef Root, llvm::StringRef Rel) {
   return MaintainersIndex(Root).entryFor(Rel).Pattern;

@@ -188,7 +188,7 @@ TEST_F(ModelTest, StackGrowthUpgradesRetriesAndDowngrades) {
   EXPECT_FALSE(as_.lock_mm_and_find_vma(0x20000, &vma));
   EXPECT_EQ(as_.readers(), 0);
   // Another thread unmaps the stack while the lock is dropped: the retry sees it and fails.
-  as_.on_lock_upgrade_gap = [top](AddressSpace& as) {
+  as_.on_lock_upgrade_gap = [=](AddressSpace& as) {
     WriteGuard lock = as.write_lock();
     as.munmap(lock, top - 6 * kPage, 6 * kPage);
   };
