@@ -1,6 +1,8 @@
 //===- CheckResult.cpp - facts about a result, and the one merge ----------===//
 #include "findings/CheckResult.h"
 
+#include <algorithm>
+
 namespace vmaprep {
 
 bool hasFindings(const CheckResult &R) {
@@ -8,6 +10,16 @@ bool hasFindings(const CheckResult &R) {
     if (H.Kind == HookKind::LegacyMmap || !H.Result.Contract.empty())
       return true;
   return !R.BothHooks.empty() || !R.Unresolved.empty();
+}
+
+std::vector<const HandlerReport *> legacyHandlersInOrder(const CheckResult &R) {
+  std::vector<const HandlerReport *> Sorted;
+  for (const HandlerReport &H : R.Handlers)
+    if (H.Kind == HookKind::LegacyMmap)
+      Sorted.push_back(&H);
+  std::sort(Sorted.begin(), Sorted.end(),
+            [](const HandlerReport *A, const HandlerReport *B) { return A->Where < B->Where; });
+  return Sorted;
 }
 
 static bool containsSite(const std::vector<OpsSiteReport> &Sites, const OpsSiteReport &S) {

@@ -58,6 +58,10 @@ struct CheckResult {
 /// Does the result contain anything a CI step should fail on?
 bool hasFindings(const CheckResult &R);
 
+/// The legacy handlers of \p R, in source order (the order every writer
+/// reports them in).
+std::vector<const HandlerReport *> legacyHandlersInOrder(const CheckResult &R);
+
 /// The one merge of findings: per TU in a run, per shard in `vmaprep merge`.
 /// A handler is keyed by its definition's place and name and reported once,
 /// with the sites of every TU or shard that registered it; hooks, tables and

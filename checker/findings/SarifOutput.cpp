@@ -50,13 +50,7 @@ public:
 
   llvm::json::Value build() {
     llvm::json::Array Results;
-    std::vector<const HandlerReport *> Sorted;
-    for (const HandlerReport &H : R.Handlers)
-      if (H.Kind == HookKind::LegacyMmap)
-        Sorted.push_back(&H);
-    std::sort(Sorted.begin(), Sorted.end(),
-              [](const HandlerReport *A, const HandlerReport *B) { return A->Where < B->Where; });
-    for (const HandlerReport *H : Sorted)
+    for (const HandlerReport *H : legacyHandlersInOrder(R))
       Results.push_back(handlerResult(*H));
     for (const HandlerReport &H : R.Handlers)
       for (const Reason &Breach : H.Result.Contract)

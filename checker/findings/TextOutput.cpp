@@ -47,12 +47,7 @@ static void diag(llvm::raw_ostream &OS, const SourceSite &Where, llvm::StringRef
 }
 
 void writeText(const CheckResult &R, const TextOptions &Options, llvm::raw_ostream &OS) {
-  std::vector<const HandlerReport *> Sorted;
-  for (const HandlerReport &H : R.Handlers)
-    if (H.Kind == HookKind::LegacyMmap)
-      Sorted.push_back(&H);
-  std::sort(Sorted.begin(), Sorted.end(),
-            [](const HandlerReport *A, const HandlerReport *B) { return A->Where < B->Where; });
+  std::vector<const HandlerReport *> Sorted = legacyHandlersInOrder(R);
 
   for (const HandlerReport *H : Sorted) {
     diag(OS, H->Where, "warning", legacyHandlerMessage(H->Function, H->Result, R.Target), LegacyCheck);
