@@ -38,7 +38,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# clang++-19, not g++: a g++-built clang-tidy plugin dies at first use (toolchain.md, llvm-project#62765).
+# clang++-19, not g++: a g++-built clang-tidy plugin dies at first use (docs/toolchain.md, llvm-project#62765).
 cmake -S "$repo" -B "$build" -G Ninja \
   -DCMAKE_BUILD_TYPE=${VMAPREP_BUILD_TYPE:-RelWithDebInfo} \
   -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 >/dev/null

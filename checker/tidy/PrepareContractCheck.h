@@ -1,7 +1,7 @@
 //===- PrepareContractCheck.h - vmaprep-prepare-contract ------------------===//
 //
 // The mmap_prepare hook must be stateless: the mapping may still merge into a
-// neighbour or fail after it returns (kernel-api.md 1; the afs and hugetlbfs
+// neighbour or fail after it returns (docs/kernel-api.md 1; the afs and hugetlbfs
 // conversions broke this). One warning per breach group per handler, from
 // the same analysis the CLI runs.
 //

@@ -2,7 +2,7 @@
 //
 // Loaded with clang-tidy-19 --load=libVmaprepTidy.so. The module links
 // nothing from LLVM or Clang: its symbols resolve against the clang-tidy
-// executable and the libclang-cpp/libLLVM it loaded (toolchain.md).
+// executable and the libclang-cpp/libLLVM it loaded (docs/toolchain.md).
 //
 //===----------------------------------------------------------------------===//
 #include "ClangTidyModule.h"

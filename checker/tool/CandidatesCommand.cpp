@@ -1,6 +1,6 @@
 //===- CandidatesCommand.cpp ----------------------------------------------===//
 #include "CandidatesCommand.h"
-#include "CheckCommand.h"
+#include "driver/CheckRun.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FileSystem.h"

@@ -17,17 +17,17 @@
 //
 //===----------------------------------------------------------------------===//
 #include "FixCommand.h"
-#include "CrashIsolation.h"
-#include "CommandLine.h"
-#include "Config.h"
-#include "FindingFilters.h"
-#include "Outputs.h"
+#include "driver/CrashIsolation.h"
+#include "driver/CommandLine.h"
+#include "driver/Config.h"
+#include "findings/FindingFilters.h"
+#include "findings/Outputs.h"
 #include "PatchSeries.h"
-#include "TranslationUnitRunner.h"
+#include "driver/TranslationUnitRunner.h"
 #include "FormatEdits.h"
-#include "SafeFileWriter.h"
-#include "SarifOutput.h" // relativeToRoot
-#include "UnifiedDiff.h"
+#include "findings/SafeFileWriter.h"
+#include "findings/Paths.h"
+#include "findings/UnifiedDiff.h"
 #ifdef VMAPREP_HAVE_MODEL
 #include "ProgramExecution.h"
 #endif

@@ -1,10 +1,10 @@
 //===- MergeCommand.cpp - `vmaprep merge` ---------------------------------===//
 #include "MergeCommand.h"
 
-#include "FindingFilters.h"
-#include "JsonInput.h"
-#include "Outputs.h"
-#include "SarifOutput.h"
+#include "findings/FindingFilters.h"
+#include "findings/JsonInput.h"
+#include "findings/Outputs.h"
+#include "findings/SarifOutput.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
 

@@ -8,10 +8,10 @@
 //
 //===----------------------------------------------------------------------===//
 #include "PatchSeries.h"
-#include "FindingFilters.h"
-#include "SafeFileWriter.h"
-#include "UnifiedDiff.h"
-#include "Version.h"
+#include "findings/FindingFilters.h"
+#include "findings/SafeFileWriter.h"
+#include "findings/UnifiedDiff.h"
+#include "findings/Version.h"
 
 #include "clang/Tooling/Core/Diagnostic.h"
 #include "clang/Tooling/DiagnosticsYaml.h"

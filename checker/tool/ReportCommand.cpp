@@ -9,11 +9,11 @@
 //===----------------------------------------------------------------------===//
 #include "ReportCommand.h"
 
-#include "CompilationInputs.h"
-#include "JsonInput.h"
+#include "driver/CheckRun.h"
+#include "findings/JsonInput.h"
 #include "PatchSeries.h"
-#include "SafeFileWriter.h"
-#include "SarifOutput.h"
+#include "findings/SafeFileWriter.h"
+#include "findings/Paths.h"
 #include "vmaprep/Classifier.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"

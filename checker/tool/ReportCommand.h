@@ -11,7 +11,7 @@
 #ifndef VMAPREP_TOOL_REPORTCOMMAND_H
 #define VMAPREP_TOOL_REPORTCOMMAND_H
 
-#include "CheckCommand.h"
+#include "findings/CheckResult.h"
 #include "llvm/Support/raw_ostream.h"
 #include <string>
 

@@ -8,10 +8,10 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ValidateCommand.h"
-#include "CrashIsolation.h"
-#include "TranslationUnitRunner.h"
+#include "driver/CrashIsolation.h"
+#include "driver/TranslationUnitRunner.h"
 #include "ValidateRunner.h"
-#include "CommandLine.h"
+#include "driver/CommandLine.h"
 #ifdef VMAPREP_HAVE_MODEL
 #include "ProgramExecution.h"
 #endif

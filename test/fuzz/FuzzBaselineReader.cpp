@@ -5,7 +5,7 @@
 // Fingerprint.cpp writes; anything else could never match a finding).
 //
 //===----------------------------------------------------------------------===//
-#include "FindingFilters.h"
+#include "findings/FindingFilters.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include <cstdint>

@@ -10,7 +10,7 @@
 // read the same result.
 //
 //===----------------------------------------------------------------------===//
-#include "JsonInput.h"
+#include "findings/JsonInput.h"
 
 #include <cstdint>
 #include <cstdlib>

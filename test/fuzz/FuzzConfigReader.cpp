@@ -5,7 +5,7 @@
 // excludes are non-empty relative globs that isExcluded() can apply.
 //
 //===----------------------------------------------------------------------===//
-#include "Config.h"
+#include "driver/Config.h"
 
 #include "llvm/Support/Path.h"
 #include <cstdint>

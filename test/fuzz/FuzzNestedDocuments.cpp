@@ -6,7 +6,7 @@
 // deeper than the limit in brackets or lines.
 //
 //===----------------------------------------------------------------------===//
-#include "NestingLimit.h"
+#include "findings/NestingLimit.h"
 
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/Support/JSON.h"

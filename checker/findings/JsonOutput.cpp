@@ -1,0 +1,209 @@
+//===- JsonOutput.cpp - the versioned JSON document -----------------------===//
+//
+// Schema "vmaprep-check", version 1, documented in docs/json-schema.md. Add
+// fields freely; renaming or removing one needs a new version.
+//
+//===----------------------------------------------------------------------===//
+#include "findings/Outputs.h"
+
+#include "vmaprep/Classifier.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/JSON.h"
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace vmaprep {
+
+static const int SchemaVersion = 1;
+
+/// A path in "file"; one that is not UTF-8 (JSON would replace its bytes
+/// with U+FFFD and name a file that does not exist) also in "file_bytes", hex,
+/// which readers prefer.
+static void pathField(llvm::json::Object &O, const std::string &Path) {
+  O["file"] = Path;
+  if (!llvm::json::isUTF8(Path))
+    O["file_bytes"] = llvm::toHex(Path, /*LowerCase=*/true);
+}
+
+static void siteFields(llvm::json::Object &O, const SourceSite &S) {
+  pathField(O, S.File);
+  O["line"] = S.Line;
+  O["column"] = S.Column;
+  O["end_line"] = S.EndLine;
+  O["end_column"] = S.EndColumn;
+  O["macro"] = S.inMacro() ? llvm::json::Value(S.Macro) : llvm::json::Value(nullptr);
+}
+
+static llvm::json::Object opsSite(const OpsSiteReport &S) {
+  llvm::json::Object O{{"record", S.Record}, {"member", S.Member}, {"table", S.Table}, {"form", S.Form}};
+  siteFields(O, S.Where);
+  return O;
+}
+
+/// Calls with their sites: an effect's via, a mapping's fed_by.
+static llvm::json::Array callSteps(const std::vector<CallStep> &Steps) {
+  llvm::json::Array Out;
+  for (const CallStep &Step : Steps) {
+    llvm::json::Object S{{"callee", Step.Callee}};
+    siteFields(S, Step.Where);
+    Out.push_back(std::move(S));
+  }
+  return Out;
+}
+
+static llvm::json::Object effect(const EffectReport &E) {
+  llvm::json::Object O{{"kind", effectKindName(E.Kind)}, {"name", E.Name}, {"detail", E.Detail},
+                       {"text", E.Text}, {"in_loop", E.InLoop}};
+  llvm::json::Array Operands;
+  for (const std::string &Op : E.Operands)
+    Operands.push_back(Op);
+  O["operands"] = std::move(Operands);
+  if (E.Kind == EffectKind::Mapping) {
+    O["range"] = mappingRangeName(E.Range);
+    O["result_use"] = resultUseName(E.Use);
+    if (!E.ErrorValue.empty())
+      O["error_value"] = E.ErrorValue;
+    O["fed_by"] = callSteps(E.FedBy);
+  }
+  O["via"] = callSteps(E.Via);
+  siteFields(O, E.Where);
+  return O;
+}
+
+static llvm::json::Object handler(const HandlerReport &H) {
+  llvm::json::Object O{{"function", H.Function}, {"hook", hookKindName(H.Kind)},
+                       {"static", H.IsStatic}, {"body_visible", H.BodyVisible},
+                       {"verdict", verdictName(H.Result.Kind)}};
+  siteFields(O, H.Where);
+  // A blocked handler converts at no level: a level would read as one.
+  O["needed_api_level"] = H.Result.NeededLevel && H.Result.Kind != VerdictKind::Blocked
+                              ? llvm::json::Value(apiLevelName(*H.Result.NeededLevel))
+                              : llvm::json::Value(nullptr);
+  llvm::json::Array Ops, Reasons, Contract, Effects;
+  for (const OpsSiteReport &S : H.Sites)
+    Ops.push_back(opsSite(S));
+  auto ReasonObject = [](const Reason &R) {
+    llvm::json::Array Cited;
+    for (unsigned I : R.Effects)
+      Cited.push_back(I);
+    return llvm::json::Object{{"id", R.Id}, {"text", R.Text}, {"effects", std::move(Cited)}};
+  };
+  for (const Reason &R : H.Result.Reasons)
+    Reasons.push_back(ReasonObject(R));
+  for (const Reason &R : H.Result.Contract)
+    Contract.push_back(ReasonObject(R));
+  O["contract"] = std::move(Contract);
+  for (const EffectReport &E : H.Effects)
+    Effects.push_back(effect(E));
+  O["ops"] = std::move(Ops);
+  O["reasons"] = std::move(Reasons);
+  O["effects"] = std::move(Effects);
+  O["rewrite"] = nullptr;
+  if (H.Rewrite) {
+    llvm::json::Array Differences;
+    for (const std::string &D : H.Rewrite->Differences)
+      Differences.push_back(D);
+    llvm::json::Object Rw{{"available", H.Rewrite->Available}, {"new_function", H.Rewrite->NewFunction},
+                          {"refusal", nullptr}, {"differences", std::move(Differences)}};
+    if (!H.Rewrite->Available) {
+      llvm::json::Object Refusal{{"text", H.Rewrite->Refusal}};
+      if (H.Rewrite->RefusalSite.valid())
+        siteFields(Refusal, H.Rewrite->RefusalSite);
+      Rw["refusal"] = std::move(Refusal);
+    }
+    O["rewrite"] = std::move(Rw);
+  }
+  return O;
+}
+
+void writeJson(const CheckResult &R, llvm::raw_ostream &OS) {
+  llvm::json::Array Hooks, Both, Unresolved, Errors;
+  std::map<std::string, unsigned> Verdicts;
+  for (const HandlerReport &H : R.Handlers)
+    ++Verdicts[verdictName(H.Result.Kind).str()];
+  for (const SubsystemHookReport &H : R.SubsystemHooks) {
+    llvm::json::Object O = opsSite(H.Site);
+    O["function"] = H.Function;
+    Hooks.push_back(std::move(O));
+  }
+  for (const BothHooksTable &B : R.BothHooks) {
+    llvm::json::Object O{{"table", B.Table}, {"mmap", B.MmapFunction}, {"mmap_prepare", B.MmapPrepareFunction}};
+    siteFields(O, B.Where);
+    Both.push_back(std::move(O));
+  }
+  for (const UnresolvedReport &U : R.Unresolved) {
+    llvm::json::Object O = opsSite(U.Site);
+    O["expression"] = U.Expression;
+    Unresolved.push_back(std::move(O));
+  }
+  for (const InputError &E : R.Errors) {
+    llvm::json::Object O{{"message", E.Message}};
+    pathField(O, E.File);
+    Errors.push_back(std::move(O));
+  }
+  llvm::json::Object VerdictCounts;
+  for (auto &[Name, N] : Verdicts)
+    VerdictCounts[Name] = N;
+  llvm::json::Array Dropped;
+  for (const std::string &F : R.DroppedFlags)
+    Dropped.push_back(F);
+  llvm::json::Object Doc{
+      {"schema", "vmaprep-check"},
+      {"version", SchemaVersion},
+      {"api_level", apiLevelName(R.Target)},
+      {"api_detection", [&] {
+         llvm::json::Array A;
+         for (const std::string &D : R.ApiDetections)
+           A.push_back(D);
+         return A;
+       }()},
+      {"subsystem_hooks", std::move(Hooks)},
+      {"tables_with_both_hooks", std::move(Both)},
+      {"unresolved", std::move(Unresolved)},
+      {"errors", std::move(Errors)},
+      {"dropped_flags", std::move(Dropped)},
+      {"summary", llvm::json::Object{{"files_analysed", R.FilesAnalysed},
+                                     {"handlers", R.Handlers.size()},
+                                     {"verdicts", std::move(VerdictCounts)},
+                                     {"subsystem_hooks", R.SubsystemHooks.size()},
+                                     {"input_errors", R.Errors.size()},
+                                     {"duplicate_database_entries", R.DuplicateEntries}}},
+  };
+  // Counts of what was skipped or filtered appear when they are not zero,
+  // so a plain run's document is what it always was.
+  llvm::json::Object &Summary = *Doc.getObject("summary");
+  auto Optional = [&](llvm::StringRef Key, unsigned N) {
+    if (N)
+      Summary[Key] = N;
+  };
+  Optional("files_skipped_by_prefilter", R.FilesSkippedByPrefilter);
+  Optional("files_excluded", R.FilesExcluded);
+  Optional("suppressed_by_nolint", R.Suppressed);
+  Optional("baselined", R.Baselined);
+  Optional("outside_changed_lines", R.OutsideChangedLines);
+  // The handlers are most of a tree's document: each is built and written in
+  // turn rather than the whole document at once, which cost merge twelve
+  // times its input. The output is what llvm::json prints for the whole
+  // document: keys in sorted order, two-space indentation.
+  std::vector<std::string> Keys{"handlers"};
+  for (const auto &KV : Doc)
+    Keys.push_back(KV.first.str());
+  std::sort(Keys.begin(), Keys.end());
+  llvm::json::OStream J(OS, 2);
+  J.object([&] {
+    for (const std::string &Key : Keys) {
+      if (Key == "handlers")
+        J.attributeArray(Key, [&] {
+          for (const HandlerReport &H : R.Handlers)
+            J.value(handler(H));
+        });
+      else
+        J.attribute(Key, *Doc.get(Key));
+    }
+  });
+  OS << "\n";
+}
+
+} // namespace vmaprep

@@ -1,0 +1,44 @@
+//===- Paths.cpp ----------------------------------------------------------===//
+#include "findings/Paths.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+namespace vmaprep {
+
+std::string resolveSourceRoot(const std::string &Explicit, const std::string &BuildPath) {
+  llvm::SmallString<256> Dir;
+  if (!Explicit.empty()) {
+    Dir = Explicit;
+  } else if (!BuildPath.empty()) {
+    Dir = BuildPath;
+    if (!llvm::sys::fs::is_directory(Dir))
+      llvm::sys::path::remove_filename(Dir);
+    if (Dir.empty())
+      Dir = ".";
+    // An out-of-tree kernel build (make O=) links its sources as `source`.
+    llvm::SmallString<256> Sources;
+    if (!llvm::sys::fs::real_path(Dir + "/source", Sources) && llvm::sys::fs::is_directory(Sources))
+      Dir = Sources;
+  } else {
+    Dir = ".";
+  }
+  llvm::sys::fs::make_absolute(Dir);
+  llvm::sys::path::remove_dots(Dir, /*remove_dot_dot=*/true);
+  while (Dir.size() > 1 && llvm::sys::path::is_separator(Dir.back()))
+    Dir.pop_back();
+  return std::string(Dir);
+}
+
+std::string relativeToRoot(const std::string &File, const std::string &Root) {
+  llvm::StringRef F(File);
+  if (Root == "/")
+    return F.starts_with("/") ? F.drop_front().str() : "";
+  if (!F.consume_front(Root) || !F.consume_front("/") || F.empty())
+    return "";
+  return F.str();
+}
+
+} // namespace vmaprep
