@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ProgramExecution.h"
+#include "AcceptedDifferences.h"
 #include "IntegerArithmetic.h"
 
 #include "vmaprep/model/Validator.h"
@@ -208,10 +209,6 @@ public:
   std::map<std::string, std::vector<uint64_t>> Candidates;
   bool Learning = false;
   bool IgnoredMappingFailure = false; // this run dropped a mapping call's error
-  static bool isMappingCall(const std::string &N) {
-    return N == "remap_pfn_range" || N == "io_remap_pfn_range" || N == "vm_iomap_memory" || N == "vm_map_pages" ||
-           N == "vm_map_pages_zero" || N == "vm_insert_pages" || N == "vm_insert_page";
-  }
   const bool TraceReturns = getenv("VMAPREP_TRACE_INTERPRETER") != nullptr;
 
 private:
@@ -1617,9 +1614,7 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
           ++Out.AcceptedMerges;
           continue;
         }
-        const bool OriginalMapped = V.Original == "ok" || (!V.Original.empty() && V.Original[0] != '-');
-        if (AcceptMerge && (V.Field == "mmap" || V.Field == "setup") && OriginalMapped &&
-            !V.Rewrite.empty() && V.Rewrite[0] == '-') {
+        if (AcceptMerge && failsWhereOriginalMapped(V)) {
           // The rewrite fails where the original went on: intended if the original dropped a mapping
           // call's error in this scenario (the action reports it). Run the original alone to see.
           const int Succeeded = Orig.Succeeded;

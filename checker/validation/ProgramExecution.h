@@ -11,8 +11,8 @@
 // the kernel shim and not Clang.
 //
 //===----------------------------------------------------------------------===//
-#ifndef VMAPREP_TOOL_PROGRAMEXECUTION_H
-#define VMAPREP_TOOL_PROGRAMEXECUTION_H
+#ifndef VMAPREP_VALIDATION_PROGRAMEXECUTION_H
+#define VMAPREP_VALIDATION_PROGRAMEXECUTION_H
 
 #include "ValidateRunner.h"
 #include "vmaprep/HandlerProgram.h"
