@@ -7,8 +7,8 @@
 // reads from outside the VMA (driver state, the results of calls the model
 // does not implement). A value is a function of the world and of the
 // canonical name of what was read, so the two sides see the same values
-// wherever they read the same thing. Like ValidateRunner.cpp, this file sees
-// the kernel shim and not Clang.
+// wherever they read the same thing. Like the rest of checker/validation/,
+// its implementation (Interpreter.h) sees the kernel shim and not Clang.
 //
 //===----------------------------------------------------------------------===//
 #ifndef VMAPREP_VALIDATION_PROGRAMEXECUTION_H
