@@ -10,11 +10,11 @@
 #include "ValidateCommand.h"
 #include "CrashIsolation.h"
 #include "TranslationUnitRunner.h"
-#include "ValidateRunner.h"
-#include "AcceptedDifferences.h"
+#include "validation/ValidateRunner.h"
+#include "validation/AcceptedDifferences.h"
 #include "CommandLine.h"
 #ifdef VMAPREP_HAVE_MODEL
-#include "ProgramExecution.h"
+#include "validation/ProgramExecution.h"
 #endif
 #include "vmaprep/HandlerProgram.h"
 #include "vmaprep/HandlerFinder.h"

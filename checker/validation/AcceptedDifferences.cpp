@@ -1,5 +1,5 @@
 //===- AcceptedDifferences.cpp --------------------------------------------===//
-#include "AcceptedDifferences.h"
+#include "validation/AcceptedDifferences.h"
 
 #include <charconv>
 #include <string_view>

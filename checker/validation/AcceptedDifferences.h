@@ -10,7 +10,7 @@
 #ifndef VMAPREP_VALIDATION_ACCEPTEDDIFFERENCES_H
 #define VMAPREP_VALIDATION_ACCEPTEDDIFFERENCES_H
 
-#include "ValidateRunner.h"
+#include "validation/ValidateRunner.h"
 
 #include <string>
 

@@ -8,9 +8,9 @@
 // as opaque calls.
 //
 //===----------------------------------------------------------------------===//
-#include "Interpreter.h"
-#include "AcceptedDifferences.h"
-#include "IntegerArithmetic.h"
+#include "validation/Interpreter.h"
+#include "validation/AcceptedDifferences.h"
+#include "validation/IntegerArithmetic.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -8,7 +8,7 @@
 // values, for the shim functions that dereference them.
 //
 //===----------------------------------------------------------------------===//
-#include "Interpreter.h"
+#include "validation/Interpreter.h"
 
 #include <algorithm>
 #include <cstring>

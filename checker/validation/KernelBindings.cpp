@@ -8,7 +8,7 @@
 // does not implement: the evaluator gives its result the world's value.
 //
 //===----------------------------------------------------------------------===//
-#include "Interpreter.h"
+#include "validation/Interpreter.h"
 
 extern "C" {
 #include <linux/shmem_fs.h>

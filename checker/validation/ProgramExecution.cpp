@@ -8,9 +8,9 @@
 // world, keeping only the differences AcceptedDifferences.h does not accept.
 //
 //===----------------------------------------------------------------------===//
-#include "ProgramExecution.h"
-#include "AcceptedDifferences.h"
-#include "Interpreter.h"
+#include "validation/ProgramExecution.h"
+#include "validation/AcceptedDifferences.h"
+#include "validation/Interpreter.h"
 
 #include <cstring>
 #include <exception>

@@ -14,7 +14,7 @@
 #ifndef VMAPREP_VALIDATION_PROGRAMEXECUTION_H
 #define VMAPREP_VALIDATION_PROGRAMEXECUTION_H
 
-#include "ValidateRunner.h"
+#include "validation/ValidateRunner.h"
 #include "vmaprep/HandlerProgram.h"
 
 namespace vmaprep {
