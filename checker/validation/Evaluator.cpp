@@ -17,8 +17,6 @@
 
 namespace vmaprep::interpreter {
 
-using namespace vmaprep::model;
-
 Local &Interpreter::localOf(const Value &Ref) {
   if (Ref.Frame >= Frames.size())
     cannotRun("the address of a local of a call that returned", "");
