@@ -29,7 +29,7 @@
 #include "findings/Paths.h"
 #include "findings/UnifiedDiff.h"
 #ifdef VMAPREP_HAVE_MODEL
-#include "ProgramExecution.h"
+#include "validation/ProgramExecution.h"
 #endif
 
 #include "vmaprep/ApiDetection.h"

@@ -10,10 +10,11 @@
 #include "ValidateCommand.h"
 #include "driver/CrashIsolation.h"
 #include "driver/TranslationUnitRunner.h"
-#include "ValidateRunner.h"
+#include "validation/ValidateRunner.h"
+#include "validation/AcceptedDifferences.h"
 #include "driver/CommandLine.h"
 #ifdef VMAPREP_HAVE_MODEL
-#include "ProgramExecution.h"
+#include "validation/ProgramExecution.h"
 #endif
 #include "vmaprep/HandlerProgram.h"
 #include "vmaprep/HandlerFinder.h"
@@ -95,24 +96,6 @@ struct Options {
   bool Interpret = false;   // --interpret
   std::vector<std::string> Flags;
 };
-
-} // namespace
-
-bool isIntendedMerge(const ValidateDivergence &D) {
-  if (D.Field != "mapped vma range")
-    return false;
-  auto Parse = [](llvm::StringRef Range, long long &B, long long &E) {
-    if (!Range.consume_front("[") || !Range.consume_back(")"))
-      return false;
-    auto [Lo, Hi] = Range.split(',');
-    return !Lo.trim().getAsInteger(10, B) && !Hi.trim().getAsInteger(10, E);
-  };
-  long long OB, OE, RB, RE;
-  return Parse(D.Original, OB, OE) && Parse(D.Rewrite, RB, RE) && RB <= OB && RE >= OE &&
-         (RB < OB || RE > OE);
-}
-
-namespace {
 
 int usageError(const llvm::Twine &Message) {
   llvm::errs() << "vmaprep validate: error: " << Message << "\n" << ValidateUsage;

@@ -6,7 +6,7 @@
 // everywhere else.
 //
 //===----------------------------------------------------------------------===//
-#include "IntegerArithmetic.h"
+#include "validation/IntegerArithmetic.h"
 
 #include <cstdint>
 #include <cstdlib>

@@ -1,4 +1,4 @@
-// The mmap_prepare contract (kernel-api.md 1), in clang-tidy: state taken in
+// The mmap_prepare contract (docs/kernel-api.md 1), in clang-tidy: state taken in
 // the hook (the afs open-mmap count; the hugetlbfs per-VMA lock allocation),
 // writes to immutable desc fields or to the raw action, a protection change
 // after an action captured it, and ->mapped installed from a legacy hook.

@@ -2,7 +2,7 @@
 // file's hook: fs/coda/file.c before 6.12 (host_file->f_op->mmap(host_file,
 // vma) after swapping vm_file), fs/coda/file.c and fs/ecryptfs in 6.12
 // (call_mmap(), an inline over the same pointer call), and fs/overlayfs
-// (vfs_mmap() in 7.x). kernel-api.md 5: they stay on .mmap on purpose, since
+// (vfs_mmap() in 7.x). docs/kernel-api.md 5: they stay on .mmap on purpose, since
 // the lower file may still need a VMA. Blocked: mmap delegation.
 // RUN: not %vmaprep check %s -- %kflags > %t
 // RUN: grep -v 'note: registered as' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:

@@ -11,8 +11,8 @@
 // fuzz target test/fuzz/FuzzIntegerArithmetic.cpp checks it under UBSan).
 //
 //===----------------------------------------------------------------------===//
-#ifndef VMAPREP_TOOL_INTEGERARITHMETIC_H
-#define VMAPREP_TOOL_INTEGERARITHMETIC_H
+#ifndef VMAPREP_VALIDATION_INTEGERARITHMETIC_H
+#define VMAPREP_VALIDATION_INTEGERARITHMETIC_H
 
 #include <cstdint>
 #include <string>

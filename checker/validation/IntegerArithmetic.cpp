@@ -1,5 +1,5 @@
 //===- IntegerArithmetic.cpp ----------------------------------------------===//
-#include "IntegerArithmetic.h"
+#include "validation/IntegerArithmetic.h"
 
 #include <algorithm>
 

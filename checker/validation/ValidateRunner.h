@@ -8,8 +8,8 @@
 // the system's for LLVM code).
 //
 //===----------------------------------------------------------------------===//
-#ifndef VMAPREP_TOOL_VALIDATERUNNER_H
-#define VMAPREP_TOOL_VALIDATERUNNER_H
+#ifndef VMAPREP_VALIDATION_VALIDATERUNNER_H
+#define VMAPREP_VALIDATION_VALIDATERUNNER_H
 
 #include <string>
 #include <vector>
@@ -32,15 +32,11 @@ struct ValidateRun {
   std::vector<ValidateDivergence> Divergences;
   std::vector<std::string> Problems;          // contract violations, leaks, failure-sweep findings
   int AcceptedMerges = 0;                     // divergences left out because isIntendedMerge() holds
+                                              // (AcceptedDifferences.h)
   int SucceededRuns = 0;                      // interpreted runs whose original hook returned 0
   int AcceptedIgnoredFailures = 0;            // interpreted: the rewrite failed where the original dropped
                                               // a mapping call's error (an action reports it)
 };
-
-/// The one intended difference of an mmap_prepare rewrite: the rewrite's
-/// mapped VMA covers the original's and more, because the new VMA merged
-/// with its neighbour (mmap_prepare runs before the merge decision).
-bool isIntendedMerge(const ValidateDivergence &D);
 
 /// Names the first driver frame of a captured acquisition stack ("fn (file.c:12)").
 using SiteDescriber = std::string (*)(void *const *Frames, int Depth);

@@ -7,14 +7,14 @@
 // reads from outside the VMA (driver state, the results of calls the model
 // does not implement). A value is a function of the world and of the
 // canonical name of what was read, so the two sides see the same values
-// wherever they read the same thing. Like ValidateRunner.cpp, this file sees
-// the kernel shim and not Clang.
+// wherever they read the same thing. Like the rest of checker/validation/,
+// its implementation (Interpreter.h) sees the kernel shim and not Clang.
 //
 //===----------------------------------------------------------------------===//
-#ifndef VMAPREP_TOOL_PROGRAMEXECUTION_H
-#define VMAPREP_TOOL_PROGRAMEXECUTION_H
+#ifndef VMAPREP_VALIDATION_PROGRAMEXECUTION_H
+#define VMAPREP_VALIDATION_PROGRAMEXECUTION_H
 
-#include "ValidateRunner.h"
+#include "validation/ValidateRunner.h"
 #include "vmaprep/HandlerProgram.h"
 
 namespace vmaprep {

@@ -1,5 +1,5 @@
 //===- ValidateRunner.cpp -------------------------------------------------===//
-#include "ValidateRunner.h"
+#include "validation/ValidateRunner.h"
 
 #include "vmaprep/model/Validator.h"
 
