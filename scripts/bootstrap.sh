@@ -41,7 +41,7 @@ fi
 # clang++-19, not g++: a g++-built clang-tidy plugin dies at first use (docs/toolchain.md, llvm-project#62765).
 cmake -S "$repo" -B "$build" -G Ninja \
   -DCMAKE_BUILD_TYPE=${VMAPREP_BUILD_TYPE:-RelWithDebInfo} \
-  -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 >/dev/null
+  -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 -DVMAPREP_WERROR=ON >/dev/null
 cmake --build "$build" -j "$(nproc)"
 
 case "$mode" in
