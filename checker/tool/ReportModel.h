@@ -1,0 +1,87 @@
+//===- ReportModel.h - what `vmaprep report` counts -----------------------===//
+//
+// One model of where a tree stands (per subsystem or MAINTAINERS entry and
+// overall: counts per verdict category, blocked reasons, handlers waiting for
+// an API level), rendered by ReportMarkdown.cpp and ReportHtml.cpp.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VMAPREP_TOOL_REPORTMODEL_H
+#define VMAPREP_TOOL_REPORTMODEL_H
+
+#include "ReportCommand.h"
+#include "vmaprep/Classifier.h"
+#include <array>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace vmaprep::report {
+
+
+enum Category { Already, Auto, Mapped, WaitingApi, Blocked, Invalid, NumCategories };
+
+struct CategoryInfo {
+  const char *Id;
+  const char *Label;
+  const char *Short; // table header
+  const char *Color;
+};
+
+/// Each category's id, label, table header and colour.
+extern const CategoryInfo Categories[NumCategories];
+
+Category categoryOf(VerdictKind K);
+
+struct Entry {
+  const HandlerReport *H;
+  std::string Path; // relative to the root, or absolute when outside it
+  bool Relative;
+};
+
+struct Group {
+  std::string Name;
+  std::array<unsigned, NumCategories> Count{};
+  std::vector<Entry> Entries;
+  unsigned total() const {
+    unsigned N = 0;
+    for (unsigned C : Count)
+      N += C;
+    return N;
+  }
+  unsigned remaining() const { return total() - Count[Already]; }
+  unsigned percentDone() const {
+    return total() ? unsigned((100.0 * Count[Already]) / total() + 0.5) : 0;
+  }
+};
+
+struct BlockedReason {
+  unsigned Handlers = 0;
+  std::string Example;
+  std::set<std::string> Subsystems;
+};
+
+struct Model {
+  std::vector<Group> Subsystems; // by name
+  Group Overall;
+  std::map<std::string, BlockedReason> Reasons;        // blocked handlers, by reason id
+  std::map<std::string, std::vector<const Entry *>> Waiting; // by needed API level
+  std::set<std::string> Files;
+  bool ByMaintainers = false; // groups are MAINTAINERS entries
+};
+
+Model buildModel(const CheckResult &R, const ReportOptions &O);
+
+/// The link to a handler: the link base and its path, with its line.
+std::string href(const Entry &E, const ReportOptions &O);
+/// "42%", or "-" when \p Of is 0.
+std::string percent(unsigned N, unsigned Of);
+/// What a table row says beside a handler's verdict (needed level, reasons,
+/// whether `vmaprep fix` rewrites it).
+std::string detailOf(const HandlerReport &H);
+/// The sentence under the title: what was counted, at which level, grouped how.
+std::string header(const CheckResult &R, const Model &M, const ReportOptions &O);
+
+} // namespace vmaprep::report
+
+#endif
