@@ -117,14 +117,6 @@ const vm_area_struct* VmaRef::get() const {
   return vma_;
 }
 
-void AddressSpace::check_after_operation() const {
-  switch (config_.invariants) {
-    case InvariantMode::Off: return;
-    case InvariantMode::Local: check_local(touched_start_, touched_end_); return;
-    case InvariantMode::Full: check_invariants(); return;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Construction and teardown
 

@@ -1,8 +1,9 @@
 // The mmap() system call up to the region step, after mm/mmap.c: ksys_mmap_pgoff() (the MAP_HUGETLB
 // length rounding), do_mmap() (flag and file checks, VM_* flags from PROT_* and MAP_*, file_mmap_ok()),
 // __get_unmapped_area() and generic_get_unmapped_area_topdown() with the THP alignment of
-// mm/huge_memory.c __thp_get_unmapped_area(), and vma_set_page_prot(). unmapped_area_topdown() is in
-// mm/vma.c in 7.3 (mm/mmap.c in 6.12). do_mmap() ends in mmap_region(), MmapRegion.cpp.
+// mm/huge_memory.c __thp_get_unmapped_area() (vma_set_page_prot() is inline in AddressSpaceInternal.h).
+// unmapped_area_topdown() is in mm/vma.c in 7.3 (mm/mmap.c in 6.12). do_mmap() ends in mmap_region(),
+// MmapRegion.cpp.
 #include "vmaprep/model/AddressSpace.h"
 
 #include "AddressSpaceInternal.h"
@@ -52,12 +53,6 @@ bool has_valid_mmap_hooks(const struct file* file, Kernel& kernel) {
 }
 
 }  // namespace
-
-void AddressSpace::vma_set_page_prot(vm_area_struct* vma) {
-  // vm_pgprot_modify(): access bits follow the flags, the driver's cache mode is kept.
-  const unsigned long cache = pgprot_val(vma->vm_page_prot) & _PAGE_CACHE_MASK;
-  vma->vm_page_prot = __pgprot(pgprot_val(vm_get_page_prot(vma->vm_flags)) | cache);
-}
 
 // ---------------------------------------------------------------------------------------------------
 // get_unmapped_area (mm/mmap.c __get_unmapped_area, generic_get_unmapped_area_topdown)

@@ -1,12 +1,12 @@
-// The VMA tree: what the kernel keeps in mm->mm_mt, the maple tree (lib/maple_tree.c), and walks with a
-// vma_iterator (mm/vma.h vma_iter_*()). VMA allocation follows mm/vma_init.c vm_area_alloc() and
-// vm_area_dup() (kernel/fork.c in 6.12), removal mm/vma.c remove_vma(), and the invariant checks the
-// kernel's mm/vma.c validate_mm() (CONFIG_DEBUG_VM_MAPLE_TREE). Here the tree is a B+tree
-// (include/vmaprep/model/BTreeMap.h) whose slots keep a copy of vm_end, as the maple tree keeps each range.
+// The VMA tree: what the kernel keeps in mm->mm_mt, the maple tree (lib/maple_tree.c), and changes with
+// a vma_iterator (mm/vma.h vma_iter_store() and friends): linking, unlinking and re-ranging a VMA, the
+// VMA free list, and the invariant checks, the kernel's mm/vma.c validate_mm() (CONFIG_DEBUG_VM_MAPLE_TREE).
+// The walk itself (find(), the hint) and VMA allocation (mm/vma_init.c vm_area_alloc()) are inline in
+// AddressSpaceInternal.h. Here the tree is a B+tree (include/vmaprep/model/BTreeMap.h) whose slots keep a
+// copy of vm_end, as the maple tree keeps each range.
 #include "vmaprep/model/AddressSpace.h"
 
 #include "AddressSpaceInternal.h"
-#include "vmaprep/model/Shim.h"
 
 namespace vmaprep::model {
 
@@ -17,22 +17,6 @@ void AddressSpace::VmaDeleter::operator()(vm_area_struct* vma) const {
 
 // ---------------------------------------------------------------------------------------------------
 // Tree primitives
-
-AddressSpace::VmaPtr AddressSpace::vma_alloc(const char* site) {
-  if (Kernel::current().faults.should_fail(site)) return nullptr;
-  VmaPtr vma(new (FreeList<sizeof(vm_area_struct)>::allocate()) vm_area_struct());
-  // vma_init(): every VMA starts with the dummy operations, not NULL (NULL means anonymous).
-  vma->vm_mm = &mm_;
-  vma->vm_ops = &vma_dummy_vm_ops;
-  return vma;
-}
-
-AddressSpace::VmaPtr AddressSpace::vma_dup(const vm_area_struct& src, const char* site) {
-  if (Kernel::current().faults.should_fail(site)) return nullptr;
-  VmaPtr vma(new (FreeList<sizeof(vm_area_struct)>::allocate()) vm_area_struct(src));
-  vma->vm_mm = &mm_;
-  return vma;
-}
 
 vm_area_struct* AddressSpace::link(VmaPtr vma) {
   vm_area_struct* raw = vma.get();
@@ -79,59 +63,6 @@ void AddressSpace::set_range(vm_area_struct* vma, unsigned long start, unsigned 
     mm_.total_vm = mapped_pages_;
   }
   ++generation_;
-}
-
-AddressSpace::VmaMap::const_iterator AddressSpace::remember(VmaMap::const_iterator it) const {
-  if (it != vmas_.end()) {
-    hint_ = it;
-    hint_valid_ = true;
-  } else if (!vmas_.empty()) {
-    hint_ = std::prev(vmas_.end());
-    hint_valid_ = true;
-  } else {
-    hint_valid_ = false;
-  }
-  return it;
-}
-
-AddressSpace::VmaMap::const_iterator AddressSpace::upper(unsigned long addr) const {
-  if (hint_valid_) {
-    const auto h = hint_;
-    if (h->first > addr) {
-      if (h == vmas_.begin() || std::prev(h)->first <= addr) return remember(h);
-    } else {
-      const auto n = step(h);
-      if (n == vmas_.end() || n->first > addr) return remember(n);
-    }
-  }
-  return remember(vmas_.upper_bound(addr));
-}
-
-vm_area_struct* AddressSpace::find(unsigned long addr) const {
-  auto it = upper(addr);
-  if (it != vmas_.begin()) {
-    auto before = std::prev(it);
-    if (before->second.end > addr) return before->second.get();  // the slot's copy of vm_end
-  }
-  return it == vmas_.end() ? nullptr : it->second.get();
-}
-
-vm_area_struct* AddressSpace::prev_of(unsigned long addr) const {
-  auto it = lower(addr);
-  if (it == vmas_.begin()) return nullptr;
-  return std::prev(it)->second.get();
-}
-
-vm_area_struct* AddressSpace::next_from(unsigned long addr) const {
-  auto it = lower(addr);
-  return it == vmas_.end() ? nullptr : it->second.get();
-}
-
-// mm/vma.c remove_vma(): ->close, drop the file reference, free.
-void AddressSpace::remove_vma(VmaPtr vma, bool call_close) {
-  if (call_close && vma->vm_ops && vma->vm_ops->close) vma->vm_ops->close(vma.get());
-  if (vma->vm_file) file_ref_put(vma->vm_file);
-  vma.reset();
 }
 
 // ---------------------------------------------------------------------------------------------------
