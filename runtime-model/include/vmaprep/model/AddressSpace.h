@@ -255,31 +255,33 @@ class AddressSpace {
   friend class LockedView;
   friend class VmaRef;
 
+  // Members declared inline below are defined in src/AddressSpaceInternal.h: the model's source is split by
+  // kernel file, and these small steps on every operation's path are inlined into each part.
   void unlock_read();
   void unlock_write();
   void downgrade_write();
   void release_epoch(std::uint64_t epoch);
-  void check_after_operation() const;
+  inline void check_after_operation() const;
   void require(const LockedView& lock, bool write) const;
   VmaRef make_ref(const LockedView& lock, const vm_area_struct* vma) const;
 
   // VMA tree primitives.
-  VmaPtr vma_alloc(const char* site);
-  VmaPtr vma_dup(const vm_area_struct& src, const char* site);
+  inline VmaPtr vma_alloc(const char* site);
+  inline VmaPtr vma_dup(const vm_area_struct& src, const char* site);
   vm_area_struct* link(VmaPtr vma);
   VmaPtr unlink(vm_area_struct* vma);
   void set_range(vm_area_struct* vma, unsigned long start, unsigned long end, unsigned long pgoff);
   // The tree walk. Like the kernel's vma_iterator carried through an operation, the position of the last
   // lookup is kept, and a lookup that lands next to it costs O(1) instead of a descent.
-  VmaMap::const_iterator upper(unsigned long addr) const;  // first VMA with vm_start > addr
-  VmaMap::const_iterator lower(unsigned long addr) const { return addr ? upper(addr - 1) : vmas_.begin(); }
-  VmaMap::const_iterator remember(VmaMap::const_iterator it) const;
+  inline VmaMap::const_iterator upper(unsigned long addr) const;  // first VMA with vm_start > addr
+  inline VmaMap::const_iterator lower(unsigned long addr) const;  // first VMA with vm_start >= addr
+  inline VmaMap::const_iterator remember(VmaMap::const_iterator it) const;
   // ++it: O(1), the leaves are linked.
   VmaMap::const_iterator step(VmaMap::const_iterator it) const { return std::next(it); }
-  vm_area_struct* find(unsigned long addr) const;                 // first VMA with vm_end > addr
-  vm_area_struct* prev_of(unsigned long addr) const;              // last VMA with vm_start < addr
-  vm_area_struct* next_from(unsigned long addr) const;            // first VMA with vm_start >= addr
-  void remove_vma(VmaPtr vma, bool call_close);
+  inline vm_area_struct* find(unsigned long addr) const;          // first VMA with vm_end > addr
+  inline vm_area_struct* prev_of(unsigned long addr) const;       // last VMA with vm_start < addr
+  inline vm_area_struct* next_from(unsigned long addr) const;     // first VMA with vm_start >= addr
+  inline void remove_vma(VmaPtr vma, bool call_close);
 
   // Operation pieces.
   unsigned long vm_start_gap(const vm_area_struct* vma) const;
@@ -303,7 +305,7 @@ class AddressSpace {
                                   vm_flags_t flags, struct file* file);
   vm_area_struct* vma_modify_flags(vm_area_struct* middle, unsigned long start, unsigned long end,
                                    vm_flags_t newflags, int* err);
-  void vma_set_page_prot(vm_area_struct* vma);
+  inline void vma_set_page_prot(vm_area_struct* vma);
   struct anon_vma* new_anon_vma(bool cloned);
   bool anon_mergeable(const vm_area_struct* src, const vm_area_struct* tgt) const;
   bool anon_compatible(const vm_area_struct* a, const vm_area_struct* b) const;
