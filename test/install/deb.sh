@@ -35,7 +35,7 @@ dpkg --root="$R" --force-depends --force-script-chrootless -i "$deb" > "$WORK/dp
 dpkg --root="$R" -s vmaprep | grep -q '^Status: install ok installed' || fail "dpkg does not list it installed"
 "$R/usr/bin/vmaprep" --version | grep -q '^vmaprep ' || fail "the installed vmaprep does not run"
 set +e
-"$R/usr/bin/vmaprep" check "$SRC/examples/drivers/phys_window.c" -- -nostdinc -I"$SRC/test/kernel-headers/include" \
+"$R/usr/bin/vmaprep" check "$SRC/examples/drivers/phys_window.c" -- -nostdinc -I"$R/usr/share/vmaprep/kshim/include" \
   -std=gnu11 -D__KERNEL__ > "$WORK/check.txt" 2>&1
 rc=$?
 set -e

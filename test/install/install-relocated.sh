@@ -30,7 +30,8 @@ fi
 # A tree: the example drivers with a compile database written for here.
 mkdir -p "$WORK/tree/drivers"
 cp "$SRC"/examples/drivers/*.c "$WORK/tree/drivers/"
-H=$SRC/test/kernel-headers/include
+# The installed kernel header tree serves the example drivers as it serves validate.
+H=$P/share/vmaprep/kshim/include
 python3 - "$WORK/tree" "$H" <<'PY'
 import glob, json, os, sys
 tree, headers = sys.argv[1], sys.argv[2]

@@ -84,7 +84,7 @@ struct file* shmem_file_setup() noexcept {
 extern "C" {
 
 const struct vm_operations_struct vma_dummy_vm_ops = {};
-struct module __vmaprep_this_module = {};
+struct module __this_module = {};
 
 int __vmaprep_warn(const char* file, int line, const char* cond) noexcept {
   kernel().warn(std::string("WARN_ON(") + cond + ") at " + file + ":" + std::to_string(line));
@@ -107,21 +107,19 @@ void __vmaprep_vma_flags_write(struct vm_area_struct* vma, vm_flags_t flags) noe
   vma->__vm_flags = flags;
 }
 
-vma_flags_t __vmaprep_mk_vma_flags(int count, ...) noexcept {
-  vma_flags_t flags{};
-  va_list args;
-  va_start(args, count);
-  for (int i = 0; i < count; ++i) flags.__vma_flags[0] |= 1UL << va_arg(args, int);
-  va_end(args);
-  return flags;
-}
-
-void __vmaprep_vma_set_flags_mask(struct vm_area_struct* vma, vma_flags_t flags) noexcept {
+void vma_set_flags_mask(struct vm_area_struct* vma, vma_flags_t flags) noexcept {
   __vmaprep_vma_flags_write(vma, vma->vm_flags | flags.__vma_flags[0]);
 }
 
-void __vmaprep_vma_clear_flags_mask(struct vm_area_struct* vma, vma_flags_t flags) noexcept {
+void vma_clear_flags_mask(struct vm_area_struct* vma, vma_flags_t flags) noexcept {
   __vmaprep_vma_flags_write(vma, vma->vm_flags & ~flags.__vma_flags[0]);
+}
+
+// The boot CPU's family, which x86's pgprot_noncached() tests (every CPU since the 486 has UC-).
+int boot_cpu_x86 = 6;
+
+pgprot_t pgprot_writecombine(pgprot_t prot) noexcept {
+  return __pgprot((pgprot_val(prot) & ~_PAGE_CACHE_MASK) | _PAGE_PWT);
 }
 
 // protection_map[] of x86-64: private writable mappings are read-only until CoW.
@@ -277,13 +275,17 @@ void free_pages(unsigned long addr, unsigned int order) noexcept {
 
 // --- slab / vmalloc ---
 
-void* kmalloc(size_t size, gfp_t flags) noexcept { return tracked_alloc(size, flags & __GFP_ZERO, false, "kmalloc"); }
-void* kzalloc(size_t size, gfp_t) noexcept { return tracked_alloc(size, true, false, "kmalloc"); }
-void* kmalloc_array(size_t n, size_t size, gfp_t flags) noexcept {
-  if (size && n > SIZE_MAX / size) return nullptr;
-  return kmalloc(n * size, flags);
+void* kmalloc_noprof(size_t size, gfp_t flags) noexcept {
+  return tracked_alloc(size, flags & __GFP_ZERO, false, "kmalloc");
 }
-void* kcalloc(size_t n, size_t size, gfp_t flags) noexcept { return kmalloc_array(n, size, flags | __GFP_ZERO); }
+void* kzalloc_noprof(size_t size, gfp_t) noexcept { return tracked_alloc(size, true, false, "kmalloc"); }
+void* kmalloc_array_noprof(size_t n, size_t size, gfp_t flags) noexcept {
+  if (size && n > SIZE_MAX / size) return nullptr;
+  return kmalloc_noprof(n * size, flags);
+}
+void* kcalloc_noprof(size_t n, size_t size, gfp_t flags) noexcept {
+  return kmalloc_array_noprof(n, size, flags | __GFP_ZERO);
+}
 void kfree(const void* ptr) noexcept { tracked_free(ptr, "kfree"); }
 void kvfree(const void* ptr) noexcept { tracked_free(ptr, "kvfree"); }
 void* vmalloc(unsigned long size) noexcept { return tracked_alloc(size, false, true, "vmalloc"); }

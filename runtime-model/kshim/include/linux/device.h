@@ -6,7 +6,8 @@
 #ifndef VMAPREP_KSHIM_LINUX_DEVICE_H
 #define VMAPREP_KSHIM_LINUX_DEVICE_H
 
-#include <linux/kernel.h>
+#include <linux/printk.h>
+#include <linux/types.h>
 
 __VMAPREP_BEGIN_DECLS
 

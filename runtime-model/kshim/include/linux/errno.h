@@ -2,7 +2,7 @@
  * vmaprep kernel API shim: linux/errno.h.
  * Models the kernel's errno values (include/uapi/asm-generic/errno-base.h and errno.h, the full list so
  * that the C library's <errno.h>, which includes <linux/errno.h>, keeps working), plus MAX_ERRNO and
- * IS_ERR_VALUE from linux/err.h.
+ * IS_ERR_VALUE from linux/err.h, and the kernel-internal values of include/linux/errno.h.
  */
 #ifndef VMAPREP_KSHIM_LINUX_ERRNO_H
 #define VMAPREP_KSHIM_LINUX_ERRNO_H
@@ -143,6 +143,27 @@
 #define ERFKILL 132
 #define EHWPOISON 133
 #endif
+
+/* Kernel-internal values (include/linux/errno.h), never seen by user space. */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#define ENOIOCTLCMD 515
+#define ERESTART_RESTARTBLOCK 516
+#define EPROBE_DEFER 517
+#define EOPENSTALE 518
+#define ENOPARAM 519
+#define EBADHANDLE 521
+#define ENOTSYNC 522
+#define EBADCOOKIE 523
+#define ENOTSUPP 524
+#define ETOOSMALL 525
+#define ESERVERFAULT 526
+#define EBADTYPE 527
+#define EJUKEBOX 528
+#define EIOCBQUEUED 529
+#define ERECALLCONFLICT 530
+#define ENOGRACE 531
 
 #define MAX_ERRNO 4095
 #define IS_ERR_VALUE(x) ((unsigned long)(void *)(x) >= (unsigned long)-MAX_ERRNO)

@@ -8,6 +8,7 @@
 #ifndef VMAPREP_KSHIM_LINUX_FS_H
 #define VMAPREP_KSHIM_LINUX_FS_H
 
+#include <linux/kernel.h>
 #include <linux/mm_types.h>
 #include <linux/types.h>
 
@@ -16,6 +17,7 @@ __VMAPREP_BEGIN_DECLS
 struct module;
 struct vm_area_desc;
 struct poll_table_struct;
+struct address_space;
 
 #define FMODE_READ ((fmode_t)0x1)
 #define FMODE_WRITE ((fmode_t)0x2)
@@ -40,6 +42,7 @@ typedef unsigned int fop_flags_t;
 #endif
 
 struct inode {
+	unsigned long i_ino;
 	unsigned int i_mode;
 	dev_t i_rdev;
 	loff_t i_size;
@@ -52,6 +55,7 @@ struct file {
 	const struct file_operations *f_op;
 	struct inode *f_inode;
 	void *private_data;
+	struct address_space *f_mapping;
 	long __vmaprep_count;
 	int __vmaprep_kapi;
 	fop_flags_t __vmaprep_fop_flags; /* OR'd with f_op->fop_flags: a kind the validator gives the file */
@@ -60,8 +64,9 @@ struct file {
 struct file_operations {
 	struct module *owner;
 	loff_t (*llseek)(struct file *, loff_t, int);
-	long (*read)(struct file *, char *, size_t, loff_t *);
-	long (*write)(struct file *, const char *, size_t, loff_t *);
+	ssize_t (*read)(struct file *, char __user *, size_t, loff_t *);
+	ssize_t (*write)(struct file *, const char __user *, size_t, loff_t *);
+	unsigned int (*poll)(struct file *, struct poll_table_struct *);
 	long (*unlocked_ioctl)(struct file *, unsigned int, unsigned long);
 	int (*mmap)(struct file *, struct vm_area_struct *);
 #if VMAPREP_KAPI >= VMAPREP_KAPI_6_16
@@ -72,6 +77,7 @@ struct file_operations {
 	int (*open)(struct inode *, struct file *);
 	int (*flush)(struct file *, void *id);
 	int (*release)(struct inode *, struct file *);
+	int (*fsync)(struct file *, loff_t, loff_t, int datasync);
 	unsigned long (*get_unmapped_area)(struct file *, unsigned long, unsigned long, unsigned long,
 					   unsigned long);
 	fop_flags_t fop_flags;
@@ -87,7 +93,15 @@ int generic_file_readonly_mmap(struct file *file, struct vm_area_struct *vma) __
 int generic_file_mmap_prepare(struct vm_area_desc *desc) __VMAPREP_NOEXCEPT;
 int generic_file_readonly_mmap_prepare(struct vm_area_desc *desc) __VMAPREP_NOEXCEPT;
 #endif
+int vfs_mmap(struct file *file, struct vm_area_struct *vma) __VMAPREP_NOEXCEPT;
+/* 6.12 spelling: the stacked-filesystem call down to the lower file's hook. */
+static inline int call_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return file->f_op->mmap(file, vma);
+}
 static inline unsigned iminor(const struct inode *inode) { return inode->i_rdev & 0xfffff; }
+loff_t noop_llseek(struct file *file, loff_t offset, int whence) __VMAPREP_NOEXCEPT;
+int nonseekable_open(struct inode *inode, struct file *filp) __VMAPREP_NOEXCEPT;
 
 __VMAPREP_END_DECLS
 

@@ -1,5 +1,5 @@
 /*
- * vmaprep kernel API shim: linux/kernel.h (with bits of linux/compiler.h, linux/container_of.h, printk).
+ * vmaprep kernel API shim: linux/kernel.h (with bits of linux/compiler.h, linux/container_of.h).
  * Models the general helpers mmap code leans on. WARN_ON() records a warning in the model instead of
  * printing a backtrace, so tests can see that a handler tripped one.
  */
@@ -7,27 +7,21 @@
 #define VMAPREP_KSHIM_LINUX_KERNEL_H
 
 #include <linux/errno.h>
+#include <linux/kconfig.h>
+#include <linux/printk.h>
 #include <linux/types.h>
 
 __VMAPREP_BEGIN_DECLS
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
-#define __maybe_unused __attribute__((unused))
-#define __always_unused __attribute__((unused))
-#define __must_check __attribute__((warn_unused_result))
-#define __user
-#define __iomem
-#define __force
-#define __init
-#define __exit
-#define fallthrough __attribute__((fallthrough))
 #define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, val) (*(volatile __typeof__(x) *)&(x) = (val))
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
 #define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
-#ifndef __cplusplus /* would break the C++ standard library */
+#ifndef __cplusplus /* would break the C++ standard library, and C++ spells [[fallthrough]] */
+#define fallthrough __attribute__((__fallthrough__))
 #define min(a, b) ((a) < (b) ? (a) : (b))
 #define max(a, b) ((a) > (b) ? (a) : (b))
 #endif
@@ -41,17 +35,22 @@ int __vmaprep_warn(const char *file, int line, const char *cond) __VMAPREP_NOEXC
 #define WARN(cond, ...) WARN_ON(cond)
 #define BUG_ON(cond) ((void)WARN_ON(cond))
 
-int printk(const char *fmt, ...) __VMAPREP_NOEXCEPT __attribute__((format(printf, 1, 2)));
-#define KERN_ERR ""
-#define KERN_WARNING ""
-#define KERN_INFO ""
-#define KERN_DEBUG ""
-#define pr_err(...) printk(__VA_ARGS__)
-#define pr_warn(...) printk(__VA_ARGS__)
-#define pr_info(...) printk(__VA_ARGS__)
-#define pr_debug(...) ((void)0)
-#define pr_err_ratelimited(...) printk(__VA_ARGS__)
-
 __VMAPREP_END_DECLS
+
+/*
+ * What a handler may acquire (locks, counters, lists, allocations, module, device and runtime-PM
+ * references): a driver gets these headers through linux/fs.h and linux/mm.h in a real tree, and so
+ * does a fixture here.
+ */
+#include <linux/atomic.h>
+#include <linux/device.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/pm_runtime.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/vmalloc.h>
 
 #endif

@@ -14,8 +14,8 @@
 #include <linux/errno.h>
 #include <linux/gfp.h>
 #include <linux/mm_types.h>
+#include <linux/kernel.h>
 #include <linux/mman.h>
-#include <stdarg.h>
 
 __VMAPREP_BEGIN_DECLS
 
@@ -112,15 +112,13 @@ enum {
 
 #define pgprot_val(x) ((x).pgprot)
 #define __pgprot(x) ((pgprot_t){ (x) })
-static inline pgprot_t __vmaprep_pgprot_cache(pgprot_t prot, unsigned long mode)
-{
-	pgprot_t result;
-	result.pgprot = (prot.pgprot & ~_PAGE_CACHE_MASK) | mode;
-	return result;
-}
-#define pgprot_noncached(prot) __vmaprep_pgprot_cache(prot, _PAGE_PCD)
-#define pgprot_writecombine(prot) __vmaprep_pgprot_cache(prot, _PAGE_PWT)
-#define pgprot_device(prot) __vmaprep_pgprot_cache(prot, _PAGE_PCD)
+#define PAGE_SHARED __pgprot(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | 0x60UL)
+/* x86 spells pgprot_noncached() as a macro (UC- on every CPU since the 486), not a call. */
+extern int boot_cpu_x86;
+#define pgprot_noncached(prot) \
+	((boot_cpu_x86 > 3) ? __pgprot((pgprot_val(prot) & ~_PAGE_CACHE_MASK) | _PAGE_PCD) : (prot))
+pgprot_t pgprot_writecombine(pgprot_t prot) __VMAPREP_NOEXCEPT;
+#define pgprot_device pgprot_noncached
 #define pgprot_decrypted(prot) (prot)
 pgprot_t vm_get_page_prot(vm_flags_t vm_flags) __VMAPREP_NOEXCEPT;
 
@@ -223,6 +221,13 @@ int vm_insert_pages(struct vm_area_struct *vma, unsigned long addr, struct page 
 int vm_map_pages(struct vm_area_struct *vma, struct page **pages, unsigned long num) __VMAPREP_NOEXCEPT;
 int vm_map_pages_zero(struct vm_area_struct *vma, struct page **pages, unsigned long num) __VMAPREP_NOEXCEPT;
 void zap_vma_ptes(struct vm_area_struct *vma, unsigned long address, unsigned long size) __VMAPREP_NOEXCEPT;
+/* Not modelled (validation refuses a handler that calls them); declared for the analysis. */
+vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn) __VMAPREP_NOEXCEPT;
+vm_fault_t vmf_insert_mixed(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn) __VMAPREP_NOEXCEPT;
+int remap_vmalloc_range(struct vm_area_struct *vma, void *addr, unsigned long pgoff) __VMAPREP_NOEXCEPT;
+typedef int (*pte_fn_t)(void *pte, unsigned long addr, void *data);
+int apply_to_page_range(struct mm_struct *mm, unsigned long address, unsigned long size, pte_fn_t fn,
+			void *data) __VMAPREP_NOEXCEPT;
 
 /* --- struct page helpers --- */
 
@@ -270,11 +275,22 @@ static inline bool range_in_vma_desc(const struct vm_area_desc *desc, unsigned l
 }
 #endif
 
+#if VMAPREP_KAPI >= VMAPREP_KAPI_6_19
+/* The bitmap's constructor: mk_vma_flags(VMA_IO_BIT, ...) ORs the bits it is given. */
+#define EMPTY_VMA_FLAGS ((vma_flags_t){ { 0 } })
+static inline vma_flags_t __mk_vma_flags(vma_flags_t flags, size_t count, const vma_flag_t *bits)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		flags.__vma_flags[0] |= 1UL << bits[i];
+	return flags;
+}
+#define mk_vma_flags(...) __mk_vma_flags(EMPTY_VMA_FLAGS, COUNT_ARGS(__VA_ARGS__), (const vma_flag_t[]){ __VA_ARGS__ })
+#endif
+
 #if VMAPREP_KAPI >= VMAPREP_KAPI_7_0
 /* Bitmap flag helpers; the variadic forms build a mask with mk_vma_flags(). */
-vma_flags_t __vmaprep_mk_vma_flags(int count, ...) __VMAPREP_NOEXCEPT;
-#define mk_vma_flags(...) __vmaprep_mk_vma_flags(COUNT_ARGS(__VA_ARGS__), ##__VA_ARGS__)
-
 static inline bool vma_flags_test(const vma_flags_t *flags, vma_flag_t bit)
 {
 	return (flags->__vma_flags[0] >> bit) & 1UL;
@@ -332,11 +348,12 @@ static inline bool vma_desc_is_cow_mapping(const struct vm_area_desc *desc)
 	return is_cow_mapping(desc->vma_flags.__vma_flags[0]);
 }
 
-/* VMA-side bitmap helpers of 7.x, for legacy handlers written against 7.x. */
-void __vmaprep_vma_set_flags_mask(struct vm_area_struct *vma, vma_flags_t flags) __VMAPREP_NOEXCEPT;
-void __vmaprep_vma_clear_flags_mask(struct vm_area_struct *vma, vma_flags_t flags) __VMAPREP_NOEXCEPT;
-#define vma_set_flags(vma, ...) __vmaprep_vma_set_flags_mask(vma, mk_vma_flags(__VA_ARGS__))
-#define vma_clear_flags(vma, ...) __vmaprep_vma_clear_flags_mask(vma, mk_vma_flags(__VA_ARGS__))
+/* VMA-side bitmap helpers of 7.x, for legacy handlers written against 7.x (out of line here, so the
+ * model sees the write as it sees vm_flags_set()'s). */
+void vma_set_flags_mask(struct vm_area_struct *vma, vma_flags_t flags) __VMAPREP_NOEXCEPT;
+void vma_clear_flags_mask(struct vm_area_struct *vma, vma_flags_t flags) __VMAPREP_NOEXCEPT;
+#define vma_set_flags(vma, ...) vma_set_flags_mask(vma, mk_vma_flags(__VA_ARGS__))
+#define vma_clear_flags(vma, ...) vma_clear_flags_mask(vma, mk_vma_flags(__VA_ARGS__))
 static inline bool vma_test(const struct vm_area_struct *vma, vma_flag_t bit)
 {
 	return (vma->vm_flags >> bit) & 1UL;

@@ -117,13 +117,15 @@ struct mmap_action {
 	int (*__VMAPREP_HIDDEN(success_hook))(const struct vm_area_struct *vma);
 	int (*__VMAPREP_HIDDEN(error_hook))(int err);
 #endif
-	bool hide_from_rmap_until_complete;
+	bool hide_from_rmap_until_complete : 1;
 };
 
 /*
  * A VMA that is about to be mapped (6.16+). Only pgoff, vm_file, the flags, page_prot, vm_ops and
- * private_data are copied into the new VMA; mm, file, start and end are the request.
+ * private_data are copied into the new VMA; mm, file, start and end are the request. At 6.12 there is
+ * no such struct (nothing at that level embeds it, so the layout of the others does not change).
  */
+#if VMAPREP_KAPI >= VMAPREP_KAPI_6_16
 struct vm_area_desc {
 	const struct mm_struct *const mm;
 #if VMAPREP_KAPI >= VMAPREP_KAPI_6_18
@@ -163,6 +165,7 @@ struct vm_area_desc {
 	struct mmap_action __VMAPREP_HIDDEN(action);
 #endif
 };
+#endif
 
 __VMAPREP_END_DECLS
 

@@ -13,8 +13,8 @@ struct module {
 	int __vmaprep_refs;
 };
 
-extern struct module __vmaprep_this_module;
-#define THIS_MODULE (&__vmaprep_this_module)
+extern struct module __this_module;
+#define THIS_MODULE (&__this_module)
 bool try_module_get(struct module *module) __VMAPREP_NOEXCEPT;
 void module_put(struct module *module) __VMAPREP_NOEXCEPT;
 void __module_get(struct module *module) __VMAPREP_NOEXCEPT;

@@ -10,10 +10,15 @@
 
 __VMAPREP_BEGIN_DECLS
 
-void *kmalloc(size_t size, gfp_t flags) __VMAPREP_NOEXCEPT;
-void *kzalloc(size_t size, gfp_t flags) __VMAPREP_NOEXCEPT;
-void *kcalloc(size_t n, size_t size, gfp_t flags) __VMAPREP_NOEXCEPT;
-void *kmalloc_array(size_t n, size_t size, gfp_t flags) __VMAPREP_NOEXCEPT;
+/* Since allocation profiling (6.10) the allocators are macros over their _noprof functions. */
+void *kmalloc_noprof(size_t size, gfp_t flags) __VMAPREP_NOEXCEPT;
+void *kzalloc_noprof(size_t size, gfp_t flags) __VMAPREP_NOEXCEPT;
+void *kcalloc_noprof(size_t n, size_t size, gfp_t flags) __VMAPREP_NOEXCEPT;
+void *kmalloc_array_noprof(size_t n, size_t size, gfp_t flags) __VMAPREP_NOEXCEPT;
+#define kmalloc(...) kmalloc_noprof(__VA_ARGS__)
+#define kzalloc(...) kzalloc_noprof(__VA_ARGS__)
+#define kcalloc(...) kcalloc_noprof(__VA_ARGS__)
+#define kmalloc_array(...) kmalloc_array_noprof(__VA_ARGS__)
 void kfree(const void *ptr) __VMAPREP_NOEXCEPT;
 void kvfree(const void *ptr) __VMAPREP_NOEXCEPT;
 #define kvmalloc(size, flags) kmalloc(size, flags)

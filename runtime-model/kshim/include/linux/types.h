@@ -7,11 +7,36 @@
 #define VMAPREP_KSHIM_LINUX_TYPES_H
 
 #include <vmaprep/kapi.h>
+
+/*
+ * Hosted (the model, vmaprep validate): the C library's definitions, which model code includes too.
+ * -nostdinc (fixtures, examples, as the kernel builds): the kernel's own, from the compiler's
+ * predefined types (include/linux/stddef.h, include/linux/types.h).
+ */
+#if __has_include(<stddef.h>)
 #include <stddef.h>
 #include <stdint.h>
 #ifndef __cplusplus
 #include <stdbool.h>
 #endif
+#else
+#define NULL ((void *)0)
+#define offsetof(TYPE, MEMBER) __builtin_offsetof(TYPE, MEMBER)
+typedef _Bool bool;
+enum { false = 0, true = 1 };
+typedef __SIZE_TYPE__ size_t;
+typedef __PTRDIFF_TYPE__ ptrdiff_t;
+typedef __UINTPTR_TYPE__ uintptr_t;
+typedef __UINT8_TYPE__ uint8_t;
+typedef __UINT16_TYPE__ uint16_t;
+typedef __UINT32_TYPE__ uint32_t;
+typedef __UINT64_TYPE__ uint64_t;
+typedef __INT8_TYPE__ int8_t;
+typedef __INT16_TYPE__ int16_t;
+typedef __INT32_TYPE__ int32_t;
+typedef __INT64_TYPE__ int64_t;
+#endif
+#include <linux/compiler_types.h>
 
 /* The uapi spellings, also needed by system headers that include <linux/types.h> (e.g. <linux/stat.h>). */
 #ifndef __ASM_GENERIC_INT_LL64_H
@@ -57,6 +82,18 @@ typedef long loff_t;
 typedef unsigned int vm_fault_t;
 typedef unsigned long dev_t;
 typedef u64 dma_addr_t;
+typedef long ssize_t;
+
+typedef struct {
+	int counter;
+} atomic_t;
+typedef struct {
+	long counter;
+} atomic_long_t;
+
+struct list_head {
+	struct list_head *next, *prev;
+};
 
 #define BITS_PER_LONG 64
 #define BIT(nr) (1UL << (nr))

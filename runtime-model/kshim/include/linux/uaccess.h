@@ -6,7 +6,7 @@
 #ifndef VMAPREP_KSHIM_LINUX_UACCESS_H
 #define VMAPREP_KSHIM_LINUX_UACCESS_H
 #include <linux/kernel.h>
-#include <string.h>
+#include <linux/string.h>
 static inline unsigned long copy_to_user(void __user *to, const void *from, unsigned long n)
 {
 	memcpy(to, from, n);

@@ -1,11 +1,13 @@
 /*
  * vmaprep kernel API shim: API level selection.
  *
- * Models: nothing in the kernel; this header picks which kernel API level the shim headers spell.
+ * Models: nothing in the kernel; this header picks which kernel API level the shim headers spell. It is
+ * the one level gate of the project's kernel header tree (this directory and the parse-only overlay):
+ * compare VMAPREP_KAPI with the VMAPREP_KAPI_<major>_<minor> names below, never with a number.
  * Define VMAPREP_KAPI on the compiler command line (e.g. -DVMAPREP_KAPI=70100 for 7.1) before any shim
  * header is included. The default is the newest level the shim knows.
  *
- *   61200  6.12: legacy ->mmap only, no ->mmap_prepare
+ *   61200  6.12: legacy ->mmap only, no ->mmap_prepare, no struct vm_area_desc
  *   61600  6.16: ->mmap_prepare with vm_area_desc {mm, start, end, pgoff, file (mutable), vm_flags, ...}
  *   61800  6.18: desc->file immutable, new mutable desc->vm_file
  *   61900  6.19: desc->action (success_hook/error_hook), desc->vm_flags unioned with desc->vma_flags
@@ -14,7 +16,8 @@
  *
  * Every level has the same structure layout: a field that a level does not have is present under a
  * reserved name (__vmaprep_hidden_<name>), so code using it does not compile at that level, while the
- * model (always built at the newest level) can still read it. The level a handler was compiled at is
+ * model (always built at the newest level) can still read it. (A whole struct that nothing embeds at a
+ * level, such as vm_area_desc at 6.12, is absent instead.) The level a handler was compiled at is
  * passed to the model when its file is opened (see vmaprep/model/Shim.h).
  */
 #ifndef VMAPREP_KSHIM_KAPI_H

@@ -1,5 +1,5 @@
-/* Parse-only: include/linux/kconfig.h's IS_ENABLED(), spelled as the kernel
- * spells it, so `IS_ENABLED(CONFIG_X) ? f : NULL` is a real conditional. */
+/* vmaprep kernel API shim: linux/kconfig.h. Models IS_ENABLED(), IS_BUILTIN() and IS_MODULE() as the
+ * kernel spells them, so `IS_ENABLED(CONFIG_X) ? f : NULL` is a real conditional. */
 #ifndef _LINUX_KCONFIG_H
 #define _LINUX_KCONFIG_H
 #define __ARG_PLACEHOLDER_1 0,

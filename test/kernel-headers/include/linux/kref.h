@@ -1,2 +1,0 @@
-/* Parse-only: see linux/kernel.h. */
-#include <linux/kernel.h>
