@@ -54,7 +54,23 @@ bool KernelCall::ledger(Resource R, bool Acquire, uint64_t Result) {
   return true;
 }
 
-bool Interpreter::kernelCall(const std::string &Name, std::vector<Value> &A, const ProgramExpr &Call, Value &Out) {
+/// The allocator a profiled name stands for: since allocation profiling
+/// (6.10) kmalloc() and friends are macros over kmalloc_noprof() (7.3:
+/// kzalloc() over _kzalloc_noprof()), which the bindings know by the
+/// unprofiled name.
+static std::string unprofiledName(const std::string &Name) {
+  const std::string Suffix = "_noprof";
+  if (Name.size() <= Suffix.size() || Name.compare(Name.size() - Suffix.size(), Suffix.size(), Suffix) != 0)
+    return Name;
+  std::string Base = Name.substr(0, Name.size() - Suffix.size());
+  if (Base.size() > 1 && Base[0] == '_' && Base[1] != '_')
+    Base.erase(0, 1);
+  return Base;
+}
+
+bool Interpreter::kernelCall(const std::string &CalledName, std::vector<Value> &A, const ProgramExpr &Call,
+                             Value &Out) {
+  std::string Name = unprofiledName(CalledName);
   KernelBinding Run = findKernelBinding(Name);
   if (!Run)
     return false;
