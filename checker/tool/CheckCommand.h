@@ -5,7 +5,7 @@
 #include "CompilationInputs.h"
 #include "TranslationUnitRunner.h"
 #include "vmaprep/ApiLevel.h"
-#include "vmaprep/TranslationUnitAnalysis.h"
+#include "vmaprep/TranslationUnitFindings.h"
 #include <functional>
 #include <map>
 #include <set>

@@ -10,7 +10,7 @@
 #ifndef VMAPREP_TOOL_FINGERPRINT_H
 #define VMAPREP_TOOL_FINGERPRINT_H
 
-#include "vmaprep/TranslationUnitAnalysis.h"
+#include "vmaprep/TranslationUnitFindings.h"
 #include "llvm/ADT/ArrayRef.h"
 #include <string>
 
