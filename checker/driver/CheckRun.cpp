@@ -12,6 +12,7 @@
 #include "driver/TranslationUnitRunner.h"
 #include "vmaprep/ApiDetection.h"
 #include "vmaprep/Rewriter.h"
+#include "vmaprep/TranslationUnitAnalysis.h"
 
 #include "clang/AST/ASTContext.h"
 #include "llvm/ADT/StringExtras.h"

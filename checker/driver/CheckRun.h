@@ -12,7 +12,7 @@
 #include "driver/TranslationUnitRunner.h"
 #include "findings/CheckResult.h"
 #include "vmaprep/ApiLevel.h"
-#include "vmaprep/TranslationUnitAnalysis.h"
+#include "vmaprep/TranslationUnitFindings.h"
 #include <functional>
 #include <map>
 #include <set>

@@ -9,7 +9,7 @@
 #define VMAPREP_FINDINGS_CHECKRESULT_H
 
 #include "vmaprep/ApiLevel.h"
-#include "vmaprep/TranslationUnitAnalysis.h"
+#include "vmaprep/TranslationUnitFindings.h"
 #include <tuple>
 #include <map>
 #include <set>

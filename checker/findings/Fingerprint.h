@@ -10,7 +10,7 @@
 #ifndef VMAPREP_FINDINGS_FINGERPRINT_H
 #define VMAPREP_FINDINGS_FINGERPRINT_H
 
-#include "vmaprep/TranslationUnitAnalysis.h"
+#include "vmaprep/TranslationUnitFindings.h"
 #include "llvm/ADT/ArrayRef.h"
 #include <string>
 

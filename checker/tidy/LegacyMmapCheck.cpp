@@ -6,6 +6,7 @@
 #include "vmaprep/FindingNotes.h"
 #include "vmaprep/Rewriter.h"
 #include "vmaprep/TranslationUnitAnalysis.h"
+#include "vmaprep/TranslationUnitFindings.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Basic/SourceManager.h"

@@ -10,7 +10,7 @@
 #ifndef VMAPREP_FINDINGNOTES_H
 #define VMAPREP_FINDINGNOTES_H
 
-#include "vmaprep/TranslationUnitAnalysis.h"
+#include "vmaprep/TranslationUnitFindings.h"
 #include <string>
 #include <vector>
 

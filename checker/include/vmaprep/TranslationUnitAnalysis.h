@@ -1,10 +1,10 @@
 //===- TranslationUnitAnalysis.h - the pipeline over one TU ---------------===//
 //
-// HandlerFinder -> EffectAnalysis -> Classifier for one translation unit, in
-// two forms: the AST-level analysis (for front doors that edit code while the
-// AST lives: the clang-tidy check, the rewriter) and AST-free findings (for
-// front doors that outlive the TU: the CLI's text, JSON and SARIF output).
-// Both come from the same call, so every front door reports the same facts.
+// HandlerFinder -> EffectAnalysis -> Classifier for one translation unit: the
+// AST-level analysis, for front doors that edit code while the AST lives (the
+// clang-tidy check, the rewriter). Its AST-free form, for front doors that
+// outlive the TU, is TranslationUnitFindings.h; both come from the same call,
+// so every front door reports the same facts.
 //
 //===----------------------------------------------------------------------===//
 #ifndef VMAPREP_TRANSLATIONUNITANALYSIS_H
@@ -14,8 +14,6 @@
 #include "vmaprep/Classifier.h"
 #include "vmaprep/EffectAnalysis.h"
 #include "vmaprep/HandlerFinder.h"
-#include <optional>
-#include <string>
 #include <vector>
 
 namespace clang {
@@ -36,75 +34,6 @@ struct TranslationUnitAnalysis {
 };
 
 TranslationUnitAnalysis analyzeTranslationUnit(clang::ASTContext &Ctx, ApiLevel Target);
-
-// ---- AST-free findings -----------------------------------------------------
-
-struct OpsSiteReport {
-  std::string Record, Member, Table, Form;
-  SourceSite Where;
-};
-
-struct EffectReport {
-  EffectKind Kind = EffectKind::FieldRead;
-  std::string Name, Detail, Text, ErrorValue;
-  std::vector<std::string> Operands;
-  SourceSite Where;
-  std::vector<CallStep> Via;
-  std::vector<CallStep> FedBy; // mappings: the acquisitions whose value they map
-  bool InLoop = false;
-  MappingRange Range = MappingRange::Unknown;
-  ResultUse Use = ResultUse::Other;
-};
-
-/// What `vmaprep fix` would do with a legacy handler at the same API level:
-/// the outcome of the same planMigration() call fix makes (before fix's
-/// re-parse of the rewritten file, which may still drop a plan).
-struct RewriteOutlook {
-  bool Available = false;
-  std::string NewFunction; // foo_mmap_prepare
-  std::string Refusal;     // why not, when !Available
-  SourceSite RefusalSite;  // where, when the rewriter named a place
-  std::vector<std::string> Differences; // intended behaviour differences, when Available
-};
-
-struct HandlerReport {
-  std::string Function;
-  SourceSite Where; // the function's name in its definition (or declaration)
-  HookKind Kind = HookKind::LegacyMmap;
-  bool BodyVisible = false;
-  bool IsStatic = false;
-  std::vector<OpsSiteReport> Sites;
-  Verdict Result;
-  std::vector<EffectReport> Effects;
-  /// Legacy handlers only.
-  std::optional<RewriteOutlook> Rewrite;
-};
-
-struct SubsystemHookReport {
-  std::string Function;
-  OpsSiteReport Site;
-};
-
-struct UnresolvedReport {
-  OpsSiteReport Site;
-  std::string Expression;
-};
-
-struct TranslationUnitFindings {
-  std::vector<HandlerReport> Handlers;
-  std::vector<SubsystemHookReport> SubsystemHooks;
-  std::vector<BothHooksTable> BothHooks;
-  std::vector<UnresolvedReport> Unresolved;
-};
-
-/// The findings of \p Analysis, each legacy handler with its RewriteOutlook
-/// at \p Target. A non-empty \p NoRewrite (the tree predates mmap_prepare)
-/// is every legacy handler's refusal instead of a plan.
-TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, clang::ASTContext &Ctx,
-                                     ApiLevel Target, llvm::StringRef NoRewrite = "");
-
-llvm::StringRef opsSiteFormName(OpsSiteForm F);
-llvm::StringRef hookKindName(HookKind K);
 
 } // namespace vmaprep
 

@@ -1,0 +1,91 @@
+//===- TranslationUnitFindings.cpp ----------------------------------------===//
+#include "vmaprep/TranslationUnitFindings.h"
+#include "vmaprep/Rewriter.h"
+#include "vmaprep/TranslationUnitAnalysis.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+
+using namespace clang;
+
+namespace vmaprep {
+
+llvm::StringRef opsSiteFormName(OpsSiteForm F) {
+  switch (F) {
+  case OpsSiteForm::DesignatedInit: return "designated-initializer";
+  case OpsSiteForm::PositionalInit: return "positional-initializer";
+  case OpsSiteForm::Assignment: return "assignment";
+  }
+  return "?";
+}
+
+llvm::StringRef hookKindName(HookKind K) {
+  return K == HookKind::LegacyMmap ? "mmap" : "mmap_prepare";
+}
+
+static OpsSiteReport reportSite(const OpsSite &S) {
+  return {S.Record, S.Member, S.Table, opsSiteFormName(S.Form).str(), S.Where};
+}
+
+TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, ASTContext &Ctx, ApiLevel Target,
+                                     llvm::StringRef NoRewrite) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  TranslationUnitFindings F;
+  for (const AnalyzedHandler &A : Analysis.Handlers) {
+    HandlerReport R;
+    const FunctionDecl *Fn = A.Summary.Function ? A.Summary.Function : A.Handler.Function;
+    R.Function = Fn->getName().str();
+    // A handler whose body is elsewhere (drm_gem_mmap, generic_file_mmap) is
+    // reported where this TU registers it, not at its header declaration:
+    // each driver that uses it is its own finding.
+    R.Where = A.Summary.BodyVisible || A.Handler.Sites.empty()
+                  ? resolveSite(Fn->getLocation(), SM, Ctx.getLangOpts())
+                  : A.Handler.Sites.front().Where;
+    R.Kind = A.Handler.Kind;
+    R.BodyVisible = A.Summary.BodyVisible;
+    R.IsStatic = Fn->getStorageClass() == SC_Static;
+    for (const OpsSite &S : A.Handler.Sites)
+      R.Sites.push_back(reportSite(S));
+    R.Result = A.Result;
+    for (const VmaEffect &E : A.Summary.Effects) {
+      EffectReport ER;
+      ER.Kind = E.Kind;
+      ER.Name = E.Name;
+      ER.Detail = E.Detail;
+      ER.Text = E.Text;
+      ER.ErrorValue = E.ErrorValue;
+      ER.Operands = E.Operands;
+      ER.Where = E.Where;
+      ER.Via = E.Via;
+      ER.FedBy = E.FedBy;
+      ER.InLoop = E.InLoop;
+      ER.Range = E.Range;
+      ER.Use = E.Use;
+      R.Effects.push_back(std::move(ER));
+    }
+    if (A.Handler.Kind == HookKind::LegacyMmap) {
+      // The plan fix would make (one truth): planning is cheap next to the parse.
+      RewriteOutlook O;
+      O.NewFunction = preparedName(R.Function);
+      if (!NoRewrite.empty()) {
+        O.Refusal = NoRewrite.str();
+      } else {
+        MigrationPlan Plan = planMigration(A, Analysis, Ctx, Target);
+        O.Available = Plan.Applicable;
+        O.Refusal = Plan.Refusal;
+        O.RefusalSite = Plan.RefusalSite;
+        O.Differences = Plan.Differences;
+      }
+      R.Rewrite = std::move(O);
+    }
+    F.Handlers.push_back(std::move(R));
+  }
+  for (const SubsystemHook &H : Analysis.Inventory.SubsystemHooks)
+    F.SubsystemHooks.push_back({H.Function->getName().str(), reportSite(H.Site)});
+  F.BothHooks = Analysis.Inventory.BothHooks;
+  for (const UnresolvedSite &U : Analysis.Inventory.Unresolved)
+    F.Unresolved.push_back({reportSite(U.Site), U.Expression});
+  return F;
+}
+
+} // namespace vmaprep

@@ -1,0 +1,221 @@
+//===- HandlerFacts.cpp ---------------------------------------------------===//
+#include "HandlerFacts.h"
+#include "vmaprep/EffectAnalysis.h"
+
+#include "clang/AST/Attr.h"
+#include "clang/AST/Expr.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+
+using namespace clang;
+
+namespace vmaprep::rewriter {
+
+std::vector<RawIdentifier> rawIdentifiers(const SourceManager &SM, const LangOptions &LO, FileID Main) {
+  llvm::StringRef Buf = SM.getBufferData(Main);
+  Lexer L(SM.getLocForStartOfFile(Main), LO, Buf.begin(), Buf.begin(), Buf.end());
+  // Open conditionals, innermost last: the opening line, and the branch now read.
+  std::vector<std::pair<std::string, std::string>> Conditions;
+  std::vector<RawIdentifier> Out;
+  bool InDirective = false;
+  Token Tok, Prev;
+  Prev.startToken();
+  auto LineText = [&](unsigned Offset) {
+    size_t B = Buf.rfind('\n', Offset);
+    B = B == llvm::StringRef::npos ? 0 : B + 1;
+    size_t E = Buf.find('\n', Offset);
+    return Buf.slice(B, E).trim().str() + " (line " + std::to_string(SM.getLineNumber(Main, Offset)) + ")";
+  };
+  for (L.LexFromRawLexer(Tok); Tok.isNot(tok::eof); L.LexFromRawLexer(Tok)) {
+    unsigned Offset = SM.getFileOffset(Tok.getLocation());
+    if (Tok.isAtStartOfLine())
+      InDirective = false;
+    if (Tok.isAtStartOfLine() && Tok.is(tok::hash)) {
+      InDirective = true;
+      Token Dir;
+      if (L.LexFromRawLexer(Dir) || Dir.is(tok::eof))
+        break;
+      llvm::StringRef D = Dir.is(tok::raw_identifier) ? Dir.getRawIdentifier() : "";
+      if (D == "if" || D == "ifdef" || D == "ifndef")
+        Conditions.push_back({LineText(Offset), LineText(Offset)});
+      else if ((D == "elif" || D == "else" || D == "elifdef" || D == "elifndef") && !Conditions.empty())
+        Conditions.back().second = LineText(Offset) + " of " + Conditions.back().first;
+      else if (D == "endif" && !Conditions.empty())
+        Conditions.pop_back();
+      Prev = Dir;
+      continue;
+    }
+    if (Tok.is(tok::raw_identifier)) {
+      RawIdentifier R;
+      R.Offset = Offset;
+      R.Name = Tok.getRawIdentifier();
+      R.AfterMember = Prev.isOneOf(tok::arrow, tok::period) ||
+                      (Prev.is(tok::raw_identifier) &&
+                       (Prev.getRawIdentifier() == "struct" || Prev.getRawIdentifier() == "union" ||
+                        Prev.getRawIdentifier() == "enum"));
+      R.InDirective = InDirective;
+      if (!Conditions.empty())
+        R.Condition = Conditions.back().second;
+      Out.push_back(std::move(R));
+    }
+    Prev = Tok;
+  }
+  return Out;
+}
+
+bool VarUseCounter::VisitDeclRefExpr(DeclRefExpr *D) {
+  Count += D->getDecl() == Var;
+  return true;
+}
+
+bool BodyFacts::isVma(const ValueDecl *D) const {
+  return D == Vma || (isa<ParmVarDecl>(D) && HelperVmas.count(cast<ParmVarDecl>(D)));
+}
+
+const VarDecl *BodyFacts::localOf(const Expr *E) {
+  if (const auto *D = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts()))
+    if (const auto *VD = dyn_cast<VarDecl>(D->getDecl()); VD && VD->hasLocalStorage())
+      return VD;
+  return nullptr;
+}
+
+bool BodyFacts::VisitDeclStmt(DeclStmt *DS) {
+  for (Decl *D : DS->decls())
+    if (auto *VD = dyn_cast<VarDecl>(D)) {
+      DeclStmtOf[VD] = DS;
+      if (const Expr *Init = VD->getInit()) {
+        struct CallFinder : RecursiveASTVisitor<CallFinder> {
+          bool Found = false;
+          bool VisitCallExpr(CallExpr *) {
+            Found = true;
+            return false;
+          }
+        } F;
+        F.TraverseStmt(const_cast<Expr *>(Init));
+        if (F.Found)
+          HasCall.insert(Init);
+      }
+    }
+  return true;
+}
+
+bool BodyFacts::VisitUnaryOperator(UnaryOperator *UO) {
+  if (UO->isIncrementDecrementOp() || UO->getOpcode() == UO_AddrOf)
+    if (const VarDecl *VD = localOf(UO->getSubExpr()))
+      Written.insert(VD);
+  return true;
+}
+
+unsigned BodyFacts::UsesIn(const VarDecl *VD, const std::vector<const Stmt *> &Moved,
+                           const std::vector<const VarDecl *> &Locals) const {
+  VarUseCounter C;
+  C.Var = VD;
+  for (const Stmt *S : Moved)
+    C.TraverseStmt(const_cast<Stmt *>(S));
+  for (const VarDecl *L : Locals)
+    if (L != VD && L->getInit())
+      C.TraverseStmt(const_cast<Expr *>(L->getInit()));
+  return C.Count;
+}
+
+const MemberExpr *BodyFacts::field(const Expr *E, const ParmVarDecl *Vma, llvm::StringRef Name,
+                                   const llvm::SmallPtrSetImpl<const ParmVarDecl *> *Helpers) {
+  const auto *ME = dyn_cast<MemberExpr>(E->IgnoreParenImpCasts());
+  if (!ME || ME->getMemberDecl()->getName() != Name)
+    return nullptr;
+  const auto *DRE = dyn_cast<DeclRefExpr>(accessedObject(ME));
+  return DRE && (DRE->getDecl() == Vma || (Helpers && Helpers->count(dyn_cast<ParmVarDecl>(DRE->getDecl()))))
+             ? ME
+             : nullptr;
+}
+
+bool BodyFacts::VisitDeclRefExpr(DeclRefExpr *DRE) {
+  if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()); VD && VD->hasLocalStorage())
+    ++UseCount[VD];
+  if (isVma(DRE->getDecl()))
+    VmaRefs.push_back(DRE);
+  else if (DRE->getDecl() == File)
+    FileRefs.push_back(DRE);
+  if (DRE->getDecl()->getName() == "desc")
+    UsesDescName = true;
+  return true;
+}
+
+bool BodyFacts::VisitVarDecl(VarDecl *VD) {
+  if (VD->getName() == "desc")
+    UsesDescName = true;
+  if (const auto *Cleanup = VD->getAttr<CleanupAttr>(); Cleanup && Holds.empty()) {
+    const FunctionDecl *Fn = Cleanup->getFunctionDecl();
+    Holds = "declares '" + VD->getName().str() + "', which " + (Fn ? Fn->getName().str() : std::string("a cleanup")) +
+            "() releases when the hook returns";
+    HoldsLoc = VD->getLocation();
+  }
+  return true;
+}
+
+bool BodyFacts::VisitBinaryOperator(BinaryOperator *BO) {
+  if (BO->isAssignmentOp())
+    if (const VarDecl *VD = localOf(BO->getLHS()))
+      Written.insert(VD);
+  if (BO->getOpcode() == BO_Sub && field(BO->getLHS(), Vma, "vm_end", &HelperVmas) &&
+      field(BO->getRHS(), Vma, "vm_start", &HelperVmas))
+    SizeExprs.push_back(BO);
+  if (BO->getOpcode() == BO_EQ || BO->getOpcode() == BO_NE) {
+    ComparedTo[BO->getLHS()->IgnoreParenImpCasts()] = BO;
+    ComparedTo[BO->getRHS()->IgnoreParenImpCasts()] = BO;
+  }
+  return true;
+}
+
+bool BodyFacts::VisitParenExpr(ParenExpr *PE) {
+  ParenOf[PE->getSubExpr()] = PE;
+  return true;
+}
+
+bool BodyFacts::VisitReturnStmt(ReturnStmt *RS) {
+  if (RS->getRetValue())
+    ReturnOf[RS->getRetValue()->IgnoreParenImpCasts()] = RS;
+  return true;
+}
+
+bool BodyFacts::VisitIfStmt(IfStmt *If) {
+  const Expr *Cond = If->getCond()->IgnoreParenImpCasts();
+  IfOf[Cond] = If;
+  return true;
+}
+
+bool BodyFacts::VisitCompoundStmt(CompoundStmt *CS) {
+  for (Stmt *S : CS->body())
+    if (const auto *E = dyn_cast<Expr>(S))
+      StatementExprs.insert(E->IgnoreParenImpCasts());
+  return true;
+}
+
+bool BodyFacts::VisitCallExpr(CallExpr *CE) {
+  if (const FunctionDecl *FD = CE->getDirectCallee()) {
+    llvm::StringRef N = FD->getName();
+    if (N.contains("_put") || N.contains("_dec") || N.starts_with("put_") || N.contains("free") ||
+        N.contains("release") || N == "module_put" || N == "fput") {
+      Releases = true;
+      if (!FirstRelease)
+        FirstRelease = CE;
+    }
+    if (Holds.empty() && ((N.contains("lock") && !N.contains("unlock")) || N.starts_with("down"))) {
+      Holds = "takes a lock (" + N.str() + "())";
+      HoldsLoc = CE->getBeginLoc();
+    }
+  }
+  if (const FunctionDecl *FD = CE->getDirectCallee())
+    if (FD->getName() == "is_cow_mapping" && CE->getNumArgs() == 1)
+      CowCallOf[CE->getArg(0)->IgnoreParenImpCasts()] = CE;
+  return true;
+}
+
+bool FunctionRefs::VisitDeclRefExpr(DeclRefExpr *DRE) {
+  if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl()))
+    if (FD->getCanonicalDecl() == Fn->getCanonicalDecl())
+      Refs.push_back(DRE);
+  return true;
+}
+
+} // namespace vmaprep::rewriter

@@ -1,0 +1,106 @@
+//===- HandlerFacts.h - what the rewriter learns before it plans ----------===//
+//
+// Facts about the handler's body and its file that the effect list does not
+// carry: where the VMA and the file are named, which expressions are
+// statements, returned, tested or compared, what the hook releases or holds
+// until it returns, which locals are written; every reference to a function;
+// and the identifiers of the main file as the raw lexer sees them, skipped
+// preprocessor branches included.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VMAPREP_REWRITER_HANDLERFACTS_H
+#define VMAPREP_REWRITER_HANDLERFACTS_H
+
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceLocation.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/StringRef.h"
+#include <map>
+#include <string>
+#include <vector>
+
+namespace clang {
+class LangOptions;
+class SourceManager;
+} // namespace clang
+
+namespace vmaprep::rewriter {
+
+/// An identifier of the main file as the raw lexer sees it, skipped
+/// preprocessor branches included (the parse saw only the configuration it
+/// was given), with the innermost conditional around it.
+struct RawIdentifier {
+  unsigned Offset = 0;
+  llvm::StringRef Name;
+  bool AfterMember = false; // `x->name`, `x.name`, `struct name`: not a variable
+  bool InDirective = false; // part of a #define or #if line
+  std::string Condition;    // `#ifdef CONFIG_X` (line N), or `#else of ...`; empty outside conditionals
+};
+
+std::vector<RawIdentifier> rawIdentifiers(const clang::SourceManager &SM, const clang::LangOptions &LO,
+                                          clang::FileID Main);
+
+/// How many times \p Var is named under the nodes it is run on.
+struct VarUseCounter : clang::RecursiveASTVisitor<VarUseCounter> {
+  const clang::VarDecl *Var = nullptr;
+  unsigned Count = 0;
+  bool VisitDeclRefExpr(clang::DeclRefExpr *D);
+};
+
+/// Statement-level facts the effect list does not carry.
+struct BodyFacts : clang::RecursiveASTVisitor<BodyFacts> {
+  const clang::ParmVarDecl *Vma = nullptr, *File = nullptr;
+  /// VMA parameters of static helpers converted with the handler.
+  llvm::SmallPtrSet<const clang::ParmVarDecl *, 2> HelperVmas;
+  bool isVma(const clang::ValueDecl *D) const;
+  std::vector<const clang::DeclRefExpr *> VmaRefs, FileRefs;
+  std::vector<const clang::BinaryOperator *> SizeExprs; // vma->vm_end - vma->vm_start
+  std::map<const clang::Expr *, const clang::ReturnStmt *> ReturnOf;
+  std::map<const clang::Expr *, const clang::IfStmt *> IfOf;
+  llvm::SmallPtrSet<const clang::Expr *, 8> StatementExprs;         // expression statements
+  std::map<const clang::Expr *, const clang::BinaryOperator *> ComparedTo; // x in `x == C`
+  std::map<const clang::Expr *, const clang::CallExpr *> CowCallOf;        // vm_flags in is_cow_mapping()
+  std::map<const clang::Expr *, const clang::ParenExpr *> ParenOf;         // (x) around x
+  bool UsesDescName = false;
+  bool Releases = false; // a put/dec/free in the hook
+  const clang::CallExpr *FirstRelease = nullptr;
+  /// What the hook holds until it returns, empty when nothing: a lock it
+  /// takes, or a variable with a cleanup function (guard(), __free()).
+  std::string Holds;
+  clang::SourceLocation HoldsLoc;
+  llvm::SmallPtrSet<const clang::VarDecl *, 8> Written; // assigned, incremented or address taken
+  llvm::SmallPtrSet<const clang::Expr *, 8> HasCall;    // initializers that call something
+  llvm::DenseMap<const clang::VarDecl *, unsigned> UseCount;
+  llvm::DenseMap<const clang::VarDecl *, const clang::DeclStmt *> DeclStmtOf;
+
+  static const clang::VarDecl *localOf(const clang::Expr *E);
+  /// Uses of \p VD inside the moved statements and the moved locals' initializers.
+  unsigned UsesIn(const clang::VarDecl *VD, const std::vector<const clang::Stmt *> &Moved,
+                  const std::vector<const clang::VarDecl *> &Locals) const;
+  /// `vma->Name` (or a converted helper's `vma->Name`) when \p E is one.
+  static const clang::MemberExpr *field(const clang::Expr *E, const clang::ParmVarDecl *Vma, llvm::StringRef Name,
+                                        const llvm::SmallPtrSetImpl<const clang::ParmVarDecl *> *Helpers = nullptr);
+
+  bool VisitDeclStmt(clang::DeclStmt *DS);
+  bool VisitUnaryOperator(clang::UnaryOperator *UO);
+  bool VisitDeclRefExpr(clang::DeclRefExpr *DRE);
+  bool VisitVarDecl(clang::VarDecl *VD);
+  bool VisitBinaryOperator(clang::BinaryOperator *BO);
+  bool VisitParenExpr(clang::ParenExpr *PE);
+  bool VisitReturnStmt(clang::ReturnStmt *RS);
+  bool VisitIfStmt(clang::IfStmt *If);
+  bool VisitCompoundStmt(clang::CompoundStmt *CS);
+  bool VisitCallExpr(clang::CallExpr *CE);
+};
+
+/// Every reference to a function in the TU.
+struct FunctionRefs : clang::RecursiveASTVisitor<FunctionRefs> {
+  const clang::FunctionDecl *Fn = nullptr;
+  std::vector<const clang::DeclRefExpr *> Refs;
+  bool VisitDeclRefExpr(clang::DeclRefExpr *DRE);
+};
+
+} // namespace vmaprep::rewriter
+
+#endif

@@ -1,0 +1,121 @@
+//===- HandlerRewriter.h - the planner of one handler's migration ---------===//
+//
+// Private to the rewriter: the state one planMigration() call shares between
+// its parts, each in its own file:
+//   Rewriter.cpp        the plan's order, the signature, VMA fields,
+//                       delegations, converted helpers, dead locals, and
+//                       the check that every configuration is covered
+//   OpsTablePlanner.cpp the ops-table entries that name the handler
+//   FlagPlanner.cpp     flag tests and flag changes, per API level
+//   MappingPlanner.cpp  mapping calls as remap, ioremap, simple-ioremap and
+//                       map-kernel-pages actions, per API level
+//   MappedCallback.cpp  per-mapping state moved into a vm_ops->mapped callback
+// with what they share: the facts pre-pass (HandlerFacts.h) and the edit
+// buffer (EditBuffer.h).
+//
+//===----------------------------------------------------------------------===//
+#ifndef VMAPREP_REWRITER_HANDLERREWRITER_H
+#define VMAPREP_REWRITER_HANDLERREWRITER_H
+
+#include "EditBuffer.h"
+#include "HandlerFacts.h"
+#include "vmaprep/ApiLevel.h"
+#include "vmaprep/ApiProfile.h"
+#include "vmaprep/Rewriter.h"
+#include "vmaprep/TranslationUnitAnalysis.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/StringRef.h"
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace clang {
+class ASTContext;
+class CallExpr;
+class Expr;
+class FunctionDecl;
+class LangOptions;
+class MemberExpr;
+class SourceManager;
+class Stmt;
+class VarDecl;
+} // namespace clang
+
+namespace vmaprep::rewriter {
+
+class HandlerRewriter {
+public:
+  HandlerRewriter(const AnalyzedHandler &H, clang::ASTContext &Ctx, ApiLevel Target);
+
+  MigrationPlan run();
+
+private:
+  const AnalyzedHandler &H;
+  clang::ASTContext &Ctx;
+  const clang::SourceManager &SM;
+  const clang::LangOptions &LO;
+  const ApiProfile &P;
+  ApiLevel Target;
+  MigrationPlan Plan;
+  EditBuffer Edits;
+  const clang::FileID Main;
+  BodyFacts Facts;
+  llvm::SmallPtrSet<const clang::Stmt *, 4> MovedToMapped;
+  /// The vm_ops->open the hook called by hand, now the body of ->mapped: its
+  /// effects (reached through the call) moved with it.
+  const clang::FunctionDecl *MovedOpen = nullptr;
+  std::set<std::string> ConvertedHelpers;
+  /// Bodies the edits rewrite, each with the names of its VMA and file
+  /// parameters: what coversEveryConfiguration() looks for in skipped code.
+  std::vector<std::pair<const clang::Stmt *, std::vector<std::string>>> EditedBodies;
+  /// Where the parse saw the converted helpers named (their declarations and
+  /// the handler's calls): any other place names them in skipped code.
+  std::set<unsigned> HelperNamesSeen;
+
+  /// One line of the patch description, once.
+  void note(const std::string &Change);
+  /// Records the first reason the plan cannot be made; always false.
+  bool refuse(const std::string &Why, clang::SourceLocation Loc);
+  /// \p E's text with the pending edits inside it applied.
+  bool renderExpr(const clang::Expr *E, std::string &Out);
+  bool replace(clang::SourceRange R, std::string Text, clang::SourceLocation Why);
+  static bool isComposite(const VmaEffect &E);
+
+  // Rewriter.cpp
+  bool plan(const clang::FunctionDecl *FD);
+  bool coversEveryConfiguration();
+  void removeDeadLocals(const clang::FunctionDecl *FD);
+  bool planHelpers(const clang::FunctionDecl *FD);
+  bool planSignature(const clang::FunctionDecl *FD);
+  bool planEffect(const VmaEffect &E, unsigned Index);
+  bool planFieldAccess(const clang::MemberExpr *ME, bool Write);
+  bool planDelegation(const VmaEffect &E);
+  void finish();
+
+  // OpsTablePlanner.cpp
+  bool planSites();
+  bool refusePositional(const OpsSite &S);
+  bool renameMember(clang::SourceLocation NameLoc);
+  std::string newMemberLine(unsigned Brace, llvm::StringRef Member, llvm::StringRef Value);
+
+  // FlagPlanner.cpp
+  bool planFlagsTest(const VmaEffect &E);
+  bool planFlagsChange(const VmaEffect &E);
+  std::string flagChange(bool Set, llvm::StringRef MaskText, bool &Ok);
+
+  // MappingPlanner.cpp
+  bool planMapping(const VmaEffect &E, unsigned Index);
+  bool pageArrayOutlivesHook(const VmaEffect &E, const clang::CallExpr *CE);
+  bool planInsertPages(const VmaEffect &E, const clang::CallExpr *CE, std::string &Action, std::string &Guard);
+
+  // MappedCallback.cpp
+  bool planMappedCallback(const clang::FunctionDecl *FD);
+  bool mappedBodyFromOpen(const clang::FunctionDecl *Open, const std::string &FileName, std::string &Body);
+  bool movableDependencies(const clang::Expr *E, const clang::FunctionDecl *FD, unsigned Before,
+                           std::vector<const clang::VarDecl *> &Locals, unsigned Depth = 0);
+};
+
+} // namespace vmaprep::rewriter
+
+#endif
