@@ -94,6 +94,14 @@ llvm::StringRef canonicalCalleeName(const FunctionDecl *FD) {
   return Name;
 }
 
+/// True for `struct vm_area_desc *` (any qualifiers).
+bool isDescPointer(QualType T) {
+  if (const auto *PT = T.getCanonicalType()->getAs<PointerType>())
+    if (const auto *RT = PT->getPointeeType()->getAs<RecordType>())
+      return RT->getDecl()->getName() == "vm_area_desc";
+  return false;
+}
+
 bool isWrapper(const Stmt *S) {
   return isa<ImplicitCastExpr>(S) || isa<ParenExpr>(S) || isa<CStyleCastExpr>(S);
 }
@@ -139,13 +147,6 @@ private:
   unsigned LoopDepth = 0;
   VmaEffect Scratch; // where a duplicate effect goes to be forgotten
   static constexpr unsigned MaxDepth = 8;
-
-  static bool isDescPointer(QualType T) {
-    if (const auto *PT = T.getCanonicalType()->getAs<PointerType>())
-      if (const auto *RT = PT->getPointeeType()->getAs<RecordType>())
-        return RT->getDecl()->getName() == "vm_area_desc";
-    return false;
-  }
 
   std::string text(const Stmt *S) { return sourceText(S->getSourceRange(), SM, Ctx.getLangOpts()); }
 
@@ -755,13 +756,6 @@ private:
 
 } // namespace
 
-static bool isDescPointerType(QualType T) {
-  if (const auto *PT = T.getCanonicalType()->getAs<PointerType>())
-    if (const auto *RT = PT->getPointeeType()->getAs<RecordType>())
-      return RT->getDecl()->getName() == "vm_area_desc";
-  return false;
-}
-
 HandlerSummary summarizeHandler(const FunctionDecl *Handler, ASTContext &Ctx) {
   HandlerSummary Summary;
   Summary.Function = Handler;
@@ -776,7 +770,7 @@ HandlerSummary summarizeHandler(const FunctionDecl *Handler, ASTContext &Ctx) {
   for (unsigned I = 0; I < Def->getNumParams(); ++I) {
     if (isVmaPointer(Def->getParamDecl(I)->getType()))
       VmaParams.push_back(I);
-    if (isDescPointerType(Def->getParamDecl(I)->getType()))
+    if (isDescPointer(Def->getParamDecl(I)->getType()))
       DescParams.push_back(I);
   }
   BodyWalker Walker(Ctx, Summary, {}, Active, 0);
