@@ -223,7 +223,7 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
                                          "(upstream accepted this, e.g. for stm)", Idx);
         RequireTwin(E, Idx);
         if (E.Use == ResultUse::ErrorMapped)
-          Require(ApiCapability::ErrorOverride, "error-override",
+          Require(ApiCapability::ErrorOverride, capabilityReasonId(ApiCapability::ErrorOverride),
                   "turning a mapping error into " + E.ErrorValue, Idx);
         if (!E.FedBy.empty()) {
           // The action maps after the hook returns, from what the hook
