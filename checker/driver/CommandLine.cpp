@@ -83,7 +83,7 @@ std::string parseInputOptions(int Argc, const char **Argv, InputOptions &Out, co
                          << " provide no mmap_prepare interface beyond " << apiLevelName(*L)
                          << "'s; using API level " << apiLevelName(*L) << "\n";
         } else {
-          Err = "unknown API level '" + V + "' (6.16, 6.18, 6.19, 7.0, 7.1 or later, auto)";
+          Err = "unknown API level '" + V + "' (" + apiLevelList() + " or later, auto)";
         }
       }
     } else if (A.starts_with("-j") && (A.size() == 2 || A[2] == '=' || llvm::isDigit(A[2]))) {

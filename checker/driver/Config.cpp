@@ -76,7 +76,7 @@ std::string parseConfig(llvm::StringRef Text, const std::string &Path, Config &O
   C.Dir = std::string(llvm::sys::path::parent_path(absoluteFilePath(Path)));
   if (Raw.Api) {
     if (*Raw.Api != "auto" && !parseApiLevel(*Raw.Api))
-      return Path + ": api: unknown API level '" + *Raw.Api + "' (6.16, 6.18, 6.19, 7.0, 7.1, auto)";
+      return Path + ": api: unknown API level '" + *Raw.Api + "' (" + apiLevelList() + ", auto)";
     C.Api = Raw.Api;
   }
   if (Raw.FailOn) {

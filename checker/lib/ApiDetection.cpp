@@ -31,30 +31,18 @@ static bool hasField(const RecordDecl *RD, llvm::StringRef Name) {
 
 DetectedApi detectApiLevel(ASTContext &Ctx) {
   DetectedApi Out;
-  const RecordDecl *Desc = findRecord(Ctx, "vm_area_desc");
-  if (!Desc) {
+  if (!findRecord(Ctx, "vm_area_desc")) {
     Out.Evidence = "no struct vm_area_desc: the tree predates mmap_prepare";
     return Out;
   }
-  bool VmFile = hasField(Desc, "vm_file"), Action = hasField(Desc, "action");
-  bool BitmapOnly = hasField(Desc, "vma_flags") && !hasField(Desc, "vm_flags");
-  const RecordDecl *MmapAction = findRecord(Ctx, "mmap_action");
-  bool Override = MmapAction && hasField(MmapAction, "error_override");
-  if (Override) {
-    Out.Level = ApiLevel::V7_1;
-    Out.Evidence = "struct mmap_action has error_override";
-  } else if (BitmapOnly) {
-    Out.Level = ApiLevel::V7_0;
-    Out.Evidence = "struct vm_area_desc has only the bitmap vma_flags";
-  } else if (Action) {
-    Out.Level = ApiLevel::V6_19;
-    Out.Evidence = "struct vm_area_desc has an action";
-  } else if (VmFile) {
-    Out.Level = ApiLevel::V6_18;
-    Out.Evidence = "struct vm_area_desc has vm_file";
-  } else {
-    Out.Level = ApiLevel::V6_16;
-    Out.Evidence = "struct vm_area_desc has no vm_file";
+  for (const ApiLevelMarker &M : apiLevelMarkers()) {
+    const RecordDecl *RD = findRecord(Ctx, M.Record);
+    if (!RD || (!M.HasField.empty() && !hasField(RD, M.HasField)) ||
+        (!M.LacksField.empty() && hasField(RD, M.LacksField)))
+      continue;
+    Out.Level = M.Level;
+    Out.Evidence = M.Evidence.str();
+    return Out;
   }
   return Out;
 }

@@ -1,62 +1,83 @@
 //===- ApiLevel.cpp - kernel API levels as data ---------------------------===//
 #include "vmaprep/ApiLevel.h"
 
-#include "llvm/ADT/StringSwitch.h"
+#include "llvm/ADT/SmallVector.h"
+#include <iterator>
+#include <vector>
 
 namespace vmaprep {
 
-std::optional<ApiLevel> parseApiLevel(llvm::StringRef Text) {
-  Text = Text.trim();
-  // "7.1+" and the releases after 7.1 share 7.1's spelling (kernel-api.md).
-  return llvm::StringSwitch<std::optional<ApiLevel>>(Text)
-      .Case("6.16", ApiLevel::V6_16)
-      .Cases("6.17", "6.18", ApiLevel::V6_18)
-      .Case("6.19", ApiLevel::V6_19)
-      .Case("7.0", ApiLevel::V7_0)
-      .Cases("7.1", "7.1+", "7.2", "7.3", "latest", ApiLevel::V7_1)
-      .Default(std::nullopt);
-}
-
-llvm::StringRef apiLevelName(ApiLevel Level) {
-  switch (Level) {
-  case ApiLevel::V6_16: return "6.16";
-  case ApiLevel::V6_18: return "6.18";
-  case ApiLevel::V6_19: return "6.19";
-  case ApiLevel::V7_0: return "7.0";
-  case ApiLevel::V7_1: return "7.1";
-  }
-  return "?";
-}
-
 namespace {
+struct LevelRow {
+  ApiLevel Level;
+  const char *Name;
+  const char *OtherSpellings;
+};
+constexpr LevelRow LevelTable[] = {
+#define VMAPREP_API_LEVEL(Enumerator, Name, Other, ...) {ApiLevel::Enumerator, Name, Other},
+#include "vmaprep/ApiLevels.def"
+};
+
+constexpr ApiLevel Levels[] = {
+#define VMAPREP_API_LEVEL(Enumerator, ...) ApiLevel::Enumerator,
+#include "vmaprep/ApiLevels.def"
+};
+static_assert(unsigned(NewestApiLevel) + 1 == std::size(Levels), "NewestApiLevel is the last row");
+
+// Newest first, as detection tries them.
+const ApiLevelMarker Markers[] = {
+#define VMAPREP_API_LEVEL(Enumerator, Name, Other, Record, Has, Lacks, Evidence)                             \
+  {ApiLevel::Enumerator, Record, Has, Lacks, Evidence},
+#include "vmaprep/ApiLevels.def"
+};
+
 struct CapabilityRow {
   ApiCapability Cap;
   ApiLevel First;
   const char *Name;
+  const char *ReasonId;
 };
-// Where a level is inferred rather than read off a release, kernel-api.md says so.
 constexpr CapabilityRow CapabilityTable[] = {
-    {ApiCapability::MmapPrepareHook, ApiLevel::V6_16, "the mmap_prepare hook"},
-    {ApiCapability::DescVmFile, ApiLevel::V6_18, "desc->vm_file"},
-    {ApiCapability::RemapAction, ApiLevel::V6_19, "remap actions (mmap_action_remap)"},
-    {ApiCapability::DescSizeHelpers, ApiLevel::V6_19, "vma_desc_size()/vma_desc_pages()"},
-    {ApiCapability::DescAnonymous, ApiLevel::V6_19, "vma_desc_set_anonymous()/shmem_zero_setup_desc()"},
-    {ApiCapability::BitmapFlags, ApiLevel::V7_0, "bitmap flags (vma_desc_set_flags)"},
-    {ApiCapability::SimpleIoremapAction, ApiLevel::V7_1, "mmap_action_simple_ioremap()"},
-    {ApiCapability::MapKernelPagesAction, ApiLevel::V7_1, "mmap_action_map_kernel_pages()"},
-    {ApiCapability::MappedCallback, ApiLevel::V7_1, "the vm_ops->mapped callback"},
-    {ApiCapability::ErrorOverride, ApiLevel::V7_1, "desc->action.error_override"},
+#define VMAPREP_API_CAPABILITY(Enumerator, First, Name, ReasonId)                                           \
+  {ApiCapability::Enumerator, ApiLevel::First, Name, ReasonId},
+#include "vmaprep/ApiLevels.def"
 };
 
-const CapabilityRow &rowFor(ApiCapability Cap) {
-  for (const CapabilityRow &Row : CapabilityTable)
-    if (Row.Cap == Cap)
-      return Row;
-  return CapabilityTable[0];
-}
+const CapabilityRow &rowFor(ApiCapability Cap) { return CapabilityTable[unsigned(Cap)]; }
 } // namespace
+
+llvm::ArrayRef<ApiLevel> allApiLevels() { return Levels; }
+
+std::optional<ApiLevel> parseApiLevel(llvm::StringRef Text) {
+  Text = Text.trim();
+  for (const LevelRow &Row : LevelTable) {
+    if (Text == Row.Name)
+      return Row.Level;
+    llvm::SmallVector<llvm::StringRef, 4> Other;
+    llvm::StringRef(Row.OtherSpellings).split(Other, ' ', -1, false);
+    for (llvm::StringRef Spelling : Other)
+      if (Text == Spelling)
+        return Row.Level;
+  }
+  return std::nullopt;
+}
+
+llvm::StringRef apiLevelName(ApiLevel Level) { return LevelTable[unsigned(Level)].Name; }
+
+std::string apiLevelList() {
+  std::string List;
+  for (const LevelRow &Row : LevelTable)
+    List += (List.empty() ? "" : ", ") + std::string(Row.Name);
+  return List;
+}
 
 ApiLevel firstLevelWith(ApiCapability Cap) { return rowFor(Cap).First; }
 llvm::StringRef capabilityName(ApiCapability Cap) { return rowFor(Cap).Name; }
+llvm::StringRef capabilityReasonId(ApiCapability Cap) { return rowFor(Cap).ReasonId; }
+
+llvm::ArrayRef<ApiLevelMarker> apiLevelMarkers() {
+  static const std::vector<ApiLevelMarker> NewestFirst(std::rbegin(Markers), std::rend(Markers));
+  return NewestFirst;
+}
 
 } // namespace vmaprep

@@ -1,26 +1,45 @@
 //===- ApiProfile.cpp -----------------------------------------------------===//
 #include "vmaprep/ApiProfile.h"
+#include "vmaprep/KernelApi.h"
 
 #include "llvm/ADT/StringSet.h"
+#include <vector>
 
 namespace vmaprep {
 
-// kernel-api.md section 2-4; the 6.19 and 7.0 rows are inferred where that
-// document says so.
-static const ApiProfile Profiles[] = {
-    //  level            vm_file    bitmap  test-one               any                  all                 size   remap  simple  kpages override anon  cow
-    {ApiLevel::V6_16, "file",    false, "",                    "",                  "",                 false, false, false, false, false, false, false},
-    {ApiLevel::V6_18, "vm_file", false, "",                    "",                  "",                 false, false, false, false, false, false, false},
-    {ApiLevel::V6_19, "vm_file", false, "",                    "",                  "",                 true,  true,  false, false, false, true,  false},
-    {ApiLevel::V7_0,  "vm_file", true,  "vma_desc_test_flags", "",                  "",                 true,  true,  false, false, false, true,  true},
-    {ApiLevel::V7_1,  "vm_file", true,  "vma_desc_test",       "vma_desc_test_any", "vma_desc_test_all", true, true,  true,  true,  true,  true,  true},
-};
+namespace {
+/// The desc twin of the catalogue entry \p Name at \p Level.
+llvm::StringRef twinOf(const KernelApi *Entry, ApiLevel Level) {
+  return Entry ? Entry->twinAt(Level) : "";
+}
+
+ApiProfile derive(ApiLevel L) {
+  ApiProfile P{};
+  P.Level = L;
+  P.VmFileField = twinOf(vmaFieldApi("vm_file"), L);
+  P.BitmapFlags = levelHas(L, ApiCapability::BitmapFlags);
+  P.TestOneBit = twinOf(kernelFunction("vma_test"), L);
+  P.TestAnyBits = twinOf(kernelFunction("vma_test_any_mask"), L);
+  P.TestAllBits = twinOf(kernelFunction("vma_test_all_mask"), L);
+  P.SizeHelpers = levelHas(L, ApiCapability::DescSizeHelpers);
+  P.RemapActions = levelHas(L, ApiCapability::RemapAction);
+  P.SimpleIoremap = levelHas(L, ApiCapability::SimpleIoremapAction);
+  P.MapKernelPages = levelHas(L, ApiCapability::MapKernelPagesAction);
+  P.ErrorOverride = levelHas(L, ApiCapability::ErrorOverride);
+  P.DescAnonymous = levelHas(L, ApiCapability::DescAnonymous);
+  P.CowHelper = !twinOf(kernelFunction("is_cow_mapping"), L).empty();
+  return P;
+}
+} // namespace
 
 const ApiProfile &profileFor(ApiLevel Level) {
-  for (const ApiProfile &P : Profiles)
-    if (P.Level == Level)
-      return P;
-  return Profiles[std::size(Profiles) - 1];
+  static const std::vector<ApiProfile> Profiles = [] {
+    std::vector<ApiProfile> All;
+    for (ApiLevel L : allApiLevels())
+      All.push_back(derive(L));
+    return All;
+  }();
+  return Profiles[unsigned(Level)];
 }
 
 std::string flagBitName(llvm::StringRef VmFlag) {

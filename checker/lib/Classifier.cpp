@@ -1,8 +1,8 @@
 //===- Classifier.cpp -----------------------------------------------------===//
 #include "vmaprep/Classifier.h"
+#include "vmaprep/KernelApi.h"
 
 #include "clang/AST/Decl.h"
-#include "llvm/ADT/StringSwitch.h"
 #include <algorithm>
 
 namespace vmaprep {
@@ -32,13 +32,12 @@ llvm::StringRef verdictPhrase(VerdictKind K) {
 }
 
 KnownHandler knownHandler(llvm::StringRef Name) {
-  if (Name == "generic_file_mmap")
-    return KnownHandler::GenericFileMmap;
-  if (Name == "generic_file_readonly_mmap")
-    return KnownHandler::GenericFileReadonlyMmap;
-  if (Name.starts_with("drm_gem_") || Name.starts_with("vb2_fop_") || Name.starts_with("v4l2_") ||
-      Name.starts_with("snd_") || Name.starts_with("fb_") || Name.starts_with("dma_buf_") ||
-      Name.starts_with("ttm_"))
+  // A kernel mmap handler whose twin is a whole mmap_prepare handler.
+  if (const KernelApi *Api = kernelFunction(Name);
+      Api && Api->Effect == EffectKind::Delegation && *Api->Twin && Api->TwinFrom == ApiCapability::MmapPrepareHook)
+    return Name == "generic_file_readonly_mmap" ? KnownHandler::GenericFileReadonlyMmap
+                                                : KnownHandler::GenericFileMmap;
+  if (isSubsystemHelper(Name))
     return KnownHandler::SubsystemHelper;
   return KnownHandler::None;
 }
@@ -65,15 +64,14 @@ private:
   std::vector<Reason> Reasons;
 };
 
-bool isPageInsertion(llvm::StringRef Name) {
-  return Name == "vm_insert_page" || Name.starts_with("vmf_insert_") || Name == "vm_insert_pfn";
+KernelApiBlocker blockerOf(const VmaEffect &E) {
+  return E.Api ? E.Api->Blocker : KernelApiBlocker::None;
 }
-bool isDmaMmap(llvm::StringRef Name) { return Name.starts_with("dma_mmap_"); }
-bool isRemap(llvm::StringRef Name) {
-  return Name == "remap_pfn_range" || Name == "io_remap_pfn_range";
-}
-bool isPageArrayMap(llvm::StringRef Name) {
-  return Name == "vm_insert_pages" || Name == "vm_map_pages" || Name == "vm_map_pages_zero";
+
+/// `vm_flags_reset()`, `vm_flags_init()`, and `vma->vm_flags = ...` in trees
+/// before 6.3.
+bool replacesAllFlags(const VmaEffect &E) {
+  return E.Api ? E.Api->Blocker == KernelApiBlocker::FlagsReplaced : E.Name == "vm_flags =";
 }
 
 std::string viaText(const VmaEffect &E) {
@@ -93,7 +91,7 @@ std::vector<Reason> contractBreaches(const RegisteredHandler &Handler, const Han
     const int Idx = int(I);
     llvm::StringRef Name(E.Name);
     if (Handler.Kind == HookKind::LegacyMmap) {
-      if (E.Kind == EffectKind::FieldWrite && E.Detail == "ops-with-mapped")
+      if (E.Kind == EffectKind::FieldWrite && E.Tag == EffectTag::OpsWithMapped)
         Out.add("mapped-from-legacy",
                 "installs a vm_ops with ->mapped from a legacy .mmap hook; the core calls ->mapped only "
                 "for mmap_prepare",
@@ -105,11 +103,11 @@ std::vector<Reason> contractBreaches(const RegisteredHandler &Handler, const Han
               "acquires state in the hook (" + E.Detail + ": " + E.Name + ")" + viaText(E) +
                   "; the mapping may still merge or fail: move it to vm_ops->mapped",
               Idx);
-    if (E.Kind == EffectKind::Mapping && Name.starts_with("mmap_action_"))
+    if (E.Kind == EffectKind::Mapping && E.Tag == EffectTag::Action)
       ActionSet = true;
-    if (E.Kind != EffectKind::FieldWrite || E.Detail != "desc")
+    if (E.Kind != EffectKind::FieldWrite || E.Tag != EffectTag::DescField)
       continue;
-    bool FileImmutable = Target >= ApiLevel::V6_18;
+    bool FileImmutable = levelHas(Target, ApiCapability::DescVmFile);
     if (Name == "desc->start" || Name == "desc->end" || Name == "desc->mm" ||
         (Name == "desc->file" && FileImmutable))
       Out.add("immutable-desc-field", "writes " + E.Name + ", which the core ignores or forbids" + viaText(E),
@@ -148,6 +146,12 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
                       apiLevelName(L).str() + ")",
               Effect);
   };
+  // A call whose desc twin exists only from some level on (an action, the
+  // desc's anonymous setup): the handler needs that level.
+  auto RequireTwin = [&](const VmaEffect &E, int Effect) {
+    if (E.Api && E.Api->TwinRequired && *E.Api->Twin && !capabilityReasonId(E.Api->TwinFrom).empty())
+      Require(E.Api->TwinFrom, capabilityReasonId(E.Api->TwinFrom), E.Name + "()", Effect);
+  };
 
   llvm::StringRef Name = Handler.Function ? Handler.Function->getName() : "";
   if (!Summary.BodyVisible) {
@@ -184,26 +188,25 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
     const int Idx = int(I);
     switch (E.Kind) {
     case EffectKind::FlagsChange:
-      if (llvm::StringRef(E.Name).contains("reset") || E.Name == "vm_flags_init" ||
-          E.Name == "vm_flags =")
+      if (replacesAllFlags(E))
         Blockers.add("flags-replaced",
                      "replaces every VMA flag (" + E.Name + "); the desc can only set and clear bits", Idx);
       break;
-    case EffectKind::FieldWrite:
-      if (E.Name == "vm_start" || E.Name == "vm_end" || E.Name == "vm_mm")
+    case EffectKind::FieldWrite: {
+      const KernelApi *Field = vmaFieldApi(E.Name);
+      KernelApiBlocker Blocker = Field ? Field->Blocker : KernelApiBlocker::NoDescField;
+      if (Blocker == KernelApiBlocker::ImmutableField)
         Blockers.add("immutable-field", "writes " + E.Name + ", which a desc cannot change" + viaText(E), Idx);
-      else if (E.Name != "vm_ops" && E.Name != "vm_private_data" && E.Name != "vm_page_prot" &&
-               E.Name != "vm_pgoff" && E.Name != "vm_file")
+      else if (Blocker == KernelApiBlocker::NoDescField)
         Blockers.add("unknown-field", "writes vma->" + E.Name + ", which has no desc field", Idx);
-      else if (E.Detail == "compound" || E.Detail == "increment")
-        ; // still a plain field of the desc
-      break;
+      break; // a compound write or an increment is still a plain field of the desc
+    }
     case EffectKind::Mapping:
-      if (isPageInsertion(E.Name)) {
+      if (blockerOf(E) == KernelApiBlocker::PageInsertion) {
         Blockers.add("page-insertion", "inserts pages one by one (" + E.Name + "); no action does that", Idx);
-      } else if (isDmaMmap(E.Name) || E.Name == "dma_buf_mmap" || E.Name == "snd_dma_buffer_mmap") {
+      } else if (blockerOf(E) == KernelApiBlocker::DmaMmap) {
         Blockers.add("dma-mmap", "maps through " + E.Name + "(), which takes a VMA", Idx);
-      } else if (E.Name.rfind("remap_vmalloc_range", 0) == 0) {
+      } else if (blockerOf(E) == KernelApiBlocker::VmallocRemap) {
         Blockers.add("vmalloc-remap", "maps vmalloc memory (" + E.Name + "); no action does that yet", Idx);
       } else {
         if (E.InLoop)
@@ -218,14 +221,9 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
           Needs.add("error-ignored", "ignores the result of " + E.Name +
                                          "(); as an action, its failure will fail the mmap "
                                          "(upstream accepted this, e.g. for stm)", Idx);
-        if (isRemap(E.Name))
-          Require(ApiCapability::RemapAction, "remap-action", E.Name + "()", Idx);
-        else if (E.Name == "vm_iomap_memory")
-          Require(ApiCapability::SimpleIoremapAction, "simple-ioremap-action", E.Name + "()", Idx);
-        else if (isPageArrayMap(E.Name))
-          Require(ApiCapability::MapKernelPagesAction, "map-kernel-pages-action", E.Name + "()", Idx);
+        RequireTwin(E, Idx);
         if (E.Use == ResultUse::ErrorMapped)
-          Require(ApiCapability::ErrorOverride, "error-override",
+          Require(ApiCapability::ErrorOverride, capabilityReasonId(ApiCapability::ErrorOverride),
                   "turning a mapping error into " + E.ErrorValue, Idx);
         if (!E.FedBy.empty()) {
           // The action maps after the hook returns, from what the hook
@@ -243,22 +241,22 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
       }
       break;
     case EffectKind::Delegation:
-      if (E.Detail == "function-pointer" || E.Name == "vfs_mmap" || E.Name == "call_mmap")
+      if (E.Tag == EffectTag::FunctionPointer || blockerOf(E) == KernelApiBlocker::MmapHook)
         Blockers.add("mmap-delegation", "hands the VMA to another mmap hook (" + E.Text + ")", Idx);
-      else if (E.Name == "vma_set_anonymous" || E.Name == "shmem_zero_setup")
-        Require(ApiCapability::DescAnonymous, "anonymous", E.Name + "()", Idx);
+      else
+        RequireTwin(E, Idx);
       break;
     case EffectKind::Escape:
-      if (E.Detail == "subsystem")
+      if (E.Tag == EffectTag::Subsystem)
         Blockers.add("subsystem-delegation", "hands the VMA to the subsystem helper " + E.Name +
                                                  "(), which has no desc-based variant" + viaText(E), Idx);
-      else if (E.Detail == "unknown-callee")
+      else if (E.Tag == EffectTag::UnknownCallee)
         Blockers.add("escape", "passes the VMA to " + E.Name +
                                    "(), whose body is not in this file" + viaText(E), Idx);
-      else if (E.Detail == "mm-passed")
+      else if (E.Tag == EffectTag::MmPassed)
         Blockers.add("escape", "passes vma->vm_mm to " + E.Name +
                                    "(); page-table work on the address space needs the VMA" + viaText(E), Idx);
-      else if (E.Detail == "function-pointer")
+      else if (E.Tag == EffectTag::FunctionPointer)
         Blockers.add("escape", "passes the VMA through a function pointer (" + E.Name + ")" + viaText(E), Idx);
       else
         Blockers.add("escape", "the VMA escapes: " + E.Detail + " (" + E.Text + ")" + viaText(E), Idx);

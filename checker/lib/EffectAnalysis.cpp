@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "vmaprep/EffectAnalysis.h"
+#include "MappedStateTrace.h"
 #include "vmaprep/HandlerFinder.h"
 
 #include "clang/AST/ASTContext.h"
@@ -78,147 +79,10 @@ llvm::StringRef resultUseName(ResultUse U) {
 
 namespace {
 
-/// How a known kernel function that takes the VMA is summarised.
-struct VmaApi {
-  EffectKind Kind;
-  const char *Name;   // the effect's Name when it differs from the callee's
-  const char *Detail;
-  // Indices of the arguments whose text is kept as operands.
-  int Operands[3];
-  // For mapping calls: index of the start-address and size arguments (-1: none).
-  int StartArg, SizeArg;
-  bool AlwaysWhole; // maps the whole VMA by definition (vm_map_pages, dma_mmap_*)
-};
-
-const llvm::StringMap<VmaApi> &vmaApis() {
-  static const llvm::StringMap<VmaApi> Table = [] {
-    llvm::StringMap<VmaApi> T;
-    auto Flags = [&](const char *Fn, int A, int B = -1) {
-      T[Fn] = {EffectKind::FlagsChange, nullptr, "", {A, B, -1}, -1, -1, false};
-    };
-    // Before 7.0 and still for VMAs: mask helpers (include/linux/mm.h).
-    Flags("vm_flags_set", 1);
-    Flags("vm_flags_clear", 1);
-    Flags("vm_flags_mod", 1, 2);
-    Flags("__vm_flags_mod", 1, 2);
-    Flags("vm_flags_reset", 1);
-    Flags("vm_flags_reset_once", 1);
-    Flags("vm_flags_init", 1);
-    // 7.x bitmap helpers on a VMA (the variadic macros expand to the _mask forms).
-    Flags("vma_set_flags_mask", 1);
-    Flags("vma_clear_flags_mask", 1);
-    Flags("vma_flags_set_mask", 1);
-    Flags("vma_flags_clear_mask", 1);
-    Flags("vma_flags_reset_once", 1);
-
-    auto Test = [&](const char *Fn) {
-      T[Fn] = {EffectKind::FlagsTest, nullptr, "", {1, -1, -1}, -1, -1, false};
-    };
-    Test("vma_test");
-    Test("vma_test_flags");
-    Test("vma_test_any_mask");
-    Test("vma_test_all_mask");
-    Test("vma_flags_test");
-    Test("vma_test_single_mask");
-
-    T["vma_pages"] = {EffectKind::SizeQuery, nullptr, "", {-1, -1, -1}, -1, -1, false};
-    T["vma_set_file"] = {EffectKind::FieldWrite, "vm_file", "vma_set_file", {1, -1, -1}, -1, -1, false};
-    T["vma_set_page_prot"] = {EffectKind::FieldWrite, "vm_page_prot", "vma_set_page_prot", {-1, -1, -1}, -1, -1, false};
-
-    for (const char *Fn : {"vma_set_anonymous", "shmem_zero_setup", "generic_file_mmap",
-                           "generic_file_readonly_mmap", "vfs_mmap", "call_mmap"})
-      T[Fn] = {EffectKind::Delegation, nullptr, "", {-1, -1, -1}, -1, -1, false};
-
-    auto Map = [&](const char *Fn, int Op1, int Op2, int Op3, int Start, int Size, bool Whole) {
-      T[Fn] = {EffectKind::Mapping, nullptr, "", {Op1, Op2, Op3}, Start, Size, Whole};
-    };
-    Map("remap_pfn_range", 1, 2, 3, 1, 3, false);
-    Map("io_remap_pfn_range", 1, 2, 3, 1, 3, false);
-    Map("vm_iomap_memory", 1, 2, -1, -1, -1, true);
-    Map("vm_insert_page", 1, 2, -1, -1, -1, false);
-    Map("vm_insert_pages", 1, 2, 3, 1, -1, false);
-    Map("vm_map_pages", 1, 2, -1, -1, -1, true);
-    Map("vm_map_pages_zero", 1, 2, -1, -1, -1, true);
-    Map("vmf_insert_pfn", 1, 2, -1, -1, -1, false);
-    Map("vmf_insert_pfn_prot", 1, 2, -1, -1, -1, false);
-    Map("vmf_insert_mixed", 1, 2, -1, -1, -1, false);
-    Map("vm_insert_pfn", 1, 2, -1, -1, -1, false);
-    Map("remap_vmalloc_range", 1, 2, -1, -1, -1, true);
-    Map("remap_vmalloc_range_partial", 1, 2, 3, 1, 4, false);
-    Map("dma_mmap_attrs", 2, 3, 4, -1, -1, true);
-    Map("dma_mmap_coherent", 2, 3, 4, -1, -1, true);
-    Map("dma_mmap_wc", 2, 3, 4, -1, -1, true);
-    Map("dma_mmap_pages", 2, 3, -1, -1, -1, true);
-    Map("dma_mmap_noncontiguous", 2, 3, -1, -1, -1, true);
-    Map("dma_buf_mmap", 0, 2, -1, -1, -1, true);
-    Map("snd_dma_buffer_mmap", 0, -1, -1, -1, -1, true);
-
-    // Read-only queries of the VMA: safe to rewrite against the desc.
-    for (const char *Fn : {"vma_is_anonymous", "vma_is_accessible", "vma_kernel_pagesize",
-                           "vma_is_dax", "is_vm_hugetlb_page", "vma_is_shared_maybe",
-                           "vma_is_shmem"})
-      T[Fn] = {EffectKind::FieldRead, nullptr, "query", {-1, -1, -1}, -1, -1, false};
-    return T;
-  }();
-  return Table;
-}
-
-/// Operations that would make an mmap_prepare hook stateful (kernel-api.md 1).
-const llvm::StringMap<const char *> &stateApis() {
-  static const llvm::StringMap<const char *> Table = [] {
-    llvm::StringMap<const char *> T;
-    for (const char *Fn :
-         {"kmalloc", "kzalloc", "kcalloc", "kmalloc_array", "kvmalloc", "kvzalloc", "kvcalloc",
-          "kvmalloc_array", "kvmalloc_node", "kmalloc_node", "kzalloc_node", "vmalloc", "vzalloc",
-          "vmalloc_user", "vmalloc_32_user", "kmem_cache_alloc", "kmem_cache_zalloc",
-          "devm_kmalloc", "devm_kzalloc", "devm_kcalloc", "alloc_pages", "alloc_page",
-          "__get_free_pages", "__get_free_page", "get_zeroed_page", "dma_alloc_coherent",
-          "dma_alloc_attrs", "kstrdup", "kmemdup", "__kmalloc"})
-      T[Fn] = "allocation";
-    for (const char *Fn :
-         {"kref_get", "kref_get_unless_zero", "refcount_inc", "refcount_inc_not_zero",
-          "refcount_add", "atomic_inc", "atomic_add", "atomic_inc_return", "atomic_add_return",
-          "atomic_inc_not_zero", "atomic_long_inc", "atomic_long_add", "atomic64_inc",
-          "atomic64_add", "atomic_fetch_inc", "get_page", "folio_get", "kobject_get"})
-      T[Fn] = "reference";
-    for (const char *Fn : {"pm_runtime_get", "pm_runtime_get_sync", "pm_runtime_resume_and_get",
-                           "pm_runtime_get_noresume", "pm_runtime_get_if_in_use",
-                           "pm_runtime_get_if_active", "__pm_runtime_resume"})
-      T[Fn] = "runtime-pm";
-    for (const char *Fn : {"try_module_get", "__module_get"})
-      T[Fn] = "module-ref";
-    for (const char *Fn : {"get_device"})
-      T[Fn] = "device-ref";
-    for (const char *Fn : {"get_file", "fget", "get_file_rcu"})
-      T[Fn] = "file-ref";
-    for (const char *Fn : {"list_add", "list_add_tail", "list_add_rcu", "list_add_tail_rcu",
-                           "hlist_add_head", "hlist_add_head_rcu", "list_move", "list_move_tail",
-                           "idr_alloc", "xa_store", "xa_insert", "xa_alloc"})
-      T[Fn] = "list-insert";
-    return T;
-  }();
-  return Table;
-}
-
-/// Subsystem helpers that take over a VMA: the handler cannot move to
-/// mmap_prepare until the subsystem has a desc-based variant.
-bool isSubsystemMmapHelper(llvm::StringRef Name) {
-  return Name.starts_with("drm_gem_") || Name.starts_with("vb2_") ||
-         Name.starts_with("videobuf_") || Name.starts_with("snd_pcm_") ||
-         Name.starts_with("fb_") || Name.starts_with("uio_") ||
-         Name.starts_with("dma_buf_") || Name.starts_with("v4l2_") ||
-         Name.starts_with("ttm_") || Name.starts_with("vfio_");
-}
-
-/// atomic_set(), atomic_inc_unless_negative(), refcount_dec(), ...: any
-/// update of a counter is state that says a mapping exists (the afs bug).
-bool isCounterUpdate(llvm::StringRef Name) {
-  bool Counter = Name.starts_with("atomic_") || Name.starts_with("atomic64_") ||
-                 Name.starts_with("refcount_") || Name.starts_with("kref_");
-  // Decrements and puts release what an error path took back; they are not
-  // acquisitions.
-  bool Release = Name.contains("dec") || Name.contains("sub") || Name.contains("put");
-  return Counter && !Release && !Name.contains("read") && !Name.ends_with("_init");
+/// Sets an effect's tag and its printed form.
+void setTag(VmaEffect &E, EffectTag Tag, llvm::StringRef Helper = "") {
+  E.Tag = Tag;
+  E.Detail = Tag == EffectTag::Helper ? Helper.str() : effectTagName(Tag).str();
 }
 
 /// Kernel 6.10+ allocation tagging renames the allocator functions
@@ -228,6 +92,14 @@ llvm::StringRef canonicalCalleeName(const FunctionDecl *FD) {
   if (Name.ends_with("_noprof"))
     Name = Name.drop_back(strlen("_noprof"));
   return Name;
+}
+
+/// True for `struct vm_area_desc *` (any qualifiers).
+bool isDescPointer(QualType T) {
+  if (const auto *PT = T.getCanonicalType()->getAs<PointerType>())
+    if (const auto *RT = PT->getPointeeType()->getAs<RecordType>())
+      return RT->getDecl()->getName() == "vm_area_desc";
+  return false;
 }
 
 bool isWrapper(const Stmt *S) {
@@ -275,13 +147,6 @@ private:
   unsigned LoopDepth = 0;
   VmaEffect Scratch; // where a duplicate effect goes to be forgotten
   static constexpr unsigned MaxDepth = 8;
-
-  static bool isDescPointer(QualType T) {
-    if (const auto *PT = T.getCanonicalType()->getAs<PointerType>())
-      if (const auto *RT = PT->getPointeeType()->getAs<RecordType>())
-        return RT->getDecl()->getName() == "vm_area_desc";
-    return false;
-  }
 
   std::string text(const Stmt *S) { return sourceText(S->getSourceRange(), SM, Ctx.getLangOpts()); }
 
@@ -423,7 +288,7 @@ private:
       if (VD->hasLocalStorage() && isVmaPointer(VD->getType()))
         VmaVars.insert(VD);
       else
-        add(EffectKind::Escape, "vma", DS).Detail = "stored";
+        setTag(add(EffectKind::Escape, "vma", DS), EffectTag::Stored);
       return;
     }
     Work.push_back({Step::Enter, VD->getInit()});
@@ -454,11 +319,11 @@ private:
       return; // onCall classified the call, argument by argument
     if (const auto *UO = dyn_cast<UnaryOperator>(Parent)) {
       if (UO->getOpcode() == UO_AddrOf)
-        add(EffectKind::Escape, "vma", UO).Detail = "address-taken";
+        setTag(add(EffectKind::Escape, "vma", UO), EffectTag::AddressTaken);
       else if (UO->getOpcode() == UO_Deref)
-        add(EffectKind::Escape, "vma", UO).Detail = "copied";
+        setTag(add(EffectKind::Escape, "vma", UO), EffectTag::Copied);
       else if (UO->getOpcode() != UO_LNot)
-        add(EffectKind::Escape, "vma", UO).Detail = "expression";
+        setTag(add(EffectKind::Escape, "vma", UO), EffectTag::Expression);
       return;
     }
     if (const auto *BO = dyn_cast<BinaryOperator>(Parent)) {
@@ -470,23 +335,23 @@ private:
         if (VD && VD->hasLocalStorage() && isVmaPointer(VD->getType()))
           VmaVars.insert(VD);
         else
-          add(EffectKind::Escape, "vma", BO).Detail = "stored";
+          setTag(add(EffectKind::Escape, "vma", BO), EffectTag::Stored);
         return;
       }
-      add(EffectKind::Escape, "vma", BO).Detail = "expression";
+      setTag(add(EffectKind::Escape, "vma", BO), EffectTag::Expression);
       return;
     }
     if (isa<ReturnStmt>(Parent)) {
-      add(EffectKind::Escape, "vma", Parent).Detail = "returned";
+      setTag(add(EffectKind::Escape, "vma", Parent), EffectTag::Returned);
       return;
     }
     if (isa<IfStmt>(Parent) || isa<WhileStmt>(Parent) || isa<ConditionalOperator>(Parent))
       return; // tested for NULL
     if (isa<InitListExpr>(Parent)) {
-      add(EffectKind::Escape, "vma", Parent).Detail = "stored";
+      setTag(add(EffectKind::Escape, "vma", Parent), EffectTag::Stored);
       return;
     }
-    add(EffectKind::Escape, "vma", Parent).Detail = "expression";
+    setTag(add(EffectKind::Escape, "vma", Parent), EffectTag::Expression);
   }
 
   /// A write to a desc field, named by its path ("desc->action.type"): the
@@ -516,7 +381,7 @@ private:
     else if (const auto *UO = dyn_cast_or_null<UnaryOperator>(Parent))
       Write = UO->isIncrementDecrementOp();
     if (Write)
-      add(EffectKind::FieldWrite, Path, Parent).Detail = "desc";
+      setTag(add(EffectKind::FieldWrite, Path, Parent), EffectTag::DescField);
   }
 
   /// \p Index is the position of \p ME in Ancestors.
@@ -550,14 +415,14 @@ private:
     }
     if (const auto *UO = dyn_cast_or_null<UnaryOperator>(Parent)) {
       if (UO->isIncrementDecrementOp()) {
-        add(EffectKind::FieldWrite, Field, UO).Detail = "increment";
+        setTag(add(EffectKind::FieldWrite, Field, UO), EffectTag::Increment);
         return;
       }
       if (UO->getOpcode() == UO_AddrOf) {
         // &vma->vm_page_prot handed to a helper (/dev/mem's
         // phys_mem_access_prot_allowed): the field may be written, the VMA
         // itself does not escape. The desc has the same field.
-        add(EffectKind::FieldWrite, Field, UO).Detail = "address-taken";
+        setTag(add(EffectKind::FieldWrite, Field, UO), EffectTag::AddressTaken);
         return;
       }
     }
@@ -579,7 +444,7 @@ private:
       if (const auto *Call = dyn_cast_or_null<CallExpr>(Parent)) {
         const FunctionDecl *FD = Call->getDirectCallee();
         VmaEffect &E = add(EffectKind::Escape, FD ? FD->getName() : "vm_mm", Call);
-        E.Detail = "mm-passed";
+        setTag(E, EffectTag::MmPassed);
         return;
       }
     }
@@ -587,7 +452,7 @@ private:
       VmaEffect &E = add(EffectKind::FlagsRead, "vm_flags", ME);
       if (const auto *Call = dyn_cast_or_null<CallExpr>(Parent))
         if (const FunctionDecl *FD = Call->getDirectCallee())
-          E.Detail = FD->getName().str();
+          setTag(E, EffectTag::Helper, FD->getName());
       return;
     }
     add(EffectKind::FieldRead, Field, ME);
@@ -607,19 +472,19 @@ private:
     VmaEffect &E = add(EffectKind::FieldWrite, Field, BO);
     E.Operands.push_back(text(Value));
     if (Field == "vm_ops" && opsHaveMapped(Value)) {
-      E.Detail = "ops-with-mapped";
+      setTag(E, EffectTag::OpsWithMapped);
       return;
     }
     // The helper that computed the value: pgprot_writecombine() is a call,
     // x86's pgprot_noncached() a macro.
     SourceLocation ValueLoc = Value->IgnoreParenCasts()->getBeginLoc();
     if (ValueLoc.isMacroID())
-      E.Detail = Lexer::getImmediateMacroName(ValueLoc, SM, Ctx.getLangOpts()).str();
+      setTag(E, EffectTag::Helper, Lexer::getImmediateMacroName(ValueLoc, SM, Ctx.getLangOpts()));
     else if (const auto *Call = dyn_cast<CallExpr>(Value->IgnoreParenCasts()))
       if (const FunctionDecl *FD = Call->getDirectCallee())
-        E.Detail = FD->getName().str();
+        setTag(E, EffectTag::Helper, FD->getName());
     if (Op != BO_Assign)
-      E.Detail = "compound";
+      setTag(E, EffectTag::Compound);
   }
 
   /// `&ops` where ops initializes ->mapped: a callback the legacy path never runs.
@@ -713,35 +578,34 @@ private:
         if (vmaField(ME->getBase(), "vm_ops"))
           return; // vma->vm_ops->open(vma): recorded as ManualOpen
         if (ME->getMemberDecl()->getName() == "mmap") {
-          add(EffectKind::Delegation, "mmap", CE).Detail = "function-pointer";
+          setTag(add(EffectKind::Delegation, "mmap", CE), EffectTag::FunctionPointer);
           return;
         }
       }
-      add(EffectKind::Escape, text(CalleeExpr), CE).Detail = "function-pointer";
+      setTag(add(EffectKind::Escape, text(CalleeExpr), CE), EffectTag::FunctionPointer);
       return;
     }
 
     llvm::StringRef Name = canonicalCalleeName(Callee);
-    if (!DescArgs.empty() && Name.starts_with("mmap_action_")) {
-      add(EffectKind::Mapping, Name, CE).Detail = "action";
+    if (!DescArgs.empty() && isActionHelper(Name)) {
+      setTag(add(EffectKind::Mapping, Name, CE), EffectTag::Action);
       return;
     }
-    if (!VmaArgs.empty()) {
-      auto It = vmaApis().find(Name);
-      if (It != vmaApis().end()) {
-        onVmaApiCall(CE, Name, It->second);
-        return;
-      }
+    const KernelApi *Api = kernelFunction(Name);
+    if (Api && Api->takesVma() && !VmaArgs.empty()) {
+      onVmaApiCall(CE, Name, *Api);
+      return;
     }
-    auto State = stateApis().find(Name);
-    if (State != stateApis().end()) {
+    if (Api && Api->acquiresState()) {
       if (isFileHandedToCore(CE))
         return;
-      add(EffectKind::StateChange, Name, CE).Detail = State->second;
+      VmaEffect &E = add(EffectKind::StateChange, Name, CE);
+      E.Api = Api;
+      setTag(E, Api->Tag);
       return;
     }
-    if (isCounterUpdate(Name)) {
-      add(EffectKind::StateChange, Name, CE).Detail = "reference";
+    if (isCounterAcquisition(Name)) {
+      setTag(add(EffectKind::StateChange, Name, CE), EffectTag::Reference);
       return;
     }
 
@@ -754,7 +618,7 @@ private:
     if (VmaArgs.empty())
       return;
     VmaEffect &E = add(EffectKind::Escape, Callee->getName(), CE);
-    E.Detail = isSubsystemMmapHelper(Name) ? "subsystem" : "unknown-callee";
+    setTag(E, isSubsystemHelper(Name) ? EffectTag::Subsystem : EffectTag::UnknownCallee);
   }
 
   /// `desc->vm_file = get_file(f)` (`desc->file` at 6.16): the reference goes to the core with the
@@ -775,14 +639,11 @@ private:
     return Field == "vm_file" || Field == "file";
   }
 
-  void onVmaApiCall(const CallExpr *CE, llvm::StringRef Name, const VmaApi &Api) {
-    VmaEffect &E = add(Api.Kind, Api.Name ? llvm::StringRef(Api.Name) : Name, CE);
-    E.Detail = Api.Detail;
-    if (Api.Kind == EffectKind::FieldWrite || Api.Kind == EffectKind::Delegation ||
-        Api.Kind == EffectKind::FieldRead)
-      if (E.Detail.empty() || E.Detail == "query")
-        E.Detail = Name.str();
-    if (CE->getBeginLoc().isMacroID() && (Api.Kind == EffectKind::FlagsChange || Api.Kind == EffectKind::FlagsTest)) {
+  void onVmaApiCall(const CallExpr *CE, llvm::StringRef Name, const KernelApi &Api) {
+    VmaEffect &E = add(Api.Effect, *Api.EffectName ? llvm::StringRef(Api.EffectName) : Name, CE);
+    E.Api = &Api;
+    setTag(E, Api.Tag, Name);
+    if (CE->getBeginLoc().isMacroID() && (Api.Effect == EffectKind::FlagsChange || Api.Effect == EffectKind::FlagsTest)) {
       // vma_set_flags(vma, VMA_A_BIT, VMA_B_BIT) expands to a _mask call: the
       // operands are the macro's arguments after the VMA.
       llvm::StringRef Spelled(E.Text);
@@ -794,9 +655,9 @@ private:
         if (I >= 0 && unsigned(I) < CE->getNumArgs())
           E.Operands.push_back(text(CE->getArg(I)));
     }
-    if (Api.Kind != EffectKind::Mapping)
+    if (Api.Effect != EffectKind::Mapping)
       return;
-    if (Api.AlwaysWhole)
+    if (Api.WholeVma)
       E.Range = MappingRange::WholeVma;
     else if (Api.StartArg >= 0 && Api.SizeArg >= 0 && unsigned(Api.SizeArg) < CE->getNumArgs())
       E.Range = vmaField(CE->getArg(Api.StartArg), "vm_start") && isWholeSize(CE->getArg(Api.SizeArg))
@@ -811,8 +672,8 @@ private:
                llvm::ArrayRef<unsigned> DescArgs = {}) {
     if (Active.count(Def) || Depth >= MaxDepth) {
       if (!VmaArgs.empty())
-        add(EffectKind::Escape, Def->getName(), CE).Detail =
-            Active.count(Def) ? "recursion" : "call-depth";
+        setTag(add(EffectKind::Escape, Def->getName(), CE),
+               Active.count(Def) ? EffectTag::Recursion : EffectTag::CallDepth);
       return;
     }
     std::vector<CallStep> Chain = Via;
@@ -889,182 +750,11 @@ private:
     bool Global = !VD->hasLocalStorage();
     if (!Global && !Indirect)
       return;
-    add(EffectKind::StateChange, VD->getName(), Store).Detail = "state-write";
+    setTag(add(EffectKind::StateChange, VD->getName(), Store), EffectTag::StateWrite);
   }
 };
-
-/// How a call may acquire what it returns or fills in.
-enum class Acquisition {
-  None,
-  Allocation, // kzalloc(), alloc_page(), dma_alloc_coherent(), fw_iso_buffer_alloc(), pin_user_pages()
-  Unknown,    // a body the TU does not have: an acquisition when what it gives lands in driver state
-};
-
-Acquisition acquisitionOf(const FunctionDecl *Callee) {
-  llvm::StringRef N = Callee->getName();
-  QualType Ret = Callee->getReturnType();
-  if (Ret->isVoidType() || Ret->isBooleanType())
-    return Acquisition::None; // gives nothing to map (mem_alloc_profiling_enabled() in kzalloc())
-  if (N.contains("alloc") || N.contains("get_free_page") || N.contains("get_zeroed_page") ||
-      N.starts_with("dma_map_") || N.starts_with("pin_user_pages") || N.starts_with("get_user_pages"))
-    return Acquisition::Allocation;
-  // Address conversions and driver-data lookups acquire nothing.
-  if (N.contains("_to_") || N.starts_with("to_") || N.contains("drvdata") || N.contains("resource_") ||
-      N.starts_with("__builtin"))
-    return Acquisition::None;
-  const FunctionDecl *Def = Callee->getDefinition();
-  return !Def || !Def->hasBody() ? Acquisition::Unknown : Acquisition::None;
-}
-
-/// The operands of a mapping call that carry what it maps: the pfn and size
-/// of a remap, the address and length of vm_iomap_memory(), the page array
-/// and count of the page-array calls.
-std::vector<unsigned> mappedOperands(llvm::StringRef Name) {
-  if (Name == "remap_pfn_range" || Name == "io_remap_pfn_range" || Name == "vm_insert_pages")
-    return {2, 3};
-  if (Name == "vm_iomap_memory" || Name == "vm_map_pages" || Name == "vm_map_pages_zero")
-    return {1, 2};
-  return {};
-}
-
-/// For every mapping call in the handler's own body, the acquisitions whose
-/// value reaches what it maps (its FedBy): through locals (initializers and
-/// assignments, flow-insensitively), fields assigned in the body
-/// (`dma_map->k_vaddr = __genwqe_alloc_consistent(...)`), and objects an
-/// acquiring call was handed (`fw_iso_buffer_alloc(&client->buffer, n)` fills
-/// `client->buffer.pages`). Such state cannot move to ->mapped, which runs
-/// after the action has mapped it, and kept in prepare it leaks when the
-/// mmap fails later. An allocation always counts; a call whose body is not
-/// visible counts when what it gives is stored in driver state (a field
-/// reached through a pointer), not when it fills in the hook's own local
-/// (dfl-afu's afu_mmio_region_get_by_offset(..., &region) is a lookup).
-void traceMappedState(const FunctionDecl *Def, ASTContext &Ctx, HandlerSummary &Summary) {
-  const SourceManager &SM = Ctx.getSourceManager();
-  auto Canon = [&](const Expr *E) {
-    std::string T = sourceText(E->IgnoreParenCasts()->getSourceRange(), SM, Ctx.getLangOpts());
-    T.erase(std::remove_if(T.begin(), T.end(), [](char C) { return std::isspace(static_cast<unsigned char>(C)); }),
-            T.end());
-    return T;
-  };
-  struct Body : RecursiveASTVisitor<Body> {
-    std::vector<const CallExpr *> Calls;
-    std::vector<std::pair<const Expr *, const Expr *>> Stores; // assigned, value
-    std::vector<std::pair<const VarDecl *, const Expr *>> Inits;
-    bool VisitCallExpr(CallExpr *CE) {
-      Calls.push_back(CE);
-      return true;
-    }
-    bool VisitBinaryOperator(BinaryOperator *BO) {
-      if (BO->isAssignmentOp())
-        Stores.push_back({BO->getLHS()->IgnoreParenImpCasts(), BO->getRHS()});
-      return true;
-    }
-    bool VisitVarDecl(VarDecl *VD) {
-      if (VD->hasLocalStorage() && VD->getInit())
-        Inits.push_back({VD, VD->getInit()});
-      return true;
-    }
-  } B;
-  B.TraverseStmt(Def->getBody());
-  // Every value path an expression reads: locals, member chains, and calls.
-  struct Reads : RecursiveASTVisitor<Reads> {
-    std::vector<const Expr *> Paths;
-    std::vector<const CallExpr *> Calls;
-    bool VisitDeclRefExpr(DeclRefExpr *D) {
-      Paths.push_back(D);
-      return true;
-    }
-    bool VisitMemberExpr(MemberExpr *M) {
-      Paths.push_back(M);
-      return true;
-    }
-    bool VisitCallExpr(CallExpr *CE) {
-      Calls.push_back(CE);
-      return true;
-    }
-  };
-  for (VmaEffect &E : Summary.Effects) {
-    const auto *Map = dyn_cast_or_null<CallExpr>(E.Node);
-    if (E.Kind != EffectKind::Mapping || !E.Via.empty() || !Map)
-      continue;
-    // Each expression with whether its value is stored in driver state.
-    std::vector<std::pair<const Expr *, bool>> Work;
-    for (unsigned I : mappedOperands(E.Name))
-      if (I < Map->getNumArgs())
-        Work.push_back({Map->getArg(I), false});
-    std::set<std::string> Seen;
-    std::set<const CallExpr *> Found;
-    auto Acquiring = [&](const CallExpr *C, bool IntoState) {
-      const FunctionDecl *Callee = C->getDirectCallee();
-      if (!Callee || C == Map)
-        return false;
-      Acquisition A = acquisitionOf(Callee);
-      return A == Acquisition::Allocation || (A == Acquisition::Unknown && IntoState);
-    };
-    while (!Work.empty()) {
-      auto [X, IntoState] = Work.back();
-      Work.pop_back();
-      Reads R;
-      R.TraverseStmt(const_cast<Expr *>(X));
-      for (const CallExpr *C : R.Calls)
-        if (Acquiring(C, IntoState))
-          Found.insert(C);
-      for (const Expr *P : R.Paths) {
-        if (const auto *D = dyn_cast<DeclRefExpr>(P)) {
-          const auto *VD = dyn_cast<VarDecl>(D->getDecl());
-          if (!VD || !VD->hasLocalStorage() || isa<ParmVarDecl>(VD))
-            continue; // parameters and globals are not acquired here
-        }
-        std::string Path = Canon(P);
-        if (!Seen.insert(Path).second)
-          continue;
-        bool Field = llvm::StringRef(Path).contains("->");
-        for (const auto &[VD, Init] : B.Inits)
-          if (VD->getName() == Path)
-            Work.push_back({Init, false});
-        for (const auto &[Lhs, Rhs] : B.Stores) // the path, or an element of it (pages[i])
-          if (std::string L = Canon(Lhs); L == Path || llvm::StringRef(L).starts_with(Path + "["))
-            Work.push_back({Rhs, Field});
-        // An acquiring call handed the object, or a field of it, by address
-        // fills it in.
-        for (const CallExpr *C : B.Calls) {
-          for (const Expr *Arg : C->arguments()) {
-            const auto *UO = dyn_cast<UnaryOperator>(Arg->IgnoreParenCasts());
-            if (!UO || UO->getOpcode() != UO_AddrOf)
-              continue;
-            std::string T = Canon(UO->getSubExpr());
-            if (!Acquiring(C, llvm::StringRef(T).contains("->")))
-              continue;
-            llvm::StringRef PathRef(Path);
-            if (PathRef == T || PathRef.starts_with(T + "->") || PathRef.starts_with(T + "."))
-              Found.insert(C);
-          }
-        }
-      }
-    }
-    for (const CallExpr *C : Found)
-      E.FedBy.push_back({C->getDirectCallee()->getName().str(),
-                         resolveSite(C->getBeginLoc(), SM, Ctx.getLangOpts())});
-    std::sort(E.FedBy.begin(), E.FedBy.end(), [](const CallStep &A, const CallStep &B) {
-      return A.Where.Line != B.Where.Line ? A.Where.Line < B.Where.Line : A.Callee < B.Callee;
-    });
-    // One macro (kzalloc() in 7.x) can expand to the same call several times.
-    E.FedBy.erase(std::unique(E.FedBy.begin(), E.FedBy.end(),
-                              [](const CallStep &A, const CallStep &B) {
-                                return A.Callee == B.Callee && A.Where.Line == B.Where.Line;
-                              }),
-                  E.FedBy.end());
-  }
-}
 
 } // namespace
-
-static bool isDescPointerType(QualType T) {
-  if (const auto *PT = T.getCanonicalType()->getAs<PointerType>())
-    if (const auto *RT = PT->getPointeeType()->getAs<RecordType>())
-      return RT->getDecl()->getName() == "vm_area_desc";
-  return false;
-}
 
 HandlerSummary summarizeHandler(const FunctionDecl *Handler, ASTContext &Ctx) {
   HandlerSummary Summary;
@@ -1080,7 +770,7 @@ HandlerSummary summarizeHandler(const FunctionDecl *Handler, ASTContext &Ctx) {
   for (unsigned I = 0; I < Def->getNumParams(); ++I) {
     if (isVmaPointer(Def->getParamDecl(I)->getType()))
       VmaParams.push_back(I);
-    if (isDescPointerType(Def->getParamDecl(I)->getType()))
+    if (isDescPointer(Def->getParamDecl(I)->getType()))
       DescParams.push_back(I);
   }
   BodyWalker Walker(Ctx, Summary, {}, Active, 0);

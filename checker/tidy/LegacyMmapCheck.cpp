@@ -22,12 +22,13 @@ using ::vmaprep::TextEdit;
 using ::vmaprep::TranslationUnitAnalysis;
 
 LegacyMmapCheck::LegacyMmapCheck(StringRef Name, ClangTidyContext *Context)
-    : ClangTidyCheck(Name, Context), ApiLevelOption(Options.get("ApiLevel", "7.1")),
+    : ClangTidyCheck(Name, Context), ApiLevelOption(Options.get("ApiLevel", ::vmaprep::apiLevelName(::vmaprep::NewestApiLevel))),
       AutoApi(ApiLevelOption == "auto"),
       Target(::vmaprep::parseApiLevel(ApiLevelOption).value_or(::vmaprep::NewestApiLevel)),
       FixGenericMmap(Options.get("FixGenericMmap", true)) {
   if (!AutoApi && !::vmaprep::parseApiLevel(ApiLevelOption))
-    configurationDiag("invalid ApiLevel '%0' (6.16, 6.18, 6.19, 7.0, 7.1, auto); using 7.1") << ApiLevelOption;
+    configurationDiag("invalid ApiLevel '%0' (%1, auto); using %2")
+        << ApiLevelOption << ::vmaprep::apiLevelList() << ::vmaprep::apiLevelName(::vmaprep::NewestApiLevel);
 }
 
 void LegacyMmapCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {

@@ -11,7 +11,7 @@ using namespace clang::ast_matchers;
 namespace clang::tidy::vmaprep {
 
 PrepareContractCheck::PrepareContractCheck(StringRef Name, ClangTidyContext *Context)
-    : ClangTidyCheck(Name, Context), ApiLevelOption(Options.get("ApiLevel", "7.1")),
+    : ClangTidyCheck(Name, Context), ApiLevelOption(Options.get("ApiLevel", ::vmaprep::apiLevelName(::vmaprep::NewestApiLevel))),
       Target(::vmaprep::parseApiLevel(ApiLevelOption).value_or(::vmaprep::NewestApiLevel)) {}
 
 void PrepareContractCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {

@@ -141,7 +141,7 @@ int runReportCommand(int Argc, const char **Argv) {
       if (auto L = parseApiLevel(V))
         Check.Target = *L;
       else
-        return reportError("unknown API level '" + V + "' (6.16, 6.18, 6.19, 7.0, 7.1)");
+        return reportError("unknown API level '" + V + "' (" + apiLevelList() + ")");
     } else if (Is("--root")) {
       if (!Value("--root", Root))
         return reportError("--root needs a value");

@@ -16,6 +16,7 @@
 #ifdef VMAPREP_HAVE_MODEL
 #include "validation/ProgramExecution.h"
 #endif
+#include "vmaprep/ApiLevel.h"
 #include "vmaprep/HandlerProgram.h"
 #include "vmaprep/HandlerFinder.h"
 
@@ -108,8 +109,15 @@ int fail(const llvm::Twine &Message) {
 }
 
 std::optional<int> parseKapi(llvm::StringRef Text) {
-  static const std::map<std::string, int> Names = {{"6.12", 61200}, {"6.16", 61600}, {"6.18", 61800},
-                                                   {"6.19", 61900}, {"7.0", 70000},  {"7.1", 70100}};
+  // 6.12: the shim before mmap_prepare; then every API level (ApiLevels.def), "M.N" as M*10000 + N*100.
+  static const std::map<std::string, int> Names = [] {
+    std::map<std::string, int> M = {{"6.12", 61200}};
+    for (vmaprep::ApiLevel L : vmaprep::allApiLevels()) {
+      auto [Major, Minor] = vmaprep::apiLevelName(L).split('.');
+      M[vmaprep::apiLevelName(L).str()] = std::stoi(Major.str()) * 10000 + std::stoi(Minor.str()) * 100;
+    }
+    return M;
+  }();
   if (auto It = Names.find(Text.str()); It != Names.end())
     return It->second;
   for (const auto &[Name, Value] : Names)

@@ -26,6 +26,7 @@
 #include "ReportCommand.h"
 #include "findings/SarifOutput.h"
 #include "findings/Version.h"
+#include "vmaprep/ApiLevel.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/FileSystem.h"
@@ -59,8 +60,8 @@ options:
                     without FILES, every translation unit in it is checked; a
                     directory or a glob ('drivers/xen', 'drivers/*/p*.c') names
                     every translation unit of the database below or matching it
-  --api LEVEL       target kernel API level: 6.16, 6.18, 6.19, 7.0, 7.1, or auto
-                    (read off the tree's headers; default: 7.1)
+  --api LEVEL       target kernel API level: @LEVELS@, or auto
+                    (read off the tree's headers; default: @NEWEST@)
   --format FORMAT   text (default), json, sarif (SARIF 2.1.0 for code scanning)
                     or codequality (GitLab Code Quality for merge requests)
   --root DIR        directory paths in SARIF, baselines and progress are relative
@@ -94,6 +95,18 @@ line before, or inside NOLINTBEGIN/NOLINTEND) are not reported.
 exit codes: 0 no findings at or above the threshold, 1 findings, 2 usage or
 input error
 )";
+
+/// Usage with the API levels filled in from the one table (ApiLevels.def).
+std::string usageText() {
+  std::string Text = Usage;
+  auto Fill = [&](llvm::StringRef Placeholder, llvm::StringRef Value) {
+    size_t At = Text.find(Placeholder.str());
+    Text.replace(At, Placeholder.size(), Value.str());
+  };
+  Fill("@LEVELS@", vmaprep::apiLevelList());
+  Fill("@NEWEST@", vmaprep::apiLevelName(vmaprep::NewestApiLevel));
+  return Text;
+}
 
 int usageError(const std::string &Message) {
   llvm::errs() << "vmaprep: error: " << Message << "\n"
@@ -315,7 +328,7 @@ static int runCommand(int argc, const char **argv) {
     return usageError("no command given");
   llvm::StringRef Command(argv[1]);
   if (Command == "-h" || Command == "--help" || Command == "help") {
-    llvm::outs() << Usage;
+    llvm::outs() << usageText();
     return ExitClean;
   }
   if (Command == "--version") {
@@ -325,7 +338,7 @@ static int runCommand(int argc, const char **argv) {
   if (Command == "check") {
     for (int I = 2; I < argc; ++I)
       if (llvm::StringRef(argv[I]) == "-h" || llvm::StringRef(argv[I]) == "--help") {
-        llvm::outs() << Usage;
+        llvm::outs() << usageText();
         return ExitClean;
       }
     return runCheckCommand(argc - 2, argv + 2);

@@ -2,40 +2,46 @@
 //
 // The kernel's mmap_prepare interface grew over several releases. What a
 // handler may be converted to depends on the level of the tree it lives in, so
-// every verdict is made against one ApiLevel. What each level can express is
-// data (ApiProfile), not code paths: see kernel-api.md sections 2-4.
+// every verdict is made against one ApiLevel. The levels and what each can
+// express are one table, ApiLevels.def; how a level spells things is derived
+// from it (ApiProfile.h).
 //
 //===----------------------------------------------------------------------===//
 #ifndef VMAPREP_APILEVEL_H
 #define VMAPREP_APILEVEL_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include <optional>
 #include <string>
 
 namespace vmaprep {
 
-enum class ApiLevel { V6_16, V6_18, V6_19, V7_0, V7_1 };
+enum class ApiLevel {
+#define VMAPREP_API_LEVEL(Enumerator, ...) Enumerator,
+#include "vmaprep/ApiLevels.def"
+};
 
-constexpr ApiLevel NewestApiLevel = ApiLevel::V7_1;
+/// Every level, oldest first.
+llvm::ArrayRef<ApiLevel> allApiLevels();
 
-/// "6.16", "6.18", "6.19", "7.0", "7.1" (also "7.1+", "7.2", "7.3", "latest").
+constexpr ApiLevel NewestApiLevel = ApiLevel(0
+#define VMAPREP_API_LEVEL(...) +1
+#include "vmaprep/ApiLevels.def"
+                                             - 1);
+
+/// A canonical name ("6.16", ..., "7.1") or another spelling of the same level
+/// ("6.17", "7.1+", "7.2", "7.3", "latest").
 std::optional<ApiLevel> parseApiLevel(llvm::StringRef Text);
 /// The canonical spelling: "6.16" ... "7.1".
 llvm::StringRef apiLevelName(ApiLevel Level);
+/// The canonical names, for messages and usage: "6.16, 6.18, 6.19, 7.0, 7.1".
+std::string apiLevelList();
 
 /// Something a converted handler may need that not every level provides.
 enum class ApiCapability {
-  MmapPrepareHook,      // ->mmap_prepare and struct vm_area_desc
-  DescVmFile,           // desc->vm_file separate from the immutable desc->file
-  RemapAction,          // mmap_action_remap / _ioremap (with _full variants)
-  DescSizeHelpers,      // vma_desc_size / vma_desc_pages
-  DescAnonymous,        // vma_desc_set_anonymous / shmem_zero_setup_desc
-  BitmapFlags,          // desc->vma_flags, vma_desc_set_flags(desc, VMA_X_BIT, ...)
-  SimpleIoremapAction,  // mmap_action_simple_ioremap (replaces vm_iomap_memory)
-  MapKernelPagesAction, // mmap_action_map_kernel_pages (replaces vm_insert_pages / vm_map_pages)
-  MappedCallback,       // vm_ops->mapped: per-mapping state outside the stateless hook
-  ErrorOverride,        // desc->action.error_override
+#define VMAPREP_API_CAPABILITY(Enumerator, ...) Enumerator,
+#include "vmaprep/ApiLevels.def"
 };
 
 /// The first level that provides \p Cap.
@@ -44,6 +50,16 @@ inline bool levelHas(ApiLevel Level, ApiCapability Cap) {
   return Level >= firstLevelWith(Cap);
 }
 llvm::StringRef capabilityName(ApiCapability Cap);
+/// The Classifier's reason id when a handler needs \p Cap ("remap-action").
+llvm::StringRef capabilityReasonId(ApiCapability Cap);
+
+/// How `--api auto` recognises a level in a tree's declarations.
+struct ApiLevelMarker {
+  ApiLevel Level;
+  llvm::StringRef Record, HasField, LacksField, Evidence;
+};
+/// Newest first: the first marker a tree matches is its level.
+llvm::ArrayRef<ApiLevelMarker> apiLevelMarkers();
 
 } // namespace vmaprep
 

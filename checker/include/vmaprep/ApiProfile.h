@@ -1,8 +1,10 @@
 //===- ApiProfile.h - how each kernel API level spells mmap_prepare -------===//
 //
-// The rewriter asks the profile, never the level: one table says how a level
-// spells a flag test, a flag change, the size, and which actions exist. A new
-// level is a new row, not a new code path (docs/api-levels.md).
+// The rewriter asks the profile, never the level: how a level spells a flag
+// test, a flag change, the size, and which actions exist. Nothing here is a
+// fact of its own: every field is derived from the capability table
+// (ApiLevels.def) and the catalogue's desc twins (KernelApi.def), so a new
+// level is a row there, not a new code path (docs/adding-an-api-level.md).
 //
 //===----------------------------------------------------------------------===//
 #ifndef VMAPREP_APIPROFILE_H

@@ -49,7 +49,7 @@ struct Verdict {
   /// that can express every idiom the handler uses.
   std::optional<ApiLevel> NeededLevel;
   std::vector<Reason> Reasons;
-  /// Breaches of the mmap_prepare contract (kernel-api.md 1): state acquired
+  /// Breaches of the mmap_prepare contract (docs/kernel-api.md 1): state acquired
   /// in the hook, writes to immutable desc fields or to the raw action, a
   /// protection change after an action captured it, and ->mapped installed
   /// from a legacy hook. Empty when the handler keeps it.

@@ -11,6 +11,7 @@
 #ifndef VMAPREP_EFFECTANALYSIS_H
 #define VMAPREP_EFFECTANALYSIS_H
 
+#include "vmaprep/KernelApi.h"
 #include "vmaprep/SourceSite.h"
 #include "llvm/ADT/StringRef.h"
 #include <string>
@@ -25,20 +26,6 @@ class Stmt;
 } // namespace clang
 
 namespace vmaprep {
-
-enum class EffectKind {
-  FlagsChange, // vm_flags_set/clear/mod/reset/init, `vm_flags |=` in old trees
-  FlagsTest,   // vma->vm_flags & VM_X
-  FlagsRead,   // any other read of vm_flags
-  FieldWrite,  // vm_ops, vm_private_data, vm_page_prot, vm_pgoff, vm_start, ...
-  FieldRead,
-  SizeQuery,   // vma_pages()
-  Mapping,     // remap_pfn_range, vm_iomap_memory, vm_insert_page, dma_mmap_*, ...
-  Delegation,  // generic_file_mmap, vma_set_anonymous, shmem_zero_setup, an mmap via a pointer
-  Escape,      // the VMA stored, its address taken, or passed where the analysis cannot see
-  ManualOpen,  // vma->vm_ops->open(vma) called by the handler itself
-  StateChange, // allocation, reference, runtime-PM get, list insertion, driver-state write
-};
 
 /// Which part of the VMA a mapping call covers.
 enum class MappingRange { WholeVma, Partial, Unknown };
@@ -63,12 +50,15 @@ struct VmaEffect {
   EffectKind Kind = EffectKind::FieldRead;
   /// The API or field: "vm_flags_set", "vm_page_prot", "remap_pfn_range", ...
   std::string Name;
-  /// Finer class, per kind: for Escape "stored", "address-taken",
-  /// "unknown-callee", "function-pointer", "returned", "copied", "expression";
-  /// for StateChange "allocation", "reference", "runtime-pm", "module-ref",
-  /// "device-ref", "file-ref", "list-insert", "state-write"; for FieldWrite the
-  /// helper that computed the value (e.g. "pgprot_noncached").
+  /// Finer class, per kind (compare this, not Detail).
+  EffectTag Tag = EffectTag::None;
+  /// Tag for people and JSON: its name ("stored", "allocation", "desc", ...),
+  /// or for EffectTag::Helper the helper's name (the helper that computed a
+  /// field's value, e.g. "pgprot_noncached"; the callee of a query).
   std::string Detail;
+  /// The catalogue entry of the call behind the effect (KernelApi.def), or
+  /// null (field accesses, unknown callees, driver state).
+  const KernelApi *Api = nullptr;
   /// Source text of the operands that matter (flag masks, pfn, size, value).
   std::vector<std::string> Operands;
   /// The whole expression's text.

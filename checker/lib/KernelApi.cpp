@@ -1,0 +1,127 @@
+//===- KernelApi.cpp - the catalogue as lookup tables ---------------------===//
+#include "vmaprep/KernelApi.h"
+
+#include "llvm/ADT/StringMap.h"
+
+namespace vmaprep {
+
+llvm::StringRef effectTagName(EffectTag T) {
+  switch (T) {
+  case EffectTag::None: return "";
+  case EffectTag::Helper: return "";
+  case EffectTag::Stored: return "stored";
+  case EffectTag::AddressTaken: return "address-taken";
+  case EffectTag::Copied: return "copied";
+  case EffectTag::Expression: return "expression";
+  case EffectTag::Returned: return "returned";
+  case EffectTag::UnknownCallee: return "unknown-callee";
+  case EffectTag::Subsystem: return "subsystem";
+  case EffectTag::FunctionPointer: return "function-pointer";
+  case EffectTag::MmPassed: return "mm-passed";
+  case EffectTag::Recursion: return "recursion";
+  case EffectTag::CallDepth: return "call-depth";
+  case EffectTag::Allocation: return "allocation";
+  case EffectTag::Reference: return "reference";
+  case EffectTag::RuntimePm: return "runtime-pm";
+  case EffectTag::ModuleRef: return "module-ref";
+  case EffectTag::DeviceRef: return "device-ref";
+  case EffectTag::FileRef: return "file-ref";
+  case EffectTag::ListInsert: return "list-insert";
+  case EffectTag::StateWrite: return "state-write";
+  case EffectTag::DescField: return "desc";
+  case EffectTag::OpsWithMapped: return "ops-with-mapped";
+  case EffectTag::Compound: return "compound";
+  case EffectTag::Increment: return "increment";
+  case EffectTag::Action: return "action";
+  }
+  return "?";
+}
+
+namespace {
+
+const KernelApi Catalogue[] = {
+#define VMAPREP_KERNEL_API(Name, Form, Effect, EffectName, Tag, Op1, Op2, Op3, Start, Size, Source, Count,  \
+                           Whole, Blocker, TwinRequired, Twin, TwinFrom, Twin2, Twin2From, Release)         \
+  {#Name,                                                                                                   \
+   KernelApiForm::Form,                                                                                     \
+   EffectKind::Effect,                                                                                      \
+   EffectName,                                                                                              \
+   EffectTag::Tag,                                                                                          \
+   {Op1, Op2, Op3},                                                                                         \
+   Start,                                                                                                   \
+   Size,                                                                                                    \
+   Source,                                                                                                  \
+   Count,                                                                                                   \
+   Whole,                                                                                                   \
+   KernelApiBlocker::Blocker,                                                                               \
+   TwinRequired,                                                                                            \
+   Twin,                                                                                                    \
+   ApiCapability::TwinFrom,                                                                                 \
+   Twin2,                                                                                                   \
+   ApiCapability::Twin2From,                                                                                \
+   Release},
+#include "vmaprep/KernelApi.def"
+};
+
+enum class PrefixFamily { Subsystem, Counter, Action };
+struct NamePrefix {
+  const char *Prefix;
+  PrefixFamily Family;
+};
+constexpr NamePrefix Prefixes[] = {
+#define VMAPREP_NAME_PREFIX(Prefix, Family) {Prefix, PrefixFamily::Family},
+#include "vmaprep/KernelApi.def"
+};
+
+bool hasPrefixOf(llvm::StringRef Name, PrefixFamily Family) {
+  for (const NamePrefix &P : Prefixes)
+    if (P.Family == Family && Name.starts_with(P.Prefix))
+      return true;
+  return false;
+}
+
+const llvm::StringMap<const KernelApi *> &index(KernelApiForm Form) {
+  auto Build = [](KernelApiForm F) {
+    llvm::StringMap<const KernelApi *> M;
+    for (const KernelApi &A : Catalogue)
+      if (A.Form == F)
+        M[A.Name] = &A;
+    return M;
+  };
+  static const llvm::StringMap<const KernelApi *> Functions = Build(KernelApiForm::Function);
+  static const llvm::StringMap<const KernelApi *> Fields = Build(KernelApiForm::VmaField);
+  return Form == KernelApiForm::Function ? Functions : Fields;
+}
+
+const KernelApi *find(KernelApiForm Form, llvm::StringRef Name) {
+  const auto &M = index(Form);
+  auto It = M.find(Name);
+  return It == M.end() ? nullptr : It->second;
+}
+
+} // namespace
+
+llvm::StringRef KernelApi::twinAt(ApiLevel Level) const {
+  if (*Twin2 && levelHas(Level, Twin2From))
+    return Twin2;
+  if (*Twin && levelHas(Level, TwinFrom))
+    return Twin;
+  return "";
+}
+
+const KernelApi *kernelFunction(llvm::StringRef Name) { return find(KernelApiForm::Function, Name); }
+const KernelApi *vmaFieldApi(llvm::StringRef Name) { return find(KernelApiForm::VmaField, Name); }
+
+bool isSubsystemHelper(llvm::StringRef Name) { return hasPrefixOf(Name, PrefixFamily::Subsystem); }
+
+bool isCounterAcquisition(llvm::StringRef Name) {
+  // Decrements and puts release what an error path took back; they are not
+  // acquisitions.
+  bool Release = Name.contains("dec") || Name.contains("sub") || Name.contains("put");
+  return hasPrefixOf(Name, PrefixFamily::Counter) && !Release && !Name.contains("read") &&
+         !Name.ends_with("_init");
+}
+
+bool isActionHelper(llvm::StringRef Name) { return hasPrefixOf(Name, PrefixFamily::Action); }
+
+} // namespace vmaprep
