@@ -12,6 +12,8 @@ build=${VMAPREP_BUILD_DIR:-$repo/build}
 packages=(
   clang-19 clang-tidy-19 clang-tools-19 libclang-19-dev llvm-19-dev llvm-19-tools lld-19 libclang-rt-19-dev
   cmake ninja-build python3 git xz-utils
+  # the format test (scripts/format.sh --check)
+  clang-format-19
   # the kernel API shim must also compile with gcc (test/model)
   gcc
   libgtest-dev libgmock-dev libbenchmark-dev

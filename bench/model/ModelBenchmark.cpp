@@ -52,8 +52,8 @@ void BM_MmapFixedMunmap(benchmark::State& state) {
   WriteGuard lock = p.as->write_lock();
   const unsigned long hole = kBase + (state.range(0) / 2 * 2 + 1) * PAGE_SIZE - 2 * PAGE_SIZE;
   for (auto _ : state) {
-    const long addr = p.as->mmap(lock, nullptr, hole, PAGE_SIZE, PROT_READ | PROT_WRITE,
-                                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
+    const long addr =
+        p.as->mmap(lock, nullptr, hole, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
     benchmark::DoNotOptimize(addr);
     p.as->munmap(lock, hole, PAGE_SIZE);
   }

@@ -8,8 +8,8 @@
 #include "driver/CheckRun.h"
 
 #include "driver/Config.h"
-#include "findings/FindingFilters.h"
 #include "driver/TranslationUnitRunner.h"
+#include "findings/FindingFilters.h"
 #include "vmaprep/ApiDetection.h"
 #include "vmaprep/Rewriter.h"
 #include "vmaprep/TranslationUnitAnalysis.h"
@@ -22,10 +22,10 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
-#include <cstdlib>
-#include <mutex>
 #include <algorithm>
+#include <cstdlib>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <tuple>
 
@@ -34,18 +34,37 @@ using namespace clang::tooling;
 
 namespace vmaprep {
 
-
 /// Identifiers with `mmap` in them that belong to core mm's locking and
 /// address-space layout and never name a hook, a member or a handler: on a
 /// whole tree most files that say `mmap` say only these (mmap_lock users).
 static bool isCoreMmVocabulary(llvm::StringRef Ident) {
-  static const llvm::StringSet<> Words = {
-      "mmap_lock", "mmap_read_lock", "mmap_read_unlock", "mmap_read_trylock", "mmap_read_lock_killable",
-      "mmap_write_lock", "mmap_write_unlock", "mmap_write_lock_killable", "mmap_write_downgrade",
-      "mmap_lock_is_contended", "mmap_assert_locked", "mmap_assert_write_locked", "mmap_sem",
-      "mmap_base", "mmap_legacy_base", "mmap_min_addr", "mmap_miss", "mmap_changing", "exit_mmap",
-      "i_mmap", "i_mmap_rwsem", "i_mmap_lock_read", "i_mmap_unlock_read", "i_mmap_lock_write",
-      "i_mmap_unlock_write", "memmap", "vmemmap"};
+  static const llvm::StringSet<> Words = {"mmap_lock",
+                                          "mmap_read_lock",
+                                          "mmap_read_unlock",
+                                          "mmap_read_trylock",
+                                          "mmap_read_lock_killable",
+                                          "mmap_write_lock",
+                                          "mmap_write_unlock",
+                                          "mmap_write_lock_killable",
+                                          "mmap_write_downgrade",
+                                          "mmap_lock_is_contended",
+                                          "mmap_assert_locked",
+                                          "mmap_assert_write_locked",
+                                          "mmap_sem",
+                                          "mmap_base",
+                                          "mmap_legacy_base",
+                                          "mmap_min_addr",
+                                          "mmap_miss",
+                                          "mmap_changing",
+                                          "exit_mmap",
+                                          "i_mmap",
+                                          "i_mmap_rwsem",
+                                          "i_mmap_lock_read",
+                                          "i_mmap_unlock_read",
+                                          "i_mmap_lock_write",
+                                          "i_mmap_unlock_write",
+                                          "memmap",
+                                          "vmemmap"};
   return Words.contains(Ident);
 }
 
@@ -83,8 +102,7 @@ static bool anyMmapIdentifier(llvm::StringRef Text, bool CodeOnly,
 }
 
 bool mayHoldMmapHandler(llvm::StringRef Text) {
-  return Text.contains("FOPS") ||
-         anyMmapIdentifier(Text, /*CodeOnly=*/false, [](size_t, size_t) { return true; });
+  return Text.contains("FOPS") || anyMmapIdentifier(Text, /*CodeOnly=*/false, [](size_t, size_t) { return true; });
 }
 
 /// A header included next to the file holds a table for it only as a
@@ -98,8 +116,7 @@ static bool mayRegisterMmapHook(llvm::StringRef Text) {
   return anyMmapIdentifier(Text, /*CodeOnly=*/true, [&](size_t Begin, size_t End) {
     llvm::StringRef Before = Text.take_front(Begin).rtrim();
     llvm::StringRef After = Text.drop_front(End).ltrim();
-    return (Before.ends_with(".") || Before.ends_with("->")) && After.starts_with("=") &&
-           !After.starts_with("==");
+    return (Before.ends_with(".") || Before.ends_with("->")) && After.starts_with("=") && !After.starts_with("==");
   });
 }
 
@@ -197,8 +214,7 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
     if (Options.AutoApi) {
       DetectedApi Found = detectApiLevel(Ctx);
       Target = Found.Level.value_or(NewestApiLevel);
-      Detections[I] = (Found.Level ? apiLevelName(*Found.Level).str() : std::string("none")) + ": " +
-                      Found.Evidence;
+      Detections[I] = (Found.Level ? apiLevelName(*Found.Level).str() : std::string("none")) + ": " + Found.Evidence;
       Levels[I] = Target;
       if (!Found.Level)
         NoRewrite = predatesRefusal(Found.Evidence); // as fix says it
@@ -218,8 +234,7 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
     for (size_t I = 0; I < Parse.size(); ++I)
       Pool.async([&, I] {
         std::vector<TranslationUnitStatus> One = runOnTranslationUnits(
-            *Inputs.Database, {Parse[I]}, 1, [&](size_t, clang::ASTContext &Ctx) { Analyse(I, Ctx); }, {},
-            Bodies);
+            *Inputs.Database, {Parse[I]}, 1, [&](size_t, clang::ASTContext &Ctx) { Analyse(I, Ctx); }, {}, Bodies);
         Status[I] = std::move(One.front());
         std::lock_guard<std::mutex> Guard(Lock);
         Options.OnProgress(++Done, Parse.size(), Parse[I]);

@@ -80,8 +80,8 @@ std::string parseInputOptions(int Argc, const char **Argv, InputOptions &Out, co
           // (docs/api-levels.md): they are 7.1, and the run says so.
           if (apiLevelName(*L) != llvm::StringRef(V).trim())
             llvm::errs() << "vmaprep: note: --api " << V << ": kernels " << V
-                         << " provide no mmap_prepare interface beyond " << apiLevelName(*L)
-                         << "'s; using API level " << apiLevelName(*L) << "\n";
+                         << " provide no mmap_prepare interface beyond " << apiLevelName(*L) << "'s; using API level "
+                         << apiLevelName(*L) << "\n";
         } else {
           Err = "unknown API level '" + V + "' (" + apiLevelList() + " or later, auto)";
         }

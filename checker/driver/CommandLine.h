@@ -25,7 +25,7 @@ struct InputOptions {
   std::vector<std::string> Files;
   std::optional<std::vector<std::string>> FixedFlags; // after `--`
   ApiLevel Target = NewestApiLevel;
-  bool AutoApi = false; // --api auto
+  bool AutoApi = false;  // --api auto
   bool ApiGiven = false; // --api was on the command line (it overrides a config file)
   unsigned Jobs = 0;
 };

@@ -5,12 +5,12 @@
 #include "clang/Driver/Driver.h"
 #include "clang/Driver/Options.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Option/ArgList.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/StringSaver.h"
 #include <algorithm>
@@ -44,13 +44,11 @@ static llvm::opt::InputArgList parseDriverArgs(const std::vector<std::string> &A
                                                llvm::opt::Visibility(driver::options::ClangOption));
 }
 
-std::vector<std::string> stripGccOnlyFlags(const std::vector<std::string> &Args,
-                                           std::set<std::string> &Dropped) {
+std::vector<std::string> stripGccOnlyFlags(const std::vector<std::string> &Args, std::set<std::string> &Dropped) {
   // Flags GCC-built kernels pass that clang-19's driver knows but refuses for
   // x86, or that docs/toolchain.md lists; each checked against clang-19.
-  static const char *const Prefixes[] = {
-      "-fconserve-stack", "-mrecord-mcount", "-fno-allow-store-data-races",
-      "-fmin-function-alignment=", "-fsanitize=bounds-strict"};
+  static const char *const Prefixes[] = {"-fconserve-stack", "-mrecord-mcount", "-fno-allow-store-data-races",
+                                         "-fmin-function-alignment=", "-fsanitize=bounds-strict"};
   // Anything else clang's driver does not know at all is found through its
   // option table, so a database from a newer GCC does not need a new list.
   llvm::opt::InputArgList Parsed = parseDriverArgs(Args);
@@ -64,11 +62,9 @@ std::vector<std::string> stripGccOnlyFlags(const std::vector<std::string> &Args,
     const std::string &A = Args[I];
     // -Wp,-MMD,dir/.x.o.d makes the preprocessor write a dependency file;
     // an analysis must not write into the tree.
-    bool Drop = Unknown[I] || llvm::StringRef(A).starts_with("-Wp,-MD,") ||
-                llvm::StringRef(A).starts_with("-Wp,-MMD,");
+    bool Drop = Unknown[I] || llvm::StringRef(A).starts_with("-Wp,-MD,") || llvm::StringRef(A).starts_with("-Wp,-MMD,");
     for (const char *P : Prefixes)
-      if (I > 0 && llvm::StringRef(A).starts_with(P) &&
-          (llvm::StringRef(P).ends_with("=") || A == P))
+      if (I > 0 && llvm::StringRef(A).starts_with(P) && (llvm::StringRef(P).ends_with("=") || A == P))
         Drop = true;
     if (Drop && A.rfind("-Wp,", 0) != 0)
       Dropped.insert(A);
@@ -129,15 +125,13 @@ std::optional<FileLookup> namesFile(const llvm::opt::Option &O) {
     return FileLookup::SearchChain;
   if (O.matches(opts::OPT_fplugin_EQ) || O.matches(opts::OPT_fpass_plugin_EQ))
     return FileLookup::Library;
-  for (unsigned Id : {opts::OPT_frandomize_layout_seed_file_EQ, opts::OPT_include_pch,
-                      opts::OPT_fprofile_instr_use_EQ,
-                      opts::OPT_fprofile_use_EQ, opts::OPT_fprofile_sample_use_EQ,
-                      opts::OPT_fprofile_list_EQ, opts::OPT_fprofile_remapping_file_EQ,
-                      opts::OPT_fsanitize_ignorelist_EQ, opts::OPT_fsanitize_system_ignorelist_EQ,
-                      opts::OPT_fsanitize_coverage_allowlist, opts::OPT_fsanitize_coverage_ignorelist,
-                      opts::OPT_fexperimental_sanitize_metadata_ignorelist_EQ,
-                      opts::OPT_fxray_always_instrument, opts::OPT_fxray_never_instrument,
-                      opts::OPT_fxray_attr_list, opts::OPT_ivfsoverlay})
+  for (unsigned Id : {opts::OPT_frandomize_layout_seed_file_EQ, opts::OPT_include_pch, opts::OPT_fprofile_instr_use_EQ,
+                      opts::OPT_fprofile_use_EQ, opts::OPT_fprofile_sample_use_EQ, opts::OPT_fprofile_list_EQ,
+                      opts::OPT_fprofile_remapping_file_EQ, opts::OPT_fsanitize_ignorelist_EQ,
+                      opts::OPT_fsanitize_system_ignorelist_EQ, opts::OPT_fsanitize_coverage_allowlist,
+                      opts::OPT_fsanitize_coverage_ignorelist, opts::OPT_fexperimental_sanitize_metadata_ignorelist_EQ,
+                      opts::OPT_fxray_always_instrument, opts::OPT_fxray_never_instrument, opts::OPT_fxray_attr_list,
+                      opts::OPT_ivfsoverlay})
     if (O.matches(Id))
       return FileLookup::WorkingDirectory;
   return std::nullopt;
@@ -185,8 +179,7 @@ llvm::Expected<CompileCommand> resolveInCommandDirectory(CompileCommand Command)
   return Command;
 }
 
-CompilationInputs loadInputs(const std::string &BuildPath,
-                             std::unique_ptr<CompilationDatabase> Fixed,
+CompilationInputs loadInputs(const std::string &BuildPath, std::unique_ptr<CompilationDatabase> Fixed,
                              const std::vector<std::string> &NamedFiles) {
   CompilationInputs In;
   if (Fixed) {
@@ -285,8 +278,8 @@ CompilationInputs loadInputs(const std::string &BuildPath,
       continue;
     }
     if (!InDb.count(Abs)) {
-      In.Errors.push_back({F, llvm::sys::fs::exists(Abs) ? "not in the compile database " + In.DatabasePath
-                                                          : "no such file"});
+      In.Errors.push_back(
+          {F, llvm::sys::fs::exists(Abs) ? "not in the compile database " + In.DatabasePath : "no such file"});
       continue;
     }
     if (Seen.insert(Abs).second)

@@ -30,14 +30,12 @@ struct CompilationInputs {
 
 /// \p BuildPath: the -p argument (a directory or a compile_commands.json);
 /// \p Fixed: a database from flags after `--` (may be null).
-CompilationInputs loadInputs(const std::string &BuildPath,
-                             std::unique_ptr<clang::tooling::CompilationDatabase> Fixed,
+CompilationInputs loadInputs(const std::string &BuildPath, std::unique_ptr<clang::tooling::CompilationDatabase> Fixed,
                              const std::vector<std::string> &NamedFiles);
 
 /// Removes arguments clang-19 rejects that GCC-built kernel databases carry;
 /// records what it removed in \p Dropped.
-std::vector<std::string> stripGccOnlyFlags(const std::vector<std::string> &Args,
-                                           std::set<std::string> &Dropped);
+std::vector<std::string> stripGccOnlyFlags(const std::vector<std::string> &Args, std::set<std::string> &Dropped);
 
 std::string absoluteFilePath(const std::string &Path, const std::string &Base = "");
 
@@ -49,8 +47,7 @@ std::string absoluteFilePath(const std::string &Path, const std::string &Base = 
 /// system, relative to the process's working directory (the randstruct seed
 /// file), and a thread pool cannot change that per TU, so the paths change
 /// instead. The error names the flag and the path it could not read.
-llvm::Expected<clang::tooling::CompileCommand>
-resolveInCommandDirectory(clang::tooling::CompileCommand Command);
+llvm::Expected<clang::tooling::CompileCommand> resolveInCommandDirectory(clang::tooling::CompileCommand Command);
 
 } // namespace vmaprep
 

@@ -26,12 +26,12 @@ namespace vmaprep {
 extern const char *const ConfigFileName; // ".vmaprep.yaml"
 
 struct Config {
-  std::string Path; // the file read
-  std::string Dir;  // its directory, absolute
-  std::optional<std::string> Api;     // "auto" or a level, validated
-  std::optional<std::string> FailOn;  // a level name, validated
+  std::string Path;                    // the file read
+  std::string Dir;                     // its directory, absolute
+  std::optional<std::string> Api;      // "auto" or a level, validated
+  std::optional<std::string> FailOn;   // a level name, validated
   std::optional<std::string> Baseline; // absolute
-  std::vector<std::string> Exclude;   // validated globs, relative to Dir
+  std::vector<std::string> Exclude;    // validated globs, relative to Dir
 };
 
 /// The nearest .vmaprep.yaml in \p StartDir or a parent, or "".

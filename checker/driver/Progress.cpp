@@ -21,8 +21,8 @@ void ProgressReporter::update(size_t Done, size_t Total, const std::string &File
   std::string Rel = relativeToRoot(File, Root);
   std::string Count = std::to_string(Total);
   std::string N = std::to_string(Done);
-  std::string Line = "[" + std::string(Count.size() - std::min(Count.size(), N.size()), ' ') + N + "/" + Count +
-                     "] " + (Rel.empty() ? File : Rel);
+  std::string Line = "[" + std::string(Count.size() - std::min(Count.size(), N.size()), ' ') + N + "/" + Count + "] " +
+                     (Rel.empty() ? File : Rel);
   if (M == Mode::Lines) {
     llvm::errs() << "vmaprep: " << Line << "\n";
     return;

@@ -94,8 +94,7 @@ public:
         bool Skip = F.Bodies == FunctionBodies::MainFileAndHooks;
         // The parser asks the consumer about each body only with this set.
         CI.getFrontendOpts().SkipFunctionBodies = Skip;
-        return std::make_unique<CallbackConsumer>(F.Index, F.Status, F.OnAst,
-                                                  Skip ? &CI.getSourceManager() : nullptr);
+        return std::make_unique<CallbackConsumer>(F.Index, F.Status, F.OnAst, Skip ? &CI.getSourceManager() : nullptr);
       }
     };
     return std::make_unique<Action>(*this);
@@ -119,8 +118,8 @@ public:
 /// set when a file the command names cannot be read. Only the first: ClangTool
 /// runs every command it gets, and a file the database lists twice would be
 /// analysed, and its handlers planned, twice.
-bool resolveCommands(const CompilationDatabase &Database, const std::string &File,
-                     ResolvedCommands &Out, std::string &Error) {
+bool resolveCommands(const CompilationDatabase &Database, const std::string &File, ResolvedCommands &Out,
+                     std::string &Error) {
   std::vector<CompileCommand> All = Database.getCompileCommands(File);
   if (All.size() > 1)
     All.resize(1);
@@ -137,11 +136,11 @@ bool resolveCommands(const CompilationDatabase &Database, const std::string &Fil
 
 } // namespace
 
-std::vector<TranslationUnitStatus>
-runOnTranslationUnits(const CompilationDatabase &Database, const std::vector<std::string> &Files,
-                      unsigned Jobs, const TranslationUnitCallback &OnAst,
-                      const std::map<std::string, std::string> &Overlay, FunctionBodies Bodies,
-                      bool KeepWarnings) {
+std::vector<TranslationUnitStatus> runOnTranslationUnits(const CompilationDatabase &Database,
+                                                         const std::vector<std::string> &Files, unsigned Jobs,
+                                                         const TranslationUnitCallback &OnAst,
+                                                         const std::map<std::string, std::string> &Overlay,
+                                                         FunctionBodies Bodies, bool KeepWarnings) {
   std::vector<TranslationUnitStatus> Status(Files.size());
   if (Jobs == 0)
     Jobs = llvm::hardware_concurrency().compute_thread_count();
@@ -160,9 +159,8 @@ runOnTranslationUnits(const CompilationDatabase &Database, const std::vector<std
         for (const auto &[Path, Content] : Overlay)
           Tool.mapVirtualFile(Path, Content);
         std::set<std::string> &Dropped = S.DroppedFlags;
-        Tool.appendArgumentsAdjuster([&Dropped](const CommandLineArguments &Args, StringRef) {
-          return stripGccOnlyFlags(Args, Dropped);
-        });
+        Tool.appendArgumentsAdjuster(
+            [&Dropped](const CommandLineArguments &Args, StringRef) { return stripGccOnlyFlags(Args, Dropped); });
         // The analysis needs the AST, not the compiler's warnings; -w also keeps
         // CONFIG_WERROR's -Werror from stopping it. fix keeps the warnings (a
         // rewrite must not add one), with -Wno-error for the same reason.

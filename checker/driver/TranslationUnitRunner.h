@@ -61,12 +61,12 @@ enum class FunctionBodies {
 /// under the TU's own warning flags (-Wno-error instead of -w) and collects
 /// the main file's warnings, so that fix can compare a rewrite's with the
 /// original's.
-std::vector<TranslationUnitStatus>
-runOnTranslationUnits(const clang::tooling::CompilationDatabase &Database,
-                      const std::vector<std::string> &Files, unsigned Jobs,
-                      const TranslationUnitCallback &OnAst,
-                      const std::map<std::string, std::string> &Overlay = {},
-                      FunctionBodies Bodies = FunctionBodies::All, bool KeepWarnings = false);
+std::vector<TranslationUnitStatus> runOnTranslationUnits(const clang::tooling::CompilationDatabase &Database,
+                                                         const std::vector<std::string> &Files, unsigned Jobs,
+                                                         const TranslationUnitCallback &OnAst,
+                                                         const std::map<std::string, std::string> &Overlay = {},
+                                                         FunctionBodies Bodies = FunctionBodies::All,
+                                                         bool KeepWarnings = false);
 
 /// Why a TU was not analysed, for an input error naming it.
 std::string notAnalysedReason(const TranslationUnitStatus &S);

@@ -56,15 +56,13 @@ std::string parseBaseline(llvm::StringRef Text, Baseline &Out) {
 std::string readBaseline(const std::string &Path, Baseline &Out) {
   auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
   if (!Buffer)
-    return Path + ": cannot read baseline: " + Buffer.getError().message() +
-           " (write one with --update-baseline)";
+    return Path + ": cannot read baseline: " + Buffer.getError().message() + " (write one with --update-baseline)";
   if (std::string Err = parseBaseline((*Buffer)->getBuffer(), Out); !Err.empty())
     return Path + ": " + Err;
   return "";
 }
 
-std::string writeBaseline(const std::string &Path, const CheckResult &R, const std::string &Root,
-                          unsigned &Written) {
+std::string writeBaseline(const std::string &Path, const CheckResult &R, const std::string &Root, unsigned &Written) {
   std::vector<FindingKey> Keys;
   forEachFinding(R, [&](const FindingRef &F) { Keys.push_back(F.key(Root)); });
   // By file, then by the name a reader looks for (function or table).
@@ -92,8 +90,8 @@ std::string writeBaseline(const std::string &Path, const CheckResult &R, const s
     Put("verdict", K.Verdict);
     Findings.push_back(std::move(O));
   }
-  llvm::json::Value Doc = llvm::json::Object{
-      {"schema", BaselineSchema}, {"version", BaselineVersion}, {"findings", std::move(Findings)}};
+  llvm::json::Value Doc =
+      llvm::json::Object{{"schema", BaselineSchema}, {"version", BaselineVersion}, {"findings", std::move(Findings)}};
   // A run that dies or fills the disk half-way leaves the previous
   // baseline, never half of a new one.
   std::string Text = llvm::formatv("{0:2}", Doc).str() + "\n";

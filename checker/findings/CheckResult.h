@@ -10,10 +10,10 @@
 
 #include "vmaprep/ApiLevel.h"
 #include "vmaprep/TranslationUnitFindings.h"
-#include <tuple>
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace vmaprep {

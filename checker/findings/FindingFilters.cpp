@@ -9,8 +9,7 @@
 namespace vmaprep {
 
 void sortFindings(CheckResult &R) {
-  auto ByPlace = [](const SourceSite &A, const std::string &AName, const SourceSite &B,
-                    const std::string &BName) {
+  auto ByPlace = [](const SourceSite &A, const std::string &AName, const SourceSite &B, const std::string &BName) {
     return std::tie(A.File, A.Line, A.Column, AName) < std::tie(B.File, B.Line, B.Column, BName);
   };
   for (HandlerReport &H : R.Handlers)
@@ -27,10 +26,9 @@ void sortFindings(CheckResult &R) {
   std::stable_sort(R.BothHooks.begin(), R.BothHooks.end(), [&](const BothHooksTable &A, const BothHooksTable &B) {
     return ByPlace(A.Where, A.Table, B.Where, B.Table);
   });
-  std::stable_sort(R.Unresolved.begin(), R.Unresolved.end(),
-                   [&](const UnresolvedReport &A, const UnresolvedReport &B) {
-                     return ByPlace(A.Site.Where, A.Site.Table, B.Site.Where, B.Site.Table);
-                   });
+  std::stable_sort(R.Unresolved.begin(), R.Unresolved.end(), [&](const UnresolvedReport &A, const UnresolvedReport &B) {
+    return ByPlace(A.Site.Where, A.Site.Table, B.Site.Where, B.Site.Table);
+  });
   std::stable_sort(R.Errors.begin(), R.Errors.end(), [](const InputError &A, const InputError &B) {
     return std::tie(A.File, A.Message) < std::tie(B.File, B.Message);
   });
@@ -127,9 +125,8 @@ unsigned removeFindings(CheckResult &R, llvm::function_ref<bool(const FindingRef
   unsigned Breaches = 0;
   for (HandlerReport &H : R.Handlers) {
     size_t Was = H.Result.Contract.size();
-    llvm::erase_if(H.Result.Contract, [&](const Reason &Breach) {
-      return Drop(FindingRef{&H, nullptr, nullptr, &Breach});
-    });
+    llvm::erase_if(H.Result.Contract,
+                   [&](const Reason &Breach) { return Drop(FindingRef{&H, nullptr, nullptr, &Breach}); });
     Breaches += unsigned(Was - H.Result.Contract.size());
   }
   size_t Before = R.Handlers.size() + R.BothHooks.size() + R.Unresolved.size() + Breaches;
@@ -137,8 +134,7 @@ unsigned removeFindings(CheckResult &R, llvm::function_ref<bool(const FindingRef
     return H.Kind == HookKind::LegacyMmap && Drop(FindingRef{&H, nullptr, nullptr});
   });
   llvm::erase_if(R.BothHooks, [&](const BothHooksTable &B) { return Drop(FindingRef{nullptr, &B, nullptr}); });
-  llvm::erase_if(R.Unresolved,
-                 [&](const UnresolvedReport &U) { return Drop(FindingRef{nullptr, nullptr, &U}); });
+  llvm::erase_if(R.Unresolved, [&](const UnresolvedReport &U) { return Drop(FindingRef{nullptr, nullptr, &U}); });
   return unsigned(Before - (R.Handlers.size() + R.BothHooks.size() + R.Unresolved.size()));
 }
 

@@ -118,8 +118,7 @@ std::string parseBaseline(llvm::StringRef Text, Baseline &Out);
 std::string readBaseline(const std::string &Path, Baseline &Out);
 /// Writes every finding of \p R to \p Path, atomically: schema
 /// "vmaprep-baseline", version 1, findings sorted. Returns an error or "".
-std::string writeBaseline(const std::string &Path, const CheckResult &R, const std::string &Root,
-                          unsigned &Written);
+std::string writeBaseline(const std::string &Path, const CheckResult &R, const std::string &Root, unsigned &Written);
 unsigned applyBaseline(CheckResult &R, const Baseline &B, const std::string &Root);
 
 // ---- --since -------------------------------------------------------------

@@ -18,19 +18,19 @@ namespace vmaprep {
 
 extern const char *const LegacyRule;   // "vmaprep-legacy-mmap"
 extern const char *const ContractRule; // "vmaprep-prepare-contract"
-extern const char *const HookRule;   // "vmaprep-subsystem-hook"
+extern const char *const HookRule;     // "vmaprep-subsystem-hook"
 /// The partialFingerprints key; bump its version if the parts ever change.
 extern const char *const FingerprintKey; // "vmaprepFinding/v1"
 
 /// What identifies one finding, readable (baseline files show it) and hashed.
 struct FindingKey {
   std::string Rule;
-  std::string Path;       // relative to the source root, else absolute
-  std::string Function;   // handler findings
-  std::string Table;      // table findings (both hooks, unresolved)
-  std::string Member;     // unresolved
-  std::string Expression; // unresolved
-  std::string Verdict;    // verdict name, "unresolved"
+  std::string Path;        // relative to the source root, else absolute
+  std::string Function;    // handler findings
+  std::string Table;       // table findings (both hooks, unresolved)
+  std::string Member;      // unresolved
+  std::string Expression;  // unresolved
+  std::string Verdict;     // verdict name, "unresolved"
   std::string Fingerprint; // lowercase hex SHA-256 of the parts
 };
 

@@ -61,7 +61,6 @@ bool ChangedLines::touches(const SourceSite &S) const {
   return false;
 }
 
-
 void parseUnifiedDiff(llvm::StringRef Diff, const std::string &TopLevel, ChangedLines &Out) {
   std::string Current;
   while (!Diff.empty()) {

@@ -23,8 +23,7 @@ namespace vmaprep {
 
 namespace {
 
-template <typename Enum, typename NameFn>
-bool enumFromName(llvm::StringRef Name, Enum Last, NameFn NameOf, Enum &Out) {
+template <typename Enum, typename NameFn> bool enumFromName(llvm::StringRef Name, Enum Last, NameFn NameOf, Enum &Out) {
   for (int I = 0; I <= int(Last); ++I)
     if (NameOf(Enum(I)) == Name) {
       Out = Enum(I);
@@ -50,8 +49,8 @@ public:
     fail(Path, V ? "expected an object" : "missing");
     return nullptr;
   }
-  const llvm::json::Array *array(const llvm::json::Object &O, llvm::StringRef Key,
-                                 const std::string &Path, bool Required = true) {
+  const llvm::json::Array *array(const llvm::json::Object &O, llvm::StringRef Key, const std::string &Path,
+                                 bool Required = true) {
     const llvm::json::Value *V = O.get(Key);
     if (!V && !Required)
       return nullptr;
@@ -60,8 +59,7 @@ public:
     fail(Path + "." + Key.str(), V ? "expected an array" : "missing");
     return nullptr;
   }
-  std::string str(const llvm::json::Object &O, llvm::StringRef Key, const std::string &Path,
-                  bool Required = true) {
+  std::string str(const llvm::json::Object &O, llvm::StringRef Key, const std::string &Path, bool Required = true) {
     const llvm::json::Value *V = O.get(Key);
     if (!V || V->kind() == llvm::json::Value::Null) {
       if (Required)
@@ -73,8 +71,7 @@ public:
     fail(Path + "." + Key.str(), "expected a string");
     return "";
   }
-  unsigned num(const llvm::json::Object &O, llvm::StringRef Key, const std::string &Path,
-               bool Required = true) {
+  unsigned num(const llvm::json::Object &O, llvm::StringRef Key, const std::string &Path, bool Required = true) {
     const llvm::json::Value *V = O.get(Key);
     if (!V) {
       if (Required)
@@ -130,8 +127,8 @@ public:
   }
 
   template <typename Enum, typename NameFn>
-  Enum enumField(const llvm::json::Object &O, llvm::StringRef Key, const std::string &Path,
-                 Enum Last, NameFn NameOf, Enum Default, bool Required = true) {
+  Enum enumField(const llvm::json::Object &O, llvm::StringRef Key, const std::string &Path, Enum Last, NameFn NameOf,
+                 Enum Default, bool Required = true) {
     std::string Name = str(O, Key, Path, Required);
     Enum Out = Default;
     if (Name.empty() || failed())
@@ -149,8 +146,7 @@ public:
     E.Text = str(O, "text", Path, false);
     E.ErrorValue = str(O, "error_value", Path, false);
     E.InLoop = boolean(O, "in_loop", Path);
-    E.Range = enumField(O, "range", Path, MappingRange::Unknown, mappingRangeName,
-                        MappingRange::Unknown, false);
+    E.Range = enumField(O, "range", Path, MappingRange::Unknown, mappingRangeName, MappingRange::Unknown, false);
     E.Use = enumField(O, "result_use", Path, ResultUse::Other, resultUseName, ResultUse::Other, false);
     if (const llvm::json::Array *Ops = array(O, "operands", Path, false))
       for (const llvm::json::Value &V : *Ops)
@@ -175,8 +171,8 @@ public:
     H.Kind = enumField(O, "hook", Path, HookKind::MmapPrepare, hookKindName, HookKind::LegacyMmap);
     H.BodyVisible = boolean(O, "body_visible", Path);
     H.IsStatic = boolean(O, "static", Path);
-    H.Result.Kind = enumField(O, "verdict", Path, VerdictKind::InvalidBothHooks, verdictName,
-                              VerdictKind::AutoConvertible);
+    H.Result.Kind =
+        enumField(O, "verdict", Path, VerdictKind::InvalidBothHooks, verdictName, VerdictKind::AutoConvertible);
     std::string Needed = str(O, "needed_api_level", Path, false);
     if (!Needed.empty()) {
       if (auto L = parseApiLevel(Needed))
@@ -193,8 +189,8 @@ public:
           H.Sites.push_back(opsSite(*S, P));
       }
     // "reasons", and "contract" (optional: documents written before it existed).
-    for (auto [Key, Required, Into] : {std::tuple{"reasons", true, &H.Result.Reasons},
-                                       std::tuple{"contract", false, &H.Result.Contract}}) {
+    for (auto [Key, Required, Into] :
+         {std::tuple{"reasons", true, &H.Result.Reasons}, std::tuple{"contract", false, &H.Result.Contract}}) {
       const llvm::json::Array *Reasons = array(O, Key, Path, Required);
       if (!Reasons)
         continue;
@@ -370,9 +366,7 @@ std::string readCheckJson(llvm::StringRef Text, CheckResult &Out, bool MaySplit)
         Fn(*O, P);
     }
   };
-  Each("handlers", [&](const llvm::json::Object &O, const std::string &P) {
-    R.Handlers.push_back(In.handler(O, P));
-  });
+  Each("handlers", [&](const llvm::json::Object &O, const std::string &P) { R.Handlers.push_back(In.handler(O, P)); });
   for (size_t I = 0; I < HandlerTexts.size() && !In.failed(); ++I) {
     std::string P = "handlers[" + std::to_string(I) + "]";
     llvm::Expected<llvm::json::Value> H = llvm::json::parse(HandlerTexts[I]);
@@ -387,8 +381,7 @@ std::string readCheckJson(llvm::StringRef Text, CheckResult &Out, bool MaySplit)
     R.SubsystemHooks.push_back({In.str(O, "function", P), In.opsSite(O, P)});
   });
   Each("tables_with_both_hooks", [&](const llvm::json::Object &O, const std::string &P) {
-    R.BothHooks.push_back({In.str(O, "table", P), In.site(O, P), In.str(O, "mmap", P),
-                           In.str(O, "mmap_prepare", P)});
+    R.BothHooks.push_back({In.str(O, "table", P), In.site(O, P), In.str(O, "mmap", P), In.str(O, "mmap_prepare", P)});
   });
   Each("unresolved", [&](const llvm::json::Object &O, const std::string &P) {
     R.Unresolved.push_back({In.opsSite(O, P), In.str(O, "expression", P, false)});
@@ -443,10 +436,9 @@ std::string mergeResults(std::vector<CheckResult> &&Parts, CheckResult &Out) {
   FindingsMerger Merger(M);
   for (CheckResult &P : Parts) {
     if (P.Target != M.Target)
-      return "the inputs were checked at different API levels (" + apiLevelName(M.Target).str() +
-             " and " + apiLevelName(P.Target).str() + ")";
-    Merger.add({std::move(P.Handlers), std::move(P.SubsystemHooks), std::move(P.BothHooks),
-                std::move(P.Unresolved)});
+      return "the inputs were checked at different API levels (" + apiLevelName(M.Target).str() + " and " +
+             apiLevelName(P.Target).str() + ")";
+    Merger.add({std::move(P.Handlers), std::move(P.SubsystemHooks), std::move(P.BothHooks), std::move(P.Unresolved)});
     for (InputError &E : P.Errors)
       M.Errors.push_back(std::move(E));
     M.DroppedFlags.insert(P.DroppedFlags.begin(), P.DroppedFlags.end());

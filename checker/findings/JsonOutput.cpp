@@ -54,8 +54,11 @@ static llvm::json::Array callSteps(const std::vector<CallStep> &Steps) {
 }
 
 static llvm::json::Object effect(const EffectReport &E) {
-  llvm::json::Object O{{"kind", effectKindName(E.Kind)}, {"name", E.Name}, {"detail", E.Detail},
-                       {"text", E.Text}, {"in_loop", E.InLoop}};
+  llvm::json::Object O{{"kind", effectKindName(E.Kind)},
+                       {"name", E.Name},
+                       {"detail", E.Detail},
+                       {"text", E.Text},
+                       {"in_loop", E.InLoop}};
   llvm::json::Array Operands;
   for (const std::string &Op : E.Operands)
     Operands.push_back(Op);
@@ -73,8 +76,10 @@ static llvm::json::Object effect(const EffectReport &E) {
 }
 
 static llvm::json::Object handler(const HandlerReport &H) {
-  llvm::json::Object O{{"function", H.Function}, {"hook", hookKindName(H.Kind)},
-                       {"static", H.IsStatic}, {"body_visible", H.BodyVisible},
+  llvm::json::Object O{{"function", H.Function},
+                       {"hook", hookKindName(H.Kind)},
+                       {"static", H.IsStatic},
+                       {"body_visible", H.BodyVisible},
                        {"verdict", verdictName(H.Result.Kind)}};
   siteFields(O, H.Where);
   // A blocked handler converts at no level: a level would read as one.
@@ -105,8 +110,10 @@ static llvm::json::Object handler(const HandlerReport &H) {
     llvm::json::Array Differences;
     for (const std::string &D : H.Rewrite->Differences)
       Differences.push_back(D);
-    llvm::json::Object Rw{{"available", H.Rewrite->Available}, {"new_function", H.Rewrite->NewFunction},
-                          {"refusal", nullptr}, {"differences", std::move(Differences)}};
+    llvm::json::Object Rw{{"available", H.Rewrite->Available},
+                          {"new_function", H.Rewrite->NewFunction},
+                          {"refusal", nullptr},
+                          {"differences", std::move(Differences)}};
     if (!H.Rewrite->Available) {
       llvm::json::Object Refusal{{"text", H.Rewrite->Refusal}};
       if (H.Rewrite->RefusalSite.valid())
@@ -153,7 +160,8 @@ void writeJson(const CheckResult &R, llvm::raw_ostream &OS) {
       {"schema", "vmaprep-check"},
       {"version", SchemaVersion},
       {"api_level", apiLevelName(R.Target)},
-      {"api_detection", [&] {
+      {"api_detection",
+       [&] {
          llvm::json::Array A;
          for (const std::string &D : R.ApiDetections)
            A.push_back(D);

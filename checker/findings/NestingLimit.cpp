@@ -5,10 +5,10 @@ namespace vmaprep {
 
 std::string checkNesting(llvm::StringRef Text, bool Yaml, unsigned Limit) {
   size_t Brackets = 0, Line = 1;
-  char Quote = 0;            // the open string's quote, or 0
-  bool AtLineStart = true;   // only spaces and compact "- " seen on this line
-  size_t LineDepth = 0;      // YAML: indentation plus compact entries so far
-  char Last = '\n';          // the last character outside strings that is not a space
+  char Quote = 0;          // the open string's quote, or 0
+  bool AtLineStart = true; // only spaces and compact "- " seen on this line
+  size_t LineDepth = 0;    // YAML: indentation plus compact entries so far
+  char Last = '\n';        // the last character outside strings that is not a space
   auto TooDeep = [&](size_t Depth) {
     return Depth > Limit ? "nested more than " + std::to_string(Limit) + " levels deep at line " +
                                std::to_string(Line) + " (refused before parsing)"

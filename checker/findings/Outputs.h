@@ -19,8 +19,8 @@ void writeText(const CheckResult &R, const TextOptions &Options, llvm::raw_ostre
 
 /// One compiler-style diagnostic line, `FILE:LINE:COL: LEVEL: MESSAGE [CHECK]`,
 /// in clang's colours when \p OS is a terminal (and NO_COLOR is not set).
-void writeDiagnostic(llvm::raw_ostream &OS, llvm::StringRef Location, llvm::StringRef Level,
-                     llvm::StringRef Message, llvm::StringRef Check);
+void writeDiagnostic(llvm::raw_ostream &OS, llvm::StringRef Location, llvm::StringRef Level, llvm::StringRef Message,
+                     llvm::StringRef Check);
 
 /// The versioned JSON document (docs/json-schema.md).
 void writeJson(const CheckResult &R, llvm::raw_ostream &OS);

@@ -124,8 +124,7 @@ std::string writeFileSafely(llvm::StringRef PathRef, llvm::StringRef Content, st
       // its target, the file the build compiles, unconverted.
       char Resolved[PATH_MAX];
       if (!realpath(Path.c_str(), Resolved))
-        return Path + ": a symbolic link whose target cannot be resolved (" + errnoText(errno) +
-               "); not written";
+        return Path + ": a symbolic link whose target cannot be resolved (" + errnoText(errno) + "); not written";
       Target = Resolved;
       if (Note)
         *Note = Path + " is a symbolic link: wrote its target " + Target;
@@ -156,8 +155,7 @@ std::string writeFileSafely(llvm::StringRef PathRef, llvm::StringRef Content, st
   Buf.push_back('\0');
   int FD = mkostemp(Buf.data(), O_CLOEXEC);
   if (FD < 0)
-    return Path + ": cannot create a temporary file in " + std::string(Dir) + ": " + errnoText(errno) +
-           "; not written";
+    return Path + ": cannot create a temporary file in " + std::string(Dir) + ": " + errnoText(errno) + "; not written";
   std::string Temp(Buf.data());
 
   auto Fail = [&](const std::string &What, int Errno) {

@@ -77,8 +77,7 @@ public:
 
     llvm::json::Object Run{
         {"tool", llvm::json::Object{{"driver", driver()}}},
-        {"originalUriBaseIds",
-         llvm::json::Object{{"%SRCROOT%", llvm::json::Object{{"uri", rootUri()}}}}},
+        {"originalUriBaseIds", llvm::json::Object{{"%SRCROOT%", llvm::json::Object{{"uri", rootUri()}}}}},
         {"invocations", llvm::json::Array{std::move(Invocation)}},
         // Clang reports byte columns; kernel sources are ASCII, where bytes
         // and UTF-16 code units agree.
@@ -123,17 +122,15 @@ private:
 
   llvm::json::Object location(const SourceSite &S) const {
     if (!S.valid()) // no line known: the file alone (regions start at line 1)
-      return llvm::json::Object{
-          {"physicalLocation", llvm::json::Object{{"artifactLocation", artifact(S.File)}}}};
+      return llvm::json::Object{{"physicalLocation", llvm::json::Object{{"artifactLocation", artifact(S.File)}}}};
     llvm::json::Object Region{{"startLine", S.Line}, {"startColumn", std::max(S.Column, 1u)}};
     if (S.EndLine >= S.Line && S.EndLine != 0) {
       Region["endLine"] = S.EndLine;
       // endColumn is exclusive in SARIF, as SourceSite's is.
       Region["endColumn"] = S.EndLine == S.Line ? std::max(S.EndColumn, S.Column) : S.EndColumn;
     }
-    return llvm::json::Object{
-        {"physicalLocation",
-         llvm::json::Object{{"artifactLocation", artifact(S.File)}, {"region", std::move(Region)}}}};
+    return llvm::json::Object{{"physicalLocation", llvm::json::Object{{"artifactLocation", artifact(S.File)},
+                                                                      {"region", std::move(Region)}}}};
   }
 
   llvm::json::Object related(unsigned Id, const SourceSite &S, const std::string &Message) const {
@@ -155,12 +152,9 @@ private:
   static llvm::StringRef levelFor(VerdictKind K) {
     switch (K) {
     case VerdictKind::AutoConvertible:
-    case VerdictKind::ConvertibleWithMapped:
-      return "warning";
-    case VerdictKind::InvalidBothHooks:
-      return "error";
-    default:
-      return "note";
+    case VerdictKind::ConvertibleWithMapped: return "warning";
+    case VerdictKind::InvalidBothHooks: return "error";
+    default: return "note";
     }
   }
 
@@ -190,8 +184,8 @@ private:
     for (size_t I = 0; I < Related.size(); ++I) {
       const llvm::json::Object *L = Related[I].getAsObject();
       std::string Label = L->getObject("message")->getString("text")->str();
-      Out += (I ? ", " : "") + std::string("[") + escapeMarkup(Label) + "](" +
-             std::to_string(*L->getInteger("id")) + ")";
+      Out +=
+          (I ? ", " : "") + std::string("[") + escapeMarkup(Label) + "](" + std::to_string(*L->getInteger("id")) + ")";
     }
     return Out + ".";
   }
@@ -200,9 +194,8 @@ private:
     llvm::json::Array Related;
     unsigned Id = 0;
     for (const OpsSiteReport &S : H.Sites)
-      Related.push_back(related(++Id, S.Where,
-                                "registered as ." + S.Member + " in '" + S.Table + "'" +
-                                    macroSuffix(S.Where)));
+      Related.push_back(
+          related(++Id, S.Where, "registered as ." + S.Member + " in '" + S.Table + "'" + macroSuffix(S.Where)));
     std::map<unsigned, std::vector<const Reason *>> Cited;
     std::string Message = legacyHandlerMessage(H.Function, H.Result, R.Target) + macroSuffix(H.Where);
     llvm::json::Array ReasonIds;
@@ -210,8 +203,7 @@ private:
       ReasonIds.push_back(Rs.Id);
       for (unsigned I : Rs.Effects)
         Cited[I].push_back(&Rs);
-      bool InHeadline = (H.Result.Kind == VerdictKind::Blocked ||
-                         H.Result.Kind == VerdictKind::InvalidBothHooks) &&
+      bool InHeadline = (H.Result.Kind == VerdictKind::Blocked || H.Result.Kind == VerdictKind::InvalidBothHooks) &&
                         &Rs == &H.Result.Reasons.front();
       if (Rs.Effects.empty() && !InHeadline)
         Message += "; " + Rs.Text;
@@ -274,10 +266,9 @@ private:
         {"level", "error"},
         {"message", text(withLinks(contractBreachMessage(H.Function, Breach), Related))},
         {"locations", llvm::json::Array{location(At.empty() ? H.Where : *At.front())}},
-        {"partialFingerprints",
-         llvm::json::Object{{FingerprintKey, findingKey(H, Breach, O.Root).Fingerprint}}},
-        {"properties", llvm::json::Object{{"breach", Breach.Id}, {"hook", hookKindName(H.Kind)},
-                                          {"function", H.Function}}},
+        {"partialFingerprints", llvm::json::Object{{FingerprintKey, findingKey(H, Breach, O.Root).Fingerprint}}},
+        {"properties",
+         llvm::json::Object{{"breach", Breach.Id}, {"hook", hookKindName(H.Kind)}, {"function", H.Function}}},
     };
     if (!Related.empty())
       Result["relatedLocations"] = std::move(Related);
@@ -289,9 +280,8 @@ private:
         {"ruleId", LegacyRule},
         {"ruleIndex", 0},
         {"level", "error"},
-        {"message", text("'" + B.Table + "' sets both .mmap (" + B.MmapFunction +
-                         ") and .mmap_prepare (" + B.MmapPrepareFunction +
-                         "); mmap(2) fails with -ENODEV" + macroSuffix(B.Where))},
+        {"message", text("'" + B.Table + "' sets both .mmap (" + B.MmapFunction + ") and .mmap_prepare (" +
+                         B.MmapPrepareFunction + "); mmap(2) fails with -ENODEV" + macroSuffix(B.Where))},
         {"locations", llvm::json::Array{location(B.Where)}},
         {"partialFingerprints", fingerprint(B)},
         {"properties", llvm::json::Object{{"verdict", verdictName(VerdictKind::InvalidBothHooks)}}},
@@ -303,9 +293,8 @@ private:
         {"ruleId", LegacyRule},
         {"ruleIndex", 0},
         {"level", "warning"},
-        {"message", text("." + U.Site.Member + " in '" + U.Site.Table + "' is set to '" +
-                         U.Expression + "', which vmaprep cannot resolve to a function" +
-                         macroSuffix(U.Site.Where))},
+        {"message", text("." + U.Site.Member + " in '" + U.Site.Table + "' is set to '" + U.Expression +
+                         "', which vmaprep cannot resolve to a function" + macroSuffix(U.Site.Where))},
         {"locations", llvm::json::Array{location(U.Site.Where)}},
         {"partialFingerprints", fingerprint(U)},
         {"properties", llvm::json::Object{{"verdict", "unresolved"}}},
@@ -326,12 +315,11 @@ private:
 
   /// \p Doc: the rule's page under docs/, which helpUri and the Markdown
   /// help link to.
-  static llvm::json::Object rule(llvm::StringRef Id, llvm::StringRef Name, llvm::StringRef Short,
-                                 llvm::StringRef Full, llvm::StringRef Help, llvm::StringRef Level,
-                                 llvm::StringRef Doc) {
+  static llvm::json::Object rule(llvm::StringRef Id, llvm::StringRef Name, llvm::StringRef Short, llvm::StringRef Full,
+                                 llvm::StringRef Help, llvm::StringRef Level, llvm::StringRef Doc) {
     std::string Uri = std::string(InformationUri) + "/blob/main/" + Doc.str();
-    std::string Markdown = "**" + Short.str() + "**\n\n" + Full.str() + "\n\n" + Help.str() +
-                           "\n\nSee [" + Doc.str() + "](" + Uri + ").";
+    std::string Markdown =
+        "**" + Short.str() + "**\n\n" + Full.str() + "\n\n" + Help.str() + "\n\nSee [" + Doc.str() + "](" + Uri + ").";
     return llvm::json::Object{
         {"id", Id},
         {"name", Name},
@@ -340,54 +328,49 @@ private:
         {"help", llvm::json::Object{{"text", Help}, {"markdown", Markdown}}},
         {"helpUri", Uri},
         {"defaultConfiguration", llvm::json::Object{{"level", Level}}},
-        {"properties", llvm::json::Object{{"tags", llvm::json::Array{"maintainability", "linux-kernel",
-                                                                     "mmap_prepare"}}}},
+        {"properties",
+         llvm::json::Object{{"tags", llvm::json::Array{"maintainability", "linux-kernel", "mmap_prepare"}}}},
     };
   }
 
   static llvm::json::Object driver() {
     llvm::json::Array Rules;
-    Rules.push_back(rule(
-        LegacyRule, "LegacyMmapHook",
-        "file_operations handler uses the deprecated .mmap hook",
-        "A file_operations table registers a .mmap handler. The kernel is replacing .mmap with "
-        ".mmap_prepare, which describes the mapping in a struct vm_area_desc before the VMA "
-        "exists. vmaprep classifies each handler: auto-convertible, convertible with a "
-        "vm_ops->mapped callback, convertible at a newer kernel API level, or blocked (with the "
-        "reasons and the effects that decided it). A table that sets both hooks is an error.",
-        "Convert the handler to .mmap_prepare. auto-convertible: `vmaprep fix` rewrites it "
-        "(flags with vma_desc_set_flags, vm_ops/vm_private_data/page_prot on the desc, "
-        "remap_pfn_range/vm_iomap_memory as mmap actions). convertible-with-mapped: move the "
-        "state the handler acquires (allocations, references, runtime-PM gets, list "
-        "insertions) to a vm_ops->mapped callback. needs-api-level: the conversion needs a "
-        "newer kernel; see the needed API level. blocked: the handler does something "
-        "mmap_prepare cannot express (page-by-page insertion, the VMA passed to code outside "
-        "the file or through a function pointer, several remaps); the related locations show "
-        "why. A table that sets both .mmap and .mmap_prepare makes mmap(2) fail with -ENODEV: "
-        "remove one. Suppress with // NOLINT(vmaprep-legacy-mmap).",
-        "warning", "docs/checks/legacy-mmap.md"));
-    Rules.push_back(rule(
-        HookRule, "SubsystemMmapHook",
-        "subsystem mmap hook that takes a VMA",
-        "A subsystem ops table (fb_ops.fb_mmap, proc_ops.proc_mmap, ...) registers a function "
-        "that takes a VMA. It cannot move to mmap_prepare on its own: the subsystem's "
-        "file_operations handler has to convert first.",
-        "No action in the driver alone. Listed so a subsystem's migration can be planned; "
-        "convert together with the subsystem's file_operations handler.",
-        "note", "docs/checks/legacy-mmap.md"));
-    Rules.push_back(rule(
-        ContractRule, "PrepareContract",
-        "mmap_prepare hook breaks the stateless-hook contract",
-        "The mmap_prepare hook runs before the VMA exists; the mapping may still merge into a "
-        "neighbour or fail afterwards, so the hook must not acquire per-mapping state (allocations, "
-        "references, runtime-PM gets, list insertions, writes that say a mapping exists), must not "
-        "write the immutable desc fields or the raw action, and must set page_prot before an action "
-        "captures it. A legacy .mmap hook must not install a vm_ops with ->mapped, which only the "
-        "mmap_prepare path calls. Two upstream conversions (afs, hugetlbfs) broke this rule.",
-        "Move per-mapping state into a vm_ops->mapped callback (it runs once the mapping exists and "
-        "only for a new VMA); set actions with the mmap_action_*() helpers; set desc->page_prot before "
-        "the action. Suppress with // NOLINT(vmaprep-prepare-contract).",
-        "error", "docs/checks/prepare-contract.md"));
+    Rules.push_back(rule(LegacyRule, "LegacyMmapHook", "file_operations handler uses the deprecated .mmap hook",
+                         "A file_operations table registers a .mmap handler. The kernel is replacing .mmap with "
+                         ".mmap_prepare, which describes the mapping in a struct vm_area_desc before the VMA "
+                         "exists. vmaprep classifies each handler: auto-convertible, convertible with a "
+                         "vm_ops->mapped callback, convertible at a newer kernel API level, or blocked (with the "
+                         "reasons and the effects that decided it). A table that sets both hooks is an error.",
+                         "Convert the handler to .mmap_prepare. auto-convertible: `vmaprep fix` rewrites it "
+                         "(flags with vma_desc_set_flags, vm_ops/vm_private_data/page_prot on the desc, "
+                         "remap_pfn_range/vm_iomap_memory as mmap actions). convertible-with-mapped: move the "
+                         "state the handler acquires (allocations, references, runtime-PM gets, list "
+                         "insertions) to a vm_ops->mapped callback. needs-api-level: the conversion needs a "
+                         "newer kernel; see the needed API level. blocked: the handler does something "
+                         "mmap_prepare cannot express (page-by-page insertion, the VMA passed to code outside "
+                         "the file or through a function pointer, several remaps); the related locations show "
+                         "why. A table that sets both .mmap and .mmap_prepare makes mmap(2) fail with -ENODEV: "
+                         "remove one. Suppress with // NOLINT(vmaprep-legacy-mmap).",
+                         "warning", "docs/checks/legacy-mmap.md"));
+    Rules.push_back(rule(HookRule, "SubsystemMmapHook", "subsystem mmap hook that takes a VMA",
+                         "A subsystem ops table (fb_ops.fb_mmap, proc_ops.proc_mmap, ...) registers a function "
+                         "that takes a VMA. It cannot move to mmap_prepare on its own: the subsystem's "
+                         "file_operations handler has to convert first.",
+                         "No action in the driver alone. Listed so a subsystem's migration can be planned; "
+                         "convert together with the subsystem's file_operations handler.",
+                         "note", "docs/checks/legacy-mmap.md"));
+    Rules.push_back(
+        rule(ContractRule, "PrepareContract", "mmap_prepare hook breaks the stateless-hook contract",
+             "The mmap_prepare hook runs before the VMA exists; the mapping may still merge into a "
+             "neighbour or fail afterwards, so the hook must not acquire per-mapping state (allocations, "
+             "references, runtime-PM gets, list insertions, writes that say a mapping exists), must not "
+             "write the immutable desc fields or the raw action, and must set page_prot before an action "
+             "captures it. A legacy .mmap hook must not install a vm_ops with ->mapped, which only the "
+             "mmap_prepare path calls. Two upstream conversions (afs, hugetlbfs) broke this rule.",
+             "Move per-mapping state into a vm_ops->mapped callback (it runs once the mapping exists and "
+             "only for a new VMA); set actions with the mmap_action_*() helpers; set desc->page_prot before "
+             "the action. Suppress with // NOLINT(vmaprep-prepare-contract).",
+             "error", "docs/checks/prepare-contract.md"));
     return llvm::json::Object{{"name", "vmaprep"},
                               {"version", ToolVersion},
                               {"semanticVersion", std::string(ToolVersion) + ".0"},

@@ -14,8 +14,8 @@ static const char *const LegacyCheck = "vmaprep-legacy-mmap";
 static const char *const ContractCheck = "vmaprep-prepare-contract";
 static const char *const HookCheck = "vmaprep-subsystem-hook";
 
-void writeDiagnostic(llvm::raw_ostream &OS, llvm::StringRef Location, llvm::StringRef Level,
-                     llvm::StringRef Message, llvm::StringRef Check) {
+void writeDiagnostic(llvm::raw_ostream &OS, llvm::StringRef Location, llvm::StringRef Level, llvm::StringRef Message,
+                     llvm::StringRef Check) {
   static const bool NoColor = std::getenv("NO_COLOR") && *std::getenv("NO_COLOR");
   bool Colors = !NoColor && OS.is_displayed();
   if (!Colors) {
@@ -41,8 +41,8 @@ void writeDiagnostic(llvm::raw_ostream &OS, llvm::StringRef Location, llvm::Stri
   OS.enable_colors(false);
 }
 
-static void diag(llvm::raw_ostream &OS, const SourceSite &Where, llvm::StringRef Level,
-                 const std::string &Message, const char *Check = nullptr) {
+static void diag(llvm::raw_ostream &OS, const SourceSite &Where, llvm::StringRef Level, const std::string &Message,
+                 const char *Check = nullptr) {
   writeDiagnostic(OS, Where.str(), Level, withMacroSuffix(Where, Message), Check ? Check : "");
 }
 
@@ -61,15 +61,14 @@ void writeText(const CheckResult &R, const TextOptions &Options, llvm::raw_ostre
       for (unsigned I : Breach.Effects)
         if (I < H.Effects.size())
           At.push_back(&H.Effects[I].Where);
-      diag(OS, At.empty() ? H.Where : *At.front(), "warning", contractBreachMessage(H.Function, Breach),
-           ContractCheck);
+      diag(OS, At.empty() ? H.Where : *At.front(), "warning", contractBreachMessage(H.Function, Breach), ContractCheck);
       for (size_t I = 1; I < At.size(); ++I)
         diag(OS, *At[I], "note", "also here");
     }
   for (const BothHooksTable &B : R.BothHooks)
     diag(OS, B.Where, "error",
-         "'" + B.Table + "' sets both .mmap (" + B.MmapFunction + ") and .mmap_prepare (" +
-             B.MmapPrepareFunction + "); mmap(2) fails with -ENODEV",
+         "'" + B.Table + "' sets both .mmap (" + B.MmapFunction + ") and .mmap_prepare (" + B.MmapPrepareFunction +
+             "); mmap(2) fails with -ENODEV",
          LegacyCheck);
   for (const UnresolvedReport &U : R.Unresolved)
     diag(OS, U.Site.Where, "warning",
@@ -95,10 +94,10 @@ std::string summaryLine(const CheckResult &R) {
   // After NOLINT, a baseline or --since, the counts are of what is reported,
   // and the line says so and what was left out.
   unsigned Hidden = R.Suppressed + R.Baselined + R.OutsideChangedLines;
-  std::string S = std::to_string(R.Handlers.size()) + " mmap handler" +
-                  (R.Handlers.size() == 1 ? "" : "s") + (Hidden ? " reported" : "") + " in " + std::to_string(Files.size()) +
-                  " of " + std::to_string(R.FilesAnalysed) + " analysed files (API level " +
-                  apiLevelName(R.Target).str() + "): ";
+  std::string S = std::to_string(R.Handlers.size()) + " mmap handler" + (R.Handlers.size() == 1 ? "" : "s") +
+                  (Hidden ? " reported" : "") + " in " + std::to_string(Files.size()) + " of " +
+                  std::to_string(R.FilesAnalysed) + " analysed files (API level " + apiLevelName(R.Target).str() +
+                  "): ";
   S += std::to_string(Count[VerdictKind::AutoConvertible]) + " auto-convertible, ";
   S += std::to_string(Count[VerdictKind::ConvertibleWithMapped]) + " convertible with vm_ops->mapped, ";
   S += std::to_string(Count[VerdictKind::NeedsApiLevel]) + " need a newer API level, ";

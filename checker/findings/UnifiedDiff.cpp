@@ -20,8 +20,7 @@ static std::vector<llvm::StringRef> splitLines(llvm::StringRef Text) {
   return Lines;
 }
 
-std::string unifiedDiff(llvm::StringRef Path, llvm::StringRef Content, llvm::ArrayRef<TextEdit> Edits,
-                        DiffStat *Stat) {
+std::string unifiedDiff(llvm::StringRef Path, llvm::StringRef Content, llvm::ArrayRef<TextEdit> Edits, DiffStat *Stat) {
   if (Edits.empty())
     return "";
   std::vector<llvm::StringRef> Old = splitLines(Content);

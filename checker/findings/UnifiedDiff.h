@@ -15,8 +15,8 @@ struct DiffStat {
 /// A unified diff (3 lines of context) of \p Content with \p Edits applied,
 /// labelled a/\p Path and b/\p Path. The hunks come straight from the edits,
 /// so unchanged regions are never re-diffed.
-std::string unifiedDiff(llvm::StringRef Path, llvm::StringRef Content,
-                        llvm::ArrayRef<TextEdit> Edits, DiffStat *Stat = nullptr);
+std::string unifiedDiff(llvm::StringRef Path, llvm::StringRef Content, llvm::ArrayRef<TextEdit> Edits,
+                        DiffStat *Stat = nullptr);
 
 } // namespace vmaprep
 

@@ -26,7 +26,7 @@ static_assert(unsigned(NewestApiLevel) + 1 == std::size(Levels), "NewestApiLevel
 
 // Newest first, as detection tries them.
 const ApiLevelMarker Markers[] = {
-#define VMAPREP_API_LEVEL(Enumerator, Name, Other, Record, Has, Lacks, Evidence)                             \
+#define VMAPREP_API_LEVEL(Enumerator, Name, Other, Record, Has, Lacks, Evidence)                                       \
   {ApiLevel::Enumerator, Record, Has, Lacks, Evidence},
 #include "vmaprep/ApiLevels.def"
 };
@@ -38,7 +38,7 @@ struct CapabilityRow {
   const char *ReasonId;
 };
 constexpr CapabilityRow CapabilityTable[] = {
-#define VMAPREP_API_CAPABILITY(Enumerator, First, Name, ReasonId)                                           \
+#define VMAPREP_API_CAPABILITY(Enumerator, First, Name, ReasonId)                                                      \
   {ApiCapability::Enumerator, ApiLevel::First, Name, ReasonId},
 #include "vmaprep/ApiLevels.def"
 };

@@ -9,9 +9,7 @@ namespace vmaprep {
 
 namespace {
 /// The desc twin of the catalogue entry \p Name at \p Level.
-llvm::StringRef twinOf(const KernelApi *Entry, ApiLevel Level) {
-  return Entry ? Entry->twinAt(Level) : "";
-}
+llvm::StringRef twinOf(const KernelApi *Entry, ApiLevel Level) { return Entry ? Entry->twinAt(Level) : ""; }
 
 ApiProfile derive(ApiLevel L) {
   ApiProfile P{};
@@ -45,12 +43,11 @@ const ApiProfile &profileFor(ApiLevel Level) {
 std::string flagBitName(llvm::StringRef VmFlag) {
   // The VM_* masks that have a VMA_*_BIT twin (include/linux/mm.h, 7.x).
   static const llvm::StringSet<> Known = {
-      "VM_READ",     "VM_WRITE",    "VM_EXEC",       "VM_SHARED",   "VM_MAYREAD",  "VM_MAYWRITE",
-      "VM_MAYEXEC",  "VM_MAYSHARE", "VM_GROWSDOWN",  "VM_PFNMAP",   "VM_LOCKED",   "VM_IO",
-      "VM_SEQ_READ", "VM_RAND_READ", "VM_DONTCOPY",  "VM_DONTEXPAND", "VM_LOCKONFAULT",
-      "VM_ACCOUNT",  "VM_NORESERVE", "VM_HUGETLB",   "VM_SYNC",     "VM_WIPEONFORK",
-      "VM_DONTDUMP", "VM_SOFTDIRTY", "VM_MIXEDMAP",  "VM_HUGEPAGE", "VM_NOHUGEPAGE",
-      "VM_MERGEABLE"};
+      "VM_READ",      "VM_WRITE",     "VM_EXEC",       "VM_SHARED",     "VM_MAYREAD",     "VM_MAYWRITE",
+      "VM_MAYEXEC",   "VM_MAYSHARE",  "VM_GROWSDOWN",  "VM_PFNMAP",     "VM_LOCKED",      "VM_IO",
+      "VM_SEQ_READ",  "VM_RAND_READ", "VM_DONTCOPY",   "VM_DONTEXPAND", "VM_LOCKONFAULT", "VM_ACCOUNT",
+      "VM_NORESERVE", "VM_HUGETLB",   "VM_SYNC",       "VM_WIPEONFORK", "VM_DONTDUMP",    "VM_SOFTDIRTY",
+      "VM_MIXEDMAP",  "VM_HUGEPAGE",  "VM_NOHUGEPAGE", "VM_MERGEABLE"};
   if (!Known.count(VmFlag))
     return "";
   return "VMA_" + VmFlag.drop_front(3).str() + "_BIT";

@@ -35,8 +35,7 @@ KnownHandler knownHandler(llvm::StringRef Name) {
   // A kernel mmap handler whose twin is a whole mmap_prepare handler.
   if (const KernelApi *Api = kernelFunction(Name);
       Api && Api->Effect == EffectKind::Delegation && *Api->Twin && Api->TwinFrom == ApiCapability::MmapPrepareHook)
-    return Name == "generic_file_readonly_mmap" ? KnownHandler::GenericFileReadonlyMmap
-                                                : KnownHandler::GenericFileMmap;
+    return Name == "generic_file_readonly_mmap" ? KnownHandler::GenericFileReadonlyMmap : KnownHandler::GenericFileMmap;
   if (isSubsystemHelper(Name))
     return KnownHandler::SubsystemHelper;
   return KnownHandler::None;
@@ -48,8 +47,8 @@ namespace {
 class ReasonSet {
 public:
   void add(llvm::StringRef Id, const std::string &Text, int Effect = -1) {
-    auto It = std::find_if(Reasons.begin(), Reasons.end(),
-                           [&](const Reason &R) { return R.Id == Id && R.Text == Text; });
+    auto It =
+        std::find_if(Reasons.begin(), Reasons.end(), [&](const Reason &R) { return R.Id == Id && R.Text == Text; });
     if (It == Reasons.end()) {
       Reasons.push_back({Id.str(), Text, {}});
       It = std::prev(Reasons.end());
@@ -64,9 +63,7 @@ private:
   std::vector<Reason> Reasons;
 };
 
-KernelApiBlocker blockerOf(const VmaEffect &E) {
-  return E.Api ? E.Api->Blocker : KernelApiBlocker::None;
-}
+KernelApiBlocker blockerOf(const VmaEffect &E) { return E.Api ? E.Api->Blocker : KernelApiBlocker::None; }
 
 /// `vm_flags_reset()`, `vm_flags_init()`, and `vma->vm_flags = ...` in trees
 /// before 6.3.
@@ -82,8 +79,7 @@ std::string viaText(const VmaEffect &E) {
 
 /// The mmap_prepare contract: what the core cannot undo when the mapping
 /// merges or fails after the hook, and what it ignores or forbids.
-std::vector<Reason> contractBreaches(const RegisteredHandler &Handler, const HandlerSummary &Summary,
-                                     ApiLevel Target) {
+std::vector<Reason> contractBreaches(const RegisteredHandler &Handler, const HandlerSummary &Summary, ApiLevel Target) {
   ReasonSet Out;
   bool ActionSet = false;
   for (unsigned I = 0; I < Summary.Effects.size(); ++I) {
@@ -108,15 +104,12 @@ std::vector<Reason> contractBreaches(const RegisteredHandler &Handler, const Han
     if (E.Kind != EffectKind::FieldWrite || E.Tag != EffectTag::DescField)
       continue;
     bool FileImmutable = levelHas(Target, ApiCapability::DescVmFile);
-    if (Name == "desc->start" || Name == "desc->end" || Name == "desc->mm" ||
-        (Name == "desc->file" && FileImmutable))
-      Out.add("immutable-desc-field", "writes " + E.Name + ", which the core ignores or forbids" + viaText(E),
-              Idx);
+    if (Name == "desc->start" || Name == "desc->end" || Name == "desc->mm" || (Name == "desc->file" && FileImmutable))
+      Out.add("immutable-desc-field", "writes " + E.Name + ", which the core ignores or forbids" + viaText(E), Idx);
     else if (Name.starts_with("desc->action") && Name != "desc->action.error_override" &&
              Name != "desc->action.hide_from_rmap_until_complete")
-      Out.add("action-write", "writes " + E.Name + " directly; set actions with the mmap_action_*() helpers" +
-                                  viaText(E),
-              Idx);
+      Out.add("action-write",
+              "writes " + E.Name + " directly; set actions with the mmap_action_*() helpers" + viaText(E), Idx);
     else if (Name == "desc->page_prot" && ActionSet)
       Out.add("page-prot-after-action",
               "changes desc->page_prot after an action captured it; the action maps with the old protection" +
@@ -128,8 +121,7 @@ std::vector<Reason> contractBreaches(const RegisteredHandler &Handler, const Han
 
 } // namespace
 
-Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary,
-                 ApiLevel Target) {
+Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary, ApiLevel Target) {
   Verdict V;
   V.Contract = contractBreaches(Handler, Summary, Target);
   if (Handler.Kind == HookKind::MmapPrepare) {
@@ -142,8 +134,7 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
     ApiLevel L = firstLevelWith(Cap);
     Required = std::max(Required, L);
     std::string Where = Effect >= 0 ? viaText(Summary.Effects[unsigned(Effect)]) : "";
-    Needs.add(Id, What + Where + " needs " + capabilityName(Cap).str() + " (API level " +
-                      apiLevelName(L).str() + ")",
+    Needs.add(Id, What + Where + " needs " + capabilityName(Cap).str() + " (API level " + apiLevelName(L).str() + ")",
               Effect);
   };
   // A call whose desc twin exists only from some level on (an action, the
@@ -160,20 +151,20 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
     case KnownHandler::GenericFileReadonlyMmap:
       V.Kind = VerdictKind::AutoConvertible;
       V.NeededLevel = Required;
-      V.Reasons.push_back({"generic-mmap", "the table names " + Name.str() +
-                                               ", which has a _prepare variant", {}});
+      V.Reasons.push_back({"generic-mmap", "the table names " + Name.str() + ", which has a _prepare variant", {}});
       return V;
     case KnownHandler::SubsystemHelper:
       V.Kind = VerdictKind::Blocked;
       V.Reasons.push_back({"subsystem-delegation",
-                           "the table names the subsystem helper " + Name.str() +
-                               "(), which still takes a VMA", {}});
+                           "the table names the subsystem helper " + Name.str() + "(), which still takes a VMA",
+                           {}});
       return V;
     case KnownHandler::None:
       V.Kind = VerdictKind::Blocked;
-      V.Reasons.push_back({"body-not-visible",
-                           "the body of " + Name.str() +
-                               "() is not in this translation unit; check the file that defines it", {}});
+      V.Reasons.push_back(
+          {"body-not-visible",
+           "the body of " + Name.str() + "() is not in this translation unit; check the file that defines it",
+           {}});
       return V;
     }
   }
@@ -189,8 +180,8 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
     switch (E.Kind) {
     case EffectKind::FlagsChange:
       if (replacesAllFlags(E))
-        Blockers.add("flags-replaced",
-                     "replaces every VMA flag (" + E.Name + "); the desc can only set and clear bits", Idx);
+        Blockers.add("flags-replaced", "replaces every VMA flag (" + E.Name + "); the desc can only set and clear bits",
+                     Idx);
       break;
     case EffectKind::FieldWrite: {
       const KernelApi *Field = vmaFieldApi(E.Name);
@@ -212,15 +203,16 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
         if (E.InLoop)
           Blockers.add("mapping-in-loop", "calls " + E.Name + "() in a loop; an action maps one range", Idx);
         if (MappingCalls > 1)
-          Blockers.add("several-mappings", "makes " + std::to_string(MappingCalls) +
-                                               " mapping calls; a desc holds one action", Idx);
+          Blockers.add("several-mappings",
+                       "makes " + std::to_string(MappingCalls) + " mapping calls; a desc holds one action", Idx);
         if (E.Use == ResultUse::Other)
-          Blockers.add("mapping-result", "uses the result of " + E.Name +
-                                             "() in a way an action cannot express", Idx);
+          Blockers.add("mapping-result", "uses the result of " + E.Name + "() in a way an action cannot express", Idx);
         if (E.Use == ResultUse::Ignored)
-          Needs.add("error-ignored", "ignores the result of " + E.Name +
-                                         "(); as an action, its failure will fail the mmap "
-                                         "(upstream accepted this, e.g. for stm)", Idx);
+          Needs.add("error-ignored",
+                    "ignores the result of " + E.Name +
+                        "(); as an action, its failure will fail the mmap "
+                        "(upstream accepted this, e.g. for stm)",
+                    Idx);
         RequireTwin(E, Idx);
         if (E.Use == ResultUse::ErrorMapped)
           Require(ApiCapability::ErrorOverride, capabilityReasonId(ApiCapability::ErrorOverride),
@@ -248,14 +240,17 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
       break;
     case EffectKind::Escape:
       if (E.Tag == EffectTag::Subsystem)
-        Blockers.add("subsystem-delegation", "hands the VMA to the subsystem helper " + E.Name +
-                                                 "(), which has no desc-based variant" + viaText(E), Idx);
+        Blockers.add("subsystem-delegation",
+                     "hands the VMA to the subsystem helper " + E.Name + "(), which has no desc-based variant" +
+                         viaText(E),
+                     Idx);
       else if (E.Tag == EffectTag::UnknownCallee)
-        Blockers.add("escape", "passes the VMA to " + E.Name +
-                                   "(), whose body is not in this file" + viaText(E), Idx);
+        Blockers.add("escape", "passes the VMA to " + E.Name + "(), whose body is not in this file" + viaText(E), Idx);
       else if (E.Tag == EffectTag::MmPassed)
-        Blockers.add("escape", "passes vma->vm_mm to " + E.Name +
-                                   "(); page-table work on the address space needs the VMA" + viaText(E), Idx);
+        Blockers.add("escape",
+                     "passes vma->vm_mm to " + E.Name + "(); page-table work on the address space needs the VMA" +
+                         viaText(E),
+                     Idx);
       else if (E.Tag == EffectTag::FunctionPointer)
         Blockers.add("escape", "passes the VMA through a function pointer (" + E.Name + ")" + viaText(E), Idx);
       else
@@ -265,14 +260,15 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
       Mapped.add("manual-open", "calls vm_ops->" + E.Name + "() by hand; that belongs in vm_ops->mapped", Idx);
       break;
     case EffectKind::StateChange:
-      Mapped.add("stateful", "acquires per-mapping state (" + E.Detail + ": " + E.Name +
-                                 "); mmap_prepare must be stateless" + viaText(E), Idx);
+      Mapped.add("stateful",
+                 "acquires per-mapping state (" + E.Detail + ": " + E.Name + "); mmap_prepare must be stateless" +
+                     viaText(E),
+                 Idx);
       break;
     case EffectKind::FlagsTest:
     case EffectKind::FlagsRead:
     case EffectKind::FieldRead:
-    case EffectKind::SizeQuery:
-      break;
+    case EffectKind::SizeQuery: break;
     }
   }
 
@@ -305,19 +301,16 @@ std::string legacyHandlerMessage(llvm::StringRef Function, const Verdict &V, Api
   std::string S = "'" + Function.str() + "' uses the deprecated file_operations->mmap hook; ";
   switch (V.Kind) {
   case VerdictKind::NeedsApiLevel:
-    S += "convertible from API level " + apiLevelName(*V.NeededLevel).str() + " (target " +
-         apiLevelName(Target).str() + ")";
+    S += "convertible from API level " + apiLevelName(*V.NeededLevel).str() + " (target " + apiLevelName(Target).str() +
+         ")";
     break;
   case VerdictKind::Blocked:
     S += "blocked: " + (V.Reasons.empty() ? std::string("unknown") : V.Reasons.front().Text);
     if (V.Reasons.size() > 1)
       S += " (and " + std::to_string(V.Reasons.size() - 1) + " more)";
     break;
-  case VerdictKind::InvalidBothHooks:
-    S += V.Reasons.empty() ? std::string("invalid") : V.Reasons.front().Text;
-    break;
-  default:
-    S += verdictPhrase(V.Kind).str();
+  case VerdictKind::InvalidBothHooks: S += V.Reasons.empty() ? std::string("invalid") : V.Reasons.front().Text; break;
+  default: S += verdictPhrase(V.Kind).str();
   }
   return S;
 }

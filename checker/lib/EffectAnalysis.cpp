@@ -102,21 +102,17 @@ bool isDescPointer(QualType T) {
   return false;
 }
 
-bool isWrapper(const Stmt *S) {
-  return isa<ImplicitCastExpr>(S) || isa<ParenExpr>(S) || isa<CStyleCastExpr>(S);
-}
+bool isWrapper(const Stmt *S) { return isa<ImplicitCastExpr>(S) || isa<ParenExpr>(S) || isa<CStyleCastExpr>(S); }
 
 class BodyWalker {
 public:
   BodyWalker(ASTContext &Ctx, HandlerSummary &Out, std::vector<CallStep> Via,
              llvm::SmallPtrSetImpl<const FunctionDecl *> &Active, unsigned Depth)
-      : Ctx(Ctx), SM(Ctx.getSourceManager()), Out(Out), Via(std::move(Via)), Active(Active),
-        Depth(Depth) {}
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), Out(Out), Via(std::move(Via)), Active(Active), Depth(Depth) {}
 
   /// Walks \p FD's body with parameter \p VmaParams bound to the handler's VMA;
   /// \p HookParams are the hook's own parameters (never "driver state").
-  void run(const FunctionDecl *FD, llvm::ArrayRef<unsigned> VmaParams,
-           llvm::ArrayRef<unsigned> DescParams = {}) {
+  void run(const FunctionDecl *FD, llvm::ArrayRef<unsigned> VmaParams, llvm::ArrayRef<unsigned> DescParams = {}) {
     for (unsigned I : VmaParams)
       if (I < FD->getNumParams())
         VmaVars.insert(FD->getParamDecl(I));
@@ -163,8 +159,7 @@ private:
     // yields the same effect at the same spelling twice: keep one.
     if (Node->getBeginLoc().isMacroID())
       for (VmaEffect &Known : Out.Effects)
-        if (Known.Kind == Kind && Known.Name == E.Name && Known.Where == E.Where &&
-            Known.Via.size() == E.Via.size())
+        if (Known.Kind == Kind && Known.Name == E.Name && Known.Where == E.Where && Known.Via.size() == E.Via.size())
           return Scratch = std::move(E);
     Out.Effects.push_back(std::move(E));
     return Out.Effects.back();
@@ -458,8 +453,7 @@ private:
     add(EffectKind::FieldRead, Field, ME);
   }
 
-  void onFieldWrite(llvm::StringRef Field, const BinaryOperator *BO, BinaryOperatorKind Op,
-                    const Expr *Value) {
+  void onFieldWrite(llvm::StringRef Field, const BinaryOperator *BO, BinaryOperatorKind Op, const Expr *Value) {
     if (Field == "vm_flags") {
       // Trees before 6.3 wrote the flags directly.
       const char *Name = Op == BO_OrAssign    ? "vm_flags |="
@@ -490,9 +484,8 @@ private:
   /// `&ops` where ops initializes ->mapped: a callback the legacy path never runs.
   static bool opsHaveMapped(const Expr *Value) {
     const auto *UO = dyn_cast<UnaryOperator>(Value->IgnoreParenCasts());
-    const auto *DRE = UO && UO->getOpcode() == UO_AddrOf
-                          ? dyn_cast<DeclRefExpr>(UO->getSubExpr()->IgnoreParenCasts())
-                          : nullptr;
+    const auto *DRE =
+        UO && UO->getOpcode() == UO_AddrOf ? dyn_cast<DeclRefExpr>(UO->getSubExpr()->IgnoreParenCasts()) : nullptr;
     const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
     const auto *ILE = VD && VD->getInit() ? dyn_cast<InitListExpr>(VD->getInit()->IgnoreParenCasts()) : nullptr;
     if (!ILE)
@@ -533,8 +526,7 @@ private:
     } else if (const auto *UO = dyn_cast<UnaryOperator>(Parent); UO && UO->getOpcode() == UO_LNot) {
       return ResultUse::Other; // success tested, not failure
     }
-    if (const auto *If = dyn_cast_or_null<IfStmt>(Parent);
-        If && If->getCond()->IgnoreParenCasts() == Child) {
+    if (const auto *If = dyn_cast_or_null<IfStmt>(Parent); If && If->getCond()->IgnoreParenCasts() == Child) {
       // `if (remap(...)) return -EAGAIN;`, also with a message first.
       const Stmt *Then = If->getThen();
       if (const auto *CS = dyn_cast<CompoundStmt>(Then); CS && CS->size() >= 1)
@@ -643,7 +635,8 @@ private:
     VmaEffect &E = add(Api.Effect, *Api.EffectName ? llvm::StringRef(Api.EffectName) : Name, CE);
     E.Api = &Api;
     setTag(E, Api.Tag, Name);
-    if (CE->getBeginLoc().isMacroID() && (Api.Effect == EffectKind::FlagsChange || Api.Effect == EffectKind::FlagsTest)) {
+    if (CE->getBeginLoc().isMacroID() &&
+        (Api.Effect == EffectKind::FlagsChange || Api.Effect == EffectKind::FlagsTest)) {
       // vma_set_flags(vma, VMA_A_BIT, VMA_B_BIT) expands to a _mask call: the
       // operands are the macro's arguments after the VMA.
       llvm::StringRef Spelled(E.Text);

@@ -15,8 +15,8 @@ std::string describeEffect(const EffectReport &E) {
   case EffectKind::FieldRead: What = "reads vma->" + E.Name + ": "; break;
   case EffectKind::SizeQuery: What = "reads the size: "; break;
   case EffectKind::Mapping:
-    What = std::string("maps memory (") + mappingRangeName(E.Range).str() + ", result " +
-           resultUseName(E.Use).str() + (E.InLoop ? ", in a loop" : "") + "): ";
+    What = std::string("maps memory (") + mappingRangeName(E.Range).str() + ", result " + resultUseName(E.Use).str() +
+           (E.InLoop ? ", in a loop" : "") + "): ";
     break;
   case EffectKind::Delegation: What = "delegates: "; break;
   case EffectKind::Escape: What = "the VMA escapes (" + E.Detail + "): "; break;

@@ -28,8 +28,7 @@ bool hasLegacyMmapSignature(const FunctionDecl *FD) {
   if (!FD || FD->getNumParams() != 2 || !FD->getReturnType()->isIntegerType())
     return false;
   const RecordDecl *First = pointeeRecord(FD->getParamDecl(0)->getType().getCanonicalType());
-  return First && First->getName() == "file" &&
-         isVmaPointer(FD->getParamDecl(1)->getType());
+  return First && First->getName() == "file" && isVmaPointer(FD->getParamDecl(1)->getType());
 }
 
 bool takesVmaOrDesc(const FunctionDecl *FD) {
@@ -207,13 +206,11 @@ private:
       }
     }
     if (MmapFn && PrepareFn)
-      Result.BothHooks.push_back({Path, MmapWhere, MmapFn->getName().str(),
-                                  PrepareFn->getName().str()});
+      Result.BothHooks.push_back({Path, MmapWhere, MmapFn->getName().str(), PrepareFn->getName().str()});
   }
 
   /// Where `.member` is designated in a syntactic initializer list.
-  static SourceLocation designatorFor(const InitListExpr *Syntactic, const FieldDecl *FD,
-                                      SourceLocation *NameLoc) {
+  static SourceLocation designatorFor(const InitListExpr *Syntactic, const FieldDecl *FD, SourceLocation *NameLoc) {
     for (const Expr *E : Syntactic->inits()) {
       const auto *DIE = dyn_cast_or_null<DesignatedInitExpr>(E);
       if (!DIE || DIE->size() != 1)
@@ -229,8 +226,7 @@ private:
 
   /// The functions an initializer names: `f`, `&f`, and both arms of a
   /// conditional (`IS_ENABLED(X) ? f : NULL`).
-  static void namedFunctions(const Expr *E, llvm::SmallVectorImpl<const FunctionDecl *> &Out,
-                             bool &Unresolved) {
+  static void namedFunctions(const Expr *E, llvm::SmallVectorImpl<const FunctionDecl *> &Out, bool &Unresolved) {
     E = E->IgnoreParenCasts();
     if (const auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_AddrOf)
       E = UO->getSubExpr()->IgnoreParenCasts();

@@ -17,10 +17,10 @@
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/SaveAndRestore.h"
 #include <algorithm>
+#include <deque>
 #include <string>
 #include <utility>
 #include <vector>
-#include <deque>
 
 using namespace clang;
 
@@ -108,9 +108,7 @@ private:
     return Heights.lookup(Root);
   }
 
-  bool inTranslationUnit(const Decl *D) const {
-    return SM.isInMainFile(SM.getExpansionLoc(D->getLocation()));
-  }
+  bool inTranslationUnit(const Decl *D) const { return SM.isInMainFile(SM.getExpansionLoc(D->getLocation())); }
 
   const FunctionDecl *definedHere(const FunctionDecl *F) const {
     const FunctionDecl *Def = F ? F->getDefinition() : nullptr;
@@ -255,8 +253,8 @@ private:
     // Before any of clang's own recursive queries (side effects, folding) see
     // the expression: one nested 100,000 deep overflows their stack.
     if (unsigned Height = heightOf(E); Height > MaxNesting)
-      return unsupported(E, "an expression nested " + std::to_string(Height) + " levels deep (the interpreter follows " +
-                                std::to_string(MaxNesting) + ")");
+      return unsupported(E, "an expression nested " + std::to_string(Height) +
+                                " levels deep (the interpreter follows " + std::to_string(MaxNesting) + ")");
     E = E->IgnoreParens();
     QualType T = E->getType();
     // Integer constant expressions fold with the tree's own definitions.
@@ -294,8 +292,7 @@ private:
       case CK_ArrayToPointerDecay:
       case CK_FunctionToPointerDecay:
       case CK_ToVoid:
-      case CK_NullToPointer:
-        return lowerExpr(C->getSubExpr());
+      case CK_NullToPointer: return lowerExpr(C->getSubExpr());
       default: {
         ProgramExpr N = node(ProgramExpr::Op::Cast, E);
         N.Args.push_back(lowerExpr(C->getSubExpr()));
@@ -360,12 +357,8 @@ private:
       const auto *U = cast<UnaryOperator>(E);
       ProgramExpr N;
       switch (U->getOpcode()) {
-      case UO_AddrOf:
-        N = node(ProgramExpr::Op::AddressOf, E);
-        break;
-      case UO_Deref:
-        N = node(ProgramExpr::Op::Deref, E);
-        break;
+      case UO_AddrOf: N = node(ProgramExpr::Op::AddressOf, E); break;
+      case UO_Deref: N = node(ProgramExpr::Op::Deref, E); break;
       case UO_PreInc:
       case UO_PostInc:
       case UO_PreDec:
@@ -373,10 +366,8 @@ private:
         N = node(ProgramExpr::Op::IncDec, E, U->isIncrementOp() ? "++" : "--");
         N.Prefix = U->isPrefix();
         break;
-      case UO_Extension:
-        return lowerExpr(U->getSubExpr());
-      default:
-        N = node(ProgramExpr::Op::Unary, E, UnaryOperator::getOpcodeStr(U->getOpcode()));
+      case UO_Extension: return lowerExpr(U->getSubExpr());
+      default: N = node(ProgramExpr::Op::Unary, E, UnaryOperator::getOpcodeStr(U->getOpcode()));
       }
       N.Args.push_back(lowerExpr(U->getSubExpr()));
       return N;
@@ -448,16 +439,13 @@ private:
       N.Value = 0x5000000000ULL;
       return N;
     }
-    case Stmt::CompoundLiteralExprClass:
-      return lowerExpr(cast<CompoundLiteralExpr>(E)->getInitializer());
+    case Stmt::CompoundLiteralExprClass: return lowerExpr(cast<CompoundLiteralExpr>(E)->getInitializer());
     case Stmt::ImplicitValueInitExprClass: {
       ProgramExpr N = node(ProgramExpr::Op::Constant, E); // the zero of its type
       return N;
     }
-    case Stmt::ConstantExprClass:
-      return lowerExpr(cast<ConstantExpr>(E)->getSubExpr());
-    default:
-      break;
+    case Stmt::ConstantExprClass: return lowerExpr(cast<ConstantExpr>(E)->getSubExpr());
+    default: break;
     }
     return unsupported(E, std::string("a ") + E->getStmtClassName() + " expression");
   }
@@ -499,8 +487,7 @@ private:
         N.Children.push_back(lowerStmt(C));
       return N;
     }
-    case Stmt::NullStmtClass:
-      return stmt(ProgramStmt::Op::Block, S);
+    case Stmt::NullStmtClass: return stmt(ProgramStmt::Op::Block, S);
     case Stmt::DeclStmtClass: {
       ProgramStmt N = stmt(ProgramStmt::Op::Block, S);
       for (const Decl *D : cast<DeclStmt>(S)->decls()) {
@@ -633,12 +620,9 @@ private:
       N.Name = cast<GotoStmt>(S)->getLabel()->getName().str();
       return N;
     }
-    case Stmt::BreakStmtClass:
-      return stmt(ProgramStmt::Op::Break, S);
-    case Stmt::ContinueStmtClass:
-      return stmt(ProgramStmt::Op::Continue, S);
-    case Stmt::AttributedStmtClass:
-      return lowerStmt(cast<AttributedStmt>(S)->getSubStmt());
+    case Stmt::BreakStmtClass: return stmt(ProgramStmt::Op::Break, S);
+    case Stmt::ContinueStmtClass: return stmt(ProgramStmt::Op::Continue, S);
+    case Stmt::AttributedStmtClass: return lowerStmt(cast<AttributedStmt>(S)->getSubStmt());
     case Stmt::GCCAsmStmtClass: {
       // barrier() has no outputs: nothing the model sees. Outputs (array_index_nospec()'s mask) are
       // what the asm computes from its inputs: opaque, named by the asm text and the input values, the
@@ -650,7 +634,8 @@ private:
         ProgramStmt Out = stmt(ProgramStmt::Op::Expr, S);
         Out.HasValue = true;
         Out.Value = node(ProgramExpr::Op::Assign, A->getOutputExpr(I), "=");
-        ProgramExpr Value = node(ProgramExpr::Op::Call, A->getOutputExpr(I), "asm \"" + Text + "\" #" + std::to_string(I));
+        ProgramExpr Value =
+            node(ProgramExpr::Op::Call, A->getOutputExpr(I), "asm \"" + Text + "\" #" + std::to_string(I));
         for (unsigned J = 0; J < A->getNumInputs(); ++J)
           Value.Args.push_back(lowerExpr(A->getInputExpr(J)));
         Out.Value.Args.push_back(lowerExpr(A->getOutputExpr(I)));
@@ -659,8 +644,7 @@ private:
       }
       return N;
     }
-    default:
-      return unsupportedStmt(S, std::string("a ") + S->getStmtClassName() + " statement");
+    default: return unsupportedStmt(S, std::string("a ") + S->getStmtClassName() + " statement");
     }
   }
 

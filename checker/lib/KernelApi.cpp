@@ -40,25 +40,25 @@ llvm::StringRef effectTagName(EffectTag T) {
 namespace {
 
 const KernelApi Catalogue[] = {
-#define VMAPREP_KERNEL_API(Name, Form, Effect, EffectName, Tag, Op1, Op2, Op3, Start, Size, Source, Count,  \
-                           Whole, Blocker, TwinRequired, Twin, TwinFrom, Twin2, Twin2From, Release)         \
-  {#Name,                                                                                                   \
-   KernelApiForm::Form,                                                                                     \
-   EffectKind::Effect,                                                                                      \
-   EffectName,                                                                                              \
-   EffectTag::Tag,                                                                                          \
-   {Op1, Op2, Op3},                                                                                         \
-   Start,                                                                                                   \
-   Size,                                                                                                    \
-   Source,                                                                                                  \
-   Count,                                                                                                   \
-   Whole,                                                                                                   \
-   KernelApiBlocker::Blocker,                                                                               \
-   TwinRequired,                                                                                            \
-   Twin,                                                                                                    \
-   ApiCapability::TwinFrom,                                                                                 \
-   Twin2,                                                                                                   \
-   ApiCapability::Twin2From,                                                                                \
+#define VMAPREP_KERNEL_API(Name, Form, Effect, EffectName, Tag, Op1, Op2, Op3, Start, Size, Source, Count, Whole,      \
+                           Blocker, TwinRequired, Twin, TwinFrom, Twin2, Twin2From, Release)                           \
+  {#Name,                                                                                                              \
+   KernelApiForm::Form,                                                                                                \
+   EffectKind::Effect,                                                                                                 \
+   EffectName,                                                                                                         \
+   EffectTag::Tag,                                                                                                     \
+   {Op1, Op2, Op3},                                                                                                    \
+   Start,                                                                                                              \
+   Size,                                                                                                               \
+   Source,                                                                                                             \
+   Count,                                                                                                              \
+   Whole,                                                                                                              \
+   KernelApiBlocker::Blocker,                                                                                          \
+   TwinRequired,                                                                                                       \
+   Twin,                                                                                                               \
+   ApiCapability::TwinFrom,                                                                                            \
+   Twin2,                                                                                                              \
+   ApiCapability::Twin2From,                                                                                           \
    Release},
 #include "vmaprep/KernelApi.def"
 };
@@ -118,8 +118,7 @@ bool isCounterAcquisition(llvm::StringRef Name) {
   // Decrements and puts release what an error path took back; they are not
   // acquisitions.
   bool Release = Name.contains("dec") || Name.contains("sub") || Name.contains("put");
-  return hasPrefixOf(Name, PrefixFamily::Counter) && !Release && !Name.contains("read") &&
-         !Name.ends_with("_init");
+  return hasPrefixOf(Name, PrefixFamily::Counter) && !Release && !Name.contains("read") && !Name.ends_with("_init");
 }
 
 bool isActionHelper(llvm::StringRef Name) { return hasPrefixOf(Name, PrefixFamily::Action); }

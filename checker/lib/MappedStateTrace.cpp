@@ -175,8 +175,7 @@ void traceMappedState(const FunctionDecl *Def, ASTContext &Ctx, HandlerSummary &
       }
     }
     for (const CallExpr *C : Found)
-      E.FedBy.push_back({C->getDirectCallee()->getName().str(),
-                         resolveSite(C->getBeginLoc(), SM, Ctx.getLangOpts())});
+      E.FedBy.push_back({C->getDirectCallee()->getName().str(), resolveSite(C->getBeginLoc(), SM, Ctx.getLangOpts())});
     std::sort(E.FedBy.begin(), E.FedBy.end(), [](const CallStep &A, const CallStep &B) {
       return A.Where.Line != B.Where.Line ? A.Where.Line < B.Where.Line : A.Callee < B.Callee;
     });
@@ -188,6 +187,5 @@ void traceMappedState(const FunctionDecl *Def, ASTContext &Ctx, HandlerSummary &
                   E.FedBy.end());
   }
 }
-
 
 } // namespace vmaprep

@@ -101,8 +101,8 @@ bool HandlerRewriter::replace(SourceRange R, std::string Text, SourceLocation Wh
 }
 
 bool HandlerRewriter::isComposite(const VmaEffect &E) {
-  return E.Kind == EffectKind::Mapping || E.Kind == EffectKind::Delegation ||
-         E.Kind == EffectKind::FlagsChange || (E.Kind == EffectKind::FieldWrite && E.Detail == "vma_set_file");
+  return E.Kind == EffectKind::Mapping || E.Kind == EffectKind::Delegation || E.Kind == EffectKind::FlagsChange ||
+         (E.Kind == EffectKind::FieldWrite && E.Detail == "vma_set_file");
 }
 
 bool HandlerRewriter::plan(const FunctionDecl *FD) {
@@ -117,8 +117,8 @@ bool HandlerRewriter::plan(const FunctionDecl *FD) {
     Plan.File = resolveSite(SM.getLocForStartOfFile(Main), SM, LO).File;
     return planSites();
   }
-  bool MovesState = H.Result.Kind == VerdictKind::ConvertibleWithMapped &&
-                    levelHas(Target, ApiCapability::MappedCallback);
+  bool MovesState =
+      H.Result.Kind == VerdictKind::ConvertibleWithMapped && levelHas(Target, ApiCapability::MappedCallback);
   if (H.Result.Kind != VerdictKind::AutoConvertible && !MovesState)
     return refuse(std::string("the verdict is ") + verdictName(H.Result.Kind).str() +
                       ", not auto-convertible at API level " + apiLevelName(Target).str() +
@@ -219,8 +219,8 @@ bool HandlerRewriter::coversEveryConfiguration() {
                        [&](const TextEdit &T) { return T.Offset <= Offset && Offset < T.Offset + T.Length; });
   };
   for (const RawIdentifier &R : rawIdentifiers(SM, LO, Main)) {
-    bool Renamed = Names.count(R.Name.str()) ||
-                   (ConvertedHelpers.count(R.Name.str()) && !HelperNamesSeen.count(R.Offset));
+    bool Renamed =
+        Names.count(R.Name.str()) || (ConvertedHelpers.count(R.Name.str()) && !HelperNamesSeen.count(R.Offset));
     bool BodyUse = false;
     for (size_t I = 0; I < Bodies.size() && !Renamed && !R.AfterMember; ++I)
       if (Bodies[I].first <= R.Offset && R.Offset < Bodies[I].second)
@@ -250,8 +250,8 @@ bool HandlerRewriter::planHelpers(const FunctionDecl *FD) {
   for (const VmaEffect &E : H.Summary.Effects) {
     if (E.Via.empty())
       continue;
-    bool Read = E.Kind == EffectKind::FieldRead || E.Kind == EffectKind::FlagsTest ||
-                E.Kind == EffectKind::FlagsRead || E.Kind == EffectKind::SizeQuery;
+    bool Read = E.Kind == EffectKind::FieldRead || E.Kind == EffectKind::FlagsTest || E.Kind == EffectKind::FlagsRead ||
+                E.Kind == EffectKind::SizeQuery;
     if (E.Via.size() != 1 || !Read) {
       ReadOnly[E.Via.front().Callee] = false;
       continue;
@@ -387,8 +387,7 @@ bool HandlerRewriter::planDelegation(const VmaEffect &E) {
   else if (E.Name == "generic_file_mmap" || E.Name == "generic_file_readonly_mmap")
     To = E.Name + "_prepare(desc)";
   else
-    return refuse(E.Name + "() has no desc variant at API level " + apiLevelName(Target).str(),
-                  CE->getBeginLoc());
+    return refuse(E.Name + "() has no desc variant at API level " + apiLevelName(Target).str(), CE->getBeginLoc());
   note(E.Name + "() becomes " + To.substr(0, To.find('(')) + "()");
   return replace(CE->getSourceRange(), To, CE->getBeginLoc());
 }
@@ -452,8 +451,7 @@ bool HandlerRewriter::planEffect(const VmaEffect &E, unsigned Index) {
       return refuse("a VMA write the rewriter does not handle: " + E.Text, E.Node->getBeginLoc());
     return planFieldAccess(ME, true);
   }
-  case EffectKind::FlagsTest:
-    return planFlagsTest(E);
+  case EffectKind::FlagsTest: return planFlagsTest(E);
   case EffectKind::FlagsRead: {
     const auto *ME = dyn_cast<MemberExpr>(E.Node);
     if (!P.BitmapFlags && ME)
@@ -468,12 +466,9 @@ bool HandlerRewriter::planEffect(const VmaEffect &E, unsigned Index) {
     std::string To = P.SizeHelpers ? "vma_desc_pages(desc)" : "((desc->end - desc->start) >> PAGE_SHIFT)";
     return replace(E.Node->getSourceRange(), To, E.Node->getBeginLoc());
   }
-  case EffectKind::FlagsChange:
-    return planFlagsChange(E);
-  case EffectKind::Mapping:
-    return planMapping(E, Index);
-  case EffectKind::Delegation:
-    return planDelegation(E);
+  case EffectKind::FlagsChange: return planFlagsChange(E);
+  case EffectKind::Mapping: return planMapping(E, Index);
+  case EffectKind::Delegation: return planDelegation(E);
   case EffectKind::StateChange:
     if (MovedToMapped.count(E.Node))
       return true; // planMappedCallback moved it
@@ -496,8 +491,7 @@ void HandlerRewriter::removeDeadLocals(const FunctionDecl *FD) {
   struct Refs : RecursiveASTVisitor<Refs> {
     std::map<const VarDecl *, std::vector<const DeclRefExpr *>> Of;
     bool VisitDeclRefExpr(DeclRefExpr *D) {
-      if (const auto *VD = dyn_cast<VarDecl>(D->getDecl());
-          VD && VD->hasLocalStorage() && !isa<ParmVarDecl>(VD))
+      if (const auto *VD = dyn_cast<VarDecl>(D->getDecl()); VD && VD->hasLocalStorage() && !isa<ParmVarDecl>(VD))
         Of[VD].push_back(D);
       return true;
     }
@@ -555,8 +549,8 @@ void HandlerRewriter::finish() {
 
 } // namespace rewriter
 
-MigrationPlan planMigration(const AnalyzedHandler &Handler, const TranslationUnitAnalysis &,
-                            ASTContext &Ctx, ApiLevel Target) {
+MigrationPlan planMigration(const AnalyzedHandler &Handler, const TranslationUnitAnalysis &, ASTContext &Ctx,
+                            ApiLevel Target) {
   return rewriter::HandlerRewriter(Handler, Ctx, Target).run();
 }
 

@@ -12,9 +12,7 @@ using namespace clang;
 
 namespace vmaprep {
 
-std::string SourceSite::str() const {
-  return File + ":" + std::to_string(Line) + ":" + std::to_string(Column);
-}
+std::string SourceSite::str() const { return File + ":" + std::to_string(Line) + ":" + std::to_string(Column); }
 
 bool operator<(const SourceSite &A, const SourceSite &B) {
   return std::tie(A.File, A.Line, A.Column, A.EndLine, A.EndColumn) <
@@ -35,8 +33,7 @@ static std::string absolutePath(StringRef Name, const SourceManager &SM) {
 }
 
 /// The outermost macro whose expansion contains \p Loc, by name.
-static std::string outermostMacro(SourceLocation Loc, const SourceManager &SM,
-                                  const LangOptions &LangOpts) {
+static std::string outermostMacro(SourceLocation Loc, const SourceManager &SM, const LangOptions &LangOpts) {
   std::string Name;
   while (Loc.isMacroID()) {
     StringRef MacroName = Lexer::getImmediateMacroName(Loc, SM, LangOpts);
@@ -47,8 +44,7 @@ static std::string outermostMacro(SourceLocation Loc, const SourceManager &SM,
   return Name;
 }
 
-SourceSite resolveSite(SourceRange Range, const SourceManager &SM,
-                       const LangOptions &LangOpts) {
+SourceSite resolveSite(SourceRange Range, const SourceManager &SM, const LangOptions &LangOpts) {
   SourceSite Site;
   if (Range.isInvalid())
     return Site;
@@ -82,10 +78,8 @@ SourceSite resolveSite(SourceRange Range, const SourceManager &SM,
   return Site;
 }
 
-std::string sourceText(SourceRange Range, const SourceManager &SM,
-                       const LangOptions &LangOpts) {
-  CharSourceRange CR = Lexer::makeFileCharRange(
-      CharSourceRange::getTokenRange(Range), SM, LangOpts);
+std::string sourceText(SourceRange Range, const SourceManager &SM, const LangOptions &LangOpts) {
+  CharSourceRange CR = Lexer::makeFileCharRange(CharSourceRange::getTokenRange(Range), SM, LangOpts);
   if (CR.isInvalid()) {
     // Not a contiguous file range (crosses macro boundaries): fall back to
     // the expansion range, which is at least what the user sees.

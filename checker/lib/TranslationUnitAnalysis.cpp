@@ -24,12 +24,11 @@ TranslationUnitAnalysis analyzeTranslationUnit(ASTContext &Ctx, ApiLevel Target)
       if (A.Handler.Kind == HookKind::LegacyMmap && A.Handler.Function &&
           A.Handler.Function->getName() == Both.MmapFunction) {
         A.Result.Kind = VerdictKind::InvalidBothHooks;
-        A.Result.Reasons.insert(
-            A.Result.Reasons.begin(),
-            {"both-hooks",
-             "'" + Both.Table + "' also sets .mmap_prepare = " + Both.MmapPrepareFunction +
-                 "; the kernel refuses such a file (mmap(2) fails with -ENODEV)",
-             {}});
+        A.Result.Reasons.insert(A.Result.Reasons.begin(),
+                                {"both-hooks",
+                                 "'" + Both.Table + "' also sets .mmap_prepare = " + Both.MmapPrepareFunction +
+                                     "; the kernel refuses such a file (mmap(2) fails with -ENODEV)",
+                                 {}});
       }
   return Analysis;
 }

@@ -19,9 +19,7 @@ llvm::StringRef opsSiteFormName(OpsSiteForm F) {
   return "?";
 }
 
-llvm::StringRef hookKindName(HookKind K) {
-  return K == HookKind::LegacyMmap ? "mmap" : "mmap_prepare";
-}
+llvm::StringRef hookKindName(HookKind K) { return K == HookKind::LegacyMmap ? "mmap" : "mmap_prepare"; }
 
 static OpsSiteReport reportSite(const OpsSite &S) {
   return {S.Record, S.Member, S.Table, opsSiteFormName(S.Form).str(), S.Where};
@@ -38,9 +36,8 @@ TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, AS
     // A handler whose body is elsewhere (drm_gem_mmap, generic_file_mmap) is
     // reported where this TU registers it, not at its header declaration:
     // each driver that uses it is its own finding.
-    R.Where = A.Summary.BodyVisible || A.Handler.Sites.empty()
-                  ? resolveSite(Fn->getLocation(), SM, Ctx.getLangOpts())
-                  : A.Handler.Sites.front().Where;
+    R.Where = A.Summary.BodyVisible || A.Handler.Sites.empty() ? resolveSite(Fn->getLocation(), SM, Ctx.getLangOpts())
+                                                               : A.Handler.Sites.front().Where;
     R.Kind = A.Handler.Kind;
     R.BodyVisible = A.Summary.BodyVisible;
     R.IsStatic = Fn->getStorageClass() == SC_Static;

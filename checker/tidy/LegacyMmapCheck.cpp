@@ -22,7 +22,8 @@ using ::vmaprep::TextEdit;
 using ::vmaprep::TranslationUnitAnalysis;
 
 LegacyMmapCheck::LegacyMmapCheck(StringRef Name, ClangTidyContext *Context)
-    : ClangTidyCheck(Name, Context), ApiLevelOption(Options.get("ApiLevel", ::vmaprep::apiLevelName(::vmaprep::NewestApiLevel))),
+    : ClangTidyCheck(Name, Context),
+      ApiLevelOption(Options.get("ApiLevel", ::vmaprep::apiLevelName(::vmaprep::NewestApiLevel))),
       AutoApi(ApiLevelOption == "auto"),
       Target(::vmaprep::parseApiLevel(ApiLevelOption).value_or(::vmaprep::NewestApiLevel)),
       FixGenericMmap(Options.get("FixGenericMmap", true)) {
@@ -81,8 +82,7 @@ void LegacyMmapCheck::check(const MatchFinder::MatchResult &Result) {
       if (Plan.Applicable)
         for (const TextEdit &E : Plan.Edits) {
           SourceLocation B = MainStart.getLocWithOffset(E.Offset);
-          Diag << FixItHint::CreateReplacement(
-              CharSourceRange::getCharRange(B, B.getLocWithOffset(E.Length)), E.Text);
+          Diag << FixItHint::CreateReplacement(CharSourceRange::getCharRange(B, B.getLocWithOffset(E.Length)), E.Text);
         }
     } // notes only once the warning's builder is gone
     for (const ::vmaprep::FindingNote &N : ::vmaprep::legacyHandlerNotes(H, /*ShowReads=*/false)) {

@@ -20,9 +20,7 @@ namespace clang::tidy::vmaprep {
 class LegacyMmapCheck : public ClangTidyCheck {
 public:
   LegacyMmapCheck(StringRef Name, ClangTidyContext *Context);
-  bool isLanguageVersionSupported(const LangOptions &LangOpts) const override {
-    return !LangOpts.CPlusPlus;
-  }
+  bool isLanguageVersionSupported(const LangOptions &LangOpts) const override { return !LangOpts.CPlusPlus; }
   void registerMatchers(ast_matchers::MatchFinder *Finder) override;
   void check(const ast_matchers::MatchFinder::MatchResult &Result) override;
   void storeOptions(ClangTidyOptions::OptionMap &Opts) override;

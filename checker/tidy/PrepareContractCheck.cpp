@@ -11,7 +11,8 @@ using namespace clang::ast_matchers;
 namespace clang::tidy::vmaprep {
 
 PrepareContractCheck::PrepareContractCheck(StringRef Name, ClangTidyContext *Context)
-    : ClangTidyCheck(Name, Context), ApiLevelOption(Options.get("ApiLevel", ::vmaprep::apiLevelName(::vmaprep::NewestApiLevel))),
+    : ClangTidyCheck(Name, Context),
+      ApiLevelOption(Options.get("ApiLevel", ::vmaprep::apiLevelName(::vmaprep::NewestApiLevel))),
       Target(::vmaprep::parseApiLevel(ApiLevelOption).value_or(::vmaprep::NewestApiLevel)) {}
 
 void PrepareContractCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
@@ -27,8 +28,8 @@ void PrepareContractCheck::check(const MatchFinder::MatchResult &Result) {
   for (const ::vmaprep::AnalyzedHandler &A : Analysis.Handlers) {
     const FunctionDecl *Fn = A.Summary.Function ? A.Summary.Function : A.Handler.Function;
     for (const ::vmaprep::Reason &R : A.Result.Contract) {
-      SourceLocation At = R.Effects.empty() ? Fn->getLocation()
-                                            : A.Summary.Effects[R.Effects.front()].Node->getBeginLoc();
+      SourceLocation At =
+          R.Effects.empty() ? Fn->getLocation() : A.Summary.Effects[R.Effects.front()].Node->getBeginLoc();
       diag(At, "%0") << ::vmaprep::contractBreachMessage(Fn->getName(), R);
       for (size_t I = 1; I < R.Effects.size(); ++I)
         diag(A.Summary.Effects[R.Effects[I]].Node->getBeginLoc(), "also here", DiagnosticIDs::Note);

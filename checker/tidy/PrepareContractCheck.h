@@ -17,9 +17,7 @@ namespace clang::tidy::vmaprep {
 class PrepareContractCheck : public ClangTidyCheck {
 public:
   PrepareContractCheck(StringRef Name, ClangTidyContext *Context);
-  bool isLanguageVersionSupported(const LangOptions &LangOpts) const override {
-    return !LangOpts.CPlusPlus;
-  }
+  bool isLanguageVersionSupported(const LangOptions &LangOpts) const override { return !LangOpts.CPlusPlus; }
   void registerMatchers(ast_matchers::MatchFinder *Finder) override;
   void check(const ast_matchers::MatchFinder::MatchResult &Result) override;
   void storeOptions(ClangTidyOptions::OptionMap &Opts) override;

@@ -51,8 +51,7 @@ int runCandidatesCommand(int Argc, const char **Argv) {
     }
     std::error_code EC;
     for (llvm::sys::fs::recursive_directory_iterator It(Root, EC), End; It != End && !EC; It.increment(EC))
-      if (llvm::sys::path::extension(It->path()) == ".c" &&
-          It->type() != llvm::sys::fs::file_type::directory_file)
+      if (llvm::sys::path::extension(It->path()) == ".c" && It->type() != llvm::sys::fs::file_type::directory_file)
         Files.push_back(It->path());
     if (EC) {
       llvm::errs() << "vmaprep: error: " << Root << ": " << EC.message() << "\n";

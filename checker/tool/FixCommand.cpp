@@ -17,16 +17,16 @@
 //
 //===----------------------------------------------------------------------===//
 #include "FixCommand.h"
-#include "driver/CrashIsolation.h"
+#include "FormatEdits.h"
+#include "PatchSeries.h"
 #include "driver/CommandLine.h"
 #include "driver/Config.h"
+#include "driver/CrashIsolation.h"
+#include "driver/TranslationUnitRunner.h"
 #include "findings/FindingFilters.h"
 #include "findings/Outputs.h"
-#include "PatchSeries.h"
-#include "driver/TranslationUnitRunner.h"
-#include "FormatEdits.h"
-#include "findings/SafeFileWriter.h"
 #include "findings/Paths.h"
+#include "findings/SafeFileWriter.h"
 #include "findings/UnifiedDiff.h"
 #ifdef VMAPREP_HAVE_MODEL
 #include "validation/ProgramExecution.h"
@@ -63,8 +63,8 @@ struct HandlerOutcome {
   SourceSite Where;
   bool Verified = false;
   std::string VerifyError;
-  HandlerProgram Original;   // lowered from the first parse, for validation
-  std::string Validation;    // what validation on the model showed, for the remark
+  HandlerProgram Original; // lowered from the first parse, for validation
+  std::string Validation;  // what validation on the model showed, for the remark
   /// The original returns something other than a negative constant somewhere:
   /// validation that never saw it succeed proved its error paths only.
   bool MaySucceed = true;
@@ -74,8 +74,8 @@ struct HandlerOutcome {
 struct FileWork {
   ApiLevel Target = NewestApiLevel; // --api, or what --api auto found
   std::string Detection;            // --api auto's evidence
-  std::string Path;     // absolute
-  std::string Original; // contents the plans were made against
+  std::string Path;                 // absolute
+  std::string Original;             // contents the plans were made against
   std::vector<HandlerOutcome> Handlers;
   std::string Rewritten;
   std::vector<TextEdit> Edits;
@@ -88,8 +88,8 @@ struct FileWork {
 struct FixOptions {
   InputOptions Inputs;
   bool DryRun = false;
-  bool Format = true; // the tree's .clang-format on the changed lines
-  bool Validate = true; // run the original and the rewrite on the model
+  bool Format = true;                // the tree's .clang-format on the changed lines
+  bool Validate = true;              // run the original and the rewrite on the model
   bool AcceptWeakValidation = false; // write rewrites proved on error paths only
   std::string ExportFixes, PatchesDir, Root;
   std::string Author, Base, ConfigPath; // --author, --base, --config
@@ -169,9 +169,9 @@ bool writeOutput(llvm::StringRef Path, llvm::StringRef Content) {
   return false;
 }
 
-const llvm::StringRef FixOptionNames[] = {"--dry-run", "--no-format", "--no-validate", "--accept-weak-validation", "--export-fixes",
-                                           "--patches",  "--root",      "--author",      "--signoff",
-                                           "--base",     "--config",    "--no-config"};
+const llvm::StringRef FixOptionNames[] = {"--dry-run",      "--no-format", "--no-validate", "--accept-weak-validation",
+                                          "--export-fixes", "--patches",   "--root",        "--author",
+                                          "--signoff",      "--base",      "--config",      "--no-config"};
 
 /// The top of the git work tree holding \p Dir, if any.
 std::optional<std::string> gitTopLevel(llvm::StringRef Dir) {
@@ -195,50 +195,50 @@ std::string resolvedPath(llvm::StringRef Path) {
   return absoluteFilePath(Path.str());
 }
 
-
 std::string parseFixArgs(int Argc, const char **Argv, FixOptions &Out) {
-  return parseInputOptions(Argc, Argv, Out.Inputs,
-                           [&](int Argc, const char **Argv, int &I, std::string &Err) {
-                             llvm::StringRef A(Argv[I]);
-                             if (A == "--dry-run") {
-                               Out.DryRun = true;
-                               return true;
-                             }
-                             if (A == "--no-format") {
-                               Out.Format = false;
-                               return true;
-                             }
-                             if (A == "--no-validate") {
-                               Out.Validate = false;
-                               return true;
-                             }
-                             if (A == "--accept-weak-validation") {
-                               Out.AcceptWeakValidation = true;
-                               return true;
-                             }
-                             if (A == "--signoff") {
-                               Out.Signoff = true;
-                               return true;
-                             }
-                             if (A == "--no-config") {
-                               Out.NoConfig = true;
-                               return true;
-                             }
-                             for (auto [Flag, Value] : {std::pair{"--export-fixes", &Out.ExportFixes},
-                                                        {"--patches", &Out.PatchesDir},
-                                                        {"--root", &Out.Root},
-                                                        {"--author", &Out.Author},
-                                                        {"--base", &Out.Base},
-                                                        {"--config", &Out.ConfigPath}})
-                               if (isOption(A, Flag)) {
-                                 Err = optionValue(Argc, Argv, I, Flag, *Value);
-                                 if (Err.empty() && Value->empty())
-                                   Err = std::string(Flag) + " needs a value";
-                                 return true;
-                               }
-                             return false;
-                           },
-                           FixOptionNames);
+  return parseInputOptions(
+      Argc, Argv, Out.Inputs,
+      [&](int Argc, const char **Argv, int &I, std::string &Err) {
+        llvm::StringRef A(Argv[I]);
+        if (A == "--dry-run") {
+          Out.DryRun = true;
+          return true;
+        }
+        if (A == "--no-format") {
+          Out.Format = false;
+          return true;
+        }
+        if (A == "--no-validate") {
+          Out.Validate = false;
+          return true;
+        }
+        if (A == "--accept-weak-validation") {
+          Out.AcceptWeakValidation = true;
+          return true;
+        }
+        if (A == "--signoff") {
+          Out.Signoff = true;
+          return true;
+        }
+        if (A == "--no-config") {
+          Out.NoConfig = true;
+          return true;
+        }
+        for (auto [Flag, Value] : {std::pair{"--export-fixes", &Out.ExportFixes},
+                                   {"--patches", &Out.PatchesDir},
+                                   {"--root", &Out.Root},
+                                   {"--author", &Out.Author},
+                                   {"--base", &Out.Base},
+                                   {"--config", &Out.ConfigPath}})
+          if (isOption(A, Flag)) {
+            Err = optionValue(Argc, Argv, I, Flag, *Value);
+            if (Err.empty() && Value->empty())
+              Err = std::string(Flag) + " needs a value";
+            return true;
+          }
+        return false;
+      },
+      FixOptionNames);
 }
 
 /// The files of .vmaprep.yaml's exclude: are not touched; returns how many.
@@ -307,45 +307,49 @@ bool maySucceed(const FunctionDecl *Fn, ASTContext &Ctx) {
 void planAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWork> &Work,
              std::vector<TranslationUnitStatus> &Status) {
   Work.resize(In.Files.size());
-  Status = runOnTranslationUnits(*In.Database, In.Files, Opt.Inputs.Jobs, [&](size_t I, ASTContext &Ctx) {
-    const SourceManager &SM = Ctx.getSourceManager();
-    FileWork &W = Work[I];
-    W.Path = In.Files[I];
-    W.Original = SM.getBufferData(SM.getMainFileID()).str();
-    W.Target = Opt.Inputs.Target;
-    bool Predates = false;
-    if (Opt.Inputs.AutoApi) {
-      DetectedApi Found = detectApiLevel(Ctx);
-      W.Target = Found.Level.value_or(NewestApiLevel);
-      W.Detection = Found.Evidence;
-      Predates = !Found.Level;
-    }
-    TranslationUnitAnalysis Analysis = analyzeTranslationUnit(Ctx, W.Target);
-    for (const AnalyzedHandler &A : Analysis.Handlers) {
-      if (A.Handler.Kind != HookKind::LegacyMmap)
-        continue;
-      const FunctionDecl *Fn = A.Summary.Function ? A.Summary.Function : A.Handler.Function;
-      bool Here = A.Summary.BodyVisible
-                      ? SM.isInMainFile(SM.getExpansionLoc(Fn->getLocation()))
-                      : !A.Handler.Sites.empty() && SM.isInMainFile(SM.getExpansionLoc(A.Handler.Sites.front().Init->getBeginLoc()));
-      if (!Here)
-        continue;
-      HandlerOutcome O;
-      O.Plan = planMigration(A, Analysis, Ctx, W.Target);
-      if (Predates) {
-        O.Plan = MigrationPlan();
-        O.Plan.Function = Fn->getName().str();
-        O.Plan.Refusal = predatesRefusal(W.Detection);
-      }
-      if (O.Plan.Applicable && Opt.Validate) {
-        O.Original = lowerHandler(Fn, Ctx);
-        O.MaySucceed = maySucceed(Fn, Ctx);
-      }
-      O.Where = A.Summary.BodyVisible ? resolveSite(Fn->getLocation(), SM, Ctx.getLangOpts())
-                                      : A.Handler.Sites.front().Where;
-      W.Handlers.push_back(std::move(O));
-    }
-  }, {}, FunctionBodies::All, /*KeepWarnings=*/true);
+  Status = runOnTranslationUnits(
+      *In.Database, In.Files, Opt.Inputs.Jobs,
+      [&](size_t I, ASTContext &Ctx) {
+        const SourceManager &SM = Ctx.getSourceManager();
+        FileWork &W = Work[I];
+        W.Path = In.Files[I];
+        W.Original = SM.getBufferData(SM.getMainFileID()).str();
+        W.Target = Opt.Inputs.Target;
+        bool Predates = false;
+        if (Opt.Inputs.AutoApi) {
+          DetectedApi Found = detectApiLevel(Ctx);
+          W.Target = Found.Level.value_or(NewestApiLevel);
+          W.Detection = Found.Evidence;
+          Predates = !Found.Level;
+        }
+        TranslationUnitAnalysis Analysis = analyzeTranslationUnit(Ctx, W.Target);
+        for (const AnalyzedHandler &A : Analysis.Handlers) {
+          if (A.Handler.Kind != HookKind::LegacyMmap)
+            continue;
+          const FunctionDecl *Fn = A.Summary.Function ? A.Summary.Function : A.Handler.Function;
+          bool Here = A.Summary.BodyVisible
+                          ? SM.isInMainFile(SM.getExpansionLoc(Fn->getLocation()))
+                          : !A.Handler.Sites.empty() &&
+                                SM.isInMainFile(SM.getExpansionLoc(A.Handler.Sites.front().Init->getBeginLoc()));
+          if (!Here)
+            continue;
+          HandlerOutcome O;
+          O.Plan = planMigration(A, Analysis, Ctx, W.Target);
+          if (Predates) {
+            O.Plan = MigrationPlan();
+            O.Plan.Function = Fn->getName().str();
+            O.Plan.Refusal = predatesRefusal(W.Detection);
+          }
+          if (O.Plan.Applicable && Opt.Validate) {
+            O.Original = lowerHandler(Fn, Ctx);
+            O.MaySucceed = maySucceed(Fn, Ctx);
+          }
+          O.Where = A.Summary.BodyVisible ? resolveSite(Fn->getLocation(), SM, Ctx.getLangOpts())
+                                          : A.Handler.Sites.front().Where;
+          W.Handlers.push_back(std::move(O));
+        }
+      },
+      {}, FunctionBodies::All, /*KeepWarnings=*/true);
   // A TU that crashed half way left half its plans: none of them is trusted.
   for (size_t I = 0; I < Status.size(); ++I)
     if (!Status[I].Analysed)
@@ -372,9 +376,7 @@ std::vector<CompilerWarning> newWarnings(const std::vector<CompilerWarning> &Ori
   return New;
 }
 
-unsigned lineAt(llvm::StringRef Text, unsigned Offset) {
-  return 1 + unsigned(Text.take_front(Offset).count('\n'));
-}
+unsigned lineAt(llvm::StringRef Text, unsigned Offset) { return 1 + unsigned(Text.take_front(Offset).count('\n')); }
 
 /// Combines the applicable plans of one file; a plan whose edits overlap an
 /// earlier one is dropped.
@@ -385,8 +387,7 @@ void combine(FileWork &W, bool Format) {
       continue;
     std::vector<TextEdit> Merged = W.Edits;
     Merged.insert(Merged.end(), H.Plan.Edits.begin(), H.Plan.Edits.end());
-    std::sort(Merged.begin(), Merged.end(),
-              [](const TextEdit &A, const TextEdit &B) { return A.Offset < B.Offset; });
+    std::sort(Merged.begin(), Merged.end(), [](const TextEdit &A, const TextEdit &B) { return A.Offset < B.Offset; });
     bool Overlap = false;
     for (size_t K = 1; K < Merged.size(); ++K)
       Overlap |= Merged[K].Offset < Merged[K - 1].Offset + Merged[K - 1].Length;
@@ -415,14 +416,14 @@ bool validateOnModel(HandlerOutcome &H, const HandlerProgram &Rewrite, bool Acce
     return false;
   }
   if (!Run.Error.empty()) {
-    H.VerifyError = "it could not be validated on the runtime model: " + Run.Error +
-                    " (--no-validate writes it without)";
+    H.VerifyError =
+        "it could not be validated on the runtime model: " + Run.Error + " (--no-validate writes it without)";
     return false;
   }
   if (!Run.Divergences.empty()) {
     const ValidateDivergence &D = Run.Divergences.front();
-    H.VerifyError = "validation on the runtime model: in scenario '" + D.Scenario + "', " + D.Field +
-                    " is " + D.Original + " for the original and " + D.Rewrite + " for the rewrite";
+    H.VerifyError = "validation on the runtime model: in scenario '" + D.Scenario + "', " + D.Field + " is " +
+                    D.Original + " for the original and " + D.Rewrite + " for the rewrite";
     return false;
   }
   if (!Run.Problems.empty()) {
@@ -433,23 +434,24 @@ bool validateOnModel(HandlerOutcome &H, const HandlerProgram &Rewrite, bool Acce
   // proved its error paths, not what it maps.
   constexpr int StrongSuccesses = 10;
   H.WeaklyValidated = H.MaySucceed && Run.SucceededRuns < StrongSuccesses;
-  std::string Counts = std::to_string(Run.Scenarios) + " scenario runs, " + std::to_string(Run.SucceededRuns) +
-                       " hook calls succeeded";
+  std::string Counts =
+      std::to_string(Run.Scenarios) + " scenario runs, " + std::to_string(Run.SucceededRuns) + " hook calls succeeded";
   if (H.WeaklyValidated && !AcceptWeak) {
-    H.VerifyError = "proved on error paths only: validation on the runtime model saw " + Counts +
-                    " (fewer than " + std::to_string(StrongSuccesses) +
+    H.VerifyError = "proved on error paths only: validation on the runtime model saw " + Counts + " (fewer than " +
+                    std::to_string(StrongSuccesses) +
                     "), so what the handler maps was not compared (--accept-weak-validation writes it)";
     return false;
   }
-  H.Validation = (H.WeaklyValidated ? "proved on error paths only on the runtime model: "
-                                    : "validated on the runtime model: ") + Counts;
+  H.Validation =
+      (H.WeaklyValidated ? "proved on error paths only on the runtime model: " : "validated on the runtime model: ") +
+      Counts;
   if (!H.MaySucceed)
     H.Validation += ", every return of the original is an error";
   if (Run.AcceptedMerges)
     H.Validation += ", " + std::to_string(Run.AcceptedMerges) + " differing only by the intended merge";
   if (Run.AcceptedIgnoredFailures)
-    H.Validation += ", " + std::to_string(Run.AcceptedIgnoredFailures) +
-                    " failing where the original dropped a mapping error";
+    H.Validation +=
+        ", " + std::to_string(Run.AcceptedIgnoredFailures) + " failing where the original dropped a mapping error";
   return true;
 #else
   (void)H;
@@ -654,8 +656,8 @@ int runFixCommand(int Argc, const char **Argv) {
     // sees no kernel headers and says nothing about the tree.
     for (const FileWork &W : Work)
       if (!W.Path.empty() && !W.Handlers.empty() && Seen.insert(W.Detection).second)
-        llvm::errs() << "vmaprep: note: --api auto: " << W.Detection << " (API level "
-                     << apiLevelName(W.Target) << ")\n";
+        llvm::errs() << "vmaprep: note: --api auto: " << W.Detection << " (API level " << apiLevelName(W.Target)
+                     << ")\n";
   }
   unsigned Converted = 0, Left = 0, Dropped = 0, FilesChanged = 0, NotWritten = 0;
   std::string Diffs;
@@ -723,10 +725,12 @@ int runFixCommand(int Argc, const char **Argv) {
   }
   llvm::outs() << Diffs;
   llvm::outs().flush();
-  const char *Mode = Opt.DryRun ? "would change" : (!Opt.PatchesDir.empty() || !Opt.ExportFixes.empty()) ? "exported" : "changed";
-  llvm::errs() << "vmaprep: converted " << Converted << " of " << (Converted + Left)
-               << " legacy handlers (API level " << apiLevelName(Opt.Inputs.Target) << "); " << Mode
-               << " " << (FilesChanged - NotWritten) << " file" << (FilesChanged - NotWritten == 1 ? "" : "s")
+  const char *Mode = Opt.DryRun                                              ? "would change"
+                     : (!Opt.PatchesDir.empty() || !Opt.ExportFixes.empty()) ? "exported"
+                                                                             : "changed";
+  llvm::errs() << "vmaprep: converted " << Converted << " of " << (Converted + Left) << " legacy handlers (API level "
+               << apiLevelName(Opt.Inputs.Target) << "); " << Mode << " " << (FilesChanged - NotWritten) << " file"
+               << (FilesChanged - NotWritten == 1 ? "" : "s")
                << (NotWritten ? "; " + std::to_string(NotWritten) + " not written (errors above)" : std::string())
                << "; " << Left << " left";
   if (Dropped)

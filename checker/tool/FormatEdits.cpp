@@ -2,8 +2,8 @@
 #include "FormatEdits.h"
 
 #include "clang/Format/Format.h"
-#include <algorithm>
 #include "clang/Tooling/Core/Replacement.h"
+#include <algorithm>
 
 namespace vmaprep {
 
@@ -102,8 +102,7 @@ std::vector<TextEdit> formatChangedLines(llvm::StringRef Path, llvm::StringRef O
     ++Kept;
   }
   if (Kept < Blocks.size())
-    Note = "the tree's .clang-format applied to " + std::to_string(Kept) + " of " +
-           std::to_string(Blocks.size()) +
+    Note = "the tree's .clang-format applied to " + std::to_string(Kept) + " of " + std::to_string(Blocks.size()) +
            " changed regions; the others would have reformatted lines the rewrite did not touch";
   return Out;
 }

@@ -218,9 +218,8 @@ std::string diffStat(llvm::ArrayRef<std::pair<std::string, DiffStat>> Stats) {
         Minus = 1;
     }
     std::string Count = std::to_string(Changed);
-    Out += " " + Rel + std::string(NameWidth - Rel.size(), ' ') + " | " +
-           std::string(CountWidth - Count.size(), ' ') + Count + " " + std::string(Plus, '+') +
-           std::string(Minus, '-') + "\n";
+    Out += " " + Rel + std::string(NameWidth - Rel.size(), ' ') + " | " + std::string(CountWidth - Count.size(), ' ') +
+           Count + " " + std::string(Plus, '+') + std::string(Minus, '-') + "\n";
     Ins += S.Insertions;
     Del += S.Deletions;
   }
@@ -355,9 +354,8 @@ std::string commandLine(llvm::StringRef Command, int Argc, const char **Argv, ll
         A = A.substr(0, Slash) + ".../" + llvm::sys::path::filename(Parent).str() + "/" +
             llvm::sys::path::filename(P).str();
     }
-    bool Plain = !A.empty() && llvm::all_of(A, [](char C) {
-      return llvm::isAlnum(C) || llvm::StringRef("-_./=:,+@%").contains(C);
-    });
+    bool Plain = !A.empty() &&
+                 llvm::all_of(A, [](char C) { return llvm::isAlnum(C) || llvm::StringRef("-_./=:,+@%").contains(C); });
     Out += " " + (Plain ? A : "'" + llvm::StringRef(A).str() + "'");
   }
   return Out;
@@ -451,8 +449,8 @@ std::vector<std::string> writePatchSeries(llvm::ArrayRef<ConvertedFile> Files, l
   if (!O.Base.empty()) {
     Base = O.Base;
     if (auto Git = gitProgram(); Git && isGitWorkTree(O.Root)) {
-      GitRun R = runGit(*Git, {"-C", O.Root, "rev-parse", "--verify", "--quiet", "--end-of-options",
-                               O.Base + "^{commit}"});
+      GitRun R =
+          runGit(*Git, {"-C", O.Root, "rev-parse", "--verify", "--quiet", "--end-of-options", O.Base + "^{commit}"});
       if (R.Rc != 0)
         return {"--base " + O.Base + ": not a commit in " + O.Root};
       Base = llvm::StringRef(R.Out).trim().str();
@@ -467,20 +465,18 @@ std::vector<std::string> writePatchSeries(llvm::ArrayRef<ConvertedFile> Files, l
            "\nDate: " + Date + "\nSubject: [PATCH " + std::to_string(N) + "/" + std::to_string(Total) + "] " +
            Subject.str() + "\n\n";
   };
-  auto Trailer = [&]() {
-    return O.Signoff ? "\nSigned-off-by: " + Author + "\n" : std::string();
-  };
+  auto Trailer = [&]() { return O.Signoff ? "\nSigned-off-by: " + Author + "\n" : std::string(); };
   std::string Intro = wrapText("The file_operations->mmap hook is deprecated in favour of ->mmap_prepare, which "
                                "is called before the VMA exists and must not acquire state; what needs the VMA "
                                "is requested from the core through desc->action or done in vm_ops->mapped.",
                                BodyWidth) +
                       "\n";
-  std::string HowTested =
-      O.Validated ? "Each rewrite was parsed again with the file's own compile flags and analysed as an "
-                    "mmap_prepare handler, then run side by side with the original on " + Tool +
-                        "'s executable model of the kernel's VMA layer:"
-                  : "Each rewrite was parsed again with the file's own compile flags and analysed as an "
-                    "mmap_prepare handler; it was not run on the model (--no-validate).";
+  std::string HowTested = O.Validated
+                              ? "Each rewrite was parsed again with the file's own compile flags and analysed as an "
+                                "mmap_prepare handler, then run side by side with the original on " +
+                                    Tool + "'s executable model of the kernel's VMA layer:"
+                              : "Each rewrite was parsed again with the file's own compile flags and analysed as an "
+                                "mmap_prepare handler; it was not run on the model (--no-validate).";
 
   std::vector<std::pair<std::string, DiffStat>> AllStats;
   std::vector<std::string> Subjects;
@@ -532,8 +528,9 @@ std::vector<std::string> writePatchSeries(llvm::ArrayRef<ConvertedFile> Files, l
   if (O.Validated)
     for (const ConvertedFile &F : Files)
       for (const ConvertedHandler &H : F.Handlers)
-        Cover += "- " + wrapText(H.NewFunction + "() (" + F.Rel + "): " + (H.Validation.empty() ? "not run" : H.Validation),
-                                 BodyWidth - 2, "  ") +
+        Cover += "- " +
+                 wrapText(H.NewFunction + "() (" + F.Rel + "): " + (H.Validation.empty() ? "not run" : H.Validation),
+                          BodyWidth - 2, "  ") +
                  "\n";
   if (!Left.empty()) {
     Cover += "\n" + wrapText("Left as they are (" + std::to_string(Left.size()) + "), and why:", BodyWidth) + "\n";
@@ -572,8 +569,7 @@ std::string exportFixesYaml(llvm::ArrayRef<ConvertedFile> Files) {
     D.Message.FileOffset = 0;
     D.DiagLevel = clang::tooling::Diagnostic::Warning;
     for (const TextEdit &E : F.Edits)
-      llvm::consumeError(
-          D.Message.Fix[F.Path].add(clang::tooling::Replacement(F.Path, E.Offset, E.Length, E.Text)));
+      llvm::consumeError(D.Message.Fix[F.Path].add(clang::tooling::Replacement(F.Path, E.Offset, E.Length, E.Text)));
     TU.Diagnostics.push_back(std::move(D));
   }
   std::string Out;

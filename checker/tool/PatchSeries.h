@@ -44,12 +44,12 @@ struct LeftHandler {
 };
 
 struct SeriesOptions {
-  std::string Dir;     // --patches
-  std::string Root;    // the tree (absolute): git, MAINTAINERS
-  std::string Author;  // --author "Name <email>"; else git's configured identity
-  bool Signoff = false; // --signoff
-  std::string Base;    // --base REV
-  std::string Command; // the command line, as the patches quote it
+  std::string Dir;       // --patches
+  std::string Root;      // the tree (absolute): git, MAINTAINERS
+  std::string Author;    // --author "Name <email>"; else git's configured identity
+  bool Signoff = false;  // --signoff
+  std::string Base;      // --base REV
+  std::string Command;   // the command line, as the patches quote it
   bool Validated = true; // the rewrites were run on the runtime model
 };
 

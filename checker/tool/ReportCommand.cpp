@@ -7,11 +7,11 @@
 //===----------------------------------------------------------------------===//
 #include "ReportCommand.h"
 
+#include "PatchSeries.h"
 #include "driver/CheckRun.h"
 #include "findings/JsonInput.h"
-#include "PatchSeries.h"
-#include "findings/SafeFileWriter.h"
 #include "findings/Paths.h"
+#include "findings/SafeFileWriter.h"
 #include "vmaprep/Classifier.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -132,8 +132,7 @@ int runReportCommand(int Argc, const char **Argv) {
       if (Format != "markdown" && Format != "html")
         return reportError("unknown format '" + Format + "' (markdown or html)");
     } else if (Is("--depth")) {
-      if (!Value("--depth", V) || llvm::StringRef(V).getAsInteger(10, Options.Depth) ||
-          Options.Depth == 0)
+      if (!Value("--depth", V) || llvm::StringRef(V).getAsInteger(10, Options.Depth) || Options.Depth == 0)
         return reportError("--depth needs a positive number");
     } else if (Is("--api")) {
       if (!Value("--api", V))

@@ -94,10 +94,9 @@ void svgChart(const Model &M, llvm::raw_ostream &OS) {
   double Y = LegendH;
   for (const Group *G : Rows) {
     unsigned Total = G->total();
-    OS << "<g class=\"bar\" data-subsystem=\"" << html(G->Name) << "\" data-total=\"" << Total
-       << "\">";
-    OS << llvm::formatv("<text x=\"{0}\" y=\"{1}\" text-anchor=\"end\"{3}>{2}</text>", LabelW - 8,
-                        Y + 14, html(G->Name), G == &M.Overall ? " font-weight=\"bold\"" : "");
+    OS << "<g class=\"bar\" data-subsystem=\"" << html(G->Name) << "\" data-total=\"" << Total << "\">";
+    OS << llvm::formatv("<text x=\"{0}\" y=\"{1}\" text-anchor=\"end\"{3}>{2}</text>", LabelW - 8, Y + 14,
+                        html(G->Name), G == &M.Overall ? " font-weight=\"bold\"" : "");
     double SegX = LabelW;
     for (unsigned C = 0; C < NumCategories; ++C) {
       if (!G->Count[C] || !Total)
@@ -105,12 +104,12 @@ void svgChart(const Model &M, llvm::raw_ostream &OS) {
       double W = BarW * G->Count[C] / Scale;
       OS << llvm::formatv("<rect class=\"seg\" data-status=\"{0}\" x=\"{1:F2}\" y=\"{2}\" "
                           "width=\"{3:F2}\" height=\"{4}\" fill=\"{5}\"><title>{6}: {7} {8}</title></rect>",
-                          Categories[C].Id, SegX, Y, W, RowH, Categories[C].Color, html(G->Name),
-                          G->Count[C], html(Categories[C].Label));
+                          Categories[C].Id, SegX, Y, W, RowH, Categories[C].Color, html(G->Name), G->Count[C],
+                          html(Categories[C].Label));
       SegX += W;
     }
-    OS << llvm::formatv("<text x=\"{0}\" y=\"{1}\">{2} ({3}%)</text></g>\n", LabelW + BarW + 6,
-                        Y + 14, Total, G->percentDone());
+    OS << llvm::formatv("<text x=\"{0}\" y=\"{1}\">{2} ({3}%)</text></g>\n", LabelW + BarW + 6, Y + 14, Total,
+                        G->percentDone());
     Y += RowH + Gap;
   }
   OS << "</svg>\n";
@@ -132,18 +131,17 @@ void writeHtmlReport(const CheckResult &R, const ReportOptions &O, llvm::raw_ost
      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
      << "<meta name=\"generator\" content=\"vmaprep report\">\n"
      << "<title>" << html(O.Title) << "</title>\n<style>" << Style << "</style>\n</head>\n<body>\n"
-     << "<h1>" << html(O.Title) << "</h1>\n<p class=\"meta\">" << html(header(R, M, O))
-     << ".</p>\n";
+     << "<h1>" << html(O.Title) << "</h1>\n<p class=\"meta\">" << html(header(R, M, O)) << ".</p>\n";
 
-  OS << "<section id=\"overall\"><h2>Overall: " << All.Count[Already] << " of " << All.total()
-     << " converted (" << percent(All.Count[Already], All.total()) << ")</h2>\n"
+  OS << "<section id=\"overall\"><h2>Overall: " << All.Count[Already] << " of " << All.total() << " converted ("
+     << percent(All.Count[Already], All.total()) << ")</h2>\n"
      << "<table id=\"overall-table\"><thead><tr><th>status</th><th class=\"n\">handlers</th>"
         "<th class=\"n\">share</th></tr></thead><tbody>\n";
   for (unsigned C : Shown)
-    OS << "<tr data-status=\"" << Categories[C].Id << "\"><td><span class=\"swatch\" style=\"background:"
-       << Categories[C].Color << "\"></span>" << html(Categories[C].Label) << "</td><td class=\"n\">"
-       << All.Count[C] << "</td><td class=\"n\">" << percent(All.Count[C], All.total())
-       << "</td></tr>\n";
+    OS << "<tr data-status=\"" << Categories[C].Id
+       << "\"><td><span class=\"swatch\" style=\"background:" << Categories[C].Color << "\"></span>"
+       << html(Categories[C].Label) << "</td><td class=\"n\">" << All.Count[C] << "</td><td class=\"n\">"
+       << percent(All.Count[C], All.total()) << "</td></tr>\n";
   OS << "</tbody><tfoot><tr><td>total</td><td class=\"n\">" << All.total()
      << "</td><td></td></tr></tfoot></table></section>\n";
 
@@ -156,14 +154,13 @@ void writeHtmlReport(const CheckResult &R, const ReportOptions &O, llvm::raw_ost
   OS << "<th class=\"n\">converted</th></tr></thead>\n<tbody>\n";
   auto Row = [&](const Group &G, const char *Class) {
     OS << "<tr class=\"" << Class << "\" data-subsystem=\"" << html(G.Name) << "\"><td>"
-       << (std::strcmp(Class, "subsystem") == 0
-               ? "<a href=\"#sub-" + html(G.Name) + "\">" + html(G.Name) + "</a>"
-               : html(G.Name))
+       << (std::strcmp(Class, "subsystem") == 0 ? "<a href=\"#sub-" + html(G.Name) + "\">" + html(G.Name) + "</a>"
+                                                : html(G.Name))
        << "</td><td class=\"n\">" << G.total() << "</td>";
     for (unsigned C : Shown)
       OS << "<td class=\"n\">" << G.Count[C] << "</td>";
-    OS << "<td class=\"n\" data-v=\"" << G.percentDone() << "\">"
-       << percent(G.Count[Already], G.total()) << "</td></tr>\n";
+    OS << "<td class=\"n\" data-v=\"" << G.percentDone() << "\">" << percent(G.Count[Already], G.total())
+       << "</td></tr>\n";
   };
   for (const Group &G : M.Subsystems)
     Row(G, "subsystem");
@@ -178,8 +175,8 @@ void writeHtmlReport(const CheckResult &R, const ReportOptions &O, llvm::raw_ost
           "</thead><tbody>\n";
     for (const auto &[Id, B] : M.Reasons)
       OS << "<tr data-reason=\"" << html(Id) << "\"><td><code>" << html(Id) << "</code></td><td class=\"n\">"
-         << B.Handlers << "</td><td>" << html(B.Example) << "</td><td>"
-         << html(llvm::join(B.Subsystems, ", ")) << "</td></tr>\n";
+         << B.Handlers << "</td><td>" << html(B.Example) << "</td><td>" << html(llvm::join(B.Subsystems, ", "))
+         << "</td></tr>\n";
     OS << "</tbody></table></section>\n";
   }
   if (!M.Waiting.empty()) {
@@ -197,17 +194,16 @@ void writeHtmlReport(const CheckResult &R, const ReportOptions &O, llvm::raw_ost
 
   OS << "<section id=\"handlers\"><h2>Handlers</h2>\n";
   for (const Group &G : M.Subsystems) {
-    OS << "<details id=\"sub-" << html(G.Name) << "\" open><summary>" << html(G.Name) << " ("
-       << G.total() << ")</summary>\n<table class=\"handlers sortable\"><thead><tr><th>handler</th>"
+    OS << "<details id=\"sub-" << html(G.Name) << "\" open><summary>" << html(G.Name) << " (" << G.total()
+       << ")</summary>\n<table class=\"handlers sortable\"><thead><tr><th>handler</th>"
           "<th>hook</th><th>location</th><th>status</th><th>detail</th></tr></thead><tbody>\n";
     for (const Entry &E : G.Entries) {
       Category C = categoryOf(E.H->Result.Kind);
-      OS << "<tr class=\"handler\" data-status=\"" << Categories[C].Id << "\"><td><code>"
-         << html(E.H->Function) << "</code></td><td>." << hookKindName(E.H->Kind)
-         << "</td><td><a href=\"" << html(href(E, O)) << "\">" << html(E.Path) << ":"
-         << E.H->Where.Line << "</a></td><td><span class=\"swatch\" style=\"background:"
-         << Categories[C].Color << "\"></span>" << html(Categories[C].Label) << "</td><td>"
-         << html(detailOf(*E.H)) << "</td></tr>\n";
+      OS << "<tr class=\"handler\" data-status=\"" << Categories[C].Id << "\"><td><code>" << html(E.H->Function)
+         << "</code></td><td>." << hookKindName(E.H->Kind) << "</td><td><a href=\"" << html(href(E, O)) << "\">"
+         << html(E.Path) << ":" << E.H->Where.Line
+         << "</a></td><td><span class=\"swatch\" style=\"background:" << Categories[C].Color << "\"></span>"
+         << html(Categories[C].Label) << "</td><td>" << html(detailOf(*E.H)) << "</td></tr>\n";
     }
     OS << "</tbody></table></details>\n";
   }

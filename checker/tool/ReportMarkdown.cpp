@@ -37,14 +37,13 @@ void writeMarkdownReport(const CheckResult &R, const ReportOptions &O, llvm::raw
   const Group &All = M.Overall;
   OS << "# " << mdCell(O.Title) << "\n\n" << mdCell(header(R, M, O)) << ".\n\n";
   OS << "**Converted: " << All.Count[Already] << " of " << All.total() << " ("
-     << percent(All.Count[Already], All.total()) << ")** `"
-     << progressBar(All.Count[Already], All.total()) << "`\n\n";
+     << percent(All.Count[Already], All.total()) << ")** `" << progressBar(All.Count[Already], All.total()) << "`\n\n";
 
   OS << "| status | handlers | share |\n|---|---:|---:|\n";
   for (unsigned C = 0; C < NumCategories; ++C)
     if (C != Invalid || All.Count[C])
-      OS << "| " << mdCell(Categories[C].Label) << " | " << All.Count[C] << " | "
-         << percent(All.Count[C], All.total()) << " |\n";
+      OS << "| " << mdCell(Categories[C].Label) << " | " << All.Count[C] << " | " << percent(All.Count[C], All.total())
+         << " |\n";
   OS << "| **total** | **" << All.total() << "** | |\n\n";
 
   OS << "## By subsystem\n\n| subsystem | handlers |";
@@ -82,8 +81,7 @@ void writeMarkdownReport(const CheckResult &R, const ReportOptions &O, llvm::raw
     for (const auto &[Level, Entries] : M.Waiting) {
       OS << "| " << Level << " | ";
       for (size_t I = 0; I < Entries.size(); ++I)
-        OS << (I ? ", " : "") << "[" << mdCode(Entries[I]->H->Function) << "](" << href(*Entries[I], O)
-           << ")";
+        OS << (I ? ", " : "") << "[" << mdCode(Entries[I]->H->Function) << "](" << href(*Entries[I], O) << ")";
       OS << " |\n";
     }
     OS << "\n";
@@ -94,10 +92,9 @@ void writeMarkdownReport(const CheckResult &R, const ReportOptions &O, llvm::raw
     OS << "\n### " << mdCell(G.Name) << "\n\n| handler | hook | location | status | detail |\n"
        << "|---|---|---|---|---|\n";
     for (const Entry &E : G.Entries)
-      OS << "| " << mdCode(E.H->Function) << " | ." << mdCell(hookKindName(E.H->Kind)) << " | ["
-         << mdCell(E.Path) << ":" << E.H->Where.Line << "](" << href(E, O) << ") | "
-         << Categories[categoryOf(E.H->Result.Kind)].Label << " | " << mdCell(detailOf(*E.H))
-         << " |\n";
+      OS << "| " << mdCode(E.H->Function) << " | ." << mdCell(hookKindName(E.H->Kind)) << " | [" << mdCell(E.Path)
+         << ":" << E.H->Where.Line << "](" << href(E, O) << ") | " << Categories[categoryOf(E.H->Result.Kind)].Label
+         << " | " << mdCell(detailOf(*E.H)) << " |\n";
   }
   if (!R.Errors.empty()) {
     OS << "\n## Not analysed\n\n";

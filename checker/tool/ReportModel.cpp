@@ -86,8 +86,7 @@ Model buildModel(const CheckResult &R, const ReportOptions &O) {
   }
   for (auto &[Name, G] : Groups) {
     llvm::sort(G.Entries, [](const Entry &A, const Entry &B) {
-      return std::tie(A.Path, A.H->Where.Line, A.H->Function) <
-             std::tie(B.Path, B.H->Where.Line, B.H->Function);
+      return std::tie(A.Path, A.H->Where.Line, A.H->Function) < std::tie(B.Path, B.H->Where.Line, B.H->Function);
     });
     M.Subsystems.push_back(std::move(G));
   }
@@ -99,8 +98,7 @@ Model buildModel(const CheckResult &R, const ReportOptions &O) {
   for (const Group &G : M.Subsystems)
     for (const Entry &E : G.Entries)
       if (E.H->Result.Kind == VerdictKind::NeedsApiLevel)
-        M.Waiting[E.H->Result.NeededLevel ? apiLevelName(*E.H->Result.NeededLevel).str() : "?"]
-            .push_back(&E);
+        M.Waiting[E.H->Result.NeededLevel ? apiLevelName(*E.H->Result.NeededLevel).str() : "?"].push_back(&E);
   return M;
 }
 
@@ -126,17 +124,17 @@ std::string detailOf(const HandlerReport &H) {
   if (!H.BodyVisible && H.Kind == HookKind::LegacyMmap)
     S += std::string(S.empty() ? "" : "; ") + "body not in the analysed files";
   // For a convertible verdict, whether `vmaprep fix` rewrites it (check's rewrite outlook).
-  if (H.Rewrite && (H.Result.Kind == VerdictKind::AutoConvertible ||
-                    H.Result.Kind == VerdictKind::ConvertibleWithMapped))
+  if (H.Rewrite &&
+      (H.Result.Kind == VerdictKind::AutoConvertible || H.Result.Kind == VerdictKind::ConvertibleWithMapped))
     S += std::string(S.empty() ? "" : "; ") +
          (H.Rewrite->Available ? "vmaprep fix rewrites it" : "vmaprep fix does not rewrite it: " + H.Rewrite->Refusal);
   return S;
 }
 
 std::string header(const CheckResult &R, const Model &M, const ReportOptions &O) {
-  return std::to_string(R.Handlers.size()) + " file_operations mmap handlers in " +
-         std::to_string(M.Files.size()) + " files (" + std::to_string(R.FilesAnalysed) +
-         " translation units analysed), API level " + apiLevelName(R.Target).str() +
+  return std::to_string(R.Handlers.size()) + " file_operations mmap handlers in " + std::to_string(M.Files.size()) +
+         " files (" + std::to_string(R.FilesAnalysed) + " translation units analysed), API level " +
+         apiLevelName(R.Target).str() +
          (M.ByMaintainers ? ", grouped by MAINTAINERS entry (by path at depth " + std::to_string(O.Depth) +
                                 " where no entry covers a file)"
                           : ", subsystems at depth " + std::to_string(O.Depth)) +

@@ -18,7 +18,6 @@
 
 namespace vmaprep::report {
 
-
 enum Category { Already, Auto, Mapped, WaitingApi, Blocked, Invalid, NumCategories };
 
 struct CategoryInfo {
@@ -50,9 +49,7 @@ struct Group {
     return N;
   }
   unsigned remaining() const { return total() - Count[Already]; }
-  unsigned percentDone() const {
-    return total() ? unsigned((100.0 * Count[Already]) / total() + 0.5) : 0;
-  }
+  unsigned percentDone() const { return total() ? unsigned((100.0 * Count[Already]) / total() + 0.5) : 0; }
 };
 
 struct BlockedReason {
@@ -64,7 +61,7 @@ struct BlockedReason {
 struct Model {
   std::vector<Group> Subsystems; // by name
   Group Overall;
-  std::map<std::string, BlockedReason> Reasons;        // blocked handlers, by reason id
+  std::map<std::string, BlockedReason> Reasons;              // blocked handlers, by reason id
   std::map<std::string, std::vector<const Entry *>> Waiting; // by needed API level
   std::set<std::string> Files;
   bool ByMaintainers = false; // groups are MAINTAINERS entries

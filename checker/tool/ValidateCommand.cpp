@@ -8,17 +8,17 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ValidateCommand.h"
+#include "driver/CommandLine.h"
 #include "driver/CrashIsolation.h"
 #include "driver/TranslationUnitRunner.h"
-#include "validation/ValidateRunner.h"
 #include "validation/AcceptedDifferences.h"
-#include "driver/CommandLine.h"
+#include "validation/ValidateRunner.h"
 #ifdef VMAPREP_HAVE_MODEL
 #include "validation/ProgramExecution.h"
 #endif
 #include "vmaprep/ApiLevel.h"
-#include "vmaprep/HandlerProgram.h"
 #include "vmaprep/HandlerFinder.h"
+#include "vmaprep/HandlerProgram.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/Tooling/CompilationDatabase.h"
@@ -56,35 +56,34 @@ namespace {
 
 enum { ExitEquivalent = 0, ExitDiverges = 1, ExitUsage = 2 };
 
-const char *const ValidateUsage =
-    "usage: vmaprep validate [options] ORIGINAL.c REWRITTEN.c -- COMPILER_FLAGS\n"
-    "\n"
-    "Compiles both files against the kernel API shim, runs the original's .mmap\n"
-    "handler and the rewrite's .mmap_prepare handler through the scenario matrix\n"
-    "on the runtime model and compares everything observable (docs/validation.md).\n"
-    "The original may be an .mmap_prepare handler too: two conversions compare.\n"
-    "\n"
-    "options:\n"
-    "  --table NAME[:NAME]  the file_operations table to use (original:rewrite)\n"
-    "  --api LEVEL          VMAPREP_KAPI for both compiles: 6.12, 6.16, 6.18, 6.19,\n"
-    "                       7.0, 7.1 (default) or the number (70100)\n"
-    "  --harness FILE.c     compiled into both objects after the driver; may define\n"
-    "                       vmaprep_validate_open(inode, file), _setup(), _teardown()\n"
-    "  --scenarios N        run only the first N scenarios\n"
-    "  --timeout SECONDS    the compiled handlers run in a child process; one that\n"
-    "                       crashes, exits or runs longer than this (default 120)\n"
-    "                       is a problem, never equivalent\n"
-    "  --accept-merge       a scenario whose first difference is that the rewrite's\n"
-    "                       mapping merged with its neighbour (what mmap_prepare\n"
-    "                       does by design) counts as equivalent\n"
-    "  --format text|json   output format (default text)\n"
-    "  --interpret          do not compile: parse both files with COMPILER_FLAGS as\n"
-    "                       they are (a kernel tree's own flags) and interpret the\n"
-    "                       handlers on the model, as `vmaprep fix` validates its\n"
-    "                       rewrites (--api and --harness do not apply)\n"
-    "\n"
-    "exit status: 0 equivalent, 1 divergence or contract violation, 2 usage or\n"
-    "compile error\n";
+const char *const ValidateUsage = "usage: vmaprep validate [options] ORIGINAL.c REWRITTEN.c -- COMPILER_FLAGS\n"
+                                  "\n"
+                                  "Compiles both files against the kernel API shim, runs the original's .mmap\n"
+                                  "handler and the rewrite's .mmap_prepare handler through the scenario matrix\n"
+                                  "on the runtime model and compares everything observable (docs/validation.md).\n"
+                                  "The original may be an .mmap_prepare handler too: two conversions compare.\n"
+                                  "\n"
+                                  "options:\n"
+                                  "  --table NAME[:NAME]  the file_operations table to use (original:rewrite)\n"
+                                  "  --api LEVEL          VMAPREP_KAPI for both compiles: 6.12, 6.16, 6.18, 6.19,\n"
+                                  "                       7.0, 7.1 (default) or the number (70100)\n"
+                                  "  --harness FILE.c     compiled into both objects after the driver; may define\n"
+                                  "                       vmaprep_validate_open(inode, file), _setup(), _teardown()\n"
+                                  "  --scenarios N        run only the first N scenarios\n"
+                                  "  --timeout SECONDS    the compiled handlers run in a child process; one that\n"
+                                  "                       crashes, exits or runs longer than this (default 120)\n"
+                                  "                       is a problem, never equivalent\n"
+                                  "  --accept-merge       a scenario whose first difference is that the rewrite's\n"
+                                  "                       mapping merged with its neighbour (what mmap_prepare\n"
+                                  "                       does by design) counts as equivalent\n"
+                                  "  --format text|json   output format (default text)\n"
+                                  "  --interpret          do not compile: parse both files with COMPILER_FLAGS as\n"
+                                  "                       they are (a kernel tree's own flags) and interpret the\n"
+                                  "                       handlers on the model, as `vmaprep fix` validates its\n"
+                                  "                       rewrites (--api and --harness do not apply)\n"
+                                  "\n"
+                                  "exit status: 0 equivalent, 1 divergence or contract violation, 2 usage or\n"
+                                  "compile error\n";
 
 struct Options {
   std::string Original, Rewrite, Harness;
@@ -149,7 +148,7 @@ std::optional<int> parseOptions(int Argc, const char **Argv, Options &O) {
       llvm::outs() << ValidateUsage;
       return ExitEquivalent;
     }
-    static const llvm::StringRef Names[] = {"--table",   "--api",       "--accept-merge", "--interpret", "--harness",
+    static const llvm::StringRef Names[] = {"--table",     "--api",     "--accept-merge", "--interpret", "--harness",
                                             "--scenarios", "--timeout", "--format",       "--help"};
     for (llvm::StringRef Needs : {"--table", "--api", "--harness", "--scenarios", "--timeout", "--format"})
       if (A == Needs && I + 1 >= Argc)
@@ -208,8 +207,8 @@ struct Table {
 };
 
 struct ParsedFile {
-  std::vector<Table> Tables; // setting the wanted hook, designated or positional initializers
-  std::vector<Table> Other;  // setting the other hook (for the error message)
+  std::vector<Table> Tables;                      // setting the wanted hook, designated or positional initializers
+  std::vector<Table> Other;                       // setting the other hook (for the error message)
   std::map<std::string, HandlerProgram> Programs; // --interpret: each wanted handler, lowered
 };
 
@@ -291,8 +290,9 @@ bool findTables(const Options &O, ParsedFile Parsed[2], std::string &Error) {
       Error = Files[I] + ": vmaprep crashed on it with " + Status[I].Crash;
       return false;
     } else if (!Status[I].Analysed) {
-      Error = Files[I] + (O.Interpret ? ": does not compile with the given flags: "
-                                      : ": does not compile against the kernel API shim: ") +
+      Error = Files[I] +
+              (O.Interpret ? ": does not compile with the given flags: "
+                           : ": does not compile against the kernel API shim: ") +
               Status[I].Error;
       return false;
     }
@@ -384,8 +384,8 @@ bool compileBoth(const Options &O, const TempDir &Dir, Compile C[2], const Table
     }
     Out << wrapperSource(C[I].Source, O.Harness, Tables[I].Name);
     Out.close();
-    std::vector<std::string> Args = {Clang, "-shared", "-fPIC", "-g", "-w", "-fno-color-diagnostics",
-                                     "-fno-caret-diagnostics", "-Wl,-Bsymbolic"};
+    std::vector<std::string> Args = {
+        Clang, "-shared", "-fPIC", "-g", "-w", "-fno-color-diagnostics", "-fno-caret-diagnostics", "-Wl,-Bsymbolic"};
     for (const std::string &F : shimFlags(O))
       Args.push_back(F);
     Args.insert(Args.end(), {C[I].Wrapper, "-o", C[I].Object});
@@ -423,8 +423,8 @@ std::string describeSite(void *const *Frames, int Depth) {
       continue;
     // A return address: the call is the instruction before it.
     const uint64_t Offset = reinterpret_cast<uintptr_t>(Frames[I]) - reinterpret_cast<uintptr_t>(Info.dli_fbase) - 1;
-    auto Inlined = Symbolizer.symbolizeInlinedCode(
-        Info.dli_fname, {Offset, llvm::object::SectionedAddress::UndefSection});
+    auto Inlined =
+        Symbolizer.symbolizeInlinedCode(Info.dli_fname, {Offset, llvm::object::SectionedAddress::UndefSection});
     if (!Inlined) {
       llvm::consumeError(Inlined.takeError());
       continue;
@@ -446,8 +446,8 @@ bool isContractProblem(llvm::StringRef P) {
 
 void printText(const Options &O, const Table Tables[2], const ValidateRun &R) {
   llvm::raw_ostream &OS = llvm::outs();
-  const std::string Pair = "'" + Tables[0].Handler + "' (" + O.Original + ") and '" + Tables[1].Handler + "' (" +
-                           O.Rewrite + ")";
+  const std::string Pair =
+      "'" + Tables[0].Handler + "' (" + O.Original + ") and '" + Tables[1].Handler + "' (" + O.Rewrite + ")";
   if (!R.Divergences.empty()) {
     const ValidateDivergence &D = R.Divergences.front();
     OS << "divergence: scenario '" << D.Scenario << "': " << D.Field << "\n"
@@ -489,8 +489,7 @@ void printText(const Options &O, const Table Tables[2], const ValidateRun &R) {
   if (R.Divergences.empty() && R.Problems.empty())
     OS << "equivalent over " << R.Scenarios << " scenarios\n";
   else
-    OS << R.Divergences.size() << " of " << R.Scenarios << " scenarios diverge, " << R.Problems.size()
-       << " problems\n";
+    OS << R.Divergences.size() << " of " << R.Scenarios << " scenarios diverge, " << R.Problems.size() << " problems\n";
 }
 
 // --- the compiled matrix in a child process ---
@@ -498,8 +497,7 @@ void printText(const Options &O, const Table Tables[2], const ValidateRun &R) {
 llvm::json::Value toJson(const ValidateRun &R) {
   llvm::json::Array Divergences;
   for (const ValidateDivergence &D : R.Divergences)
-    Divergences.push_back(llvm::json::Array{D.Scenario, D.Field, D.Original, D.Rewrite, D.OriginalLine,
-                                            D.RewriteLine});
+    Divergences.push_back(llvm::json::Array{D.Scenario, D.Field, D.Original, D.Rewrite, D.OriginalLine, D.RewriteLine});
   return llvm::json::Object{{"error", R.Error},
                             {"scenarios", R.Scenarios},
                             {"names", llvm::json::Array(R.ScenarioNames)},
@@ -565,8 +563,8 @@ ValidateRun runValidationInChild(const Compile C[2], const Table Tables[2], cons
       signal(Signal, SIG_DFL);
     struct rlimit NoCore = {0, 0};
     setrlimit(RLIMIT_CORE, &NoCore);
-    ValidateRun R = runValidation(C[0].Object, C[1].Object, Tables[0].Handler, Tables[1].Handler, O.Scenarios,
-                                  describeSite);
+    ValidateRun R =
+        runValidation(C[0].Object, C[1].Object, Tables[0].Handler, Tables[1].Handler, O.Scenarios, describeSite);
     std::string Text;
     llvm::raw_string_ostream(Text) << toJson(R);
     Text += "\n";
@@ -616,8 +614,8 @@ ValidateRun runValidationInChild(const Compile C[2], const Table Tables[2], cons
                   " s and was stopped (an endless loop? --timeout sets the limit)";
   } else if (WIFSIGNALED(Status)) {
     const int Signal = WTERMSIG(Status);
-    Out.Aborted = Scope + "crashed the validation process with signal " + std::to_string(Signal) + " (" +
-                  strsignal(Signal) + ")";
+    Out.Aborted =
+        Scope + "crashed the validation process with signal " + std::to_string(Signal) + " (" + strsignal(Signal) + ")";
   } else if (!WIFEXITED(Status) || WEXITSTATUS(Status) != 0 || !fromJson(Text, Out)) {
     // The driver (or the shim on its behalf) called exit(): whatever the
     // status, the matrix did not finish.
@@ -642,8 +640,7 @@ void printJson(const Options &O, const Table Tables[2], const ValidateRun &R, co
                                              {"original_trace", D.OriginalLine},
                                              {"rewrite_trace", D.RewriteLine}});
   for (const std::string &P : R.Problems)
-    Problems.push_back(
-        llvm::json::Object{{"kind", isContractProblem(P) ? "contract" : "problem"}, {"message", P}});
+    Problems.push_back(llvm::json::Object{{"kind", isContractProblem(P) ? "contract" : "problem"}, {"message", P}});
   llvm::json::Object Root{
       {"original", llvm::json::Object{{"file", O.Original}, {"table", Tables[0].Name}, {"handler", Tables[0].Handler}}},
       {"rewrite", llvm::json::Object{{"file", O.Rewrite}, {"table", Tables[1].Name}, {"handler", Tables[1].Handler}}},
@@ -755,7 +752,8 @@ int runValidateCommand(int Argc, const char **Argv) {
     llvm::erase_if(R.Divergences, [](const ValidateDivergence &D) { return isIntendedMerge(D); });
     if (size_t Accepted = Before - R.Divergences.size())
       llvm::errs() << "vmaprep validate: note: " << Accepted
-                   << (Accepted == 1 ? " scenario differs" : " scenarios differ") << " only because the rewrite's mapping merged with its neighbour (--accept-merge)\n";
+                   << (Accepted == 1 ? " scenario differs" : " scenarios differ")
+                   << " only because the rewrite's mapping merged with its neighbour (--accept-merge)\n";
   }
   if (O.Json)
     printJson(O, Tables, R, T);

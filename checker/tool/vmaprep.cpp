@@ -11,19 +11,19 @@
 //
 //===----------------------------------------------------------------------===//
 #include "CandidatesCommand.h"
+#include "FixCommand.h"
+#include "MergeCommand.h"
+#include "ReportCommand.h"
+#include "ValidateCommand.h"
 #include "driver/CheckRun.h"
-#include "driver/KbuildDependencies.h"
 #include "driver/CommandLine.h"
 #include "driver/CompilationInputs.h"
 #include "driver/Config.h"
 #include "driver/CrashIsolation.h"
-#include "findings/FindingFilters.h"
-#include "FixCommand.h"
-#include "ValidateCommand.h"
-#include "MergeCommand.h"
-#include "findings/Outputs.h"
+#include "driver/KbuildDependencies.h"
 #include "driver/Progress.h"
-#include "ReportCommand.h"
+#include "findings/FindingFilters.h"
+#include "findings/Outputs.h"
 #include "findings/SarifOutput.h"
 #include "findings/Version.h"
 #include "vmaprep/ApiLevel.h"
@@ -31,10 +31,9 @@
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
-#include <csignal>
-#include <cstdlib>
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
+#include <csignal>
 #include <cstdlib>
 #include <optional>
 
@@ -130,10 +129,10 @@ struct CheckArgs {
   unsigned ShardIndex = 0, ShardCount = 0;
 };
 
-const llvm::StringRef CheckOptionNames[] = {
-    "--format",   "--root",          "--show-hooks", "--show-reads",   "--fail-on",  "--baseline",
-    "--update-baseline", "--since",  "--shard",      "--no-prefilter", "--progress", "--no-progress",
-    "--config",   "--no-config",     "--version"};
+const llvm::StringRef CheckOptionNames[] = {"--format",  "--root",         "--show-hooks",      "--show-reads",
+                                            "--fail-on", "--baseline",     "--update-baseline", "--since",
+                                            "--shard",   "--no-prefilter", "--progress",        "--no-progress",
+                                            "--config",  "--no-config",    "--version"};
 
 /// check's own options, handed to the shared parser (CommandLine.h).
 bool parseOwnOption(int Argc, const char **Argv, int &I, std::string &Err, CheckArgs &Out) {
@@ -268,8 +267,8 @@ int runCheckCommand(int Argc, const char **Argv) {
     unsigned Written = 0;
     if (std::string E = writeBaseline(Args.BaselinePath, Result, Root, Written); !E.empty())
       return toolError(E);
-    llvm::errs() << "vmaprep: note: wrote " << Written << " finding" << (Written == 1 ? "" : "s")
-                 << " to baseline " << Args.BaselinePath << "\n";
+    llvm::errs() << "vmaprep: note: wrote " << Written << " finding" << (Written == 1 ? "" : "s") << " to baseline "
+                 << Args.BaselinePath << "\n";
   } else if (!Args.BaselinePath.empty()) {
     Result.Baselined = applyBaseline(Result, Known, Root);
   }

@@ -8,9 +8,9 @@
 // as opaque calls.
 //
 //===----------------------------------------------------------------------===//
-#include "validation/Interpreter.h"
 #include "validation/AcceptedDifferences.h"
 #include "validation/IntegerArithmetic.h"
+#include "validation/Interpreter.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -72,9 +72,8 @@ Flow Interpreter::execBlock(const ProgramStmt &S, size_t From) {
       const std::string Label = frame().GotoLabel;
       size_t J = 0;
       for (; J < S.Children.size(); ++J)
-        if (lands(S.Children[J], [&](const ProgramStmt &C) {
-              return C.Kind == ProgramStmt::Op::Label && C.Name == Label;
-            }))
+        if (lands(S.Children[J],
+                  [&](const ProgramStmt &C) { return C.Kind == ProgramStmt::Op::Label && C.Name == Label; }))
           break;
       if (J == S.Children.size())
         return F;
@@ -90,8 +89,7 @@ Flow Interpreter::execBlock(const ProgramStmt &S, size_t From) {
 Flow Interpreter::exec(const ProgramStmt &S) {
   step(S.Where);
   switch (S.Kind) {
-  case ProgramStmt::Op::Block:
-    return execBlock(S, 0);
+  case ProgramStmt::Op::Block: return execBlock(S, 0);
   case ProgramStmt::Op::Expr: {
     const Value V = eval(S.Value);
     // `vm_iomap_memory(...);` whose error the handler drops: an action reports it (the difference
@@ -170,17 +168,11 @@ Flow Interpreter::exec(const ProgramStmt &S) {
   }
   case ProgramStmt::Op::Case:
   case ProgramStmt::Op::Default:
-  case ProgramStmt::Op::Label:
-    return S.Children.empty() ? Flow::Normal : exec(S.Children[0]);
-  case ProgramStmt::Op::Goto:
-    frame().GotoLabel = S.Name;
-    return Flow::Goto;
-  case ProgramStmt::Op::Break:
-    return Flow::Break;
-  case ProgramStmt::Op::Continue:
-    return Flow::Continue;
-  case ProgramStmt::Op::Unsupported:
-    cannotRun(S.Name, S.Where);
+  case ProgramStmt::Op::Label: return S.Children.empty() ? Flow::Normal : exec(S.Children[0]);
+  case ProgramStmt::Op::Goto: frame().GotoLabel = S.Name; return Flow::Goto;
+  case ProgramStmt::Op::Break: return Flow::Break;
+  case ProgramStmt::Op::Continue: return Flow::Continue;
+  case ProgramStmt::Op::Unsupported: cannotRun(S.Name, S.Where);
   }
   return Flow::Normal;
 }
@@ -205,35 +197,56 @@ Value Interpreter::member(const Value &Base, const ProgramExpr &E) {
     throw Crash{};
   if (Base.K == Value::Vma) {
     auto *V = static_cast<struct vm_area_struct *>(Base.Obj);
-    if (F == "vm_start") return Value::number(V->vm_start);
-    if (F == "vm_end") return Value::number(V->vm_end);
-    if (F == "vm_pgoff") return Value::number(V->vm_pgoff);
-    if (F == "vm_flags" || F == "__vm_flags") return Value::number(V->vm_flags);
-    if (F == "vm_page_prot") return Value::number(pgprot_val(V->vm_page_prot));
-    if (F == "vm_file") return V->vm_file ? Value::object(Value::File, V->vm_file) : Value::number(0);
-    if (F == "vm_ops") return fromPointer(V->vm_ops, ValueClass::Pointer);
-    if (F == "vm_private_data") return fromPointer(V->vm_private_data, ValueClass::Pointer);
-    if (F == "vm_mm") return opaque("mm", ValueClass::Pointer);
+    if (F == "vm_start")
+      return Value::number(V->vm_start);
+    if (F == "vm_end")
+      return Value::number(V->vm_end);
+    if (F == "vm_pgoff")
+      return Value::number(V->vm_pgoff);
+    if (F == "vm_flags" || F == "__vm_flags")
+      return Value::number(V->vm_flags);
+    if (F == "vm_page_prot")
+      return Value::number(pgprot_val(V->vm_page_prot));
+    if (F == "vm_file")
+      return V->vm_file ? Value::object(Value::File, V->vm_file) : Value::number(0);
+    if (F == "vm_ops")
+      return fromPointer(V->vm_ops, ValueClass::Pointer);
+    if (F == "vm_private_data")
+      return fromPointer(V->vm_private_data, ValueClass::Pointer);
+    if (F == "vm_mm")
+      return opaque("mm", ValueClass::Pointer);
     cannotRun("a read of vma->" + F, E.Where);
   }
   if (Base.K == Value::Desc) {
     auto *D = static_cast<struct vm_area_desc *>(Base.Obj);
-    if (F == "start") return Value::number(D->start);
-    if (F == "end") return Value::number(D->end);
-    if (F == "pgoff") return Value::number(D->pgoff);
-    if (F == "vm_flags" || F == "vma_flags") return Value::number(D->vma_flags.__vma_flags[0]);
-    if (F == "page_prot") return Value::number(pgprot_val(D->page_prot));
-    if (F == "file") return Value::object(Value::File, D->file);
-    if (F == "vm_file") return D->vm_file ? Value::object(Value::File, D->vm_file) : Value::number(0);
-    if (F == "vm_ops") return fromPointer(D->vm_ops, ValueClass::Pointer);
-    if (F == "private_data") return fromPointer(D->private_data, ValueClass::Pointer);
-    if (F == "mm") return opaque("mm", ValueClass::Pointer);
+    if (F == "start")
+      return Value::number(D->start);
+    if (F == "end")
+      return Value::number(D->end);
+    if (F == "pgoff")
+      return Value::number(D->pgoff);
+    if (F == "vm_flags" || F == "vma_flags")
+      return Value::number(D->vma_flags.__vma_flags[0]);
+    if (F == "page_prot")
+      return Value::number(pgprot_val(D->page_prot));
+    if (F == "file")
+      return Value::object(Value::File, D->file);
+    if (F == "vm_file")
+      return D->vm_file ? Value::object(Value::File, D->vm_file) : Value::number(0);
+    if (F == "vm_ops")
+      return fromPointer(D->vm_ops, ValueClass::Pointer);
+    if (F == "private_data")
+      return fromPointer(D->private_data, ValueClass::Pointer);
+    if (F == "mm")
+      return opaque("mm", ValueClass::Pointer);
     cannotRun("a read of desc->" + F, E.Where);
   }
   if (Base.K == Value::File) {
     auto *File = static_cast<struct file *>(Base.Obj);
-    if (F == "f_mode") return Value::number(File->f_mode);
-    if (F == "f_flags") return Value::number(File->f_flags);
+    if (F == "f_mode")
+      return Value::number(File->f_mode);
+    if (F == "f_flags")
+      return Value::number(File->f_flags);
   }
   if (Base.K == Value::Ops) {
     const std::string *Fn = callback(static_cast<const vm_operations_struct *>(Base.Obj), F.c_str());
@@ -298,9 +311,7 @@ void Interpreter::store(const ProgramExpr &Target, const Value &V) {
     L.Members.clear();
     return;
   }
-  case ProgramExpr::Op::Param:
-    frame().Params.at(Target.Index) = V;
-    return;
+  case ProgramExpr::Op::Param: frame().Params.at(Target.Index) = V; return;
   case ProgramExpr::Op::Deref: {
     Value P = eval(Target.Args[0]);
     if (P.K == Value::Slot) {
@@ -341,22 +352,34 @@ void Interpreter::store(const ProgramExpr &Target, const Value &V) {
     const std::string &F = Target.Name;
     if (Base.K == Value::Vma) {
       auto *Vma = static_cast<struct vm_area_struct *>(Base.Obj);
-      if (F == "vm_page_prot") Vma->vm_page_prot = prot(V.I);
-      else if (F == "vm_ops") Vma->vm_ops = opsOf(V, Target.Where);
-      else if (F == "vm_private_data") Vma->vm_private_data = toPointer(V);
-      else if (F == "vm_pgoff") Vma->vm_pgoff = V.I;
-      else cannotRun("a write to vma->" + F, Target.Where);
+      if (F == "vm_page_prot")
+        Vma->vm_page_prot = prot(V.I);
+      else if (F == "vm_ops")
+        Vma->vm_ops = opsOf(V, Target.Where);
+      else if (F == "vm_private_data")
+        Vma->vm_private_data = toPointer(V);
+      else if (F == "vm_pgoff")
+        Vma->vm_pgoff = V.I;
+      else
+        cannotRun("a write to vma->" + F, Target.Where);
       return;
     }
     if (Base.K == Value::Desc) {
       auto *D = static_cast<struct vm_area_desc *>(Base.Obj);
-      if (F == "page_prot") D->page_prot = prot(V.I);
-      else if (F == "vm_ops") D->vm_ops = opsOf(V, Target.Where);
-      else if (F == "private_data") D->private_data = toPointer(V);
-      else if (F == "pgoff") D->pgoff = V.I;
-      else if (F == "vm_flags" || F == "vma_flags") D->vma_flags.__vma_flags[0] = V.I;
-      else if (F == "vm_file" || F == "file") *const_cast<struct file **>(&D->vm_file) = fileOf(V, Target.Where);
-      else cannotRun("a write to desc->" + F, Target.Where);
+      if (F == "page_prot")
+        D->page_prot = prot(V.I);
+      else if (F == "vm_ops")
+        D->vm_ops = opsOf(V, Target.Where);
+      else if (F == "private_data")
+        D->private_data = toPointer(V);
+      else if (F == "pgoff")
+        D->pgoff = V.I;
+      else if (F == "vm_flags" || F == "vma_flags")
+        D->vma_flags.__vma_flags[0] = V.I;
+      else if (F == "vm_file" || F == "file")
+        *const_cast<struct file **>(&D->vm_file) = fileOf(V, Target.Where);
+      else
+        cannotRun("a write to desc->" + F, Target.Where);
       return;
     }
     if (BaseExpr.Kind == ProgramExpr::Op::Local && !Target.Arrow) {
@@ -376,11 +399,8 @@ void Interpreter::store(const ProgramExpr &Target, const Value &V) {
     Memory[Base.name() + "[" + std::to_string(I.I) + "]"] = V;
     return;
   }
-  case ProgramExpr::Op::Global:
-    Memory[Target.Name] = V;
-    return;
-  default:
-    cannotRun("an assignment to this kind of expression", Target.Where);
+  case ProgramExpr::Op::Global: Memory[Target.Name] = V; return;
+  default: cannotRun("an assignment to this kind of expression", Target.Where);
   }
 }
 
@@ -394,12 +414,9 @@ const vm_operations_struct *Interpreter::opsOf(const Value &V, const std::string
 
 Value Interpreter::eval(const ProgramExpr &E) {
   switch (E.Kind) {
-  case ProgramExpr::Op::Constant:
-    return Value::number(E.Value);
-  case ProgramExpr::Op::Param:
-    return frame().Params.at(E.Index);
-  case ProgramExpr::Op::Local:
-    return frame().Locals.at(E.Index).V;
+  case ProgramExpr::Op::Constant: return Value::number(E.Value);
+  case ProgramExpr::Op::Param: return frame().Params.at(E.Index);
+  case ProgramExpr::Op::Local: return frame().Locals.at(E.Index).V;
   case ProgramExpr::Op::Global: {
     auto It = Memory.find(E.Name);
     if (It != Memory.end())
@@ -478,15 +495,14 @@ Value Interpreter::eval(const ProgramExpr &E) {
     // A shift is done in the promoted left operand's type, which is the
     // result's; other operators in the common type, the result's too
     // (comparisons aside, which cannot trap).
-    uint64_t V = arith(E.Name, L.I, RV, Signed || (E.Args[0].Signed && E.Args[0].Bits > E.Args[1].Bits),
-                       E.Bits, E.Where);
+    uint64_t V =
+        arith(E.Name, L.I, RV, Signed || (E.Args[0].Signed && E.Args[0].Bits > E.Args[1].Bits), E.Bits, E.Where);
     if (E.Name == "-" && E.Args[0].Class == ValueClass::Pointer && E.Args[1].Class == ValueClass::Pointer &&
         E.ElementSize > 1)
       V = uint64_t(int64_t(V) / int64_t(E.ElementSize));
     return Value::number(truncate(V, E));
   }
-  case ProgramExpr::Op::Conditional:
-    return eval(E.Args[0]).truth() ? eval(E.Args[1]) : eval(E.Args[2]);
+  case ProgramExpr::Op::Conditional: return eval(E.Args[0]).truth() ? eval(E.Args[1]) : eval(E.Args[2]);
   case ProgramExpr::Op::Assign: {
     Value V = eval(E.Args[1]);
     if (E.Name != "=") {
@@ -575,8 +591,7 @@ Value Interpreter::eval(const ProgramExpr &E) {
       throw Crash{};
     return load(P, E.Class);
   }
-  case ProgramExpr::Op::Call:
-    return callExpr(E);
+  case ProgramExpr::Op::Call: return callExpr(E);
   case ProgramExpr::Op::IndirectCall: {
     const Value Callee = eval(E.Args[0]);
     std::vector<Value> Args;
@@ -588,8 +603,7 @@ Value Interpreter::eval(const ProgramExpr &E) {
       cannotRun("a call through a null function pointer", E.Where);
     return opaqueCall("(*" + Callee.name() + ")", Args, E);
   }
-  case ProgramExpr::Op::FlagBits:
-    return Value::number(E.Value);
+  case ProgramExpr::Op::FlagBits: return Value::number(E.Value);
   case ProgramExpr::Op::Cast: {
     Value V = eval(E.Args[0]);
     if (E.Class == ValueClass::Integer && E.Bits == 1)
@@ -604,9 +618,7 @@ Value Interpreter::eval(const ProgramExpr &E) {
     }
     return V;
   }
-  case ProgramExpr::Op::Comma:
-    eval(E.Args[0]);
-    return eval(E.Args[1]);
+  case ProgramExpr::Op::Comma: eval(E.Args[0]); return eval(E.Args[1]);
   case ProgramExpr::Op::Statement: {
     // The value of a statement expression is its last expression statement's.
     const ProgramStmt &Body = E.Body.at(0);
@@ -622,8 +634,7 @@ Value Interpreter::eval(const ProgramExpr &E) {
     }
     return Last;
   }
-  case ProgramExpr::Op::Unsupported:
-    cannotRun(E.Name, E.Where);
+  case ProgramExpr::Op::Unsupported: cannotRun(E.Name, E.Where);
   }
   return Value();
 }

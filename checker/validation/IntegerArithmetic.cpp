@@ -5,8 +5,7 @@
 
 namespace vmaprep {
 
-ArithmeticResult integerArithmetic(const std::string &Op, uint64_t L, uint64_t R, bool Signed,
-                                   unsigned Width) {
+ArithmeticResult integerArithmetic(const std::string &Op, uint64_t L, uint64_t R, bool Signed, unsigned Width) {
   Width = std::clamp(Width, 32u, 64u);
   const int64_t SL = int64_t(L), SR = int64_t(R);
   ArithmeticResult Out;
@@ -18,25 +17,30 @@ ArithmeticResult integerArithmetic(const std::string &Op, uint64_t L, uint64_t R
     Out.Value = V;
     return Out;
   };
-  if (Op == "+") return Is(L + R);
-  if (Op == "-") return Is(L - R);
-  if (Op == "*") return Is(L * R);
+  if (Op == "+")
+    return Is(L + R);
+  if (Op == "-")
+    return Is(L - R);
+  if (Op == "*")
+    return Is(L * R);
   if (Op == "/" || Op == "%") {
     if (R == 0)
       return Trap("a division by zero (a divide error in the kernel)");
     if (Signed && truncateInteger(R, Width, true) == ~uint64_t(0)) {
       if (truncateInteger(L, Width, true) == ~uint64_t(0) << (Width - 1))
-        return Trap("the minimum " + std::to_string(Width) +
-                    "-bit value divided by -1 (a divide error in the kernel)");
+        return Trap("the minimum " + std::to_string(Width) + "-bit value divided by -1 (a divide error in the kernel)");
       return Is(Op == "/" ? uint64_t(0) - L : 0); // L / -1, without INT64_MIN / -1
     }
     if (Signed)
       return Is(Op == "/" ? uint64_t(SL / SR) : uint64_t(SL % SR));
     return Is(Op == "/" ? L / R : L % R);
   }
-  if (Op == "&") return Is(L & R);
-  if (Op == "|") return Is(L | R);
-  if (Op == "^") return Is(L ^ R);
+  if (Op == "&")
+    return Is(L & R);
+  if (Op == "|")
+    return Is(L | R);
+  if (Op == "^")
+    return Is(L ^ R);
   if (Op == "<<" || Op == ">>") {
     if (R >= Width)
       return Trap("a shift by " + (Signed && SR < 0 ? std::to_string(SR) : std::to_string(R)) + " of a " +
@@ -48,12 +52,18 @@ ArithmeticResult integerArithmetic(const std::string &Op, uint64_t L, uint64_t R
       return Is(~(~L >> R));
     return Is(L >> R);
   }
-  if (Op == "==") return Is(L == R);
-  if (Op == "!=") return Is(L != R);
-  if (Op == "<") return Is(Signed ? SL < SR : L < R);
-  if (Op == ">") return Is(Signed ? SL > SR : L > R);
-  if (Op == "<=") return Is(Signed ? SL <= SR : L <= R);
-  if (Op == ">=") return Is(Signed ? SL >= SR : L >= R);
+  if (Op == "==")
+    return Is(L == R);
+  if (Op == "!=")
+    return Is(L != R);
+  if (Op == "<")
+    return Is(Signed ? SL < SR : L < R);
+  if (Op == ">")
+    return Is(Signed ? SL > SR : L > R);
+  if (Op == "<=")
+    return Is(Signed ? SL <= SR : L <= R);
+  if (Op == ">=")
+    return Is(Signed ? SL >= SR : L >= R);
   return Trap("the operator '" + Op + "'");
 }
 

@@ -28,8 +28,7 @@ struct ArithmeticResult {
 /// \p Op is the C spelling ("+", "<<", "<=", ...); \p Width the width in bits
 /// of the type the operation is done in (the usual arithmetic conversions, or
 /// the promoted left operand for a shift), at least 32 by integer promotion.
-ArithmeticResult integerArithmetic(const std::string &Op, uint64_t L, uint64_t R, bool Signed,
-                                   unsigned Width);
+ArithmeticResult integerArithmetic(const std::string &Op, uint64_t L, uint64_t R, bool Signed, unsigned Width);
 
 /// \p V truncated to \p Bits (1 is _Bool), sign-extended when \p Signed.
 uint64_t truncateInteger(uint64_t V, unsigned Bits, bool Signed);

@@ -171,10 +171,10 @@ private:
   std::map<const vm_operations_struct *, const ProgramOpsTable *> TableOf;
   std::vector<std::string> Unrunnable;
   unsigned World = 0;
-  std::map<std::string, Value> Memory;                       // driver state written, by name
-  std::map<std::string, std::unique_ptr<char[]>> Backing;    // real memory behind opaque pointers
-  std::unordered_map<const void *, std::string> Named;       // real addresses handed to the model
-  std::map<std::string, model::FileHandle> Files;            // files opened for opaque file pointers
+  std::map<std::string, Value> Memory;                    // driver state written, by name
+  std::map<std::string, std::unique_ptr<char[]>> Backing; // real memory behind opaque pointers
+  std::unordered_map<const void *, std::string> Named;    // real addresses handed to the model
+  std::map<std::string, model::FileHandle> Files;         // files opened for opaque file pointers
   static inline const struct file_operations OtherFileOps = {};
   std::vector<std::unique_ptr<std::vector<struct page *>>> PageArrays; // kept until the actions complete
   long Steps = 0;

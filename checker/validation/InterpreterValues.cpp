@@ -30,36 +30,28 @@ uint64_t hashOf(const std::string &Text, uint64_t Seed) {
 
 std::string Value::name() const {
   switch (K) {
-  case Int:
-    return std::to_string(static_cast<int64_t>(I));
-  case Opaque:
-    return Offset ? Key + "+" + std::to_string(Offset) : Key;
-  case Vma:
-    return "vma";
-  case Desc:
-    return "desc";
-  case File:
-    return "file";
+  case Int: return std::to_string(static_cast<int64_t>(I));
+  case Opaque: return Offset ? Key + "+" + std::to_string(Offset) : Key;
+  case Vma: return "vma";
+  case Desc: return "desc";
+  case File: return "file";
   case Heap:
   case Ops:
-  case Function:
-    return Key;
-  case LocalRef:
-    return "&" + Key;
-  case Slot:
-    return "slot";
-  case FieldRef:
-    return "&vma." + Key;
+  case Function: return Key;
+  case LocalRef: return "&" + Key;
+  case Slot: return "slot";
+  case FieldRef: return "&vma." + Key;
   }
   return "?";
 }
 
 std::string canonicalField(const std::string &F) {
   static const std::map<std::string, std::string> Names = {
-      {"vm_start", "start"},       {"vm_end", "end"},         {"vm_pgoff", "pgoff"},
-      {"vm_flags", "flags"},       {"__vm_flags", "flags"},   {"vma_flags", "flags"},
-      {"vm_page_prot", "page_prot"}, {"vm_file", "file"},     {"vm_ops", "vm_ops"},
-      {"vm_private_data", "private_data"}};
+      {"vm_start", "start"},         {"vm_end", "end"},
+      {"vm_pgoff", "pgoff"},         {"vm_flags", "flags"},
+      {"__vm_flags", "flags"},       {"vma_flags", "flags"},
+      {"vm_page_prot", "page_prot"}, {"vm_file", "file"},
+      {"vm_ops", "vm_ops"},          {"vm_private_data", "private_data"}};
   auto It = Names.find(F);
   return It == Names.end() ? F : It->second;
 }
@@ -126,27 +118,13 @@ Value Interpreter::opaque(const std::string &Key, ValueClass Class) {
     return V;
   }
   switch ((H >> 3) % 7) {
-  case 0:
-    V.I = 0;
-    break;
-  case 1:
-    V.I = 1;
-    break;
-  case 2:
-    V.I = PAGE_SIZE * (1 + (H >> 8) % 4);
-    break;
-  case 3:
-    V.I = (H >> 8) & 0xfff;
-    break;
-  case 4:
-    V.I = uint64_t(-EINVAL);
-    break;
-  case 5:
-    V.I = ((H >> 8) & 0xfffff) << PAGE_SHIFT;
-    break;
-  default:
-    V.I = 1 + ((H >> 8) & 3);
-    break;
+  case 0: V.I = 0; break;
+  case 1: V.I = 1; break;
+  case 2: V.I = PAGE_SIZE * (1 + (H >> 8) % 4); break;
+  case 3: V.I = (H >> 8) & 0xfff; break;
+  case 4: V.I = uint64_t(-EINVAL); break;
+  case 5: V.I = ((H >> 8) & 0xfffff) << PAGE_SHIFT; break;
+  default: V.I = 1 + ((H >> 8) & 3); break;
   }
   return V;
 }
@@ -166,12 +144,9 @@ void *Interpreter::backing(const Value &V) {
 
 void *Interpreter::toPointer(const Value &V) {
   switch (V.K) {
-  case Value::Int:
-    return reinterpret_cast<void *>(V.I);
-  case Value::Opaque:
-    return backing(V);
-  default:
-    return V.Obj;
+  case Value::Int: return reinterpret_cast<void *>(V.I);
+  case Value::Opaque: return backing(V);
+  default: return V.Obj;
   }
 }
 

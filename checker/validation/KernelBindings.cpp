@@ -120,8 +120,8 @@ KernelBinding Interpreter::findKernelBinding(const std::string &Name) {
     // Only [From, Count) is read: Base[From] is Pages[0]. Computed as an
     // address, not by pointer arithmetic, which would leave the vector (and
     // is undefined on the null data() of an empty one).
-    auto *Base = reinterpret_cast<struct page **>(reinterpret_cast<uintptr_t>(Pages.data()) -
-                                                  From * sizeof(struct page *));
+    auto *Base =
+        reinterpret_cast<struct page **>(reinterpret_cast<uintptr_t>(Pages.data()) - From * sizeof(struct page *));
     int R = C.Name == "vm_map_pages" ? vm_map_pages(V, Base, Count) : vm_map_pages_zero(V, Base, Count);
     C.Out = Value::number(errnoValue(R));
     return true;
@@ -169,8 +169,9 @@ KernelBinding Interpreter::findKernelBinding(const std::string &Name) {
   };
   const KernelBinding DescTestMask = [](KernelCall &C) {
     struct vm_area_desc *D = C.desc(0);
-    C.Out = Value::number(C.Name == "vma_desc_test_any_mask" ? vma_desc_test_any_mask(D, C.Interp.flagsOf(C.Args.at(1)))
-                                                            : vma_desc_test_all_mask(D, C.Interp.flagsOf(C.Args.at(1))));
+    C.Out =
+        Value::number(C.Name == "vma_desc_test_any_mask" ? vma_desc_test_any_mask(D, C.Interp.flagsOf(C.Args.at(1)))
+                                                         : vma_desc_test_all_mask(D, C.Interp.flagsOf(C.Args.at(1))));
     return true;
   };
   const KernelBinding DescTest = [](KernelCall &C) {
@@ -419,13 +420,20 @@ KernelBinding Interpreter::findKernelBinding(const std::string &Name) {
       C.Out = Value::number(Old);
       return true;
     }
-    if (Op == "set") New = C.num(1);
-    else if (Op == "inc" || Op == "inc_return") New = Old + 1;
-    else if (Op == "dec" || Op == "dec_return" || Op == "dec_and_test") New = Old - 1;
-    else if (Op == "add" || Op == "add_return") New = Old + C.num(0);
-    else if (Op == "sub" || Op == "sub_return") New = Old - C.num(0);
-    else if (Op == "inc_not_zero") New = Old ? Old + 1 : Old;
-    else return false;
+    if (Op == "set")
+      New = C.num(1);
+    else if (Op == "inc" || Op == "inc_return")
+      New = Old + 1;
+    else if (Op == "dec" || Op == "dec_return" || Op == "dec_and_test")
+      New = Old - 1;
+    else if (Op == "add" || Op == "add_return")
+      New = Old + C.num(0);
+    else if (Op == "sub" || Op == "sub_return")
+      New = Old - C.num(0);
+    else if (Op == "inc_not_zero")
+      New = Old ? Old + 1 : Old;
+    else
+      return false;
     const unsigned Bits = N.rfind("atomic_", 0) == 0 && N.rfind("atomic_long_", 0) != 0 ? 32 : 64;
     if (Bits == 32)
       New = uint64_t(int64_t(int32_t(uint32_t(New))));

@@ -90,12 +90,14 @@ template <typename Fn> auto Interpreter::guarded(Fn &&Body, decltype(Body()) OnF
 }
 
 int Interpreter::entry(std::vector<Value> Args) {
-  return guarded([&] {
-    Interpreter &I = *Current;
-    const int R = int(I.call(I.Program.Entry, std::move(Args)).I);
-    I.Succeeded += R == 0;
-    return R;
-  }, -EINVAL);
+  return guarded(
+      [&] {
+        Interpreter &I = *Current;
+        const int R = int(I.call(I.Program.Entry, std::move(Args)).I);
+        I.Succeeded += R == 0;
+        return R;
+      },
+      -EINVAL);
 }
 
 int Interpreter::legacyEntry(struct file *F, struct vm_area_struct *V) {
@@ -115,11 +117,13 @@ const std::string *Interpreter::callback(const vm_operations_struct *Ops, const 
 }
 
 void Interpreter::vmaCallback(struct vm_area_struct *V, const char *Member) {
-  guarded([&] {
-    if (const std::string *Fn = Current->callback(V->vm_ops, Member))
-      Current->call(*Fn, {Value::object(Value::Vma, V)});
-    return 0;
-  }, 0);
+  guarded(
+      [&] {
+        if (const std::string *Fn = Current->callback(V->vm_ops, Member))
+          Current->call(*Fn, {Value::object(Value::Vma, V)});
+        return 0;
+      },
+      0);
 }
 
 void Interpreter::openCallback(struct vm_area_struct *V) { vmaCallback(V, "open"); }
@@ -127,28 +131,32 @@ void Interpreter::openCallback(struct vm_area_struct *V) { vmaCallback(V, "open"
 void Interpreter::closeCallback(struct vm_area_struct *V) { vmaCallback(V, "close"); }
 
 int Interpreter::splitCallback(struct vm_area_struct *V, unsigned long Addr) {
-  return guarded([&] {
-    const std::string *Fn = Current->callback(V->vm_ops, "may_split");
-    return Fn ? int(Current->call(*Fn, {Value::object(Value::Vma, V), Value::number(Addr)}).I) : 0;
-  }, -EINVAL);
+  return guarded(
+      [&] {
+        const std::string *Fn = Current->callback(V->vm_ops, "may_split");
+        return Fn ? int(Current->call(*Fn, {Value::object(Value::Vma, V), Value::number(Addr)}).I) : 0;
+      },
+      -EINVAL);
 }
 
 int Interpreter::mappedCallback(unsigned long Start, unsigned long End, pgoff_t Pgoff, const struct file *F,
                                 void **Private) {
-  return guarded([&] {
-    // The model calls ->mapped of the new VMA's table; find which of ours it is by its private slot's
-    // owner: the only table with ->mapped that the program installed.
-    Interpreter &I = *Current;
-    for (const auto &[Ops, Table] : I.TableOf)
-      for (const auto &[Member, Fn] : Table->Callbacks)
-        if (Member == "mapped" && I.Program.function(Fn)) {
-          Value Slot = Value::object(Value::Slot, Private);
-          return int(I.call(Fn, {Value::number(Start), Value::number(End), Value::number(Pgoff),
-                                 Value::object(Value::File, const_cast<struct file *>(F)), Slot})
-                         .I);
-        }
-    return 0;
-  }, -EINVAL);
+  return guarded(
+      [&] {
+        // The model calls ->mapped of the new VMA's table; find which of ours it is by its private slot's
+        // owner: the only table with ->mapped that the program installed.
+        Interpreter &I = *Current;
+        for (const auto &[Ops, Table] : I.TableOf)
+          for (const auto &[Member, Fn] : Table->Callbacks)
+            if (Member == "mapped" && I.Program.function(Fn)) {
+              Value Slot = Value::object(Value::Slot, Private);
+              return int(I.call(Fn, {Value::number(Start), Value::number(End), Value::number(Pgoff),
+                                     Value::object(Value::File, const_cast<struct file *>(F)), Slot})
+                             .I);
+            }
+        return 0;
+      },
+      -EINVAL);
 }
 
 int Interpreter::mremapRefused(struct vm_area_struct *) { return -EINVAL; }
@@ -197,7 +205,6 @@ std::string Interpreter::unrunnableCallbacks() const {
     Out += (Out.empty() ? "" : ", ") + M;
   return Out;
 }
-
 
 } // namespace vmaprep::interpreter
 
@@ -279,8 +286,12 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
       const ValidationReport Report = validate(A, B, Matrix);
       Out.Scenarios += Report.scenarios;
       for (const Divergence &D : Report.divergences) {
-        ValidateDivergence V{D.scenario + " [world " + std::to_string(World) + "]", D.difference.field,
-                             D.difference.original, D.difference.rewrite, D.original_line, D.rewrite_line};
+        ValidateDivergence V{D.scenario + " [world " + std::to_string(World) + "]",
+                             D.difference.field,
+                             D.difference.original,
+                             D.difference.rewrite,
+                             D.original_line,
+                             D.rewrite_line};
         if (AcceptMerge && isIntendedMerge(V)) {
           ++Out.AcceptedMerges;
           continue;
@@ -323,4 +334,3 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
 }
 
 } // namespace vmaprep
-

@@ -43,8 +43,8 @@ public:
           uintptr_t RelroEnd = 0;
           for (int I = 0; I < Info->dlpi_phnum; ++I)
             if (Info->dlpi_phdr[I].p_type == PT_GNU_RELRO)
-              RelroEnd = (Info->dlpi_addr + Info->dlpi_phdr[I].p_vaddr + Info->dlpi_phdr[I].p_memsz + Page - 1) &
-                         ~(Page - 1);
+              RelroEnd =
+                  (Info->dlpi_addr + Info->dlpi_phdr[I].p_vaddr + Info->dlpi_phdr[I].p_memsz + Page - 1) & ~(Page - 1);
           for (int I = 0; I < Info->dlpi_phnum; ++I) {
             const ElfW(Phdr) &P = Info->dlpi_phdr[I];
             if (P.p_type != PT_LOAD || !(P.p_flags & PF_W))
@@ -119,8 +119,8 @@ private:
 } // namespace
 
 ValidateRun runValidation(const std::string &OriginalObject, const std::string &RewriteObject,
-                          const std::string &OriginalName, const std::string &RewriteName,
-                          unsigned ScenarioLimit, SiteDescriber Describer) {
+                          const std::string &OriginalName, const std::string &RewriteName, unsigned ScenarioLimit,
+                          SiteDescriber Describer) {
   ValidateRun Out;
   LoadedDriver Original, Rewrite;
   if (std::string E = Original.load(OriginalObject, OriginalName); !E.empty()) {

@@ -7,11 +7,11 @@
 // VmaTree.cpp. docs/model.md lists the kernel function each behaviour follows.
 #include "vmaprep/model/AddressSpace.h"
 
-#include "AddressSpaceInternal.h"
-#include "vmaprep/model/Shim.h"
-
 #include <algorithm>
 #include <sstream>
+
+#include "AddressSpaceInternal.h"
+#include "vmaprep/model/Shim.h"
 
 namespace vmaprep::model {
 
@@ -196,8 +196,8 @@ std::vector<VmaState> AddressSpace::state(const LockedView& lock) const {
   out.reserve(vmas_.size());
   for (const auto& entry : vmas_) {
     const vm_area_struct* v = entry.second.get();
-    out.push_back(VmaState{v->vm_start, v->vm_end, v->vm_pgoff, v->vm_flags, pgprot_val(v->vm_page_prot),
-                           v->vm_ops, v->vm_private_data, v->vm_file});
+    out.push_back(VmaState{v->vm_start, v->vm_end, v->vm_pgoff, v->vm_flags, pgprot_val(v->vm_page_prot), v->vm_ops,
+                           v->vm_private_data, v->vm_file});
   }
   return out;
 }

@@ -1,11 +1,10 @@
 // brk(), after mm/mmap.c SYSCALL_DEFINE1(brk) and do_brk_flags() (mm/vma.c in 7.3, mm/mmap.c in 6.12):
 // shrinking unmaps through do_munmap() (Vma.cpp), growing extends the heap VMA or adds one, refused near
 // the next mapping's stack guard gap, over the map count or over RLIMIT_AS.
-#include "vmaprep/model/AddressSpace.h"
+#include <algorithm>
 
 #include "AddressSpaceInternal.h"
-
-#include <algorithm>
+#include "vmaprep/model/AddressSpace.h"
 
 namespace vmaprep::model {
 

@@ -1,9 +1,8 @@
 // fork(), after kernel/fork.c dup_mm() -> dup_mmap() (mm/mmap.c in 7.3, kernel/fork.c in 6.12):
 // VM_DONTCOPY and VM_WIPEONFORK, anon_vma_fork() (mm/rmap.c), ->open on each copy, and mm/memory.c
 // copy_page_range() for the mappings vma_needs_copy() says must be copied.
-#include "vmaprep/model/AddressSpace.h"
-
 #include "AddressSpaceInternal.h"
+#include "vmaprep/model/AddressSpace.h"
 #include "vmaprep/model/Shim.h"
 
 namespace vmaprep::model {

@@ -185,8 +185,8 @@ struct page* Kernel::alloc_pages(unsigned order, bool zero) {
   void* memory = std::aligned_alloc(PAGE_SIZE, nr * PAGE_SIZE);
   if (!memory) return nullptr;
   if (zero) std::memset(memory, 0, nr * PAGE_SIZE);
-  auto block = std::make_unique<Block>(
-      Block{memory, static_cast<unsigned>(nr), static_cast<unsigned>(nr), page_sequence_++});
+  auto block =
+      std::make_unique<Block>(Block{memory, static_cast<unsigned>(nr), static_cast<unsigned>(nr), page_sequence_++});
   const unsigned long first_pfn = reinterpret_cast<std::uintptr_t>(memory) >> PAGE_SHIFT;
   for (std::size_t i = 0; i < nr; ++i) {
     auto pg = std::make_unique<struct page>();

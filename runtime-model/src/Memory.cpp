@@ -2,9 +2,8 @@
 // vm_insert_page() (install_page) and the zapping of a range (zap_vma_range(), unmap_vmas()). A
 // page table here is a map from page-aligned address to a Pte; the shim (kshim/src/kshim.cpp) calls these
 // while a driver's hook runs under the write lock.
-#include "vmaprep/model/AddressSpace.h"
-
 #include "AddressSpaceInternal.h"
+#include "vmaprep/model/AddressSpace.h"
 
 namespace vmaprep::model {
 
@@ -20,8 +19,8 @@ void AddressSpace::zap_range(unsigned long start, unsigned long end) {
 // ---------------------------------------------------------------------------------------------------
 // Page tables (mm/memory.c)
 
-int AddressSpace::install_pfn_range(vm_area_struct* vma, unsigned long addr, unsigned long pfn,
-                                    unsigned long size, pgprot_t prot, PteKind kind) {
+int AddressSpace::install_pfn_range(vm_area_struct* vma, unsigned long addr, unsigned long pfn, unsigned long size,
+                                    pgprot_t prot, PteKind kind) {
   assert_write_locked("remap_pfn_range");
   Kernel& kernel = Kernel::current();
   const unsigned long end = addr + PAGE_ALIGN(size);

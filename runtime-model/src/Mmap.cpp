@@ -4,11 +4,10 @@
 // mm/huge_memory.c __thp_get_unmapped_area() (vma_set_page_prot() is inline in AddressSpaceInternal.h).
 // unmapped_area_topdown() is in mm/vma.c in 7.3 (mm/mmap.c in 6.12). do_mmap() ends in mmap_region(),
 // MmapRegion.cpp.
-#include "vmaprep/model/AddressSpace.h"
+#include <algorithm>
 
 #include "AddressSpaceInternal.h"
-
-#include <algorithm>
+#include "vmaprep/model/AddressSpace.h"
 
 namespace vmaprep::model {
 
@@ -112,8 +111,8 @@ long AddressSpace::get_unmapped_area(struct file* file, unsigned long addr, unsi
       auto it = vma ? lower(vma->vm_start) : vmas_.end();
       if (!vma) it = vmas_.end();
       if (it != vmas_.begin()) before = std::prev(it)->second.get();
-      use_hint = mmap_end - len >= addr && addr >= config_.mmap_min_addr &&
-                 (!vma || addr + len <= vm_start_gap(vma)) && (!before || addr >= vm_end_gap(before));
+      use_hint = mmap_end - len >= addr && addr >= config_.mmap_min_addr && (!vma || addr + len <= vm_start_gap(vma)) &&
+                 (!before || addr >= vm_end_gap(before));
     }
     const unsigned long low = std::max(PAGE_SIZE, config_.mmap_min_addr);
     long found = -ENOMEM;
@@ -149,8 +148,8 @@ long AddressSpace::get_unmapped_area(struct file* file, unsigned long addr, unsi
 // ---------------------------------------------------------------------------------------------------
 // mmap (arch sys_mmap -> ksys_mmap_pgoff -> do_mmap -> mmap_region -> __mmap_region)
 
-long AddressSpace::mmap(WriteGuard& lock, struct file* file, unsigned long addr, unsigned long len,
-                        unsigned long prot, unsigned long flags, unsigned long offset) {
+long AddressSpace::mmap(WriteGuard& lock, struct file* file, unsigned long addr, unsigned long len, unsigned long prot,
+                        unsigned long flags, unsigned long offset) {
   require(lock, true);
   Operation op(*this, addr, addr + len);
   if (offset_in_page(offset)) return op.done(-EINVAL);
@@ -212,15 +211,12 @@ long AddressSpace::do_mmap(struct file* file, unsigned long addr, unsigned long 
   // Anonymous MAP_HUGETLB memory is a hugetlbfs file (read-write, a regular file) by now.
   const bool hugetlb = !file && (flags & MAP_HUGETLB);
   if (file || hugetlb) {
-    if (file ? !file_mmap_ok(file, pgoff, len) : len > 0x7fffffffffffffffUL - (pgoff << PAGE_SHIFT))
-      return -EOVERFLOW;
+    if (file ? !file_mmap_ok(file, pgoff, len) : len > 0x7fffffffffffffffUL - (pgoff << PAGE_SHIFT)) return -EOVERFLOW;
     unsigned long flags_mask = LEGACY_MAP_MASK;
     if (file && (fop_flags(file) & FOP_MMAP_SYNC)) flags_mask |= MAP_SYNC;
     const fmode_t mode = file ? file->f_mode : FMODE_READ | FMODE_WRITE;
     switch (flags & MAP_TYPE) {
-      case MAP_SHARED:
-        flags &= LEGACY_MAP_MASK;
-        [[fallthrough]];
+      case MAP_SHARED: flags &= LEGACY_MAP_MASK; [[fallthrough]];
       case MAP_SHARED_VALIDATE:
         if (flags & ~flags_mask) return -EOPNOTSUPP;
         if ((prot & PROT_WRITE) && !(mode & FMODE_WRITE)) return -EACCES;
@@ -232,8 +228,7 @@ long AddressSpace::do_mmap(struct file* file, unsigned long addr, unsigned long 
         if (file && !has_valid_mmap_hooks(file, kernel)) return -ENODEV;
         if (vm_flags & VM_GROWSDOWN) return -EINVAL;
         break;
-      default:
-        return -EINVAL;
+      default: return -EINVAL;
     }
   } else {
     switch (flags & MAP_TYPE) {
@@ -248,11 +243,8 @@ long AddressSpace::do_mmap(struct file* file, unsigned long addr, unsigned long 
         if (vm_flags & VM_GROWSDOWN) return -EINVAL;
         vm_flags |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;
         [[fallthrough]];
-      case MAP_PRIVATE:
-        pgoff = addr >> PAGE_SHIFT;
-        break;
-      default:
-        return -EINVAL;
+      case MAP_PRIVATE: pgoff = addr >> PAGE_SHIFT; break;
+      default: return -EINVAL;
     }
   }
   // The model runs with vm.overcommit_memory != OVERCOMMIT_NEVER, where MAP_NORESERVE is honoured.

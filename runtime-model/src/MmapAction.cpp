@@ -3,9 +3,8 @@
 // the simple I/O remap) and mmap_action_complete() / mmap_action_finish(), including the 7.1+
 // error_override and vm_operations_struct->mapped call, and the 6.19/7.0 success and error hooks.
 // MmapRegion.cpp calls both steps; the page-table work is Memory.cpp's.
-#include "vmaprep/model/AddressSpace.h"
-
 #include "AddressSpaceInternal.h"
+#include "vmaprep/model/AddressSpace.h"
 
 namespace vmaprep::model {
 
@@ -34,11 +33,9 @@ int AddressSpace::mmap_action_prepare(MmapRequest& req, vm_area_desc& desc) {
     return 0;
   };
   switch (action.type) {
-    case MMAP_NOTHING:
-      return 0;
+    case MMAP_NOTHING: return 0;
     case MMAP_REMAP_PFN:
-    case MMAP_IO_REMAP_PFN:
-      return remap_prepare();
+    case MMAP_IO_REMAP_PFN: return remap_prepare();
     case MMAP_SIMPLE_IO_REMAP: {
       if (req.kapi < VMAPREP_KAPI_7_1) break;
       // __simple_ioremap_prep(): vm_iomap_memory()'s arithmetic, then an I/O remap of the whole VMA.
@@ -81,12 +78,10 @@ int AddressSpace::mmap_action_prepare(MmapRequest& req, vm_area_desc& desc) {
 int AddressSpace::mmap_action_complete(MmapRequest& req, vm_area_struct* vma, mmap_action& action) {
   int err = 0;
   switch (action.type) {
-    case MMAP_NOTHING:
-      break;
+    case MMAP_NOTHING: break;
     case MMAP_REMAP_PFN:
     case MMAP_IO_REMAP_PFN:
-      err = install_pfn_range(vma, action.remap.start, action.remap.start_pfn, action.remap.size,
-                              action.remap.pgprot,
+      err = install_pfn_range(vma, action.remap.start, action.remap.start_pfn, action.remap.size, action.remap.pgprot,
                               action.type == MMAP_IO_REMAP_PFN ? PteKind::IoPfn : PteKind::Pfn);
       break;
     case MMAP_MAP_KERNEL_PAGES: {

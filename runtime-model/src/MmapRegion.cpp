@@ -4,9 +4,8 @@
 // __mmap_complete(). The two driver hook paths are here: the legacy file_operations->mmap (mmap_file(),
 // called on the new VMA) and ->mmap_prepare (mm/vma.c call_mmap_prepare(), on a struct vm_area_desc,
 // before any VMA exists). The mmap_action a prepare hook sets is run by MmapAction.cpp.
-#include "vmaprep/model/AddressSpace.h"
-
 #include "AddressSpaceInternal.h"
+#include "vmaprep/model/AddressSpace.h"
 #include "vmaprep/model/Shim.h"
 
 extern "C" {
@@ -57,8 +56,8 @@ long AddressSpace::mmap_region(MmapRequest& req) {
 
   mmap_action initial_action{};
   initial_action.type = MMAP_NOTHING;
-  vm_area_desc desc{&mm_,      req.file,          req.addr, req.end, req.pgoff, req.file, {req.flags},
-                    req.page_prot, &vma_dummy_vm_ops, nullptr,  initial_action};
+  vm_area_desc desc{&mm_,        req.file,      req.addr,          req.end, req.pgoff,     req.file,
+                    {req.flags}, req.page_prot, &vma_dummy_vm_ops, nullptr, initial_action};
   if (req.hugetlb) return abort_munmap(-ENOMEM);  // hugetlb_reserve_pages() with an empty pool
   if (req.prepare) {
     err = mmap_prepare_hook(req, desc);

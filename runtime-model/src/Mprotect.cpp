@@ -1,11 +1,10 @@
 // mprotect(), after mm/mprotect.c do_mprotect_pkey() and mprotect_fixup(): PROT_GROWSDOWN, the VM_MAY*
 // check, vm_ops->mprotect, VM_ACCOUNT charging, merging or splitting through vma_modify_flags() (Vma.cpp),
 // and change_protection() on the present page-table entries.
-#include "vmaprep/model/AddressSpace.h"
+#include <algorithm>
 
 #include "AddressSpaceInternal.h"
-
-#include <algorithm>
+#include "vmaprep/model/AddressSpace.h"
 
 namespace vmaprep::model {
 

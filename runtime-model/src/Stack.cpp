@@ -1,11 +1,10 @@
 // The stack: the initial stack VMA as fs/exec.c setup_arg_pages() leaves it, growth on a fault as
 // mm/mmap_lock.c lock_mm_and_find_vma() (mm/memory.c in 6.12) takes the lock and expands, and
 // expand_downwards() (mm/vma.c in 7.3, mm/mmap.c in 6.12) with its guard gap and rlimit checks.
-#include "vmaprep/model/AddressSpace.h"
+#include <algorithm>
 
 #include "AddressSpaceInternal.h"
-
-#include <algorithm>
+#include "vmaprep/model/AddressSpace.h"
 
 namespace vmaprep::model {
 

@@ -86,10 +86,8 @@ class Run {
 
   long setup_mappings() {
     switch (scenario_.setup) {
-      case Scenario::Setup::None:
-        return 0;
-      case Scenario::Setup::ExistingMapping:
-        return map(kBase, scenario_.pages, scenario_.pgoff);
+      case Scenario::Setup::None: return 0;
+      case Scenario::Setup::ExistingMapping: return map(kBase, scenario_.pages, scenario_.pgoff);
       case Scenario::Setup::MergeableNeighbour:
         if (scenario_.pgoff < 1) return 0;
         return map(kBase - PAGE_SIZE, 1, scenario_.pgoff - 1);
@@ -226,8 +224,9 @@ std::vector<Scenario> standard_scenarios(unsigned long max_pages) {
           out.push_back(s);
         }
   // Placement and follow-ups on a representative shape.
-  const std::pair<Scenario::Setup, const char*> setups[] = {{Scenario::Setup::ExistingMapping, "over existing"},
-                                                            {Scenario::Setup::MergeableNeighbour, "next to own mapping"}};
+  const std::pair<Scenario::Setup, const char*> setups[] = {
+      {Scenario::Setup::ExistingMapping, "over existing"},
+      {Scenario::Setup::MergeableNeighbour, "next to own mapping"}};
   for (const auto& [setup, label] : setups) {
     Scenario s;
     s.pages = 2;
@@ -236,10 +235,11 @@ std::vector<Scenario> standard_scenarios(unsigned long max_pages) {
     s.name = std::string("2p off1 rw shared ") + label;
     out.push_back(s);
   }
-  const std::pair<Scenario::After, const char*> afters[] = {{Scenario::After::Fork, "then fork"},
-                                                            {Scenario::After::UnmapFirstPage, "then unmap first page"},
-                                                            {Scenario::After::UnmapMiddlePage, "then unmap middle page"},
-                                                            {Scenario::After::ProtectReadOnly, "then mprotect ro"}};
+  const std::pair<Scenario::After, const char*> afters[] = {
+      {Scenario::After::Fork, "then fork"},
+      {Scenario::After::UnmapFirstPage, "then unmap first page"},
+      {Scenario::After::UnmapMiddlePage, "then unmap middle page"},
+      {Scenario::After::ProtectReadOnly, "then mprotect ro"}};
   for (const auto& [after, label] : afters) {
     Scenario s;
     s.pages = 3;
@@ -342,8 +342,8 @@ ScenarioRun run_scenario(const DriverUnderTest& driver, const Scenario& scenario
     ReadGuard lock = run.as().read_lock();
     return run.as().vmas(lock).size();
   }();
-  const bool merged = result_value >= 0 && scenario.setup == Scenario::Setup::MergeableNeighbour &&
-                      vmas_after == vmas_before;
+  const bool merged =
+      result_value >= 0 && scenario.setup == Scenario::Setup::MergeableNeighbour && vmas_after == vmas_before;
   if (prepare_hook(driver) && (result_value < 0 || merged) && run.acquired_since(before)) {
     const std::string sites = run.kernel().ledger.describe_sites(sites_before, before);
     result.problems.push_back(std::string("mmap_prepare contract: resources outstanding after a ") +
@@ -353,8 +353,7 @@ ScenarioRun run_scenario(const DriverUnderTest& driver, const Scenario& scenario
 
   if (result_value >= 0) {
     switch (scenario.after) {
-      case Scenario::After::Nothing:
-        break;
+      case Scenario::After::Nothing: break;
       case Scenario::After::Fork: {
         int error = 0;
         std::unique_ptr<AddressSpace> child;
@@ -410,8 +409,8 @@ std::vector<std::string> sweep_failures(const DriverUnderTest& driver, const Sce
     const long result = run.map_scenario();
     const bool fired = run.kernel().faults.fired();
     if (fired) {
-      const std::string where = "allocation " + std::to_string(n) + " (" +
-                                run.kernel().faults.sites_in_last_operation()[n] + ")";
+      const std::string where =
+          "allocation " + std::to_string(n) + " (" + run.kernel().faults.sites_in_last_operation()[n] + ")";
       std::vector<std::string> after_state;
       run.snapshot(run.as(), "", after_state);
       // Over an existing mapping the kernel may leave the range unmapped (vms_abort_munmap_vmas()).

@@ -3,9 +3,8 @@
 // vma_merge_existing_range(), __split_vma(), and munmap as do_vmi_munmap() -> do_vmi_align_munmap() ->
 // vms_gather_munmap_vmas() / vms_complete_munmap_vmas(). The mmap path (MmapRegion.cpp) and mprotect
 // (Mprotect.cpp) build on these.
-#include "vmaprep/model/AddressSpace.h"
-
 #include "AddressSpaceInternal.h"
+#include "vmaprep/model/AddressSpace.h"
 #include "vmaprep/model/Shim.h"
 
 namespace vmaprep::model {
@@ -47,10 +46,10 @@ vm_area_struct* AddressSpace::merge_new_range(unsigned long start, unsigned long
   vm_area_struct* prev = prev_of(start);
   vm_area_struct* next = next_from(end);
   const unsigned long pglen = (end - start) >> PAGE_SHIFT;
-  const bool left = prev && prev->vm_end == start && mergeable(prev, flags, file) &&
-                    anon_mergeable(nullptr, prev) && prev->vm_pgoff + vma_pages(prev) == pgoff;
-  const bool right = next && next->vm_start == end && mergeable(next, flags, file) &&
-                     anon_mergeable(nullptr, next) && next->vm_pgoff == pgoff + pglen;
+  const bool left = prev && prev->vm_end == start && mergeable(prev, flags, file) && anon_mergeable(nullptr, prev) &&
+                    prev->vm_pgoff + vma_pages(prev) == pgoff;
+  const bool right = next && next->vm_start == end && mergeable(next, flags, file) && anon_mergeable(nullptr, next) &&
+                     next->vm_pgoff == pgoff + pglen;
   // Merging both removes next: not allowed when next has ->close (can_merge_remove_vma()), nor when the two
   // have different anon_vmas.
   if (left && right && !(next->vm_ops && next->vm_ops->close) && anon_compatible(prev, next)) {
@@ -116,17 +115,14 @@ vm_area_struct* AddressSpace::vma_modify_flags(vm_area_struct* middle, unsigned 
   const unsigned long pglen = (end - start) >> PAGE_SHIFT;
   auto removable = [](const vm_area_struct* v) { return !(v->vm_ops && v->vm_ops->close); };
   const bool merge_left = left_side && prev && prev->vm_end == start && mergeable(prev, newflags, middle->vm_file) &&
-                          anon_mergeable(middle, prev) &&
-                          prev->vm_pgoff + vma_pages(prev) == pgoff;
-  const bool merge_right = right_side && next && next->vm_start == end &&
-                           mergeable(next, newflags, middle->vm_file) &&
+                          anon_mergeable(middle, prev) && prev->vm_pgoff + vma_pages(prev) == pgoff;
+  const bool merge_right = right_side && next && next->vm_start == end && mergeable(next, newflags, middle->vm_file) &&
                            anon_mergeable(middle, next) && next->vm_pgoff == pgoff + pglen;
   // dup_anon_vma(): a VMA that takes over another's range takes its anon_vma too.
   auto absorb = [](vm_area_struct* into, const vm_area_struct* from) {
     if (!into->anon_vma) into->anon_vma = from->anon_vma;
   };
-  if (merge_left && merge_right && removable(middle) && removable(next) &&
-      anon_compatible(prev, next)) {
+  if (merge_left && merge_right && removable(middle) && removable(next) && anon_compatible(prev, next)) {
     absorb(prev, middle);
     absorb(prev, next);
     const unsigned long new_end = next->vm_end;

@@ -4,16 +4,13 @@
 // The walk itself (find(), the hint) and VMA allocation (mm/vma_init.c vm_area_alloc()) are inline in
 // AddressSpaceInternal.h. Here the tree is a B+tree (include/vmaprep/model/BTreeMap.h) whose slots keep a
 // copy of vm_end, as the maple tree keeps each range.
-#include "vmaprep/model/AddressSpace.h"
-
 #include "AddressSpaceInternal.h"
+#include "vmaprep/model/AddressSpace.h"
 
 namespace vmaprep::model {
 
 // vm_area_struct is trivially destructible: it goes straight back to the VMA free list.
-void AddressSpace::VmaDeleter::operator()(vm_area_struct* vma) const {
-  FreeList<sizeof(vm_area_struct)>::release(vma);
-}
+void AddressSpace::VmaDeleter::operator()(vm_area_struct* vma) const { FreeList<sizeof(vm_area_struct)>::release(vma); }
 
 // ---------------------------------------------------------------------------------------------------
 // Tree primitives
@@ -35,7 +32,7 @@ AddressSpace::VmaPtr AddressSpace::unlink(vm_area_struct* vma) {
   auto it = lower(vma->vm_start);
   if (it == vmas_.end() || it->second.get() != vma) detail::fatal("unlink of a VMA that is not in the tree");
   VmaPtr owned = std::move(const_cast<VmaSlot&>(it->second).vma);
-  hint_valid_ = false;  // the erase invalidates every iterator, the hint's too
+  hint_valid_ = false;        // the erase invalidates every iterator, the hint's too
   remember(vmas_.erase(it));  // erase() returns the successor
   --mm_.map_count;
   mapped_pages_ -= vma_pages(vma);

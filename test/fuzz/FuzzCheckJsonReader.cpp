@@ -29,10 +29,10 @@ std::string summarise(const CheckResult &R) {
     S += H.Function + "@" + H.Where.str() + ":" + std::to_string(H.Sites.size()) + "|";
   for (const InputError &E : R.Errors)
     S += E.File + ":" + E.Message + "|";
-  for (unsigned N : {unsigned(R.SubsystemHooks.size()), unsigned(R.BothHooks.size()), unsigned(R.Unresolved.size()),
-                     unsigned(R.ApiDetections.size()), unsigned(R.DroppedFlags.size()), R.FilesAnalysed,
-                     R.DuplicateEntries, R.FilesSkippedByPrefilter, R.FilesExcluded, R.Suppressed, R.Baselined,
-                     R.OutsideChangedLines})
+  for (unsigned N :
+       {unsigned(R.SubsystemHooks.size()), unsigned(R.BothHooks.size()), unsigned(R.Unresolved.size()),
+        unsigned(R.ApiDetections.size()), unsigned(R.DroppedFlags.size()), R.FilesAnalysed, R.DuplicateEntries,
+        R.FilesSkippedByPrefilter, R.FilesExcluded, R.Suppressed, R.Baselined, R.OutsideChangedLines})
     S += std::to_string(N) + ",";
   return S;
 }

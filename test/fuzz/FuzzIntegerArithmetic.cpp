@@ -54,22 +54,38 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
     return 0;
   const uint64_t Got = truncateInteger(Out.Value, Width, Signed);
   __int128 Want = 0;
-  if (!strcmp(Op, "+")) Want = SL + SR;
-  else if (!strcmp(Op, "-")) Want = SL - SR;
-  else if (!strcmp(Op, "*")) Want = __int128(uint64_t(L) * uint64_t(R)); // wraps, as -fwrapv
-  else if (!strcmp(Op, "/")) Want = SL / SR;
-  else if (!strcmp(Op, "%")) Want = SL % SR;
-  else if (!strcmp(Op, "<<")) Want = __int128(uint64_t(L) << unsigned(R));
-  else if (!strcmp(Op, ">>")) Want = SL >> unsigned(R);
-  else if (!strcmp(Op, "&")) Want = SL & SR;
-  else if (!strcmp(Op, "|")) Want = SL | SR;
-  else if (!strcmp(Op, "^")) Want = SL ^ SR;
-  else if (!strcmp(Op, "==")) Want = SL == SR;
-  else if (!strcmp(Op, "!=")) Want = SL != SR;
-  else if (!strcmp(Op, "<")) Want = SL < SR;
-  else if (!strcmp(Op, ">")) Want = SL > SR;
-  else if (!strcmp(Op, "<=")) Want = SL <= SR;
-  else if (!strcmp(Op, ">=")) Want = SL >= SR;
+  if (!strcmp(Op, "+"))
+    Want = SL + SR;
+  else if (!strcmp(Op, "-"))
+    Want = SL - SR;
+  else if (!strcmp(Op, "*"))
+    Want = __int128(uint64_t(L) * uint64_t(R)); // wraps, as -fwrapv
+  else if (!strcmp(Op, "/"))
+    Want = SL / SR;
+  else if (!strcmp(Op, "%"))
+    Want = SL % SR;
+  else if (!strcmp(Op, "<<"))
+    Want = __int128(uint64_t(L) << unsigned(R));
+  else if (!strcmp(Op, ">>"))
+    Want = SL >> unsigned(R);
+  else if (!strcmp(Op, "&"))
+    Want = SL & SR;
+  else if (!strcmp(Op, "|"))
+    Want = SL | SR;
+  else if (!strcmp(Op, "^"))
+    Want = SL ^ SR;
+  else if (!strcmp(Op, "=="))
+    Want = SL == SR;
+  else if (!strcmp(Op, "!="))
+    Want = SL != SR;
+  else if (!strcmp(Op, "<"))
+    Want = SL < SR;
+  else if (!strcmp(Op, ">"))
+    Want = SL > SR;
+  else if (!strcmp(Op, "<="))
+    Want = SL <= SR;
+  else if (!strcmp(Op, ">="))
+    Want = SL >= SR;
   const bool Comparison = Op[0] == '=' || Op[0] == '!' || ((Op[0] == '<' || Op[0] == '>') && Op[1] != Op[0]);
   check(Comparison ? Out.Value == uint64_t(Want) : Got == truncateInteger(uint64_t(Want), Width, Signed));
   return 0;

@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
         N->skip();
     std::string Error;
     (void)clang::tooling::JSONCompilationDatabase::loadFromBuffer(Text, Error,
-                                                                   clang::tooling::JSONCommandLineSyntax::AutoDetect);
+                                                                  clang::tooling::JSONCommandLineSyntax::AutoDetect);
   } else {
     llvm::Expected<llvm::json::Value> V = llvm::json::parse(Text);
     if (!V)

@@ -8,9 +8,10 @@ constexpr unsigned long kBase = 0x10000000UL;
 
 TEST_F(ModelTest, LookupsFollowFindVmaSemantics) {
   ASSERT_EQ(map_anon(kBase, 2 * kPage, MAP_PRIVATE | MAP_FIXED), static_cast<long>(kBase));
-  ASSERT_EQ(map_anon(kBase + 4 * kPage, kPage, MAP_PRIVATE | MAP_FIXED, PROT_READ), static_cast<long>(kBase + 4 * kPage));
+  ASSERT_EQ(map_anon(kBase + 4 * kPage, kPage, MAP_PRIVATE | MAP_FIXED, PROT_READ),
+            static_cast<long>(kBase + 4 * kPage));
   ReadGuard lock = as_.read_lock();
-  EXPECT_EQ(as_.find_vma(lock, kBase - 1)->vm_start, kBase);      // first VMA ending above addr
+  EXPECT_EQ(as_.find_vma(lock, kBase - 1)->vm_start, kBase);  // first VMA ending above addr
   EXPECT_EQ(as_.find_vma(lock, kBase + kPage)->vm_start, kBase);
   EXPECT_EQ(as_.find_vma(lock, kBase + 2 * kPage)->vm_start, kBase + 4 * kPage);
   EXPECT_FALSE(as_.find_vma(lock, kBase + 5 * kPage));
@@ -39,7 +40,8 @@ TEST_F(ModelTest, AdjacentAnonymousMappingsMerge) {
   EXPECT_EQ(s[0].start, kBase);
   EXPECT_EQ(s[0].end, kBase + 4 * kPage);
   // Different protection: no merge.
-  ASSERT_EQ(map_anon(kBase + 4 * kPage, kPage, MAP_PRIVATE | MAP_FIXED, PROT_READ), static_cast<long>(kBase + 4 * kPage));
+  ASSERT_EQ(map_anon(kBase + 4 * kPage, kPage, MAP_PRIVATE | MAP_FIXED, PROT_READ),
+            static_cast<long>(kBase + 4 * kPage));
   EXPECT_EQ(state().size(), 2u);
 }
 
@@ -90,7 +92,8 @@ TEST_F(ModelTest, MunmapSplitRespectsMapCountLimit) {
   AddressSpace small(config);
   WriteGuard lock = small.write_lock();
   ASSERT_GT(small.mmap(lock, nullptr, kBase, 4 * kPage, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), 0);
-  ASSERT_GT(small.mmap(lock, nullptr, kBase + 8 * kPage, kPage, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), 0);
+  ASSERT_GT(small.mmap(lock, nullptr, kBase + 8 * kPage, kPage, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0),
+            0);
   EXPECT_EQ(small.munmap(lock, kBase + kPage, kPage), -ENOMEM);  // would make three VMAs
   EXPECT_EQ(small.map_count(lock), 2);
   EXPECT_EQ(small.munmap(lock, kBase, kPage), 0);  // trimming the edge adds nothing
@@ -134,7 +137,8 @@ TEST_F(ModelTest, MprotectMergesIntoANeighbourBeforeSplitting) {
   WriteGuard lock = small.write_lock();
   ASSERT_GT(small.mmap(lock, nullptr, kBase, 2 * kPage, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), 0);
   ASSERT_GT(small.mmap(lock, nullptr, kBase + 2 * kPage, 2 * kPage, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), 0);
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0),
+            0);
   EXPECT_EQ(small.mprotect(lock, kBase + 2 * kPage, kPage, PROT_READ), 0);
   auto s = small.state(lock);
   ASSERT_EQ(s.size(), 2u);
@@ -164,7 +168,8 @@ TEST_F(ModelTest, BrkGrowsMergesAndShrinks) {
   EXPECT_EQ(as_.state(lock)[0].end, start + kPage);
   EXPECT_EQ(as_.brk(lock, start - kPage), start + kPage);  // below start_brk: refused
   // Growing into another mapping is refused.
-  ASSERT_GT(as_.mmap(lock, nullptr, start + 4 * kPage, kPage, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), 0);
+  ASSERT_GT(as_.mmap(lock, nullptr, start + 4 * kPage, kPage, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0),
+            0);
   EXPECT_EQ(as_.brk(lock, start + 8 * kPage), start + kPage);
 }
 
@@ -203,7 +208,8 @@ TEST_F(ModelTest, StackGrowthHonoursTheGuardGapAndRlimit) {
     WriteGuard lock = as_.write_lock();
     ASSERT_EQ(as_.setup_stack(lock, top, 4 * kPage), 0);
     ASSERT_GT(as_.mmap(lock, nullptr, top - 4 * kPage - as_.config().stack_guard_gap - kPage, kPage, PROT_READ,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), 0);
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0),
+              0);
   }
   VmaRef vma;
   EXPECT_FALSE(as_.lock_mm_and_find_vma(top - 8 * kPage, &vma));
@@ -215,7 +221,8 @@ TEST_F(ModelTest, ForkCopiesOpensAndSkipsDontcopy) {
   FileHandle plain = open(&legacy_plain_fops, fixture_legacy_kapi);
   FileHandle remap = open(&legacy_remap_fops, fixture_legacy_kapi);
   ASSERT_EQ(map(plain.get(), kBase, 2 * kPage, PROT_READ, MAP_SHARED | MAP_FIXED), static_cast<long>(kBase));
-  ASSERT_EQ(map(remap.get(), kBase + 4 * kPage, 2 * kPage, PROT_READ, MAP_SHARED | MAP_FIXED), static_cast<long>(kBase + 4 * kPage));
+  ASSERT_EQ(map(remap.get(), kBase + 4 * kPage, 2 * kPage, PROT_READ, MAP_SHARED | MAP_FIXED),
+            static_cast<long>(kBase + 4 * kPage));
   ASSERT_EQ(map_anon(kBase + 8 * kPage, kPage, MAP_PRIVATE | MAP_FIXED), static_cast<long>(kBase + 8 * kPage));
   {
     // Mark the anonymous VMA DONTCOPY the way madvise(MADV_DONTFORK) would.

@@ -331,8 +331,9 @@ TEST_F(ModelTest, VmaTreeSeveralLevelsDeep) {
   {
     WriteGuard lock = as_.write_lock();
     for (unsigned long p = 0; p < kWindow; ++p) {  // alternating protections: one VMA per page
-      ASSERT_EQ(as_.mmap(lock, nullptr, kBase + p * kPage, kPage, prots[p % 2], MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0),
-                static_cast<long>(kBase + p * kPage));
+      ASSERT_EQ(
+          as_.mmap(lock, nullptr, kBase + p * kPage, kPage, prots[p % 2], MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0),
+          static_cast<long>(kBase + p * kPage));
       ref.set(p, 1, static_cast<int>(p % 2));
     }
     as_.check_invariants();
@@ -347,8 +348,9 @@ TEST_F(ModelTest, VmaTreeSeveralLevelsDeep) {
     WriteGuard lock = as_.write_lock();
     switch (rng() % 3) {
       case 0:
-        ASSERT_EQ(as_.mmap(lock, nullptr, addr, count * kPage, prots[which], MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0),
-                  static_cast<long>(addr));
+        ASSERT_EQ(
+            as_.mmap(lock, nullptr, addr, count * kPage, prots[which], MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0),
+            static_cast<long>(addr));
         ref.set(first, count, which);
         break;
       case 1:

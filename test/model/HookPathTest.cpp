@@ -82,7 +82,8 @@ TEST_F(HookTest, LegacyInsertPagesTakesPageReferences) {
   FileHandle f = open(&legacy_insert_fops, fixture_legacy_kapi);
   FileHandle mp = open(&legacy_map_pages_fops, fixture_legacy_kapi);
   ASSERT_EQ(map(f.get(), kBase, 3 * kPage, PROT_READ, kShared), static_cast<long>(kBase));
-  ASSERT_EQ(map(mp.get(), kBase + 8 * kPage, 2 * kPage, PROT_READ, kShared, 4 * kPage), static_cast<long>(kBase + 8 * kPage));
+  ASSERT_EQ(map(mp.get(), kBase + 8 * kPage, 2 * kPage, PROT_READ, kShared, 4 * kPage),
+            static_cast<long>(kBase + 8 * kPage));
   EXPECT_EQ(map(mp.get(), kBase + 16 * kPage, 2 * kPage, PROT_READ, kShared, 15 * kPage), -ENXIO);
   {
     ReadGuard lock = as_.read_lock();
@@ -151,7 +152,8 @@ TEST_F(HookTest, LegacyFileMappingMergesBeforeTheHook) {
   ASSERT_EQ(map(f.get(), kBase, kPage, PROT_READ, kShared), static_cast<long>(kBase));
   ASSERT_EQ(map(f.get(), kBase + kPage, kPage, PROT_READ, kShared, kPage), static_cast<long>(kBase + kPage));
   EXPECT_EQ(state().size(), 1u);  // contiguous offsets of the same file: one VMA
-  ASSERT_EQ(map(f.get(), kBase + 2 * kPage, kPage, PROT_READ, kShared, 7 * kPage), static_cast<long>(kBase + 2 * kPage));
+  ASSERT_EQ(map(f.get(), kBase + 2 * kPage, kPage, PROT_READ, kShared, 7 * kPage),
+            static_cast<long>(kBase + 2 * kPage));
   EXPECT_EQ(state().size(), 2u);
 }
 
@@ -207,8 +209,10 @@ TEST_F(HookTest, PrepareIoremapAndSimpleIoremap) {
   FileHandle simple = open(&prep_simple_ioremap_fops, fixture_prepare_kapi);
   FileHandle legacy = open(&legacy_iomap_fops, fixture_legacy_kapi);
   ASSERT_EQ(map(io.get(), kBase, 2 * kPage, PROT_READ, kShared), static_cast<long>(kBase));
-  ASSERT_EQ(map(simple.get(), kBase + 8 * kPage, 3 * kPage, PROT_READ, kShared, kPage), static_cast<long>(kBase + 8 * kPage));
-  ASSERT_EQ(map(legacy.get(), kBase + 16 * kPage, 3 * kPage, PROT_READ, kShared, kPage), static_cast<long>(kBase + 16 * kPage));
+  ASSERT_EQ(map(simple.get(), kBase + 8 * kPage, 3 * kPage, PROT_READ, kShared, kPage),
+            static_cast<long>(kBase + 8 * kPage));
+  ASSERT_EQ(map(legacy.get(), kBase + 16 * kPage, 3 * kPage, PROT_READ, kShared, kPage),
+            static_cast<long>(kBase + 16 * kPage));
   EXPECT_EQ(map(simple.get(), kBase + 24 * kPage, 4 * kPage, PROT_READ, kShared, kPage), -EINVAL);
   ReadGuard lock = as_.read_lock();
   const PageTable& ptes = as_.page_table(lock);
@@ -248,8 +252,10 @@ TEST_F(HookTest, PrepareErrorOverrideReplacesActionErrors) {
       break;
     }
     const auto& sites = kernel_.faults.sites_in_last_operation();
-    if (sites[n] == "pte_alloc") EXPECT_EQ(result, -EAGAIN);
-    else EXPECT_EQ(result, -ENOMEM);
+    if (sites[n] == "pte_alloc")
+      EXPECT_EQ(result, -EAGAIN);
+    else
+      EXPECT_EQ(result, -ENOMEM);
     EXPECT_TRUE(state().empty());
     EXPECT_TRUE(ptes().empty());
   }

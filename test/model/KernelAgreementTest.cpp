@@ -226,7 +226,8 @@ TEST_F(ModelTest, ForkedAnonymousMemoryDoesNotMergeWithNewMappings) {
   EXPECT_EQ(child->map_count(lock), 2);
   lock.unlock();
   // In the parent the same mapping merges.
-  ASSERT_EQ(map_anon(kBase + 8 * kPage, kPage, MAP_PRIVATE | MAP_FIXED | MAP_GROWSDOWN), static_cast<long>(kBase + 8 * kPage));
+  ASSERT_EQ(map_anon(kBase + 8 * kPage, kPage, MAP_PRIVATE | MAP_FIXED | MAP_GROWSDOWN),
+            static_cast<long>(kBase + 8 * kPage));
   EXPECT_EQ(state().size(), 1u);
 }
 
@@ -241,7 +242,8 @@ TEST_F(ModelTest, TopDownSearchRestartsBelowAStackGuardGap) {
   const unsigned long base = as_.config().mmap_base;
   const unsigned long guard = as_.config().stack_guard_gap;
   ASSERT_EQ(map_anon(base - kPage, kPage, MAP_PRIVATE | MAP_FIXED | MAP_GROWSDOWN), static_cast<long>(base - kPage));
-  ASSERT_EQ(map_anon(base - 5 * kPage, 2 * kPage, MAP_PRIVATE | MAP_FIXED, PROT_READ), static_cast<long>(base - 5 * kPage));
+  ASSERT_EQ(map_anon(base - 5 * kPage, 2 * kPage, MAP_PRIVATE | MAP_FIXED, PROT_READ),
+            static_cast<long>(base - 5 * kPage));
   // Gaps of 2 pages above and below the read-only mapping, both inside the guard gap.
   EXPECT_EQ(map_anon(0, 2 * kPage), static_cast<long>(base - kPage - guard - 2 * kPage));
 }
@@ -261,7 +263,8 @@ TEST_F(ModelTest, CapSysRawioMapsBelowMmapMinAddr) {
   WriteGuard lock = plain.write_lock();
   EXPECT_EQ(plain.mmap(lock, nullptr, 0, kPage, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), -EPERM);
   EXPECT_EQ(plain.mmap(lock, nullptr, 4096, kPage, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), 4096);
-  EXPECT_EQ(plain.mmap(lock, nullptr, 8192, kPage, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, 0), 65536);  // hint rounded up
+  EXPECT_EQ(plain.mmap(lock, nullptr, 8192, kPage, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, 0),
+            65536);  // hint rounded up
   WriteGuard raw_lock = raw.write_lock();
   EXPECT_EQ(raw.mmap(raw_lock, nullptr, 0, kPage, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), 0);
 }

@@ -56,7 +56,8 @@ TEST_F(ModelTest, FixedAddressNotAligned) { EXPECT_EQ(map_anon(kBase + 1, kPage,
 TEST_F(ModelTest, FixedNoreplaceOverExistingMapping) {
   ASSERT_EQ(map_anon(kBase, 2 * kPage, MAP_PRIVATE | MAP_FIXED), static_cast<long>(kBase));
   EXPECT_EQ(map_anon(kBase + kPage, 2 * kPage, MAP_PRIVATE | MAP_FIXED_NOREPLACE), -EEXIST);
-  EXPECT_EQ(map_anon(kBase + 2 * kPage, kPage, MAP_PRIVATE | MAP_FIXED_NOREPLACE), static_cast<long>(kBase + 2 * kPage));
+  EXPECT_EQ(map_anon(kBase + 2 * kPage, kPage, MAP_PRIVATE | MAP_FIXED_NOREPLACE),
+            static_cast<long>(kBase + 2 * kPage));
 }
 
 TEST_F(ModelTest, WritableSharedMappingOfReadOnlyFile) {
@@ -150,7 +151,8 @@ TEST_F(ModelTest, MapFixedRestoresWhenFailingBeforeCleanup) {
   limited.rlimit_as = 4 * kPage;
   AddressSpace tight(limited);
   WriteGuard tight_lock = tight.write_lock();
-  ASSERT_GT(tight.mmap(tight_lock, nullptr, kBase, 4 * kPage, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0), 0);
+  ASSERT_GT(tight.mmap(tight_lock, nullptr, kBase, 4 * kPage, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0),
+            0);
   EXPECT_EQ(tight.mmap(tight_lock, nullptr, kBase, 8 * kPage, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0),
             -ENOMEM);
   ASSERT_EQ(tight.state(tight_lock).size(), 1u);

@@ -32,8 +32,8 @@ class Reader {
 // Fixtures whose per-mapping state survives splits, forks and merges (the ->mapped fixtures share their
 // private data with split-off VMAs, like a driver without ->open refcounting, and are left out).
 const struct file_operations* const kFops[] = {
-    &legacy_plain_fops, &legacy_remap_fops, &legacy_nosplit_fops, &legacy_insert_fops, &legacy_ioremap_fops,
-    &prep_plain_fops,   &prep_remap_fops,   &prep_map_kernel_fops, &prep_zero_fops,    &prep_ioremap_fops,
+    &legacy_plain_fops, &legacy_remap_fops, &legacy_nosplit_fops,  &legacy_insert_fops, &legacy_ioremap_fops,
+    &prep_plain_fops,   &prep_remap_fops,   &prep_map_kernel_fops, &prep_zero_fops,     &prep_ioremap_fops,
 };
 
 }  // namespace

@@ -85,7 +85,8 @@ TEST_F(ModelTest, RandomSequencesMatchTheReference) {
       const int op = static_cast<int>(rng() % 3);
       WriteGuard lock = as.write_lock();
       if (op == 0) {
-        const long got = as.mmap(lock, nullptr, addr, count * PAGE_SIZE, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
+        const long got =
+            as.mmap(lock, nullptr, addr, count * PAGE_SIZE, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
         ASSERT_EQ(got, static_cast<long>(addr)) << "seed " << seed << " step " << step;
         ref.set(kBase / PAGE_SIZE + first, count, base_flags | access_of(prot));
       } else if (op == 1) {

@@ -57,14 +57,14 @@ TEST(ValidatorTest, OffsetScenariosReachTheHookOfACharacterDevice) {
 }
 
 TEST(ValidatorTest, RemapRewriteValidates) {
-  const auto report = validate(legacy("remap", &legacy_remap_fops), prepared("remap", &prep_remap_fops),
-                               standard_scenarios(3));
+  const auto report =
+      validate(legacy("remap", &legacy_remap_fops), prepared("remap", &prep_remap_fops), standard_scenarios(3));
   EXPECT_TRUE(report.ok()) << report.describe();
 }
 
 TEST(ValidatorTest, IoremapRewriteValidates) {
-  const auto report = validate(legacy("ioremap", &legacy_ioremap_fops), prepared("ioremap", &prep_ioremap_fops),
-                               standard_scenarios(3));
+  const auto report =
+      validate(legacy("ioremap", &legacy_ioremap_fops), prepared("ioremap", &prep_ioremap_fops), standard_scenarios(3));
   EXPECT_TRUE(report.ok()) << report.describe();
 }
 
@@ -81,22 +81,22 @@ TEST(ValidatorTest, InsertPagesToMapKernelPagesValidates) {
 }
 
 TEST(ValidatorTest, GenericFileMmapValidates) {
-  const auto report = validate(legacy("generic", &legacy_generic_fops), prepared("generic", &prep_generic_fops),
-                               standard_scenarios(2));
+  const auto report =
+      validate(legacy("generic", &legacy_generic_fops), prepared("generic", &prep_generic_fops), standard_scenarios(2));
   EXPECT_TRUE(report.ok()) << report.describe();
 }
 
 TEST(ValidatorTest, DifferentPageProtectionIsAMismatch) {
   // The "rewrite" makes the mapping noncached and uses other callbacks: every scenario differs.
-  const auto report = validate(legacy("plain", &legacy_plain_fops), prepared("plain", &prep_plain_fops),
-                               standard_scenarios(1));
+  const auto report =
+      validate(legacy("plain", &legacy_plain_fops), prepared("plain", &prep_plain_fops), standard_scenarios(1));
   EXPECT_FALSE(report.ok());
   EXPECT_FALSE(report.mismatches.empty());
 }
 
 TEST(ValidatorTest, AcquiringInTheHookBreaksTheContract) {
-  const auto report = validate(legacy("generic", &legacy_generic_fops), prepared("leaky", &prep_leaky_fops),
-                               standard_scenarios(1));
+  const auto report =
+      validate(legacy("generic", &legacy_generic_fops), prepared("leaky", &prep_leaky_fops), standard_scenarios(1));
   EXPECT_FALSE(report.ok());
   bool contract = false;
   for (const auto& p : report.problems) contract |= p.find("outstanding") != std::string::npos;

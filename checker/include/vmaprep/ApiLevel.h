@@ -46,9 +46,7 @@ enum class ApiCapability {
 
 /// The first level that provides \p Cap.
 ApiLevel firstLevelWith(ApiCapability Cap);
-inline bool levelHas(ApiLevel Level, ApiCapability Cap) {
-  return Level >= firstLevelWith(Cap);
-}
+inline bool levelHas(ApiLevel Level, ApiCapability Cap) { return Level >= firstLevelWith(Cap); }
 llvm::StringRef capabilityName(ApiCapability Cap);
 /// The Classifier's reason id when a handler needs \p Cap ("remap-action").
 llvm::StringRef capabilityReasonId(ApiCapability Cap);

@@ -29,13 +29,13 @@ struct ApiProfile {
   llvm::StringRef TestOneBit;
   /// Several-bit tests ("vma_desc_test_any"/"_all"), empty when the level has none.
   llvm::StringRef TestAnyBits, TestAllBits;
-  bool SizeHelpers;     // vma_desc_size(), vma_desc_pages()
-  bool RemapActions;    // mmap_action_remap[_full], mmap_action_ioremap[_full]
-  bool SimpleIoremap;   // mmap_action_simple_ioremap()
-  bool MapKernelPages;  // mmap_action_map_kernel_pages[_full]()
-  bool ErrorOverride;   // desc->action.error_override
-  bool DescAnonymous;   // vma_desc_set_anonymous(), shmem_zero_setup_desc()
-  bool CowHelper;       // vma_desc_is_cow_mapping()
+  bool SizeHelpers;    // vma_desc_size(), vma_desc_pages()
+  bool RemapActions;   // mmap_action_remap[_full], mmap_action_ioremap[_full]
+  bool SimpleIoremap;  // mmap_action_simple_ioremap()
+  bool MapKernelPages; // mmap_action_map_kernel_pages[_full]()
+  bool ErrorOverride;  // desc->action.error_override
+  bool DescAnonymous;  // vma_desc_set_anonymous(), shmem_zero_setup_desc()
+  bool CowHelper;      // vma_desc_is_cow_mapping()
 };
 
 const ApiProfile &profileFor(ApiLevel Level);

@@ -60,8 +60,7 @@ struct Verdict {
 enum class KnownHandler { None, GenericFileMmap, GenericFileReadonlyMmap, SubsystemHelper };
 KnownHandler knownHandler(llvm::StringRef FunctionName);
 
-Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary,
-                 ApiLevel Target);
+Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary, ApiLevel Target);
 
 /// The one-line message every front door prints for a legacy handler:
 /// "'foo_mmap' uses the deprecated file_operations->mmap hook; blocked: ...".

@@ -63,32 +63,32 @@ struct ProgramExpr {
   uint64_t Value = 0;
   unsigned Index = 0;
   ValueClass Class = ValueClass::Integer;
-  unsigned Bits = 64;        // width of an integer result
+  unsigned Bits = 64; // width of an integer result
   bool Signed = false;
-  bool Arrow = false;        // Member through a pointer
-  bool Prefix = false;       // IncDec
-  bool NotNull = false;      // an array member read as a pointer: its address, never null
-  unsigned ElementSize = 1;  // a pointer's pointee size, for pointer arithmetic
-  std::string Where;         // file:line, for messages
+  bool Arrow = false;       // Member through a pointer
+  bool Prefix = false;      // IncDec
+  bool NotNull = false;     // an array member read as a pointer: its address, never null
+  unsigned ElementSize = 1; // a pointer's pointee size, for pointer arithmetic
+  std::string Where;        // file:line, for messages
   std::vector<ProgramExpr> Args;
   std::vector<ProgramStmt> Body; // Statement
 };
 
 struct ProgramStmt {
   enum class Op : uint8_t {
-    Block,       // Children
-    Expr,        // Value
-    Declare,     // Index = Value (Value may be absent: HasValue)
-    If,          // Value ? Children[0] : Children[1] (Children[1] may be absent)
-    Return,      // Value (HasValue)
-    While,       // while (Value) Children[0]
-    DoWhile,     // do Children[0] while (Value)
-    For,         // Children[0] init; Value cond (HasValue); Step (HasStep); Children[1] body
-    Switch,      // switch (Value) Children[0]
-    Case,        // Constant: Value.Value; then Children[0]
-    Default,     // Children[0]
-    Label,       // Name: Children[0]
-    Goto,        // Name
+    Block,   // Children
+    Expr,    // Value
+    Declare, // Index = Value (Value may be absent: HasValue)
+    If,      // Value ? Children[0] : Children[1] (Children[1] may be absent)
+    Return,  // Value (HasValue)
+    While,   // while (Value) Children[0]
+    DoWhile, // do Children[0] while (Value)
+    For,     // Children[0] init; Value cond (HasValue); Step (HasStep); Children[1] body
+    Switch,  // switch (Value) Children[0]
+    Case,    // Constant: Value.Value; then Children[0]
+    Default, // Children[0]
+    Label,   // Name: Children[0]
+    Goto,    // Name
     Break,
     Continue,
     Unsupported, // Name says what
@@ -120,8 +120,8 @@ struct ProgramOpsTable {
 };
 
 struct HandlerProgram {
-  std::string Entry;            // the handler
-  bool Prepare = false;         // (desc) rather than (file, vma)
+  std::string Entry;                      // the handler
+  bool Prepare = false;                   // (desc) rather than (file, vma)
   std::vector<ProgramFunction> Functions; // the handler first, then what it reaches in the TU
   std::vector<ProgramOpsTable> OpsTables;
   /// Why the handler cannot be run, with where; empty when it can.

@@ -35,13 +35,11 @@ struct SourceSite {
   friend bool operator==(const SourceSite &A, const SourceSite &B);
 };
 
-SourceSite resolveSite(clang::SourceRange Range, const clang::SourceManager &SM,
-                       const clang::LangOptions &LangOpts);
+SourceSite resolveSite(clang::SourceRange Range, const clang::SourceManager &SM, const clang::LangOptions &LangOpts);
 
 /// The source text of \p Range as written (macro arguments spelled, macro
 /// bodies shown by their expansion site), whitespace runs folded to one space.
-std::string sourceText(clang::SourceRange Range, const clang::SourceManager &SM,
-                       const clang::LangOptions &LangOpts);
+std::string sourceText(clang::SourceRange Range, const clang::SourceManager &SM, const clang::LangOptions &LangOpts);
 
 } // namespace vmaprep
 

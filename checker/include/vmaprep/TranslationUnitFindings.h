@@ -50,9 +50,9 @@ struct EffectReport {
 /// re-parse of the rewritten file, which may still drop a plan).
 struct RewriteOutlook {
   bool Available = false;
-  std::string NewFunction; // foo_mmap_prepare
-  std::string Refusal;     // why not, when !Available
-  SourceSite RefusalSite;  // where, when the rewriter named a place
+  std::string NewFunction;              // foo_mmap_prepare
+  std::string Refusal;                  // why not, when !Available
+  SourceSite RefusalSite;               // where, when the rewriter named a place
   std::vector<std::string> Differences; // intended behaviour differences, when Available
 };
 
@@ -89,8 +89,8 @@ struct TranslationUnitFindings {
 /// The findings of \p Analysis, each legacy handler with its RewriteOutlook
 /// at \p Target. A non-empty \p NoRewrite (the tree predates mmap_prepare)
 /// is every legacy handler's refusal instead of a plan.
-TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, clang::ASTContext &Ctx,
-                                     ApiLevel Target, llvm::StringRef NoRewrite = "");
+TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, clang::ASTContext &Ctx, ApiLevel Target,
+                                     llvm::StringRef NoRewrite = "");
 
 llvm::StringRef opsSiteFormName(OpsSiteForm F);
 llvm::StringRef hookKindName(HookKind K);

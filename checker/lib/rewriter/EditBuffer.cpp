@@ -10,8 +10,7 @@ using namespace clang;
 
 namespace vmaprep::rewriter {
 
-EditBuffer::EditBuffer(const SourceManager &SM, const LangOptions &LO)
-    : SM(SM), LO(LO), Main(SM.getMainFileID()) {}
+EditBuffer::EditBuffer(const SourceManager &SM, const LangOptions &LO) : SM(SM), LO(LO), Main(SM.getMainFileID()) {}
 
 bool EditBuffer::range(SourceRange R, unsigned &Begin, unsigned &End) const {
   CharSourceRange CR = Lexer::makeFileCharRange(CharSourceRange::getTokenRange(R), SM, LO);

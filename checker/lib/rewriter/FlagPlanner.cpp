@@ -70,8 +70,8 @@ bool HandlerRewriter::planFlagsTest(const VmaEffect &E) {
     const Expr *Other = Cmp->getLHS()->IgnoreParenImpCasts() == BO ? Cmp->getRHS() : Cmp->getLHS();
     Expr::EvalResult R, Mask;
     bool Zero = Other->EvaluateAsInt(R, Ctx) && R.Val.getInt() == 0;
-    bool SameMask = Other->EvaluateAsInt(R, Ctx) && MaskSide->EvaluateAsInt(Mask, Ctx) &&
-                    R.Val.getInt() == Mask.Val.getInt();
+    bool SameMask =
+        Other->EvaluateAsInt(R, Ctx) && MaskSide->EvaluateAsInt(Mask, Ctx) && R.Val.getInt() == Mask.Val.getInt();
     if (!Zero && !SameMask)
       return refuse("compares a flag mask with a value; the bitmap helpers only test bits", BO->getBeginLoc());
     if (SameMask)
@@ -79,8 +79,7 @@ bool HandlerRewriter::planFlagsTest(const VmaEffect &E) {
   }
   std::string Helper = Flags.size() == 1 ? P.TestOneBit.str() : (AllOf ? P.TestAllBits : P.TestAnyBits).str();
   if (Helper.empty())
-    return refuse("API level " + apiLevelName(Target).str() + " cannot test several flags at once",
-                  BO->getBeginLoc());
+    return refuse("API level " + apiLevelName(Target).str() + " cannot test several flags at once", BO->getBeginLoc());
   std::string Call = Helper + "(desc";
   for (const std::string &F : Flags) {
     std::string Bit = flagBitName(F);
@@ -113,7 +112,8 @@ bool HandlerRewriter::planFlagsChange(const VmaEffect &E) {
       Text = flagChange(E.Name == "vm_flags_set", Edits.buffer().substr(B, End - B), Ok);
     } else if (E.Name == "vm_flags_mod" || E.Name == "__vm_flags_mod") {
       unsigned B1, E1, B2, E2;
-      if (!Edits.range(CE->getArg(1)->getSourceRange(), B1, E1) || !Edits.range(CE->getArg(2)->getSourceRange(), B2, E2))
+      if (!Edits.range(CE->getArg(1)->getSourceRange(), B1, E1) ||
+          !Edits.range(CE->getArg(2)->getSourceRange(), B2, E2))
         return refuse("the flag mask is spelled inside a macro", CE->getBeginLoc());
       unsigned Start, Dummy;
       Edits.range(CE->getSourceRange(), Start, Dummy);

@@ -49,10 +49,10 @@ std::vector<RawIdentifier> rawIdentifiers(const SourceManager &SM, const LangOpt
       RawIdentifier R;
       R.Offset = Offset;
       R.Name = Tok.getRawIdentifier();
-      R.AfterMember = Prev.isOneOf(tok::arrow, tok::period) ||
-                      (Prev.is(tok::raw_identifier) &&
-                       (Prev.getRawIdentifier() == "struct" || Prev.getRawIdentifier() == "union" ||
-                        Prev.getRawIdentifier() == "enum"));
+      R.AfterMember =
+          Prev.isOneOf(tok::arrow, tok::period) ||
+          (Prev.is(tok::raw_identifier) && (Prev.getRawIdentifier() == "struct" || Prev.getRawIdentifier() == "union" ||
+                                            Prev.getRawIdentifier() == "enum"));
       R.InDirective = InDirective;
       if (!Conditions.empty())
         R.Condition = Conditions.back().second;
@@ -124,9 +124,8 @@ const MemberExpr *BodyFacts::field(const Expr *E, const ParmVarDecl *Vma, llvm::
   if (!ME || ME->getMemberDecl()->getName() != Name)
     return nullptr;
   const auto *DRE = dyn_cast<DeclRefExpr>(accessedObject(ME));
-  return DRE && (DRE->getDecl() == Vma || (Helpers && Helpers->count(dyn_cast<ParmVarDecl>(DRE->getDecl()))))
-             ? ME
-             : nullptr;
+  return DRE && (DRE->getDecl() == Vma || (Helpers && Helpers->count(dyn_cast<ParmVarDecl>(DRE->getDecl())))) ? ME
+                                                                                                              : nullptr;
 }
 
 bool BodyFacts::VisitDeclRefExpr(DeclRefExpr *DRE) {

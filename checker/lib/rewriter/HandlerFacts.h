@@ -58,7 +58,7 @@ struct BodyFacts : clang::RecursiveASTVisitor<BodyFacts> {
   std::vector<const clang::BinaryOperator *> SizeExprs; // vma->vm_end - vma->vm_start
   std::map<const clang::Expr *, const clang::ReturnStmt *> ReturnOf;
   std::map<const clang::Expr *, const clang::IfStmt *> IfOf;
-  llvm::SmallPtrSet<const clang::Expr *, 8> StatementExprs;         // expression statements
+  llvm::SmallPtrSet<const clang::Expr *, 8> StatementExprs;                // expression statements
   std::map<const clang::Expr *, const clang::BinaryOperator *> ComparedTo; // x in `x == C`
   std::map<const clang::Expr *, const clang::CallExpr *> CowCallOf;        // vm_flags in is_cow_mapping()
   std::map<const clang::Expr *, const clang::ParenExpr *> ParenOf;         // (x) around x

@@ -50,8 +50,7 @@ bool HandlerRewriter::movableDependencies(const Expr *E, const FunctionDecl *FD,
     unsigned DeclOffset = SM.getFileOffset(SM.getExpansionLoc(VD->getBeginLoc()));
     const Expr *Init = VD->getInit();
     if (isa<ParmVarDecl>(VD) || !Init || DeclOffset >= Before || Depth > 4 || Facts.Written.count(VD))
-      return refuse("the state it acquires depends on '" + VD->getName().str() +
-                        "', which ->mapped cannot recompute",
+      return refuse("the state it acquires depends on '" + VD->getName().str() + "', which ->mapped cannot recompute",
                     D->getBeginLoc());
     if (Facts.HasCall.count(Init))
       return refuse("'" + VD->getName().str() + "' is computed by a call; ->mapped would call it again",
@@ -104,7 +103,8 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
   Uses.Var = Ops;
   Uses.TraverseDecl(Ctx.getTranslationUnitDecl());
   if (Uses.Count != 1)
-    return refuse("'" + Ops->getName().str() + "' is used elsewhere too; a ->mapped callback would run for those mappings",
+    return refuse("'" + Ops->getName().str() +
+                      "' is used elsewhere too; a ->mapped callback would run for those mappings",
                   Ops->getLocation());
 
   // A vm_ops->open the hook calls by hand, once, as a statement of its own
@@ -129,12 +129,12 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
       const ParmVarDecl *Vma;
       std::vector<const CallExpr *> Found;
       bool VisitCallExpr(CallExpr *CE) {
-        bool Direct = Open && CE->getDirectCallee() &&
-                      CE->getDirectCallee()->getCanonicalDecl() == Open->getCanonicalDecl();
+        bool Direct =
+            Open && CE->getDirectCallee() && CE->getDirectCallee()->getCanonicalDecl() == Open->getCanonicalDecl();
         const auto *Callee = dyn_cast<MemberExpr>(CE->getCallee()->IgnoreParenImpCasts());
         const auto *OpsField = Callee ? dyn_cast<MemberExpr>(Callee->getBase()->IgnoreParenImpCasts()) : nullptr;
-        bool ThroughOps = OpsField && Callee->getMemberDecl()->getName() == "open" &&
-                          BodyFacts::field(OpsField, Vma, "vm_ops");
+        bool ThroughOps =
+            OpsField && Callee->getMemberDecl()->getName() == "open" && BodyFacts::field(OpsField, Vma, "vm_ops");
         if (Direct || ThroughOps)
           Found.push_back(CE);
         return true;
@@ -152,7 +152,8 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
             OpenCall = CE;
   }
   if (OpenCalls && (OpenCalls != 1 || !OpenCall || !Open))
-    return refuse(!Open ? "calls vm_ops->open() by hand, but '" + Ops->getName().str() + "' names no open function "
+    return refuse(!Open ? "calls vm_ops->open() by hand, but '" + Ops->getName().str() +
+                              "' names no open function "
                               "in this file"
                         : "calls " + Open->getName().str() +
                               "() by hand other than once, with the VMA, as a statement of its own; only that is "
@@ -206,8 +207,8 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
                       return X && X->IgnoreParenImpCasts() == CE;
                     });
     if (!CE || !E.Via.empty() || !TopLevel)
-      return refuse("per-mapping state in a form vmaprep does not move to ->mapped yet (" + E.Detail + ": " +
-                        E.Text + "); only standalone calls in the handler's own body are moved",
+      return refuse("per-mapping state in a form vmaprep does not move to ->mapped yet (" + E.Detail + ": " + E.Text +
+                        "); only standalone calls in the handler's own body are moved",
                     E.Node->getBeginLoc());
     unsigned B, End;
     if (!Edits.range(CE->getSourceRange(), B, End))
@@ -276,8 +277,8 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
     Text += "\t" + Edits.buffer().substr(B, End - B).str() + ";\n";
     Edits.removeStatementLine(B, End);
     const FunctionDecl *Callee = cast<CallExpr>(S)->getDirectCallee();
-    note((Callee ? Callee->getName().str() : std::string("a call")) +
-         "() moves to the new vm_ops->mapped callback " + Name + "()");
+    note((Callee ? Callee->getName().str() : std::string("a call")) + "() moves to the new vm_ops->mapped callback " +
+         Name + "()");
   }
   if (OpenCall) {
     std::string OpenBody;
@@ -316,8 +317,7 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
     const DeclStmt *DS = Facts.DeclStmtOf.lookup(VD);
     unsigned B, End;
     if (!DS || !DS->isSingleDecl() || !Edits.range(DS->getSourceRange(), B, End))
-      return refuse("cannot remove the declaration of '" + VD->getName().str() + "' from the hook",
-                    VD->getBeginLoc());
+      return refuse("cannot remove the declaration of '" + VD->getName().str() + "' from the hook", VD->getBeginLoc());
     Edits.removeStatementLine(B, End);
   }
   return true;
@@ -327,8 +327,7 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
 /// VMA is what ->mapped receives (vm_private_data through the pointer,
 /// start, end, pgoff, the file); anything else it does with the VMA, or a
 /// return, stops the move.
-bool HandlerRewriter::mappedBodyFromOpen(const FunctionDecl *Open, const std::string &FileName,
-                                         std::string &Body) {
+bool HandlerRewriter::mappedBodyFromOpen(const FunctionDecl *Open, const std::string &FileName, std::string &Body) {
   const auto *OB = Open->hasBody() ? dyn_cast<CompoundStmt>(Open->getBody()) : nullptr;
   unsigned B, E;
   if (!OB || Open->getNumParams() != 1 || !Edits.range(OB->getSourceRange(), B, E))
@@ -404,7 +403,8 @@ bool HandlerRewriter::mappedBodyFromOpen(const FunctionDecl *Open, const std::st
     if (std::none_of(W.Fields.begin(), W.Fields.end(), [&](const auto &F) { return W.Bases.lookup(F.first) == Ref; }))
       return refuse(Open->getName().str() + "() passes the VMA on or uses it whole; ->mapped has no VMA",
                     Ref->getBeginLoc());
-  std::sort(OpenEdits.begin(), OpenEdits.end(), [](const TextEdit &A, const TextEdit &X) { return A.Offset < X.Offset; });
+  std::sort(OpenEdits.begin(), OpenEdits.end(),
+            [](const TextEdit &A, const TextEdit &X) { return A.Offset < X.Offset; });
   // Between the braces, without the line break after `{`.
   llvm::StringRef Inner = Edits.buffer().substr(B + 1, E - 1 - (B + 1));
   Body = applyEdits(Inner, OpenEdits);

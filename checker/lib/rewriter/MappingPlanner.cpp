@@ -29,12 +29,11 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
   if (!IsRemap && !IsIo && !IsIomap && !IsMapPages && !IsInsertPages)
     return refuse(E.Name + "() has no action the rewriter emits yet", CE->getBeginLoc());
   if ((IsMapPages || IsInsertPages) && !P.MapKernelPages)
-    return refuse(E.Name + "() needs mmap_action_map_kernel_pages(), which API level " +
-                      apiLevelName(Target).str() + " lacks",
+    return refuse(E.Name + "() needs mmap_action_map_kernel_pages(), which API level " + apiLevelName(Target).str() +
+                      " lacks",
                   CE->getBeginLoc());
   if (!IsMapPages && !IsInsertPages && ((IsIomap && !P.SimpleIoremap) || (!IsIomap && !P.RemapActions)))
-    return refuse(E.Name + "() needs an action API level " + apiLevelName(Target).str() + " lacks",
-                  CE->getBeginLoc());
+    return refuse(E.Name + "() needs an action API level " + apiLevelName(Target).str() + " lacks", CE->getBeginLoc());
   // The action captures desc->page_prot when it is set: nothing may change
   // the protection after it.
   for (unsigned I = Index + 1; I < H.Summary.Effects.size(); ++I) {
@@ -46,18 +45,18 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
     // VM_DONTDUMP or VM_MIXEDMAP, and for a private writable mapping the pfn in vm_pgoff): a later
     // clear, a later vm_pgoff write or a later VM_MAYWRITE (which makes the mapping CoW) would be
     // replayed over. Found by validation (test/checker/fix/validation.test).
-    const bool PureSet = (Later.Name == "vm_flags_set" || Later.Name == "vma_set_flags_mask" ||
-                          Later.Name == "vma_flags_set_mask" || Later.Name == "vm_flags |=") &&
-                         llvm::none_of(Later.Operands, [](const std::string &O) {
-                           return llvm::StringRef(O).contains("MAYWRITE");
-                         });
+    const bool PureSet =
+        (Later.Name == "vm_flags_set" || Later.Name == "vma_set_flags_mask" || Later.Name == "vma_flags_set_mask" ||
+         Later.Name == "vm_flags |=") &&
+        llvm::none_of(Later.Operands, [](const std::string &O) { return llvm::StringRef(O).contains("MAYWRITE"); });
     if (Later.Kind == EffectKind::FlagsChange && !PureSet)
       return refuse("the flags change after " + E.Name + "() (" + Later.Text +
                         "); the action applies the call's flags after the hook and would undo it",
                     Later.Node->getBeginLoc());
     if (Later.Kind == EffectKind::FieldWrite && Later.Name == "vm_pgoff")
-      return refuse("vm_pgoff changes after " + E.Name + "(); the action, which runs after the hook, "
-                    "stores the pfn there for a private writable mapping",
+      return refuse("vm_pgoff changes after " + E.Name +
+                        "(); the action, which runs after the hook, "
+                        "stores the pfn there for a private writable mapping",
                     Later.Node->getBeginLoc());
   }
   std::string Action, Prot;
@@ -151,8 +150,8 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
   case ResultUse::ErrorMapped: {
     const IfStmt *If = nullptr;
     for (auto &[Cond, I] : Facts.IfOf)
-      if (Cond == CE || (isa<BinaryOperator>(Cond) &&
-                         (cast<BinaryOperator>(Cond)->getLHS()->IgnoreParenImpCasts() == CE)))
+      if (Cond == CE ||
+          (isa<BinaryOperator>(Cond) && (cast<BinaryOperator>(Cond)->getLHS()->IgnoreParenImpCasts() == CE)))
         If = I;
     if (!If || If->getElse() || !P.ErrorOverride)
       return refuse(P.ErrorOverride ? "cannot rewrite the error check around " + E.Name + "()"
@@ -166,7 +165,8 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
     Replaced = If;
     if (!Edits.range(If->getSourceRange(), B, End) || !Edits.statementEnd(If->getThen(), End))
       return refuse("the error check is inside a macro", CE->getBeginLoc());
-    Text = Lead(B, E.ErrorValue) + Action + ";\n" + Edits.indentAt(B) + "desc->action.error_override = " + E.ErrorValue + ";";
+    Text = Lead(B, E.ErrorValue) + Action + ";\n" + Edits.indentAt(B) +
+           "desc->action.error_override = " + E.ErrorValue + ";";
     note("the " + E.ErrorValue + " error mapping becomes desc->action.error_override");
     break;
   }
@@ -178,17 +178,15 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
                     "insert, while the action would fail the mmap",
                     CE->getBeginLoc());
     if (!Guard.empty())
-      return refuse("the result of " + E.Name + "() is ignored; its bound check has no place to go",
-                    CE->getBeginLoc());
+      return refuse("the result of " + E.Name + "() is ignored; its bound check has no place to go", CE->getBeginLoc());
     if (!Edits.range(CE->getSourceRange(), B, End))
       return refuse(E.Name + "() is spelled in a macro", CE->getBeginLoc());
     Text = Lead(B, "") + Action;
     break;
   }
   default:
-    return refuse("the result of " + E.Name + "() is " + resultUseName(E.Use).str() +
-                      "; only `return " + E.Name + "(...)`, `if (" + E.Name +
-                      "(...)) return -E...;` and an ignored result are rewritten",
+    return refuse("the result of " + E.Name + "() is " + resultUseName(E.Use).str() + "; only `return " + E.Name +
+                      "(...)`, `if (" + E.Name + "(...)) return -E...;` and an ignored result are rewritten",
                   CE->getBeginLoc());
   }
   Edits.add(B, End - B, Text);
@@ -234,8 +232,7 @@ bool HandlerRewriter::pageArrayOutlivesHook(const VmaEffect &E, const CallExpr *
 /// writes the number of pages it did not insert back to num (0 on success);
 /// the action gives nothing back, so num must be a local the hook does not
 /// read once the call could have changed it.
-bool HandlerRewriter::planInsertPages(const VmaEffect &E, const CallExpr *CE, std::string &Action,
-                                      std::string &Guard) {
+bool HandlerRewriter::planInsertPages(const VmaEffect &E, const CallExpr *CE, std::string &Action, std::string &Guard) {
   if (!BodyFacts::field(CE->getArg(1), Facts.Vma, "vm_start", &Facts.HelperVmas))
     return refuse("vm_insert_pages() starts at " + sourceText(CE->getArg(1)->getSourceRange(), SM, LO) +
                       ", not vma->vm_start; only a page array mapped from the start of the VMA is rewritten",
@@ -282,8 +279,9 @@ bool HandlerRewriter::planInsertPages(const VmaEffect &E, const CallExpr *CE, st
     if (B >= CallB && End <= CallE)
       continue; // the call's own &num
     if (U.Changed.count(Ref))
-      return refuse("'" + Num->getName().str() + "' is written or has its address taken elsewhere in the hook; "
-                                                 "only a count set once, where it is declared, is rewritten",
+      return refuse("'" + Num->getName().str() +
+                        "' is written or has its address taken elsewhere in the hook; "
+                        "only a count set once, where it is declared, is rewritten",
                     Ref->getBeginLoc());
     if (B >= CallE && E.Use != ResultUse::Returned)
       return refuse("'" + Num->getName().str() +

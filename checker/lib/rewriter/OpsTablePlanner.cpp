@@ -109,7 +109,8 @@ bool HandlerRewriter::refusePositional(const OpsSite &S) {
   } Finder;
   Finder.Init = S.Init;
   Finder.TraverseDecl(Ctx.getTranslationUnitDecl());
-  std::string Which = Finder.Entry ? "entry " + std::to_string(Finder.Entry) + " of '" + S.Table + "'" : "'" + S.Table + "'";
+  std::string Which =
+      Finder.Entry ? "entry " + std::to_string(Finder.Entry) + " of '" + S.Table + "'" : "'" + S.Table + "'";
   return refuse(Which + " sets ." + S.Member + " = " + Plan.Function +
                     " by position; vmaprep does not rewrite positional tables (struct " + S.Record +
                     " is __designated_init in the kernel, and .mmap_prepare could be reached only by spelling "

@@ -378,7 +378,7 @@ static int pm_put(struct device* dev) noexcept {
   return 0;
 }
 int pm_runtime_get(struct device* dev) noexcept {
-  pm_get(dev); // the asynchronous resume is not modelled; the count is what matters
+  pm_get(dev);  // the asynchronous resume is not modelled; the count is what matters
   return 0;
 }
 int pm_runtime_get_sync(struct device* dev) noexcept {

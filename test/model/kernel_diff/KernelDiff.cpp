@@ -90,14 +90,22 @@ const file_operations image_fops = [] {
 // --- VmFlags <-> VM_* ---
 
 const std::pair<const char*, vm_flags_t> kFlagNames[] = {
-    {"rd", VM_READ},        {"wr", VM_WRITE},       {"ex", VM_EXEC},         {"sh", VM_SHARED},
-    {"mr", VM_MAYREAD},     {"mw", VM_MAYWRITE},    {"me", VM_MAYEXEC},      {"ms", VM_MAYSHARE},
-    {"gd", VM_GROWSDOWN},   {"pf", VM_PFNMAP},      {"lo", VM_LOCKED},       {"io", VM_IO},
-    {"sr", VM_SEQ_READ},    {"rr", VM_RAND_READ},   {"dc", VM_DONTCOPY},     {"de", VM_DONTEXPAND},
-    {"lf", VM_LOCKONFAULT}, {"ac", VM_ACCOUNT},     {"nr", VM_NORESERVE},    {"ht", VM_HUGETLB},
-    {"sf", VM_SYNC},        {"ar", BIT(VMA_ARCH_1_BIT)},     {"wf", VM_WIPEONFORK},   {"dd", VM_DONTDUMP},
-    {"sd", VM_SOFTDIRTY},   {"mm", VM_MIXEDMAP},    {"hg", VM_HUGEPAGE},     {"nh", VM_NOHUGEPAGE},
-    {"mg", VM_MERGEABLE},   {"um", VM_UFFD_MISSING}, {"uw", VM_UFFD_WP},     {"dp", VM_DROPPABLE},
+    {"rd", VM_READ},        {"wr", VM_WRITE},
+    {"ex", VM_EXEC},        {"sh", VM_SHARED},
+    {"mr", VM_MAYREAD},     {"mw", VM_MAYWRITE},
+    {"me", VM_MAYEXEC},     {"ms", VM_MAYSHARE},
+    {"gd", VM_GROWSDOWN},   {"pf", VM_PFNMAP},
+    {"lo", VM_LOCKED},      {"io", VM_IO},
+    {"sr", VM_SEQ_READ},    {"rr", VM_RAND_READ},
+    {"dc", VM_DONTCOPY},    {"de", VM_DONTEXPAND},
+    {"lf", VM_LOCKONFAULT}, {"ac", VM_ACCOUNT},
+    {"nr", VM_NORESERVE},   {"ht", VM_HUGETLB},
+    {"sf", VM_SYNC},        {"ar", BIT(VMA_ARCH_1_BIT)},
+    {"wf", VM_WIPEONFORK},  {"dd", VM_DONTDUMP},
+    {"sd", VM_SOFTDIRTY},   {"mm", VM_MIXEDMAP},
+    {"hg", VM_HUGEPAGE},    {"nh", VM_NOHUGEPAGE},
+    {"mg", VM_MERGEABLE},   {"um", VM_UFFD_MISSING},
+    {"uw", VM_UFFD_WP},     {"dp", VM_DROPPABLE},
 };
 
 unsigned long long mnemonics_of(vm_flags_t flags) {
@@ -160,7 +168,8 @@ std::vector<Row> kernel_rows(const Snapshot& s, const HostInfo& info, const std:
     const KernelVma& v = s.vmas[i];
     if (v.start >= kTaskSize) continue;  // [vsyscall]
     Row r{v.start, v.end, v.flags, "anon", 0};
-    const bool memfd = v.dev_major == info.memfd_major && v.dev_minor == info.memfd_minor && v.inode == info.memfd_inode;
+    const bool memfd =
+        v.dev_major == info.memfd_major && v.dev_minor == info.memfd_minor && v.inode == info.memfd_inode;
     const bool zero = v.dev_major == info.zero_major && v.dev_minor == info.zero_minor && v.inode == info.zero_inode;
     if (v.path == PathKind::File || v.path == PathKind::DeletedShmem) {
       r.pgoff = v.pgoff;
@@ -225,9 +234,9 @@ class Mirror {
       // Private memory the process wrote has an anon_vma, and the executor is a forked child: its chain
       // is not singular, so a new mapping does not merge with it (mm/vma.c is_mergeable_anon_vma()).
       const bool written = !(flags & VM_SHARED) && (flags & VM_WRITE);
-      const int err = as_->adopt_vma(lock, v.start, v.end, v.path == PathKind::None ? v.start / PAGE_SIZE : v.pgoff,
-                                     flags, file,
-                                     written ? AddressSpace::AdoptedAnonVma::Inherited : AddressSpace::AdoptedAnonVma::None);
+      const int err =
+          as_->adopt_vma(lock, v.start, v.end, v.path == PathKind::None ? v.start / PAGE_SIZE : v.pgoff, flags, file,
+                         written ? AddressSpace::AdoptedAnonVma::Inherited : AddressSpace::AdoptedAnonVma::None);
       if (err) {
         *why = "cannot adopt the VMA at " + std::to_string(v.start) + ": " + std::to_string(err);
         return;
@@ -275,12 +284,9 @@ class Mirror {
         struct file* file = op.fd == FdKind::Memfd ? memfd_.get() : op.fd == FdKind::Zero ? zero_.get() : nullptr;
         return as_->mmap(lock, file, op.addr, op.len, op.prot, op.flags, op.off);
       }
-      case OpKind::Munmap:
-        return as_->munmap(lock, op.addr, op.len);
-      case OpKind::Mprotect:
-        return as_->mprotect(lock, op.addr, op.len, op.prot);
-      case OpKind::Brk:
-        return static_cast<long>(as_->brk(lock, op.addr));
+      case OpKind::Munmap: return as_->munmap(lock, op.addr, op.len);
+      case OpKind::Mprotect: return as_->mprotect(lock, op.addr, op.len, op.prot);
+      case OpKind::Brk: return static_cast<long>(as_->brk(lock, op.addr));
       case OpKind::Fork: {
         int err = 0;
         std::unique_ptr<AddressSpace> forked = as_->fork(lock, &err);
@@ -537,8 +543,12 @@ class RandomOps : public OpSource {
   }
 
   unsigned long prot() {
-    static const unsigned long prots[] = {PROT_NONE, PROT_READ, PROT_READ | PROT_WRITE, PROT_READ | PROT_EXEC,
-                                          PROT_WRITE, PROT_READ | PROT_WRITE | PROT_EXEC};
+    static const unsigned long prots[] = {PROT_NONE,
+                                          PROT_READ,
+                                          PROT_READ | PROT_WRITE,
+                                          PROT_READ | PROT_EXEC,
+                                          PROT_WRITE,
+                                          PROT_READ | PROT_WRITE | PROT_EXEC};
     unsigned long p = prots[pick(6)];
     if (chance(3)) p |= PROT_SEM;
     return p;
@@ -555,8 +565,11 @@ class RandomOps : public OpSource {
       if (op.fd != FdKind::None && op.len > 64 * PAGE_SIZE) op.len = (1 + pick(64)) * PAGE_SIZE;
       op.prot = prot();
       const unsigned long type = pick(100);
-      op.flags = type < 55 ? MAP_PRIVATE : type < 85 ? MAP_SHARED : type < 95 ? MAP_SHARED_VALIDATE
-                 : type < 98 ? MAP_DROPPABLE : pick(16);
+      op.flags = type < 55   ? MAP_PRIVATE
+                 : type < 85 ? MAP_SHARED
+                 : type < 95 ? MAP_SHARED_VALIDATE
+                 : type < 98 ? MAP_DROPPABLE
+                             : pick(16);
       if (op.fd == FdKind::None) op.flags |= MAP_ANONYMOUS;
       if (op.fd != FdKind::None) op.off = chance(95) ? pick(64) * PAGE_SIZE : chance(50) ? 1 : (1UL << 62);
       const unsigned long place = pick(100);
@@ -704,21 +717,36 @@ std::vector<Targeted> targeted() {
   const unsigned long FIX = MAP_PRIVATE | MAP_FIXED, SFIX = MAP_SHARED | MAP_FIXED;
   return {
       {"do_mmap errno table",
-       {mmap_op(0, 0, RW, MAP_PRIVATE), mmap_op(0, P, RW, MAP_SHARED, FdKind::Memfd, 1),
-        [] { Op o = mmap_op(0, P, RW, MAP_PRIVATE, FdKind::Memfd); o.fd = FdKind::None; return o; }(),
-        mmap_op(0, P, RW, 0), mmap_op(0, P, RW, 0x0f), mmap_op(0, P, RW, MAP_SHARED_VALIDATE | MAP_SYNC, FdKind::Memfd),
-        mmap_op(0, P, RW, FIX), mmap_op(kTaskSize, P, RW, FIX), mmap_op(0, ~0UL - P, RW, MAP_PRIVATE),
-        mmap_op(0, 1UL << 47, RW, MAP_PRIVATE), mmap_op(0, 2 * P, RW, MAP_SHARED, FdKind::Memfd, ~0UL & PAGE_MASK),
+       {mmap_op(0, 0, RW, MAP_PRIVATE),
+        mmap_op(0, P, RW, MAP_SHARED, FdKind::Memfd, 1),
+        [] {
+          Op o = mmap_op(0, P, RW, MAP_PRIVATE, FdKind::Memfd);
+          o.fd = FdKind::None;
+          return o;
+        }(),
+        mmap_op(0, P, RW, 0),
+        mmap_op(0, P, RW, 0x0f),
+        mmap_op(0, P, RW, MAP_SHARED_VALIDATE | MAP_SYNC, FdKind::Memfd),
+        mmap_op(0, P, RW, FIX),
+        mmap_op(kTaskSize, P, RW, FIX),
+        mmap_op(0, ~0UL - P, RW, MAP_PRIVATE),
+        mmap_op(0, 1UL << 47, RW, MAP_PRIVATE),
+        mmap_op(0, 2 * P, RW, MAP_SHARED, FdKind::Memfd, ~0UL & PAGE_MASK),
         mmap_op(0, 2 * P, RW, MAP_SHARED, FdKind::Memfd, (0x7fffffffffffffffUL >> PAGE_SHIFT) << PAGE_SHIFT),
         mmap_op(0, 2 * P, R, MAP_PRIVATE, FdKind::Zero, (0x7fffffffffffffffUL >> PAGE_SHIFT) << PAGE_SHIFT),
         mmap_op(0, 2 * P, R, MAP_PRIVATE, FdKind::Zero, ((1UL << 52) - 2) << PAGE_SHIFT),
-        mmap_op(0, P, RW, MAP_PRIVATE | MAP_GROWSDOWN, FdKind::Memfd), mmap_op(0, P, RW, MAP_SHARED | MAP_GROWSDOWN),
-        mmap_op(A, 2 * P, RW, FIX), mmap_op(A + P, P, RW, MAP_PRIVATE | MAP_FIXED_NOREPLACE),
-        mmap_op(0, P, RW, MAP_DROPPABLE, FdKind::Memfd), mmap_op(0, P, RW, MAP_DROPPABLE | MAP_LOCKED),
-        mmap_op(0, P, RW, MAP_PRIVATE | MAP_HUGETLB, FdKind::Memfd), mmap_op(0, k2M, RW, MAP_PRIVATE | MAP_HUGETLB),
+        mmap_op(0, P, RW, MAP_PRIVATE | MAP_GROWSDOWN, FdKind::Memfd),
+        mmap_op(0, P, RW, MAP_SHARED | MAP_GROWSDOWN),
+        mmap_op(A, 2 * P, RW, FIX),
+        mmap_op(A + P, P, RW, MAP_PRIVATE | MAP_FIXED_NOREPLACE),
+        mmap_op(0, P, RW, MAP_DROPPABLE, FdKind::Memfd),
+        mmap_op(0, P, RW, MAP_DROPPABLE | MAP_LOCKED),
+        mmap_op(0, P, RW, MAP_PRIVATE | MAP_HUGETLB, FdKind::Memfd),
+        mmap_op(0, k2M, RW, MAP_PRIVATE | MAP_HUGETLB),
         mmap_op(0, k2M, RW, MAP_SHARED | MAP_HUGETLB | (21UL << MAP_HUGE_SHIFT)),
         mmap_op(0, k2M, RW, MAP_PRIVATE | MAP_HUGETLB | (20UL << MAP_HUGE_SHIFT)),
-        mmap_op(0, 0, RW, MAP_PRIVATE | MAP_HUGETLB), mmap_op(A + P, k2M, RW, FIX | MAP_HUGETLB),
+        mmap_op(0, 0, RW, MAP_PRIVATE | MAP_HUGETLB),
+        mmap_op(A + P, k2M, RW, FIX | MAP_HUGETLB),
         mmap_op(A, k2M, RW, FIX | MAP_HUGETLB)}},
       {"placement, hints and holes",
        {mmap_op(0, P, RW, MAP_PRIVATE), mmap_op(0, 3 * P, R, MAP_PRIVATE), range_op(OpKind::Munmap, 0, P, 0, 1),
@@ -763,8 +791,9 @@ std::vector<Targeted> targeted() {
       {"stack faults",
        {mmap_op(A + 600 * P, 4 * P, RW, FIX | MAP_GROWSDOWN), simple(OpKind::Touch, A + 598 * P),
         simple(OpKind::Touch, A + 590 * P + 8), mmap_op(A + 300 * P, P, RW, FIX), simple(OpKind::Touch, A + 500 * P),
-        simple(OpKind::Touch, A + 560 * P), simple(OpKind::Touch, A + 299 * P), mmap_op(A + 900 * P, 2 * P, PROT_NONE, FIX | MAP_GROWSDOWN),
-        simple(OpKind::Touch, A + 898 * P), range_op(OpKind::Mprotect, A + 584 * P, P, R), simple(OpKind::Fork)}},
+        simple(OpKind::Touch, A + 560 * P), simple(OpKind::Touch, A + 299 * P),
+        mmap_op(A + 900 * P, 2 * P, PROT_NONE, FIX | MAP_GROWSDOWN), simple(OpKind::Touch, A + 898 * P),
+        range_op(OpKind::Mprotect, A + 584 * P, P, R), simple(OpKind::Fork)}},
   };
 }
 
@@ -773,8 +802,7 @@ std::vector<Targeted> targeted() {
 constexpr int kSkipped = 77;  // SKIP_RETURN_CODE in test/model/CMakeLists.txt
 
 int usage() {
-  std::fprintf(stderr,
-               "usage: vmaprep_model_kernel_diff --targeted | --random [--seed N] [--ops N] [--length N]\n");
+  std::fprintf(stderr, "usage: vmaprep_model_kernel_diff --targeted | --random [--seed N] [--ops N] [--length N]\n");
   return 2;
 }
 
@@ -801,12 +829,18 @@ int main(int argc, char** argv) {
   int length = 100;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--random") random = true;
-    else if (a == "--targeted") is_targeted = true;
-    else if (a == "--seed" && i + 1 < argc) seed = std::strtoull(argv[++i], nullptr, 0);
-    else if (a == "--ops" && i + 1 < argc) total_ops = std::strtol(argv[++i], nullptr, 0);
-    else if (a == "--length" && i + 1 < argc) length = std::atoi(argv[++i]);
-    else return usage();
+    if (a == "--random")
+      random = true;
+    else if (a == "--targeted")
+      is_targeted = true;
+    else if (a == "--seed" && i + 1 < argc)
+      seed = std::strtoull(argv[++i], nullptr, 0);
+    else if (a == "--ops" && i + 1 < argc)
+      total_ops = std::strtol(argv[++i], nullptr, 0);
+    else if (a == "--length" && i + 1 < argc)
+      length = std::atoi(argv[++i]);
+    else
+      return usage();
   }
   if (random == is_targeted) return usage();
   if (!host_start(argc, argv, &why)) {
@@ -833,10 +867,11 @@ int main(int argc, char** argv) {
       std::printf("SKIPPED: the host kernel is older than 6.18, the oldest the comparison is made against\n");
       return kSkipped;
     }
-    std::printf("mmap_base %#lx, start_brk %#lx, mmap_min_addr %lu (sysctl %lu), max_map_count %lu, stack limit %lu, THP %s, "
-                "1 GiB hstate %s, CAP_SYS_RAWIO %s\n",
-                host_mmap_base(info), info.start_brk, info.mmap_min_addr, info.dac_mmap_min_addr, info.max_map_count, info.rlimit_stack,
-                info.thp ? "yes" : "no", info.hugetlb_1g ? "yes" : "no", info.cap_sys_rawio ? "yes" : "no");
+    std::printf(
+        "mmap_base %#lx, start_brk %#lx, mmap_min_addr %lu (sysctl %lu), max_map_count %lu, stack limit %lu, THP %s, "
+        "1 GiB hstate %s, CAP_SYS_RAWIO %s\n",
+        host_mmap_base(info), info.start_brk, info.mmap_min_addr, info.dac_mmap_min_addr, info.max_map_count,
+        info.rlimit_stack, info.thp ? "yes" : "no", info.hugetlb_1g ? "yes" : "no", info.cap_sys_rawio ? "yes" : "no");
   }
   std::printf("allow-list:\n");
   for (const Allowance& a : kAllowList) std::printf("  %s: %s\n", a.name, a.why);
@@ -882,10 +917,10 @@ int main(int argc, char** argv) {
     for (const auto& [name, n] : allowed_by_name)
       std::printf("sequences stopped at allowed difference %s: %ld\n", name.c_str(), n);
   }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
-  std::printf("%ld operations in %ld sequences agree with the kernel (%ld stopped at an allowed difference), "
-              "%.1f s\n",
-              ops_run, sequences, allowed, seconds);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  std::printf(
+      "%ld operations in %ld sequences agree with the kernel (%ld stopped at an allowed difference), "
+      "%.1f s\n",
+      ops_run, sequences, allowed, seconds);
   return 0;
 }

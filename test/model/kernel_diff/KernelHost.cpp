@@ -2,15 +2,6 @@
 // sequence an executor forked from it that runs raw system calls and reports /proc/self/smaps after each.
 // The executor must not change its own address space other than through the operations it is given, so
 // after its setup it allocates nothing: fixed buffers, raw system calls, a stack touched in advance.
-#include "KernelDiff.h"
-
-#include <algorithm>
-#include <cerrno>
-#include <csetjmp>
-#include <csignal>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
@@ -22,12 +13,22 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <csetjmp>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "KernelDiff.h"
+
 namespace vmaprep::kdiff {
 
-const char* const kMnemonics[kMnemonicCount] = {
-    "rd", "wr", "ex", "sh", "mr", "mw", "me", "ms", "gd", "pf", "lo", "io", "sr", "rr", "dc", "de",
-    "lf", "ac", "nr", "ht", "sf", "ar", "wf", "dd", "sd", "mm", "hg", "nh", "mg", "um", "uw", "ui",
-    "ss", "dp", "sl", "bt", "mt", "gu", "lk", "xx", "xx", "xx", "xx", "xx", "xx", "xx", "xx", "??"};
+const char* const kMnemonics[kMnemonicCount] = {"rd", "wr", "ex", "sh", "mr", "mw", "me", "ms", "gd", "pf", "lo", "io",
+                                                "sr", "rr", "dc", "de", "lf", "ac", "nr", "ht", "sf", "ar", "wf", "dd",
+                                                "sd", "mm", "hg", "nh", "mg", "um", "uw", "ui", "ss", "dp", "sl", "bt",
+                                                "mt", "gu", "lk", "xx", "xx", "xx", "xx", "xx", "xx", "xx", "xx", "??"};
 
 int mnemonic_index(const char* two) {
   for (int i = 0; i < kMnemonicCount - 1; ++i)
@@ -51,11 +52,10 @@ std::string describe(const Op& op) {
       break;
     case OpKind::Brk:
     case OpKind::Touch:
-      std::snprintf(buf, sizeof buf, "%s(%#lx%s)", kinds[static_cast<int>(op.kind)], op.addr, op.ref >= 0 ? "+ref" : "");
+      std::snprintf(buf, sizeof buf, "%s(%#lx%s)", kinds[static_cast<int>(op.kind)], op.addr,
+                    op.ref >= 0 ? "+ref" : "");
       break;
-    case OpKind::Fork:
-      std::snprintf(buf, sizeof buf, "fork()");
-      break;
+    case OpKind::Fork: std::snprintf(buf, sizeof buf, "fork()"); break;
   }
   return buf;
 }
@@ -273,14 +273,10 @@ void executor_setup() {
 long execute(const Op& op) {
   const int fd = op.fd == FdKind::Memfd ? memfd : op.fd == FdKind::Zero ? zero_fd : -1;
   switch (op.kind) {
-    case OpKind::Mmap:
-      return raw(syscall(SYS_mmap, op.addr, op.len, op.prot, op.flags, fd, op.off));
-    case OpKind::Munmap:
-      return raw(syscall(SYS_munmap, op.addr, op.len));
-    case OpKind::Mprotect:
-      return raw(syscall(SYS_mprotect, op.addr, op.len, op.prot));
-    case OpKind::Brk:
-      return syscall(SYS_brk, op.addr);
+    case OpKind::Mmap: return raw(syscall(SYS_mmap, op.addr, op.len, op.prot, op.flags, fd, op.off));
+    case OpKind::Munmap: return raw(syscall(SYS_munmap, op.addr, op.len));
+    case OpKind::Mprotect: return raw(syscall(SYS_mprotect, op.addr, op.len, op.prot));
+    case OpKind::Brk: return syscall(SYS_brk, op.addr);
     case OpKind::Fork: {
       const long pid = syscall(SYS_fork);
       if (pid == 0) {

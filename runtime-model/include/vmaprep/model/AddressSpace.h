@@ -51,9 +51,9 @@ struct AddressSpaceConfig {
   unsigned long mmap_base = 0x7f0000000000UL;  // top-down allocation starts below this
   unsigned long start_brk = 0x555555600000UL;
   unsigned long stack_guard_gap = 256 * PAGE_SIZE;
-  long max_map_count = 65530;               // sysctl vm.max_map_count default
-  unsigned long rlimit_as = ~0UL;           // RLIMIT_AS in bytes
-  unsigned long rlimit_stack = 8UL << 20;   // RLIMIT_STACK in bytes
+  long max_map_count = 65530;              // sysctl vm.max_map_count default
+  unsigned long rlimit_as = ~0UL;          // RLIMIT_AS in bytes
+  unsigned long rlimit_stack = 8UL << 20;  // RLIMIT_STACK in bytes
   // CONFIG_TRANSPARENT_HUGEPAGE: MAP_STACK sets VM_NOHUGEPAGE, and an anonymous private mapping whose
   // length is a multiple of 2 MiB is placed on a 2 MiB boundary (__get_unmapped_area()).
   bool thp = true;
@@ -74,8 +74,9 @@ struct Pte {
   PteKind kind;
   struct page* page;  // set for PteKind::Page; the PTE holds a page reference
 };
-using PageTable = std::map<unsigned long, Pte, std::less<unsigned long>,
-                           FreeListAllocator<std::pair<const unsigned long, Pte>>>;  // keyed by the page-aligned virtual address
+using PageTable =
+    std::map<unsigned long, Pte, std::less<unsigned long>,
+             FreeListAllocator<std::pair<const unsigned long, Pte>>>;  // keyed by the page-aligned virtual address
 
 // --- the mmap lock ---
 
@@ -152,8 +153,8 @@ struct VmaState {
   void* private_data;
   const struct file* file;
   bool operator==(const VmaState& o) const {
-    return start == o.start && end == o.end && pgoff == o.pgoff && flags == o.flags &&
-           page_prot == o.page_prot && vm_ops == o.vm_ops && private_data == o.private_data && file == o.file;
+    return start == o.start && end == o.end && pgoff == o.pgoff && flags == o.flags && page_prot == o.page_prot &&
+           vm_ops == o.vm_ops && private_data == o.private_data && file == o.file;
   }
   bool operator!=(const VmaState& o) const { return !(*this == o); }
 };
@@ -221,8 +222,8 @@ class AddressSpace {
 
   // --- used by the shim while a hook runs (the write lock is held by the running operation) ---
   void assert_write_locked(const char* what) const;
-  int install_pfn_range(vm_area_struct* vma, unsigned long addr, unsigned long pfn, unsigned long size,
-                        pgprot_t prot, PteKind kind);
+  int install_pfn_range(vm_area_struct* vma, unsigned long addr, unsigned long pfn, unsigned long size, pgprot_t prot,
+                        PteKind kind);
   int install_page(vm_area_struct* vma, unsigned long addr, struct page* page, pgprot_t prot);
   void zap_range(unsigned long start, unsigned long end);
 
@@ -278,9 +279,9 @@ class AddressSpace {
   inline VmaMap::const_iterator remember(VmaMap::const_iterator it) const;
   // ++it: O(1), the leaves are linked.
   VmaMap::const_iterator step(VmaMap::const_iterator it) const { return std::next(it); }
-  inline vm_area_struct* find(unsigned long addr) const;          // first VMA with vm_end > addr
-  inline vm_area_struct* prev_of(unsigned long addr) const;       // last VMA with vm_start < addr
-  inline vm_area_struct* next_from(unsigned long addr) const;     // first VMA with vm_start >= addr
+  inline vm_area_struct* find(unsigned long addr) const;       // first VMA with vm_end > addr
+  inline vm_area_struct* prev_of(unsigned long addr) const;    // last VMA with vm_start < addr
+  inline vm_area_struct* next_from(unsigned long addr) const;  // first VMA with vm_start >= addr
   inline void remove_vma(VmaPtr vma, bool call_close);
 
   // Operation pieces.
@@ -288,8 +289,8 @@ class AddressSpace {
   unsigned long vm_end_gap(const vm_area_struct* vma) const;
   long get_unmapped_area(struct file* file, unsigned long addr, unsigned long len, unsigned long flags);
   long unmapped_area_topdown(unsigned long len, unsigned long low, unsigned long high) const;
-  long do_mmap(struct file* file, unsigned long addr, unsigned long len, unsigned long prot,
-               unsigned long flags, unsigned long pgoff);
+  long do_mmap(struct file* file, unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
+               unsigned long pgoff);
   long mmap_region(MmapRequest& req);
   int mmap_legacy_hook(MmapRequest& req, vm_area_struct* vma);
   int mmap_prepare_hook(MmapRequest& req, vm_area_desc& desc);
@@ -301,10 +302,10 @@ class AddressSpace {
   void complete_munmap(Gathered& gathered, bool cleaned_up);
   int do_munmap(unsigned long start, unsigned long len);
   bool mergeable(const vm_area_struct* vma, vm_flags_t flags, const struct file* file) const;
-  vm_area_struct* merge_new_range(unsigned long start, unsigned long end, unsigned long pgoff,
-                                  vm_flags_t flags, struct file* file);
-  vm_area_struct* vma_modify_flags(vm_area_struct* middle, unsigned long start, unsigned long end,
-                                   vm_flags_t newflags, int* err);
+  vm_area_struct* merge_new_range(unsigned long start, unsigned long end, unsigned long pgoff, vm_flags_t flags,
+                                  struct file* file);
+  vm_area_struct* vma_modify_flags(vm_area_struct* middle, unsigned long start, unsigned long end, vm_flags_t newflags,
+                                   int* err);
   inline void vma_set_page_prot(vm_area_struct* vma);
   struct anon_vma* new_anon_vma(bool cloned);
   bool anon_mergeable(const vm_area_struct* src, const vm_area_struct* tgt) const;
@@ -315,7 +316,7 @@ class AddressSpace {
   void exit_mmap();
 
   AddressSpaceConfig config_;
-  struct mm_struct mm_ {};
+  struct mm_struct mm_{};
   VmaMap vmas_;
   PageTable ptes_;
   std::deque<struct anon_vma> anon_vmas_;  // every anon_vma this mm made (identity only), freed with it

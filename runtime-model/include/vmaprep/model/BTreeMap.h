@@ -24,8 +24,6 @@
 // V; unused slots hold a default-constructed one). Nodes come from the model's free lists.
 #pragma once
 
-#include "vmaprep/model/FreeList.h"
-
 #include <cassert>
 #include <cstddef>
 #include <functional>
@@ -33,6 +31,8 @@
 #include <new>
 #include <type_traits>
 #include <utility>
+
+#include "vmaprep/model/FreeList.h"
 
 namespace vmaprep::model {
 
@@ -150,7 +150,9 @@ class BTreeMap {
   const_iterator end() const { return const_iterator(this, nullptr, 0); }
 
   iterator lower_bound(const K& key) { return descend_to<false>(key); }
-  const_iterator lower_bound(const K& key) const { return const_cast<BTreeMap*>(this)->template descend_to<false>(key); }
+  const_iterator lower_bound(const K& key) const {
+    return const_cast<BTreeMap*>(this)->template descend_to<false>(key);
+  }
   iterator upper_bound(const K& key) { return descend_to<true>(key); }
   const_iterator upper_bound(const K& key) const { return const_cast<BTreeMap*>(this)->template descend_to<true>(key); }
   iterator find(const K& key) {
@@ -228,7 +230,8 @@ class BTreeMap {
     Leaf* leaf = pos.leaf_;
     const int idx = pos.idx_;
     assert(leaf && idx < leaf->count);
-    assert(idx == 0 ? (!leaf->prev || comp_(leaf->prev->keys[leaf->prev->count - 1], key)) : comp_(leaf->keys[idx - 1], key));
+    assert(idx == 0 ? (!leaf->prev || comp_(leaf->prev->keys[leaf->prev->count - 1], key))
+                    : comp_(leaf->keys[idx - 1], key));
     assert(idx + 1 == leaf->count ? (!leaf->next || comp_(key, leaf->next->keys[0])) : comp_(key, leaf->keys[idx + 1]));
     if ((idx > 0 || !leaf->prev) && (idx + 1 < leaf->count || !leaf->next)) {
       leaf->keys[idx] = key;

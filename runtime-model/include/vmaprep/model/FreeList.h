@@ -79,9 +79,13 @@ struct FreeListAllocator {
       ::operator delete(p);
   }
   template <class U>
-  bool operator==(const FreeListAllocator<U>&) const { return true; }
+  bool operator==(const FreeListAllocator<U>&) const {
+    return true;
+  }
   template <class U>
-  bool operator!=(const FreeListAllocator<U>&) const { return false; }
+  bool operator!=(const FreeListAllocator<U>&) const {
+    return false;
+  }
 };
 
 }  // namespace vmaprep::model
