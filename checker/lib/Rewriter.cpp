@@ -19,6 +19,7 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include <algorithm>
 #include <cctype>
@@ -375,6 +376,19 @@ bool HandlerRewriter::planFieldAccess(const MemberExpr *ME, bool Write) {
   return replace(ME->getSourceRange(), To, ME->getBeginLoc());
 }
 
+/// A query helper handed the VMA (vma_pages(), vma_start_pgoff(), ...)
+/// becomes its catalogue entry's desc twin at the target level
+/// (KernelApi.def): a desc helper's name is called with the desc, any other
+/// twin is the expression that takes the call's place.
+bool HandlerRewriter::planQuery(const VmaEffect &E) {
+  const auto *CE = dyn_cast<CallExpr>(E.Node);
+  llvm::StringRef Twin = E.Api ? E.Api->twinAt(Target) : "";
+  if (!CE || CE->getNumArgs() != 1 || Twin.empty())
+    return refuse("a VMA query the rewriter does not handle: " + E.Text, E.Node->getBeginLoc());
+  bool Helper = llvm::all_of(Twin, [](char C) { return std::isalnum(static_cast<unsigned char>(C)) || C == '_'; });
+  return replace(CE->getSourceRange(), Helper ? (Twin + "(desc)").str() : Twin.str(), CE->getBeginLoc());
+}
+
 bool HandlerRewriter::planDelegation(const VmaEffect &E) {
   const auto *CE = dyn_cast<CallExpr>(E.Node);
   if (!CE)
@@ -404,7 +418,7 @@ bool HandlerRewriter::planEffect(const VmaEffect &E, unsigned Index) {
   case EffectKind::FieldRead: {
     const auto *ME = dyn_cast<MemberExpr>(E.Node);
     if (!ME)
-      return refuse("a VMA query the rewriter does not handle: " + E.Text, E.Node->getBeginLoc());
+      return planQuery(E);
     // vma->vm_end - vma->vm_start is the size.
     for (const BinaryOperator *Size : Facts.SizeExprs)
       if (Size->getLHS()->IgnoreParenImpCasts() == ME || Size->getRHS()->IgnoreParenImpCasts() == ME) {
@@ -462,10 +476,7 @@ bool HandlerRewriter::planEffect(const VmaEffect &E, unsigned Index) {
     return refuse("reads the flags as a value (" + E.Text + "); the bitmap helpers only test bits",
                   E.Node->getBeginLoc());
   }
-  case EffectKind::SizeQuery: {
-    std::string To = P.SizeHelpers ? "vma_desc_pages(desc)" : "((desc->end - desc->start) >> PAGE_SHIFT)";
-    return replace(E.Node->getSourceRange(), To, E.Node->getBeginLoc());
-  }
+  case EffectKind::SizeQuery: return planQuery(E);
   case EffectKind::FlagsChange: return planFlagsChange(E);
   case EffectKind::Mapping: return planMapping(E, Index);
   case EffectKind::Delegation: return planDelegation(E);

@@ -252,6 +252,11 @@ KernelBinding Interpreter::findKernelBinding(const std::string &Name) {
          C.Out = Value::number(vma_pages(C.vma(0)));
          return true;
        }},
+      {"vma_start_pgoff",
+       [](KernelCall &C) {
+         C.Out = Value::number(vma_start_pgoff(C.vma(0)));
+         return true;
+       }},
       {"remap_pfn_range", RemapPfnRange},
       {"io_remap_pfn_range", RemapPfnRange},
       {"vm_iomap_memory",

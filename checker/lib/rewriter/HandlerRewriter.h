@@ -90,6 +90,7 @@ private:
   bool planSignature(const clang::FunctionDecl *FD);
   bool planEffect(const VmaEffect &E, unsigned Index);
   bool planFieldAccess(const clang::MemberExpr *ME, bool Write);
+  bool planQuery(const VmaEffect &E);
   bool planDelegation(const VmaEffect &E);
   void finish();
 
