@@ -1,7 +1,7 @@
 //===- FindingFilters.cpp - findings and --fail-on ------------------------===//
 #include "findings/FindingFilters.h"
 
-#include "vmaprep/Classifier.h"
+#include "vmaprep/Verdict.h"
 #include "llvm/ADT/StringSwitch.h"
 #include <algorithm>
 #include <tuple>

@@ -7,7 +7,7 @@
 #include "findings/Fingerprint.h"
 
 #include "findings/Paths.h"
-#include "vmaprep/Classifier.h"
+#include "vmaprep/Verdict.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/SHA256.h"
 

@@ -9,7 +9,7 @@
 #include "findings/FindingFilters.h"
 #include "findings/NestingLimit.h"
 
-#include "vmaprep/Classifier.h"
+#include "vmaprep/Verdict.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"

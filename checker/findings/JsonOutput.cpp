@@ -6,7 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "findings/Outputs.h"
 
-#include "vmaprep/Classifier.h"
+#include "vmaprep/Verdict.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
 #include <algorithm>

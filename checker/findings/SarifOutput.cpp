@@ -17,7 +17,7 @@
 #include "findings/FindingFilters.h"
 #include "findings/Fingerprint.h"
 #include "findings/Version.h"
-#include "vmaprep/Classifier.h"
+#include "vmaprep/Verdict.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"

@@ -1,8 +1,8 @@
 //===- TextOutput.cpp - compiler-style diagnostics ------------------------===//
 #include "findings/Outputs.h"
 
-#include "vmaprep/Classifier.h"
 #include "vmaprep/FindingNotes.h"
+#include "vmaprep/Verdict.h"
 #include <algorithm>
 #include <cstdlib>
 #include <map>

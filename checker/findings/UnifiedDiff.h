@@ -2,7 +2,7 @@
 #ifndef VMAPREP_FINDINGS_UNIFIEDDIFF_H
 #define VMAPREP_FINDINGS_UNIFIEDDIFF_H
 
-#include "vmaprep/Rewriter.h"
+#include "vmaprep/TextEdit.h"
 #include "llvm/ADT/StringRef.h"
 #include <string>
 

@@ -9,6 +9,7 @@
 #include "vmaprep/EffectAnalysis.h"
 #include "MappedStateTrace.h"
 #include "vmaprep/HandlerFinder.h"
+#include "vmaprep/SourceResolution.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
@@ -37,44 +38,6 @@ const Expr *accessedObject(const MemberExpr *ME) {
     Base = Inner->getBase()->IgnoreParenCasts();
   }
   return Base;
-}
-
-llvm::StringRef effectKindName(EffectKind K) {
-  switch (K) {
-  case EffectKind::FlagsChange: return "flags-change";
-  case EffectKind::FlagsTest: return "flags-test";
-  case EffectKind::FlagsRead: return "flags-read";
-  case EffectKind::FieldWrite: return "field-write";
-  case EffectKind::FieldRead: return "field-read";
-  case EffectKind::SizeQuery: return "size-query";
-  case EffectKind::Mapping: return "mapping";
-  case EffectKind::Delegation: return "delegation";
-  case EffectKind::Escape: return "escape";
-  case EffectKind::ManualOpen: return "manual-open";
-  case EffectKind::StateChange: return "state-change";
-  }
-  return "?";
-}
-
-llvm::StringRef mappingRangeName(MappingRange R) {
-  switch (R) {
-  case MappingRange::WholeVma: return "whole-vma";
-  case MappingRange::Partial: return "partial";
-  case MappingRange::Unknown: return "unknown";
-  }
-  return "?";
-}
-
-llvm::StringRef resultUseName(ResultUse U) {
-  switch (U) {
-  case ResultUse::Returned: return "returned";
-  case ResultUse::ErrorMapped: return "error-mapped";
-  case ResultUse::Checked: return "checked";
-  case ResultUse::Assigned: return "assigned";
-  case ResultUse::Ignored: return "ignored";
-  case ResultUse::Other: return "other";
-  }
-  return "?";
 }
 
 namespace {

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "MappedStateTrace.h"
+#include "vmaprep/SourceResolution.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"

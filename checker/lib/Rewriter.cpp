@@ -13,6 +13,7 @@
 #include "vmaprep/Rewriter.h"
 #include "rewriter/HandlerRewriter.h"
 #include "vmaprep/Classifier.h"
+#include "vmaprep/SourceResolution.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
@@ -34,19 +35,6 @@ std::string preparedName(llvm::StringRef Legacy) { return Legacy.str() + "_prepa
 
 std::string predatesRefusal(llvm::StringRef Evidence) {
   return "the tree predates mmap_prepare (" + Evidence.str() + ")";
-}
-
-std::string applyEdits(llvm::StringRef Content, llvm::ArrayRef<TextEdit> Edits) {
-  std::string Out;
-  Out.reserve(Content.size() + 256);
-  unsigned Pos = 0;
-  for (const TextEdit &E : Edits) {
-    Out.append(Content.data() + Pos, E.Offset - Pos);
-    Out.append(E.Text);
-    Pos = E.Offset + E.Length;
-  }
-  Out.append(Content.data() + Pos, Content.size() - Pos);
-  return Out;
 }
 
 namespace rewriter {

@@ -1,27 +1,15 @@
 //===- SourceSite.cpp -----------------------------------------------------===//
-#include "vmaprep/SourceSite.h"
+#include "vmaprep/SourceResolution.h"
 
 #include "clang/Basic/FileManager.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
-#include <tuple>
 
 using namespace clang;
 
 namespace vmaprep {
-
-std::string SourceSite::str() const { return File + ":" + std::to_string(Line) + ":" + std::to_string(Column); }
-
-bool operator<(const SourceSite &A, const SourceSite &B) {
-  return std::tie(A.File, A.Line, A.Column, A.EndLine, A.EndColumn) <
-         std::tie(B.File, B.Line, B.Column, B.EndLine, B.EndColumn);
-}
-bool operator==(const SourceSite &A, const SourceSite &B) {
-  return std::tie(A.File, A.Line, A.Column, A.EndLine, A.EndColumn) ==
-         std::tie(B.File, B.Line, B.Column, B.EndLine, B.EndColumn);
-}
 
 /// Relative names are relative to the compile command's directory, which is
 /// the FileManager's working directory, not the process's.

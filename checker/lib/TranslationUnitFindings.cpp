@@ -1,6 +1,7 @@
 //===- TranslationUnitFindings.cpp ----------------------------------------===//
 #include "vmaprep/TranslationUnitFindings.h"
 #include "vmaprep/Rewriter.h"
+#include "vmaprep/SourceResolution.h"
 #include "vmaprep/TranslationUnitAnalysis.h"
 
 #include "clang/AST/ASTContext.h"
@@ -9,17 +10,6 @@
 using namespace clang;
 
 namespace vmaprep {
-
-llvm::StringRef opsSiteFormName(OpsSiteForm F) {
-  switch (F) {
-  case OpsSiteForm::DesignatedInit: return "designated-initializer";
-  case OpsSiteForm::PositionalInit: return "positional-initializer";
-  case OpsSiteForm::Assignment: return "assignment";
-  }
-  return "?";
-}
-
-llvm::StringRef hookKindName(HookKind K) { return K == HookKind::LegacyMmap ? "mmap" : "mmap_prepare"; }
 
 static OpsSiteReport reportSite(const OpsSite &S) {
   return {S.Record, S.Member, S.Table, opsSiteFormName(S.Form).str(), S.Where};

@@ -35,6 +35,7 @@
 #include "vmaprep/ApiDetection.h"
 #include "vmaprep/HandlerProgram.h"
 #include "vmaprep/Rewriter.h"
+#include "vmaprep/SourceResolution.h"
 #include "vmaprep/TranslationUnitAnalysis.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"

@@ -11,6 +11,7 @@
 #ifndef VMAPREP_EFFECTANALYSIS_H
 #define VMAPREP_EFFECTANALYSIS_H
 
+#include "vmaprep/EffectValues.h"
 #include "vmaprep/KernelApi.h"
 #include "vmaprep/SourceSite.h"
 #include "llvm/ADT/StringRef.h"
@@ -26,25 +27,6 @@ class Stmt;
 } // namespace clang
 
 namespace vmaprep {
-
-/// Which part of the VMA a mapping call covers.
-enum class MappingRange { WholeVma, Partial, Unknown };
-
-/// What the handler does with a mapping call's result.
-enum class ResultUse {
-  Returned,    // return remap_pfn_range(...);
-  ErrorMapped, // if (remap_pfn_range(...)) return -EAGAIN;
-  Checked,     // tested, the error itself propagated or handled
-  Assigned,    // ret = remap_pfn_range(...);
-  Ignored,     // remap_pfn_range(...);
-  Other,       // used inside a larger expression
-};
-
-/// A call through which an effect was reached (helper summarised in place).
-struct CallStep {
-  std::string Callee;
-  SourceSite Where;
-};
 
 struct VmaEffect {
   EffectKind Kind = EffectKind::FieldRead;
@@ -93,10 +75,6 @@ HandlerSummary summarizeHandler(const clang::FunctionDecl *Handler, clang::ASTCo
 /// The object \p ME accesses, past the anonymous structs and unions that 7.x
 /// keeps vm_start, vm_end and vm_flags in (parentheses and casts skipped).
 const clang::Expr *accessedObject(const clang::MemberExpr *ME);
-
-llvm::StringRef effectKindName(EffectKind K);
-llvm::StringRef mappingRangeName(MappingRange R);
-llvm::StringRef resultUseName(ResultUse U);
 
 } // namespace vmaprep
 

@@ -12,6 +12,8 @@
 #ifndef VMAPREP_HANDLERFINDER_H
 #define VMAPREP_HANDLERFINDER_H
 
+#include "vmaprep/HookValues.h"
+#include "vmaprep/SourceResolution.h"
 #include "vmaprep/SourceSite.h"
 #include "clang/AST/Decl.h"
 #include <string>
@@ -23,10 +25,6 @@ class Expr;
 } // namespace clang
 
 namespace vmaprep {
-
-enum class HookKind { LegacyMmap, MmapPrepare };
-
-enum class OpsSiteForm { DesignatedInit, PositionalInit, Assignment };
 
 /// One place where an ops table member is set to a function.
 struct OpsSite {
@@ -50,13 +48,6 @@ struct RegisteredHandler {
   const clang::FunctionDecl *Function = nullptr; // the definition if this TU has it
   HookKind Kind = HookKind::LegacyMmap;
   std::vector<OpsSite> Sites;
-};
-
-/// An initializer that sets both .mmap and .mmap_prepare.
-struct BothHooksTable {
-  std::string Table;
-  SourceSite Where;
-  std::string MmapFunction, MmapPrepareFunction;
 };
 
 /// A non-file_operations member that takes a VMA.

@@ -14,6 +14,7 @@
 
 #include "vmaprep/ApiLevel.h"
 #include "vmaprep/SourceSite.h"
+#include "vmaprep/TextEdit.h"
 #include "vmaprep/TranslationUnitAnalysis.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
@@ -25,12 +26,6 @@ class ASTContext;
 }
 
 namespace vmaprep {
-
-/// A replacement of [Offset, Offset + Length) in one file.
-struct TextEdit {
-  unsigned Offset = 0, Length = 0;
-  std::string Text;
-};
 
 struct MigrationPlan {
   std::string Function, NewFunction;
@@ -49,9 +44,6 @@ struct MigrationPlan {
 
 MigrationPlan planMigration(const AnalyzedHandler &Handler, const TranslationUnitAnalysis &Analysis,
                             clang::ASTContext &Ctx, ApiLevel Target);
-
-/// \p Content with \p Edits (sorted, non-overlapping) applied.
-std::string applyEdits(llvm::StringRef Content, llvm::ArrayRef<TextEdit> Edits);
 
 /// The refusal of every handler when `--api auto` finds no mmap_prepare in
 /// the tree's headers (\p Evidence: what it found instead).

@@ -4,19 +4,14 @@
 // writes JSON and SARIF), so locations are resolved to file/line/column while
 // the SourceManager is alive. A location inside a macro expansion is reported
 // at its expansion site, and the macro's name is kept: an edit there is never
-// safe, and the user needs to know why.
+// safe, and the user needs to know why. The type is AST-free (vmaprep_values);
+// resolving a clang::SourceRange to it is SourceResolution.h's.
 //
 //===----------------------------------------------------------------------===//
 #ifndef VMAPREP_SOURCESITE_H
 #define VMAPREP_SOURCESITE_H
 
-#include "clang/Basic/SourceLocation.h"
 #include <string>
-
-namespace clang {
-class SourceManager;
-class LangOptions;
-} // namespace clang
 
 namespace vmaprep {
 
@@ -34,12 +29,6 @@ struct SourceSite {
   friend bool operator<(const SourceSite &A, const SourceSite &B);
   friend bool operator==(const SourceSite &A, const SourceSite &B);
 };
-
-SourceSite resolveSite(clang::SourceRange Range, const clang::SourceManager &SM, const clang::LangOptions &LangOpts);
-
-/// The source text of \p Range as written (macro arguments spelled, macro
-/// bodies shown by their expansion site), whitespace runs folded to one space.
-std::string sourceText(clang::SourceRange Range, const clang::SourceManager &SM, const clang::LangOptions &LangOpts);
 
 } // namespace vmaprep
 

@@ -5,16 +5,17 @@
 // merge and baselines. makeFindings() builds it from the AST-level analysis
 // (TranslationUnitAnalysis.h) and asks the rewriter, for each legacy handler,
 // what `vmaprep fix` would do, so the analysis itself needs no rewriter.
+// The types are AST-free (vmaprep_values); only makeFindings() is the AST's.
 //
 //===----------------------------------------------------------------------===//
 #ifndef VMAPREP_TRANSLATIONUNITFINDINGS_H
 #define VMAPREP_TRANSLATIONUNITFINDINGS_H
 
 #include "vmaprep/ApiLevel.h"
-#include "vmaprep/Classifier.h"
-#include "vmaprep/EffectAnalysis.h"
-#include "vmaprep/HandlerFinder.h"
+#include "vmaprep/EffectValues.h"
+#include "vmaprep/HookValues.h"
 #include "vmaprep/SourceSite.h"
+#include "vmaprep/Verdict.h"
 #include "llvm/ADT/StringRef.h"
 #include <optional>
 #include <string>
@@ -91,9 +92,6 @@ struct TranslationUnitFindings {
 /// is every legacy handler's refusal instead of a plan.
 TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, clang::ASTContext &Ctx, ApiLevel Target,
                                      llvm::StringRef NoRewrite = "");
-
-llvm::StringRef opsSiteFormName(OpsSiteForm F);
-llvm::StringRef hookKindName(HookKind K);
 
 } // namespace vmaprep
 

@@ -1,0 +1,66 @@
+//===- Verdict.h - a handler's verdict, AST-free --------------------------===//
+//
+// The verdict Classifier.h's classify() gives a handler, its reasons, and the
+// words every front door uses for it. AST-free (vmaprep_values): the findings
+// library reads and writes verdicts without Clang.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VMAPREP_VERDICT_H
+#define VMAPREP_VERDICT_H
+
+#include "vmaprep/ApiLevel.h"
+#include "llvm/ADT/StringRef.h"
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vmaprep {
+
+enum class VerdictKind {
+  AutoConvertible,
+  ConvertibleWithMapped,
+  NeedsApiLevel,
+  Blocked,
+  AlreadyMmapPrepare,
+  InvalidBothHooks,
+};
+
+/// Stable identifiers, used in JSON and SARIF: "auto-convertible", ...
+llvm::StringRef verdictName(VerdictKind K);
+/// For people: "auto-convertible", "convertible with a vm_ops->mapped callback", ...
+llvm::StringRef verdictPhrase(VerdictKind K);
+
+/// Does the verdict say the handler converts at its target level (as is, or
+/// with a vm_ops->mapped callback)?
+bool isConvertible(VerdictKind K);
+
+struct Reason {
+  /// Stable identifier of the reason ("page-insertion", "remap-action", ...).
+  std::string Id;
+  std::string Text;
+  std::vector<unsigned> Effects; // indices into the summary's effects
+};
+
+struct Verdict {
+  VerdictKind Kind = VerdictKind::AutoConvertible;
+  /// For NeedsApiLevel (and as information for the others): the lowest level
+  /// that can express every idiom the handler uses.
+  std::optional<ApiLevel> NeededLevel;
+  std::vector<Reason> Reasons;
+  /// Breaches of the mmap_prepare contract (docs/kernel-api.md 1): state acquired
+  /// in the hook, writes to immutable desc fields or to the raw action, a
+  /// protection change after an action captured it, and ->mapped installed
+  /// from a legacy hook. Empty when the handler keeps it.
+  std::vector<Reason> Contract;
+};
+
+/// The one-line message every front door prints for a legacy handler:
+/// "'foo_mmap' uses the deprecated file_operations->mmap hook; blocked: ...".
+std::string legacyHandlerMessage(llvm::StringRef Function, const Verdict &V, ApiLevel Target);
+
+/// "'foo_mmap_prepare' breaks the mmap_prepare contract: acquires state ...".
+std::string contractBreachMessage(llvm::StringRef Function, const Reason &Breach);
+
+} // namespace vmaprep
+
+#endif
