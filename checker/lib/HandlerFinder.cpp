@@ -182,7 +182,6 @@ private:
       ++Index;
       if (!Init || isa<ImplicitValueInitExpr>(Init))
         continue;
-      std::string FieldPath = Path;
       if (FD->getType()->isRecordType() || FD->getType()->isArrayType()) {
         walkInitializer(Init, Path + "." + FD->getName().str());
         continue;
