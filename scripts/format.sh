@@ -7,11 +7,12 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 FORMAT=${CLANG_FORMAT:-clang-format-19}
 command -v "$FORMAT" >/dev/null || { echo "format: $FORMAT not found (apt-get install clang-format-19)" >&2; exit 2; }
-mapfile -t files < <(git ls-files -- \
-  'checker/*.cpp' 'checker/*.h' 'checker/*.def' \
-  'runtime-model/src/*.cpp' 'runtime-model/src/*.h' 'runtime-model/include/*.h' 'runtime-model/kshim/src/*.cpp' \
-  'test/model/*.cpp' 'test/model/*.h' 'test/fuzz/*.cpp' 'bench/*.cpp' \
-  | grep -v '^test/model/fixtures/' | grep -v '\.def$')
+# Found on disk, not with git ls-files: outside a git checkout (a source
+# tarball) that list would be empty and the check would pass having read nothing.
+mapfile -t files < <(
+  { find checker runtime-model/src runtime-model/include runtime-model/kshim/src test/model test/fuzz bench \
+      -type f \( -name '*.cpp' -o -name '*.h' \) -not -path 'test/model/fixtures/*'; } | LC_ALL=C sort)
+(( ${#files[@]} > 100 )) || { echo "format: found only ${#files[@]} C++ files; run from a whole source tree" >&2; exit 2; }
 if [[ ${1:-} == --check ]]; then
   bad=0
   for f in "${files[@]}"; do
