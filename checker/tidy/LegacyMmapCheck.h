@@ -3,9 +3,12 @@
 // The clang-tidy front door of the same analysis the CLI runs: one warning
 // per legacy .mmap handler with the CLI's message and the CLI's notes at the
 // CLI's places (legacyHandlerNotes), and, for handlers the rewriter can
-// convert, every edit of the conversion as the fix-its of that one warning
-// (clang-tidy drops a fix whose edits overlap another's, so all edits of a
-// handler belong to one diagnostic).
+// convert, every edit of the conversion as the fix-its of that one warning:
+// clang-tidy applies or drops one diagnostic's fix as a whole (a fix whose
+// edits overlap another's is dropped) and NOLINT acts per diagnostic, so a
+// conversion spread over several diagnostics could be applied in part. The
+// edits are the plan's minimal replacements (docs/checks/legacy-mmap.md says
+// how clang-tidy 19 shows them).
 //
 //===----------------------------------------------------------------------===//
 #ifndef VMAPREP_TIDY_LEGACYMMAPCHECK_H
