@@ -78,7 +78,10 @@ void LegacyMmapCheck::check(const MatchFinder::MatchResult &Result) {
     if (NoRewrite.empty())
       Plan = ::vmaprep::planMigration(A, Analysis, Ctx, Target);
     {
-      auto Diag = diag(At, "%0") << ::vmaprep::legacyHandlerMessage(Fn->getName(), A.Result, Target);
+      // The message check prints, with its "(in expansion of macro ...)" for
+      // a table a macro wrote (vgem's DEFINE_DRM_GEM_FOPS).
+      auto Diag = diag(At, "%0") << ::vmaprep::withMacroSuffix(
+                      H.Where, ::vmaprep::legacyHandlerMessage(Fn->getName(), A.Result, Target));
       if (Plan.Applicable)
         for (const TextEdit &E : Plan.Edits) {
           SourceLocation B = MainStart.getLocWithOffset(E.Offset);

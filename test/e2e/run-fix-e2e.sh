@@ -13,6 +13,8 @@
 # 5b. (patch-series-e2e.sh) writes the series with --patches before the fix,
 #    checkpatch --strict on every patch, git am -3 onto the original files,
 #    which must give the files the rebuild compiled;
+# 5c. (tidy-parity-e2e.sh) before the fix: clang-tidy-19 with the plugin prints
+#    check's warnings and notes, line for line, on every TU with a handler;
 # 6. restores the original sources (also on failure), so the cached tree stays
 #    pristine, and prints the summary that docs/rewrites.md records.
 set -euo pipefail
@@ -73,6 +75,8 @@ build "$WORK/before.log" || { echo "run-fix-e2e: FAIL: the unmodified objects do
 # before the tree changes ----
 "$HERE/patch-series-e2e.sh" write "$TREE" "$VMAPREP" "$WORK"
 # ---- end of the patch series step ----
+# ---- the clang-tidy plugin says what check says on this tree (test/e2e/tidy-parity-e2e.sh) ----
+"$HERE/tidy-parity-e2e.sh" "$TREE" "$VMAPREP" "${VMAPREP_TIDY_PLUGIN:-$(dirname "$VMAPREP")/tidy/libVmaprepTidy.so}" "$WORK"
 
 echo "run-fix-e2e: $VMAPREP fix -p $TREE --api auto" >&2
 set +e
