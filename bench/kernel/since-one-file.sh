@@ -5,17 +5,18 @@
 #
 # TREE_SELECTOR (default 7.x) is test/e2e/prepare-kernel-tree.sh's; the prepared tree (built objects, kbuild's .cmd
 # files, compile_commands.json) is not changed: it is copied with hard links into WORK (default a temporary directory
-# under /work or TMPDIR, removed at the end; KEEP=1 keeps it), the copy's database is rewritten to name the copy, and
-# the copy becomes a git repository (the tree's .gitignore: objects and .cmd files untracked) with one commit. Then
-# FILE (default drivers/fpga/dfl-afu-main.c, a TU of the database with a convertible handler) gets one changed line
-# in its handler, written as a new file (sed -i renames, so the cached tree's inode is untouched), and
+# under TMPDIR or /tmp, which must be on the tree's file system; removed at the end, KEEP=1 keeps it), the copy's
+# database is rewritten to name the copy, and the copy becomes a git repository (the kernel's .gitignore: objects and
+# .cmd files untracked) with one commit. Then FILE (default drivers/fpga/dfl-afu-main.c, a TU of the database with a
+# convertible handler) gets a comment after its handler's name, so that finding is on a changed line; the file is
+# written anew (sed -i renames, so the cached tree's inode is untouched), and
 #
 #   full:  vmaprep check -p COPY --no-config            (every TU of the database)
 #   since: vmaprep check -p COPY --no-config --since HEAD (the TUs the change can reach)
 #
 # run alternately REPEAT times each (default 3), keeping the minimum CPU time (user + system of the process and its
-# threads: robust to other load on a shared machine, unlike wall time). Prints both, the ratio, and the summary
-# lines (how many TUs each parsed). Not a test: the numbers go to docs/benchmarks.md.
+# threads: robust to other load on a shared machine, unlike wall time). Prints both, the ratio, each run's summary
+# line (how many TUs it parsed) and the places of its warnings. Not a test: the numbers go to docs/benchmarks.md.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SEL=${1:-7.x}
