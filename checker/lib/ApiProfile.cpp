@@ -14,18 +14,12 @@ llvm::StringRef twinOf(const KernelApi *Entry, ApiLevel Level) { return Entry ? 
 ApiProfile derive(ApiLevel L) {
   ApiProfile P{};
   P.Level = L;
-  P.VmFileField = twinOf(vmaFieldApi("vm_file"), L);
   P.BitmapFlags = levelHas(L, ApiCapability::BitmapFlags);
   P.TestOneBit = twinOf(kernelFunction("vma_test"), L);
   P.TestAnyBits = twinOf(kernelFunction("vma_test_any_mask"), L);
   P.TestAllBits = twinOf(kernelFunction("vma_test_all_mask"), L);
   P.SizeHelpers = levelHas(L, ApiCapability::DescSizeHelpers);
-  P.RemapActions = levelHas(L, ApiCapability::RemapAction);
-  P.SimpleIoremap = levelHas(L, ApiCapability::SimpleIoremapAction);
-  P.MapKernelPages = levelHas(L, ApiCapability::MapKernelPagesAction);
   P.ErrorOverride = levelHas(L, ApiCapability::ErrorOverride);
-  P.DescAnonymous = levelHas(L, ApiCapability::DescAnonymous);
-  P.CowHelper = !twinOf(kernelFunction("is_cow_mapping"), L).empty();
   return P;
 }
 } // namespace

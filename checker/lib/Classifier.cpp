@@ -11,7 +11,7 @@ KnownHandler knownHandler(llvm::StringRef Name) {
   // A kernel mmap handler whose twin is a whole mmap_prepare handler.
   if (const KernelApi *Api = kernelFunction(Name);
       Api && Api->Effect == EffectKind::Delegation && *Api->Twin && Api->TwinFrom == ApiCapability::MmapPrepareHook)
-    return Name == "generic_file_readonly_mmap" ? KnownHandler::GenericFileReadonlyMmap : KnownHandler::GenericFileMmap;
+    return KnownHandler::HasPrepareTwin;
   if (isSubsystemHelper(Name))
     return KnownHandler::SubsystemHelper;
   return KnownHandler::None;
@@ -79,11 +79,15 @@ std::vector<Reason> contractBreaches(const RegisteredHandler &Handler, const Han
       ActionSet = true;
     if (E.Kind != EffectKind::FieldWrite || E.Tag != EffectTag::DescField)
       continue;
-    bool FileImmutable = levelHas(Target, ApiCapability::DescVmFile);
-    if (Name == "desc->start" || Name == "desc->end" || Name == "desc->mm" || (Name == "desc->file" && FileImmutable))
+    // E.Name is `desc->FIELD` (KernelApi.def: the VMA fields' twins, the
+    // action members a hook may write).
+    llvm::StringRef Field = Name;
+    Field.consume_front("desc->");
+    llvm::StringRef Member = Field;
+    bool ActionWrite = Member.consume_front("action") && !(Member.consume_front(".") && actionFieldApi(Member));
+    if (isImmutableDescField(Field, Target))
       Out.add("immutable-desc-field", "writes " + E.Name + ", which the core ignores or forbids" + viaText(E), Idx);
-    else if (Name.starts_with("desc->action") && Name != "desc->action.error_override" &&
-             Name != "desc->action.hide_from_rmap_until_complete")
+    else if (ActionWrite)
       Out.add("action-write",
               "writes " + E.Name + " directly; set actions with the mmap_action_*() helpers" + viaText(E), Idx);
     else if (Name == "desc->page_prot" && ActionSet)
@@ -123,8 +127,7 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
   llvm::StringRef Name = Handler.Function ? Handler.Function->getName() : "";
   if (!Summary.BodyVisible) {
     switch (knownHandler(Name)) {
-    case KnownHandler::GenericFileMmap:
-    case KnownHandler::GenericFileReadonlyMmap:
+    case KnownHandler::HasPrepareTwin:
       V.Kind = VerdictKind::AutoConvertible;
       V.NeededLevel = Required;
       V.Reasons.push_back({"generic-mmap", "the table names " + Name.str() + ", which has a _prepare variant", {}});

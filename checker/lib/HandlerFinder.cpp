@@ -1,5 +1,6 @@
 //===- HandlerFinder.cpp --------------------------------------------------===//
 #include "vmaprep/HandlerFinder.h"
+#include "vmaprep/SourceResolution.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"

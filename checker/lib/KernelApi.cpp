@@ -90,7 +90,13 @@ const llvm::StringMap<const KernelApi *> &index(KernelApiForm Form) {
   };
   static const llvm::StringMap<const KernelApi *> Functions = Build(KernelApiForm::Function);
   static const llvm::StringMap<const KernelApi *> Fields = Build(KernelApiForm::VmaField);
-  return Form == KernelApiForm::Function ? Functions : Fields;
+  static const llvm::StringMap<const KernelApi *> ActionFields = Build(KernelApiForm::ActionField);
+  switch (Form) {
+  case KernelApiForm::Function: return Functions;
+  case KernelApiForm::VmaField: return Fields;
+  case KernelApiForm::ActionField: return ActionFields;
+  }
+  return Functions;
 }
 
 const KernelApi *find(KernelApiForm Form, llvm::StringRef Name) {
@@ -109,8 +115,29 @@ llvm::StringRef KernelApi::twinAt(ApiLevel Level) const {
   return "";
 }
 
+llvm::StringRef KernelApi::descFieldFor(ApiLevel Level, bool Write) const {
+  if (Form != KernelApiForm::VmaField || Blocker == KernelApiBlocker::NoDescField ||
+      (Write && Blocker == KernelApiBlocker::ImmutableField) || (!Write && Blocker == KernelApiBlocker::WriteOnlyField))
+    return "";
+  return twinAt(Level);
+}
+
 const KernelApi *kernelFunction(llvm::StringRef Name) { return find(KernelApiForm::Function, Name); }
 const KernelApi *vmaFieldApi(llvm::StringRef Name) { return find(KernelApiForm::VmaField, Name); }
+const KernelApi *actionFieldApi(llvm::StringRef Name) { return find(KernelApiForm::ActionField, Name); }
+
+bool isImmutableDescField(llvm::StringRef Field, ApiLevel Level) {
+  for (const KernelApi &A : Catalogue) {
+    if (A.Form != KernelApiForm::VmaField || A.Blocker == KernelApiBlocker::NoDescField)
+      continue;
+    if (A.Blocker == KernelApiBlocker::ImmutableField && A.twinAt(Level) == Field)
+      return true;
+    bool Renamed = *A.Twin2 && levelHas(Level, A.Twin2From);
+    if (Renamed && Field == A.Twin)
+      return true;
+  }
+  return false;
+}
 
 bool isSubsystemHelper(llvm::StringRef Name) { return hasPrefixOf(Name, PrefixFamily::Subsystem); }
 

@@ -13,6 +13,7 @@
 #include "vmaprep/Rewriter.h"
 #include "rewriter/HandlerRewriter.h"
 #include "vmaprep/Classifier.h"
+#include "vmaprep/KernelApi.h"
 #include "vmaprep/SourceResolution.h"
 
 #include "clang/AST/ASTContext.h"
@@ -89,9 +90,17 @@ bool HandlerRewriter::replace(SourceRange R, std::string Text, SourceLocation Wh
   return true;
 }
 
+namespace {
+/// A setter of one VMA field handed its value (vma_set_file()): the
+/// catalogue entry's first operand is the value.
+bool isValueSetter(const VmaEffect &E) {
+  return E.Kind == EffectKind::FieldWrite && E.Api && E.Api->isFunction() && E.Api->Operands[0] >= 0;
+}
+} // namespace
+
 bool HandlerRewriter::isComposite(const VmaEffect &E) {
   return E.Kind == EffectKind::Mapping || E.Kind == EffectKind::Delegation || E.Kind == EffectKind::FlagsChange ||
-         (E.Kind == EffectKind::FieldWrite && E.Detail == "vma_set_file");
+         isValueSetter(E);
 }
 
 bool HandlerRewriter::plan(const FunctionDecl *FD) {
@@ -100,9 +109,9 @@ bool HandlerRewriter::plan(const FunctionDecl *FD) {
     return refuse("already an mmap_prepare handler", FD->getLocation());
   if (!H.Summary.BodyVisible) {
     // `.mmap = generic_file_mmap`: only the table changes.
-    KnownHandler Known = knownHandler(FD->getName());
-    if (Known != KnownHandler::GenericFileMmap && Known != KnownHandler::GenericFileReadonlyMmap)
+    if (knownHandler(FD->getName()) != KnownHandler::HasPrepareTwin)
       return refuse("the handler's body is not in this file", FD->getLocation());
+    Plan.NewFunction = kernelFunction(FD->getName())->twinAt(Target).str();
     Plan.File = resolveSite(SM.getLocForStartOfFile(Main), SM, LO).File;
     return planSites();
   }
@@ -338,30 +347,18 @@ bool HandlerRewriter::planSignature(const FunctionDecl *FD) {
   return true;
 }
 
+/// A VMA field becomes its catalogue entry's desc field at the target level
+/// (KernelApi.def's VMAPREP_VMA_FIELD rows): a read of a write-only field, a
+/// write of an immutable one, or a field with no desc twin is refused.
 bool HandlerRewriter::planFieldAccess(const MemberExpr *ME, bool Write) {
   llvm::StringRef F = ME->getMemberDecl()->getName();
-  std::string To;
-  if (F == "vm_start" && !Write)
-    To = "desc->start";
-  else if (F == "vm_end" && !Write)
-    To = "desc->end";
-  else if (F == "vm_pgoff")
-    To = "desc->pgoff";
-  else if (F == "vm_page_prot")
-    To = "desc->page_prot";
-  else if (F == "vm_file")
-    To = ("desc->" + P.VmFileField).str();
-  else if (F == "vm_mm" && !Write)
-    To = "desc->mm";
-  else if (F == "vm_ops" && Write)
-    To = "desc->vm_ops";
-  else if (F == "vm_private_data" && Write)
-    To = "desc->private_data";
-  else
+  const KernelApi *Field = vmaFieldApi(F);
+  llvm::StringRef To = Field ? Field->descFieldFor(Target, Write) : "";
+  if (To.empty())
     return refuse(std::string(Write ? "writes" : "reads") + " vma->" + F.str() +
                       ", which the desc does not provide for that use",
                   ME->getBeginLoc());
-  return replace(ME->getSourceRange(), To, ME->getBeginLoc());
+  return replace(ME->getSourceRange(), ("desc->" + To).str(), ME->getBeginLoc());
 }
 
 /// A query helper handed the VMA (vma_pages(), vma_start_pgoff(), ...)
@@ -377,21 +374,17 @@ bool HandlerRewriter::planQuery(const VmaEffect &E) {
   return replace(CE->getSourceRange(), Helper ? (Twin + "(desc)").str() : Twin.str(), CE->getBeginLoc());
 }
 
+/// A delegation (vma_set_anonymous(), generic_file_mmap(), ...) becomes its
+/// catalogue entry's desc twin at the target level, called with the desc.
 bool HandlerRewriter::planDelegation(const VmaEffect &E) {
   const auto *CE = dyn_cast<CallExpr>(E.Node);
   if (!CE)
     return refuse("a delegation the rewriter does not handle: " + E.Text, E.Node->getBeginLoc());
-  std::string To;
-  if (E.Name == "vma_set_anonymous" && P.DescAnonymous)
-    To = "vma_desc_set_anonymous(desc)";
-  else if (E.Name == "shmem_zero_setup" && P.DescAnonymous)
-    To = "shmem_zero_setup_desc(desc)";
-  else if (E.Name == "generic_file_mmap" || E.Name == "generic_file_readonly_mmap")
-    To = E.Name + "_prepare(desc)";
-  else
+  llvm::StringRef Twin = E.Api ? E.Api->twinAt(Target) : "";
+  if (Twin.empty())
     return refuse(E.Name + "() has no desc variant at API level " + apiLevelName(Target).str(), CE->getBeginLoc());
-  note(E.Name + "() becomes " + To.substr(0, To.find('(')) + "()");
-  return replace(CE->getSourceRange(), To, CE->getBeginLoc());
+  note(E.Name + "() becomes " + Twin.str() + "()");
+  return replace(CE->getSourceRange(), Twin.str() + "(desc)", CE->getBeginLoc());
 }
 
 bool HandlerRewriter::planEffect(const VmaEffect &E, unsigned Index) {
@@ -432,16 +425,22 @@ bool HandlerRewriter::planEffect(const VmaEffect &E, unsigned Index) {
     return planFieldAccess(ME, false);
   }
   case EffectKind::FieldWrite: {
-    if (E.Name == "vm_file" && E.Detail == "vma_set_file") {
+    if (isValueSetter(E)) {
+      // A setter becomes a write of its field's desc twin.
       const auto *CE = cast<CallExpr>(E.Node);
-      std::string F;
-      if (!renderExpr(CE->getArg(1), F))
+      const KernelApi *Field = vmaFieldApi(E.Name);
+      llvm::StringRef To = Field ? Field->descFieldFor(Target, true) : "";
+      std::string Value;
+      if (To.empty())
+        return refuse("a VMA write the rewriter does not handle: " + E.Text, E.Node->getBeginLoc());
+      if (!renderExpr(CE->getArg(unsigned(E.Api->Operands[0])), Value))
         return false;
       // vma_set_file() takes a reference on the new file; a file stored in the desc must carry its own,
       // which the core takes over (mm/vma.c call_mmap_prepare() does not get it again), as upstream
-      // drivers write it: desc->vm_file = get_file(f).
-      return replace(CE->getSourceRange(), "desc->" + P.VmFileField.str() + " = get_file(" + F + ")",
-                     CE->getBeginLoc());
+      // drivers write it: desc->vm_file = get_file(f). The file is the one field whose setter does that.
+      if (E.Name == "vm_file")
+        Value = "get_file(" + Value + ")";
+      return replace(CE->getSourceRange(), "desc->" + To.str() + " = " + Value, CE->getBeginLoc());
     }
     const Expr *Target = nullptr;
     if (const auto *BO = dyn_cast<BinaryOperator>(E.Node))
@@ -457,10 +456,14 @@ bool HandlerRewriter::planEffect(const VmaEffect &E, unsigned Index) {
   case EffectKind::FlagsRead: {
     const auto *ME = dyn_cast<MemberExpr>(E.Node);
     if (!P.BitmapFlags && ME)
-      return replace(ME->getSourceRange(), "desc->vm_flags", ME->getBeginLoc());
+      return replace(ME->getSourceRange(), descFlags(), ME->getBeginLoc());
+    // A query of the flags value with a desc twin (is_cow_mapping(vma->vm_flags)):
+    // the whole call becomes the twin, handed the desc.
     auto It = ME ? Facts.CowCallOf.find(ME) : Facts.CowCallOf.end();
-    if (It != Facts.CowCallOf.end() && P.CowHelper)
-      return replace(It->second->getSourceRange(), "vma_desc_is_cow_mapping(desc)", It->second->getBeginLoc());
+    const FunctionDecl *Query = It != Facts.CowCallOf.end() ? It->second->getDirectCallee() : nullptr;
+    const KernelApi *QueryApi = Query ? kernelFunction(Query->getName()) : nullptr;
+    if (llvm::StringRef Twin = QueryApi ? QueryApi->twinAt(Target) : ""; !Twin.empty())
+      return replace(It->second->getSourceRange(), (Twin + "(desc)").str(), It->second->getBeginLoc());
     return refuse("reads the flags as a value (" + E.Text + "); the bitmap helpers only test bits",
                   E.Node->getBeginLoc());
   }

@@ -33,6 +33,7 @@
 #endif
 
 #include "vmaprep/ApiDetection.h"
+#include "vmaprep/ApiLevel.h"
 #include "vmaprep/HandlerProgram.h"
 #include "vmaprep/Rewriter.h"
 #include "vmaprep/SourceResolution.h"
@@ -106,7 +107,7 @@ handlers, in place. Every rewrite is parsed again before it is written.
 options:
   -p DIR                directory holding compile_commands.json
   --api LEVEL           target kernel API level, or auto to read it off the
-                        tree's headers (default 7.1)
+                        tree's headers (default @NEWEST@)
   -j N                  parallel jobs (default: all cores)
   --dry-run             print a unified diff, change nothing
   --export-fixes FILE   write YAML for clang-apply-replacements-19, change nothing
@@ -570,7 +571,10 @@ void verifyAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWor
 int runFixCommand(int Argc, const char **Argv) {
   for (int I = 0; I < Argc; ++I)
     if (llvm::StringRef(Argv[I]) == "-h" || llvm::StringRef(Argv[I]) == "--help") {
-      llvm::outs() << Usage;
+      // The default level from the one table (ApiLevels.def).
+      std::string Text = Usage;
+      Text.replace(Text.find("@NEWEST@"), 8, apiLevelName(NewestApiLevel).str());
+      llvm::outs() << Text;
       return ExitDone;
     }
   FixOptions Opt;

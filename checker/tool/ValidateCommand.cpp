@@ -65,8 +65,9 @@ const char *const ValidateUsage = "usage: vmaprep validate [options] ORIGINAL.c 
                                   "\n"
                                   "options:\n"
                                   "  --table NAME[:NAME]  the file_operations table to use (original:rewrite)\n"
-                                  "  --api LEVEL          VMAPREP_KAPI for both compiles: 6.12, 6.16, 6.18, 6.19,\n"
-                                  "                       7.0, 7.1 (default) or the number (70100)\n"
+                                  "  --api LEVEL          VMAPREP_KAPI for both compiles (default @NEWEST@):\n"
+                                  "                       @LEVELS@, or the number (@NEWEST_KAPI@)\n"
+                                  "  --list-api           print each LEVEL with its VMAPREP_KAPI number\n"
                                   "  --harness FILE.c     compiled into both objects after the driver; may define\n"
                                   "                       vmaprep_validate_open(inode, file), _setup(), _teardown()\n"
                                   "  --scenarios N        run only the first N scenarios\n"
@@ -85,10 +86,45 @@ const char *const ValidateUsage = "usage: vmaprep validate [options] ORIGINAL.c 
                                   "exit status: 0 equivalent, 1 divergence or contract violation, 2 usage or\n"
                                   "compile error\n";
 
+/// VMAPREP_KAPI's levels, oldest first: the shim's levels from before
+/// mmap_prepare, then every API level (ApiLevels.def); "M.N" is M*10000 +
+/// N*100, as runtime-model/kshim/include/vmaprep/kapi.h spells them
+/// (test/checker/validate/kapi-levels.test holds the two lists together).
+const std::vector<std::pair<std::string, int>> &kapiLevels() {
+  static const std::vector<std::pair<std::string, int>> Levels = [] {
+    std::vector<std::string> Names = {
+#define VMAPREP_SHIM_LEVEL(Name) Name,
+#include "vmaprep/ApiLevels.def"
+    };
+    for (ApiLevel L : allApiLevels())
+      Names.push_back(apiLevelName(L).str());
+    std::vector<std::pair<std::string, int>> Out;
+    for (const std::string &Name : Names) {
+      auto [Major, Minor] = llvm::StringRef(Name).split('.');
+      Out.push_back({Name, std::stoi(Major.str()) * 10000 + std::stoi(Minor.str()) * 100});
+    }
+    return Out;
+  }();
+  return Levels;
+}
+
+std::string validateUsage() {
+  std::string Text = ValidateUsage, Names;
+  for (const auto &[Name, Kapi] : kapiLevels())
+    Names += (Names.empty() ? "" : ", ") + Name;
+  auto Fill = [&](llvm::StringRef Placeholder, const std::string &Value) {
+    Text.replace(Text.find(Placeholder.str()), Placeholder.size(), Value);
+  };
+  Fill("@LEVELS@", Names);
+  Fill("@NEWEST@", kapiLevels().back().first);
+  Fill("@NEWEST_KAPI@", std::to_string(kapiLevels().back().second));
+  return Text;
+}
+
 struct Options {
   std::string Original, Rewrite, Harness;
   std::string OriginalTable, RewriteTable;
-  int Kapi = 70100;
+  int Kapi = kapiLevels().back().second;
   unsigned Scenarios = 0;
   unsigned TimeoutSeconds = 120; // --timeout: the compiled matrix, in a child process
   bool Json = false;
@@ -98,7 +134,7 @@ struct Options {
 };
 
 int usageError(const llvm::Twine &Message) {
-  llvm::errs() << "vmaprep validate: error: " << Message << "\n" << ValidateUsage;
+  llvm::errs() << "vmaprep validate: error: " << Message << "\n" << validateUsage();
   return ExitUsage;
 }
 
@@ -108,19 +144,8 @@ int fail(const llvm::Twine &Message) {
 }
 
 std::optional<int> parseKapi(llvm::StringRef Text) {
-  // 6.12: the shim before mmap_prepare; then every API level (ApiLevels.def), "M.N" as M*10000 + N*100.
-  static const std::map<std::string, int> Names = [] {
-    std::map<std::string, int> M = {{"6.12", 61200}};
-    for (vmaprep::ApiLevel L : vmaprep::allApiLevels()) {
-      auto [Major, Minor] = vmaprep::apiLevelName(L).split('.');
-      M[vmaprep::apiLevelName(L).str()] = std::stoi(Major.str()) * 10000 + std::stoi(Minor.str()) * 100;
-    }
-    return M;
-  }();
-  if (auto It = Names.find(Text.str()); It != Names.end())
-    return It->second;
-  for (const auto &[Name, Value] : Names)
-    if (Text == std::to_string(Value))
+  for (const auto &[Name, Value] : kapiLevels())
+    if (Text == Name || Text == std::to_string(Value))
       return Value;
   return std::nullopt;
 }
@@ -145,11 +170,16 @@ std::optional<int> parseOptions(int Argc, const char **Argv, Options &O) {
       break;
     }
     if (A == "-h" || A == "--help") {
-      llvm::outs() << ValidateUsage;
+      llvm::outs() << validateUsage();
+      return ExitEquivalent;
+    }
+    if (A == "--list-api") {
+      for (const auto &[Name, Kapi] : kapiLevels())
+        llvm::outs() << Name << " " << Kapi << "\n";
       return ExitEquivalent;
     }
     static const llvm::StringRef Names[] = {"--table",     "--api",     "--accept-merge", "--interpret", "--harness",
-                                            "--scenarios", "--timeout", "--format",       "--help"};
+                                            "--scenarios", "--timeout", "--format",       "--help",      "--list-api"};
     for (llvm::StringRef Needs : {"--table", "--api", "--harness", "--scenarios", "--timeout", "--format"})
       if (A == Needs && I + 1 >= Argc)
         return usageError(Needs.str() + " needs a value");

@@ -1,7 +1,8 @@
 //===- ApiProfile.h - how each kernel API level spells mmap_prepare -------===//
 //
-// The rewriter asks the profile, never the level: how a level spells a flag
-// test, a flag change, the size, and which actions exist. Nothing here is a
+// The rewriter asks the profile, never the level, how a level spells a flag
+// test, a flag change and the size; what a call, a delegation or a VMA field
+// becomes it asks the call's catalogue entry (KernelApi.def). Nothing here is a
 // fact of its own: every field is derived from the capability table
 // (ApiLevels.def) and the catalogue's desc twins (KernelApi.def), so a new
 // level is a row there, not a new code path (docs/adding-an-api-level.md).
@@ -20,8 +21,6 @@ namespace vmaprep {
 
 struct ApiProfile {
   ApiLevel Level;
-  /// desc field that becomes vma->vm_file: "vm_file" (6.18+) or "file" (6.16).
-  llvm::StringRef VmFileField;
   /// Flags are a bitmap set through helpers taking VMA_*_BIT names (7.0+);
   /// before, desc->vm_flags takes VM_* masks.
   bool BitmapFlags;
@@ -29,13 +28,8 @@ struct ApiProfile {
   llvm::StringRef TestOneBit;
   /// Several-bit tests ("vma_desc_test_any"/"_all"), empty when the level has none.
   llvm::StringRef TestAnyBits, TestAllBits;
-  bool SizeHelpers;    // vma_desc_size(), vma_desc_pages()
-  bool RemapActions;   // mmap_action_remap[_full], mmap_action_ioremap[_full]
-  bool SimpleIoremap;  // mmap_action_simple_ioremap()
-  bool MapKernelPages; // mmap_action_map_kernel_pages[_full]()
-  bool ErrorOverride;  // desc->action.error_override
-  bool DescAnonymous;  // vma_desc_set_anonymous(), shmem_zero_setup_desc()
-  bool CowHelper;      // vma_desc_is_cow_mapping()
+  bool SizeHelpers;   // vma_desc_size(), vma_desc_pages()
+  bool ErrorOverride; // desc->action.error_override
 };
 
 const ApiProfile &profileFor(ApiLevel Level);

@@ -19,8 +19,10 @@
 
 namespace vmaprep {
 
-/// Handlers whose body is outside the TU but whose name says what they do.
-enum class KnownHandler { None, GenericFileMmap, GenericFileReadonlyMmap, SubsystemHelper };
+/// Handlers whose body is outside the TU but whose name says what they do:
+/// a kernel mmap handler whose catalogue twin is a whole mmap_prepare handler
+/// (generic_file_mmap(): KernelApi.def's delegations), or a subsystem helper.
+enum class KnownHandler { None, HasPrepareTwin, SubsystemHelper };
 KnownHandler knownHandler(llvm::StringRef FunctionName);
 
 Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary, ApiLevel Target);

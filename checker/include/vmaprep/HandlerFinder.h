@@ -13,7 +13,6 @@
 #define VMAPREP_HANDLERFINDER_H
 
 #include "vmaprep/HookValues.h"
-#include "vmaprep/SourceResolution.h"
 #include "vmaprep/SourceSite.h"
 #include "clang/AST/Decl.h"
 #include <string>

@@ -64,7 +64,11 @@ enum class EffectTag {
 };
 llvm::StringRef effectTagName(EffectTag T);
 
-enum class KernelApiForm { Function, VmaField };
+enum class KernelApiForm {
+  Function,
+  VmaField,    // a member of struct vm_area_struct
+  ActionField, // a member of desc->action a hook may write itself
+};
 
 /// What stops a handler that uses an entry from converting.
 enum class KernelApiBlocker {
@@ -76,6 +80,7 @@ enum class KernelApiBlocker {
   MmapHook,       // hands the VMA to another mmap hook
   ImmutableField, // a VMA field the desc cannot change
   NoDescField,    // a VMA field no desc field takes a plain write for
+  WriteOnlyField, // a desc field that starts empty (vm_ops, private_data): a read has no twin
 };
 
 struct KernelApi {
@@ -99,8 +104,15 @@ struct KernelApi {
   const char *Release;
 
   bool isFunction() const { return Form == KernelApiForm::Function; }
+  /// A flag change's mask arguments: the bits it sets, the bits it clears
+  /// (-1: none). A flag test's bit or mask is its setMaskArg().
+  int setMaskArg() const { return Operands[0]; }
+  int clearMaskArg() const { return Operands[1]; }
   /// The desc-side spelling at \p Level ("" when the level has none).
   llvm::StringRef twinAt(ApiLevel Level) const;
+  /// For a VMA field: the desc field a read (or a write, \p Write) of it
+  /// becomes at \p Level, "" when the desc provides none for that use.
+  llvm::StringRef descFieldFor(ApiLevel Level, bool Write) const;
   /// A call the analysis classifies when the VMA is among its arguments.
   bool takesVma() const { return isFunction() && Effect != EffectKind::StateChange; }
   bool acquiresState() const { return isFunction() && Effect == EffectKind::StateChange; }
@@ -110,6 +122,12 @@ struct KernelApi {
 const KernelApi *kernelFunction(llvm::StringRef Name);
 /// The struct vm_area_struct field \p Name, or null.
 const KernelApi *vmaFieldApi(llvm::StringRef Name);
+/// The member \p Name of desc->action that a hook may write, or null.
+const KernelApi *actionFieldApi(llvm::StringRef Name);
+/// A desc field an mmap_prepare hook cannot change at \p Level: the twin of
+/// an immutable VMA field (start, end, mm), or the old spelling a renamed
+/// twin left behind (desc->file once desc->vm_file exists).
+bool isImmutableDescField(llvm::StringRef Field, ApiLevel Level);
 
 /// A subsystem helper that takes over a VMA (drm_gem_*, vb2_*, ...).
 bool isSubsystemHelper(llvm::StringRef Name);

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "HandlerRewriter.h"
+#include "vmaprep/KernelApi.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
@@ -15,12 +16,15 @@ using namespace clang;
 
 namespace vmaprep::rewriter {
 
+std::string HandlerRewriter::descFlags() const { return "desc->" + vmaFieldApi("vm_flags")->twinAt(Target).str(); }
+
 std::string HandlerRewriter::flagChange(bool Set, llvm::StringRef MaskText, bool &Ok) {
   if (!P.BitmapFlags)
-    return Set ? "desc->vm_flags |= " + MaskText.str() : "desc->vm_flags &= ~(" + MaskText.str() + ")";
+    return Set ? descFlags() + " |= " + MaskText.str() : descFlags() + " &= ~(" + MaskText.str() + ")";
   std::vector<std::string> Flags;
   Ok = splitFlagMask(MaskText, Flags);
-  std::string Call = Set ? "vma_desc_set_flags(desc" : "vma_desc_clear_flags(desc";
+  // The desc's bitmap helpers are the twins of the VMA's mask helpers.
+  std::string Call = kernelFunction(Set ? "vm_flags_set" : "vm_flags_clear")->twinAt(Target).str() + "(desc";
   for (const std::string &F : Flags) {
     std::string Bit = flagBitName(F);
     if (Bit.empty())
@@ -30,17 +34,26 @@ std::string HandlerRewriter::flagChange(bool Set, llvm::StringRef MaskText, bool
   return Call + ")";
 }
 
+namespace {
+/// A vma_flags_t bitmap (built by mk_vma_flags()) rather than a VM_* mask or
+/// a VMA_*_BIT number.
+bool isBitmapMask(const Expr *Arg) { return Arg->getType()->isRecordType(); }
+} // namespace
+
 bool HandlerRewriter::planFlagsTest(const VmaEffect &E) {
   const auto *BO = dyn_cast<BinaryOperator>(E.Node);
   if (!BO) {
-    // vma_test(vma, BIT) in 7.x trees.
+    // vma_test(vma, BIT) in 7.x trees: a test of one bit becomes its
+    // entry's desc twin, handed the bit.
     const auto *CE = dyn_cast<CallExpr>(E.Node);
-    if (!CE || E.Name != "vma_test" || CE->getNumArgs() != 2 || P.TestOneBit.empty())
+    llvm::StringRef Twin = E.Api ? E.Api->twinAt(Target) : "";
+    int BitArg = E.Api ? E.Api->setMaskArg() : -1;
+    if (!CE || CE->getNumArgs() != 2 || Twin.empty() || BitArg < 0 || isBitmapMask(CE->getArg(unsigned(BitArg))))
       return refuse("a flag test the rewriter does not handle: " + E.Text, E.Node->getBeginLoc());
     std::string Bit;
-    if (!renderExpr(CE->getArg(1), Bit))
+    if (!renderExpr(CE->getArg(unsigned(BitArg)), Bit))
       return false;
-    return replace(CE->getSourceRange(), P.TestOneBit.str() + "(desc, " + Bit + ")", CE->getBeginLoc());
+    return replace(CE->getSourceRange(), Twin.str() + "(desc, " + Bit + ")", CE->getBeginLoc());
   }
   const Expr *FlagsSide = BO->getLHS()->IgnoreParenImpCasts();
   const Expr *MaskSide = BO->getRHS();
@@ -52,7 +65,7 @@ bool HandlerRewriter::planFlagsTest(const VmaEffect &E) {
   if (!ME)
     return refuse("a flag test the rewriter does not handle: " + E.Text, BO->getBeginLoc());
   if (!P.BitmapFlags)
-    return replace(ME->getSourceRange(), "desc->vm_flags", ME->getBeginLoc());
+    return replace(ME->getSourceRange(), descFlags(), ME->getBeginLoc());
   // With bitmap flags the test becomes a bool: only sound where the mask's
   // value was used as a truth value.
   unsigned B, End;
@@ -104,37 +117,45 @@ bool HandlerRewriter::planFlagsChange(const VmaEffect &E) {
   if (const auto *CE = dyn_cast<CallExpr>(E.Node)) {
     if (!Facts.StatementExprs.count(CE))
       return refuse("a flag change inside an expression: " + E.Text, CE->getBeginLoc());
+    const KernelApi *Api = E.Api;
+    if (!Api || Api->Blocker == KernelApiBlocker::FlagsReplaced)
+      return refuse("replaces all flags (" + E.Name + ")", CE->getBeginLoc());
+    const int Masks[] = {Api->setMaskArg(), Api->clearMaskArg()};
+    const int FirstMask = Masks[0] >= 0 ? Masks[0] : Masks[1];
+    if (FirstMask < 0 || unsigned(FirstMask) >= CE->getNumArgs())
+      return refuse("a flag change the rewriter does not handle: " + E.Text, CE->getBeginLoc());
     std::string Text;
-    if (E.Name == "vm_flags_set" || E.Name == "vm_flags_clear") {
+    if (isBitmapMask(CE->getArg(unsigned(FirstMask)))) {
+      // The 7.x variadic macros vma_set_flags(vma, BITS...) and
+      // vma_clear_flags() expand to their _mask helper with the bitmap built
+      // from bit names: the desc twin's macro takes the same bits. The twin's
+      // bitmap spelling exists wherever the VMA's does.
       unsigned B, End;
-      if (!Edits.range(CE->getArg(1)->getSourceRange(), B, End))
-        return refuse("the flag mask is spelled inside a macro", CE->getBeginLoc());
-      Text = flagChange(E.Name == "vm_flags_set", Edits.buffer().substr(B, End - B), Ok);
-    } else if (E.Name == "vm_flags_mod" || E.Name == "__vm_flags_mod") {
-      unsigned B1, E1, B2, E2;
-      if (!Edits.range(CE->getArg(1)->getSourceRange(), B1, E1) ||
-          !Edits.range(CE->getArg(2)->getSourceRange(), B2, E2))
-        return refuse("the flag mask is spelled inside a macro", CE->getBeginLoc());
-      unsigned Start, Dummy;
-      Edits.range(CE->getSourceRange(), Start, Dummy);
-      bool Ok2 = true;
-      Text = flagChange(true, Edits.buffer().substr(B1, E1 - B1), Ok) + ";\n" + Edits.indentAt(Start) +
-             flagChange(false, Edits.buffer().substr(B2, E2 - B2), Ok2);
-      Ok = Ok && Ok2;
-    } else if (E.Name == "vma_set_flags_mask" || E.Name == "vma_clear_flags_mask") {
-      // The 7.x macros vma_set_flags(vma, BITS...) / vma_clear_flags(): keep the bits.
-      unsigned B, End;
-      if (!Edits.range(CE->getSourceRange(), B, End))
+      if (!*Api->Twin || !Edits.range(CE->getSourceRange(), B, End))
         return refuse("a flag change the rewriter cannot locate", CE->getBeginLoc());
       llvm::StringRef Src = Edits.buffer().substr(B, End - B);
-      llvm::StringRef Macro = E.Name == "vma_set_flags_mask" ? "vma_set_flags(" : "vma_clear_flags(";
+      llvm::StringRef Variadic = E.Name;
+      bool MaskHelper = Variadic.consume_back("_mask");
       size_t Comma = Src.find(',');
-      if (!Src.starts_with(Macro) || Comma == llvm::StringRef::npos)
+      if (!MaskHelper || !Src.starts_with((Variadic + "(").str()) || Comma == llvm::StringRef::npos)
         return refuse("a flag change the rewriter does not handle: " + E.Text, CE->getBeginLoc());
-      Text = (E.Name == "vma_set_flags_mask" ? "vma_desc_set_flags(desc" : "vma_desc_clear_flags(desc") +
-             Src.substr(Comma).str();
+      Text = Api->Twin + ("(desc" + Src.substr(Comma)).str();
     } else {
-      return refuse("replaces all flags (" + E.Name + ")", CE->getBeginLoc());
+      // VM_* masks: what the call sets, then what it clears.
+      unsigned Start, Dummy;
+      Edits.range(CE->getSourceRange(), Start, Dummy);
+      for (int Role = 0; Role < 2; ++Role) {
+        if (Masks[Role] < 0)
+          continue;
+        unsigned B, End;
+        if (unsigned(Masks[Role]) >= CE->getNumArgs() ||
+            !Edits.range(CE->getArg(unsigned(Masks[Role]))->getSourceRange(), B, End))
+          return refuse("the flag mask is spelled inside a macro", CE->getBeginLoc());
+        bool PartOk = true;
+        std::string Part = flagChange(Role == 0, Edits.buffer().substr(B, End - B), PartOk);
+        Ok = Ok && PartOk;
+        Text += Text.empty() ? Part : ";\n" + Edits.indentAt(Start) + Part;
+      }
     }
     if (!Ok)
       return refuse("the flag mask is not a list of VM_* names with bit names: " + E.Text, CE->getBeginLoc());

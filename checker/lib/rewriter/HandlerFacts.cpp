@@ -1,6 +1,7 @@
 //===- HandlerFacts.cpp ---------------------------------------------------===//
 #include "HandlerFacts.h"
 #include "vmaprep/EffectAnalysis.h"
+#include "vmaprep/KernelApi.h"
 
 #include "clang/AST/Attr.h"
 #include "clang/AST/Expr.h"
@@ -205,7 +206,8 @@ bool BodyFacts::VisitCallExpr(CallExpr *CE) {
     }
   }
   if (const FunctionDecl *FD = CE->getDirectCallee())
-    if (FD->getName() == "is_cow_mapping" && CE->getNumArgs() == 1)
+    if (const KernelApi *Api = kernelFunction(FD->getName());
+        Api && Api->Effect == EffectKind::FlagsRead && CE->getNumArgs() == 1)
       CowCallOf[CE->getArg(0)->IgnoreParenImpCasts()] = CE;
   return true;
 }

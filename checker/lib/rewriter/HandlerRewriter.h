@@ -22,6 +22,7 @@
 #include "vmaprep/ApiLevel.h"
 #include "vmaprep/ApiProfile.h"
 #include "vmaprep/Rewriter.h"
+#include "vmaprep/SourceResolution.h"
 #include "vmaprep/TranslationUnitAnalysis.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringRef.h"
@@ -104,6 +105,8 @@ private:
   bool planFlagsTest(const VmaEffect &E);
   bool planFlagsChange(const VmaEffect &E);
   std::string flagChange(bool Set, llvm::StringRef MaskText, bool &Ok);
+  /// vma->vm_flags on the desc below bitmap flags: `desc->vm_flags`.
+  std::string descFlags() const;
 
   // MappingPlanner.cpp
   bool planMapping(const VmaEffect &E, unsigned Index);

@@ -1,11 +1,12 @@
 //===- MappingPlanner.cpp -------------------------------------------------===//
 //
-// Mapping calls as actions at the target level: remap_pfn_range() and
-// io_remap_pfn_range() as the remap and ioremap actions, vm_iomap_memory()
-// as the simple-ioremap action, vm_map_pages() and vm_insert_pages() as the
-// map-kernel-pages action, with what the call's result did (returned,
-// mapped to another error, ignored); or the plan refuses, saying what the
-// action would do differently.
+// Mapping calls as the action that is their catalogue entry's desc twin at
+// the target level (KernelApi.def), shaped by the entry's operand roles:
+// remap_pfn_range() and io_remap_pfn_range() as the remap and ioremap
+// actions, vm_iomap_memory() as the simple-ioremap action, vm_map_pages() and
+// vm_insert_pages() as the map-kernel-pages action, with what the call's
+// result did (returned, mapped to another error, ignored); or the plan
+// refuses, saying what the action would do differently.
 //
 //===----------------------------------------------------------------------===//
 #include "HandlerRewriter.h"
@@ -20,20 +21,62 @@ using namespace clang;
 
 namespace vmaprep::rewriter {
 
+namespace {
+
+/// The action a mapping call becomes, read off its catalogue entry's
+/// operand roles (KernelApi.def): a new mapping call whose roles fit one of
+/// these needs no planner code, only its entry with the action as its twin.
+enum class ActionShape {
+  None,
+  /// Start, Source, Size: `Twin(desc, start, source, size)`, or the kernel's
+  /// `Twin_full(desc, source)` over the whole VMA (remap_pfn_range()).
+  Range,
+  /// Source and Size over the whole VMA: `Twin(desc, source, size)`
+  /// (vm_iomap_memory()).
+  Simple,
+  /// Start, a page array, and a Count passed by address, which the call
+  /// writes back: `Twin(desc, desc->start, pages, count)` (vm_insert_pages()).
+  PagesFromStart,
+  /// A page array and its Count over the whole VMA, bounds-checked in front
+  /// of `Twin(desc, pages + desc->pgoff)` (vm_map_pages()).
+  WholePages,
+};
+
+ActionShape actionShape(const KernelApi &A) {
+  if (A.SourceArg < 0)
+    return ActionShape::None;
+  if (A.CountArg >= 0)
+    return A.StartArg >= 0 ? ActionShape::PagesFromStart : A.WholeVma ? ActionShape::WholePages : ActionShape::None;
+  if (A.SizeArg < 0)
+    return ActionShape::None;
+  if (A.StartArg >= 0)
+    return ActionShape::Range;
+  return A.WholeVma ? ActionShape::Simple : ActionShape::None;
+}
+
+/// The call's pgprot_t argument (remap_pfn_range()'s prot), or null.
+const Expr *protArgument(const CallExpr *CE) {
+  const FunctionDecl *Callee = CE->getDirectCallee();
+  for (unsigned I = 0; Callee && I < Callee->getNumParams() && I < CE->getNumArgs(); ++I)
+    if (const auto *TT = Callee->getParamDecl(I)->getType()->getAs<TypedefType>();
+        TT && TT->getDecl()->getName() == "pgprot_t")
+      return CE->getArg(I);
+  return nullptr;
+}
+
+} // namespace
+
 bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
   const auto *CE = cast<CallExpr>(E.Node);
-  bool IsRemap = E.Name == "remap_pfn_range", IsIo = E.Name == "io_remap_pfn_range";
-  bool IsIomap = E.Name == "vm_iomap_memory";
-  bool IsMapPages = E.Name == "vm_map_pages" || E.Name == "vm_map_pages_zero";
-  bool IsInsertPages = E.Name == "vm_insert_pages";
-  if (!IsRemap && !IsIo && !IsIomap && !IsMapPages && !IsInsertPages)
+  const ActionShape Shape = E.Api && *E.Api->Twin ? actionShape(*E.Api) : ActionShape::None;
+  if (Shape == ActionShape::None)
     return refuse(E.Name + "() has no action the rewriter emits yet", CE->getBeginLoc());
-  if ((IsMapPages || IsInsertPages) && !P.MapKernelPages)
-    return refuse(E.Name + "() needs mmap_action_map_kernel_pages(), which API level " + apiLevelName(Target).str() +
-                      " lacks",
+  const std::string Twin = E.Api->twinAt(Target).str();
+  if (Twin.empty())
+    return refuse(E.Name + "() needs " + capabilityName(E.Api->TwinFrom).str() + ", which API level " +
+                      apiLevelName(Target).str() + " lacks",
                   CE->getBeginLoc());
-  if (!IsMapPages && !IsInsertPages && ((IsIomap && !P.SimpleIoremap) || (!IsIomap && !P.RemapActions)))
-    return refuse(E.Name + "() needs an action API level " + apiLevelName(Target).str() + " lacks", CE->getBeginLoc());
+  const bool Pages = Shape == ActionShape::PagesFromStart || Shape == ActionShape::WholePages;
   // The action captures desc->page_prot when it is set: nothing may change
   // the protection after it.
   for (unsigned I = Index + 1; I < H.Summary.Effects.size(); ++I) {
@@ -65,58 +108,65 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
   // nothing (mm/memory.c, 7.3): the rewrite offsets the array and keeps the
   // check, in front of the action.
   std::string Guard;
-  if ((IsMapPages || IsInsertPages) && !pageArrayOutlivesHook(E, CE))
+  if (Pages && !pageArrayOutlivesHook(E, CE))
     return false;
-  if (IsInsertPages) {
+  if (Shape == ActionShape::PagesFromStart) {
     if (!planInsertPages(E, CE, Action, Guard))
       return false;
-  } else if (IsMapPages) {
+  } else if (Shape == ActionShape::WholePages) {
     auto Simple = [](const Expr *X) {
       X = X->IgnoreParenImpCasts();
       while (const auto *ME = dyn_cast<MemberExpr>(X))
         X = ME->getBase()->IgnoreParenImpCasts();
       return isa<DeclRefExpr>(X) || isa<IntegerLiteral>(X);
     };
-    if (!Simple(CE->getArg(1)) || !Simple(CE->getArg(2)))
+    const Expr *PageArray = CE->getArg(unsigned(E.Api->SourceArg)), *Count = CE->getArg(unsigned(E.Api->CountArg));
+    if (!Simple(PageArray) || !Simple(Count))
       return refuse("the page array and count of " + E.Name +
                         "() must be plain variables or fields: the rewrite uses them twice",
                     CE->getBeginLoc());
-    std::string Pages, Num;
-    if (!renderExpr(CE->getArg(1), Pages) || !renderExpr(CE->getArg(2), Num))
+    std::string PagesText, Num;
+    if (!renderExpr(PageArray, PagesText) || !renderExpr(Count, Num))
       return false;
+    // The one mapping call that ignores vm_pgoff (mm/memory.c
+    // vm_map_pages_zero()): a fact of the call, not of its operands.
     bool Zero = E.Name == "vm_map_pages_zero";
     std::string Bound = Zero ? "vma_desc_pages(desc) > " + Num
                              : "desc->pgoff >= " + Num + " || vma_desc_pages(desc) > " + Num + " - desc->pgoff";
     Guard = "if (" + Bound + ")\n%INDENT%\treturn %ERR%;";
-    Action = "mmap_action_map_kernel_pages_full(desc, " + Pages + (Zero ? "" : " + desc->pgoff") + ")";
-  } else if (IsIomap) {
-    std::string Phys, Len;
-    if (!renderExpr(CE->getArg(1), Phys) || !renderExpr(CE->getArg(2), Len))
+    Action = Twin + "(desc, " + PagesText + (Zero ? "" : " + desc->pgoff") + ")";
+  } else if (Shape == ActionShape::Simple) {
+    std::string Source, Len;
+    if (!renderExpr(CE->getArg(unsigned(E.Api->SourceArg)), Source) ||
+        !renderExpr(CE->getArg(unsigned(E.Api->SizeArg)), Len))
       return false;
-    Action = "mmap_action_simple_ioremap(desc, " + Phys + ", " + Len + ")";
+    Action = Twin + "(desc, " + Source + ", " + Len + ")";
   } else {
-    const Expr *ProtArg = CE->getArg(4)->IgnoreParenImpCasts();
-    const auto *ProtME = dyn_cast<MemberExpr>(ProtArg);
-    if (!ProtME || ProtME->getMemberDecl()->getName() != "vm_page_prot" ||
-        !BodyFacts::field(ProtME, Facts.Vma, "vm_page_prot", &Facts.HelperVmas)) {
-      std::string ProtText;
-      if (!renderExpr(CE->getArg(4), ProtText))
-        return false;
-      Prot = "desc->page_prot = " + ProtText + ";";
-      Plan.Differences.push_back("vma->vm_page_prot becomes " + ProtText + ", the protection " + E.Name +
-                                 "() mapped with; the legacy hook left it as it was");
+    // The action maps with desc->page_prot: a call that was handed another
+    // protection sets it first.
+    if (const Expr *ProtArg = protArgument(CE)) {
+      const auto *ProtME = dyn_cast<MemberExpr>(ProtArg->IgnoreParenImpCasts());
+      if (!ProtME || ProtME->getMemberDecl()->getName() != "vm_page_prot" ||
+          !BodyFacts::field(ProtME, Facts.Vma, "vm_page_prot", &Facts.HelperVmas)) {
+        std::string ProtText;
+        if (!renderExpr(ProtArg, ProtText))
+          return false;
+        Prot = "desc->page_prot = " + ProtText + ";";
+        Plan.Differences.push_back("vma->vm_page_prot becomes " + ProtText + ", the protection " + E.Name +
+                                   "() mapped with; the legacy hook left it as it was");
+      }
     }
-    std::string Name = IsIo ? "mmap_action_ioremap" : "mmap_action_remap";
-    std::string Pfn;
-    if (!renderExpr(CE->getArg(2), Pfn))
+    std::string Source;
+    if (!renderExpr(CE->getArg(unsigned(E.Api->SourceArg)), Source))
       return false;
     if (E.Range == MappingRange::WholeVma) {
-      Action = Name + "_full(desc, " + Pfn + ")";
+      Action = Twin + "_full(desc, " + Source + ")";
     } else {
       std::string Start, Size;
-      if (!renderExpr(CE->getArg(1), Start) || !renderExpr(CE->getArg(3), Size))
+      if (!renderExpr(CE->getArg(unsigned(E.Api->StartArg)), Start) ||
+          !renderExpr(CE->getArg(unsigned(E.Api->SizeArg)), Size))
         return false;
-      Action = Name + "(desc, " + Start + ", " + Pfn + ", " + Size + ")";
+      Action = Twin + "(desc, " + Start + ", " + Source + ", " + Size + ")";
     }
   }
   note(E.Name + "() becomes " + Action.substr(0, Action.find('(')) + "()");
@@ -142,7 +192,7 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
     Replaced = It->second;
     if (!Edits.range(Replaced->getSourceRange(), B, End) || !Edits.statementEnd(Replaced, End))
       return refuse("the return statement is inside a macro", CE->getBeginLoc());
-    if (IsInsertPages)
+    if (Shape == ActionShape::PagesFromStart)
       Guard.clear(); // the action's own -EFAULT is vm_insert_pages()'s
     Text = Lead(B, "-ENXIO") + Action + ";\n" + Edits.indentAt(B) + "return 0;";
     break;
@@ -173,9 +223,10 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
   case ResultUse::Ignored: {
     Plan.Differences.push_back("a failure of " + E.Name +
                                "() now fails the mmap; the legacy hook ignored it (the action reports it)");
-    if (IsInsertPages)
-      return refuse("the result of vm_insert_pages() is ignored: the hook keeps the mapping with what it could "
-                    "insert, while the action would fail the mmap",
+    if (Shape == ActionShape::PagesFromStart)
+      return refuse("the result of " + E.Name +
+                        "() is ignored: the hook keeps the mapping with what it could insert, while the action "
+                        "would fail the mmap",
                     CE->getBeginLoc());
     if (!Guard.empty())
       return refuse("the result of " + E.Name + "() is ignored; its bound check has no place to go", CE->getBeginLoc());
@@ -197,7 +248,7 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
 /// hook returns (mm/memory.c map_kernel_pages_complete(), 7.3): the array
 /// must not be the hook's own, nor freed or guarded by a lock in the hook.
 bool HandlerRewriter::pageArrayOutlivesHook(const VmaEffect &E, const CallExpr *CE) {
-  const Expr *Pages = CE->getArg(E.Name == "vm_insert_pages" ? 2 : 1)->IgnoreParenImpCasts();
+  const Expr *Pages = CE->getArg(unsigned(E.Api->SourceArg))->IgnoreParenImpCasts();
   const Expr *Base = Pages;
   while (true) {
     if (const auto *ME = dyn_cast<MemberExpr>(Base); ME && !ME->isArrow())
@@ -233,18 +284,19 @@ bool HandlerRewriter::pageArrayOutlivesHook(const VmaEffect &E, const CallExpr *
 /// the action gives nothing back, so num must be a local the hook does not
 /// read once the call could have changed it.
 bool HandlerRewriter::planInsertPages(const VmaEffect &E, const CallExpr *CE, std::string &Action, std::string &Guard) {
-  if (!BodyFacts::field(CE->getArg(1), Facts.Vma, "vm_start", &Facts.HelperVmas))
-    return refuse("vm_insert_pages() starts at " + sourceText(CE->getArg(1)->getSourceRange(), SM, LO) +
+  const Expr *StartArg = CE->getArg(unsigned(E.Api->StartArg)), *CountArg = CE->getArg(unsigned(E.Api->CountArg));
+  if (!BodyFacts::field(StartArg, Facts.Vma, "vm_start", &Facts.HelperVmas))
+    return refuse(E.Name + "() starts at " + sourceText(StartArg->getSourceRange(), SM, LO) +
                       ", not vma->vm_start; only a page array mapped from the start of the VMA is rewritten",
-                  CE->getArg(1)->getBeginLoc());
-  const auto *Addr = dyn_cast<UnaryOperator>(CE->getArg(3)->IgnoreParenImpCasts());
+                  StartArg->getBeginLoc());
+  const auto *Addr = dyn_cast<UnaryOperator>(CountArg->IgnoreParenImpCasts());
   const VarDecl *Num = Addr && Addr->getOpcode() == UO_AddrOf ? BodyFacts::localOf(Addr->getSubExpr()) : nullptr;
-  std::string NumText = sourceText(CE->getArg(3)->getSourceRange(), SM, LO);
+  std::string NumText = sourceText(CountArg->getSourceRange(), SM, LO);
   if (!Num || isa<ParmVarDecl>(Num))
-    return refuse("the count of vm_insert_pages() is " + NumText +
+    return refuse("the count of " + E.Name + "() is " + NumText +
                       ", not the address of a local variable; the call writes back the pages it did not "
                       "insert, which the action does not",
-                  CE->getArg(3)->getBeginLoc());
+                  CountArg->getBeginLoc());
   // Every other use of num: never its address, and no read after the call
   // unless the call returns (then nothing runs after it).
   struct Uses : RecursiveASTVisitor<Uses> {
@@ -271,7 +323,7 @@ bool HandlerRewriter::planInsertPages(const VmaEffect &E, const CallExpr *CE, st
   U.TraverseStmt(H.Summary.Function->getBody());
   unsigned CallB, CallE;
   if (!Edits.range(CE->getSourceRange(), CallB, CallE))
-    return refuse("vm_insert_pages() is spelled in a macro", CE->getBeginLoc());
+    return refuse(E.Name + "() is spelled in a macro", CE->getBeginLoc());
   for (const DeclRefExpr *Ref : U.Refs) {
     unsigned B, End;
     if (!Edits.range(Ref->getSourceRange(), B, End))
@@ -284,16 +336,16 @@ bool HandlerRewriter::planInsertPages(const VmaEffect &E, const CallExpr *CE, st
                         "only a count set once, where it is declared, is rewritten",
                     Ref->getBeginLoc());
     if (B >= CallE && E.Use != ResultUse::Returned)
-      return refuse("'" + Num->getName().str() +
-                        "' is read after vm_insert_pages(), which leaves there the number of pages it did not "
-                        "insert (0 on success); the action gives no count back",
+      return refuse("'" + Num->getName().str() + "' is read after " + E.Name +
+                        "(), which leaves there the number of pages it did not insert (0 on success); the action "
+                        "gives no count back",
                     Ref->getBeginLoc());
   }
   std::string Pages;
-  if (!renderExpr(CE->getArg(2), Pages))
+  if (!renderExpr(CE->getArg(unsigned(E.Api->SourceArg)), Pages))
     return false;
   std::string Count = Num->getName().str();
-  Action = "mmap_action_map_kernel_pages(desc, desc->start, " + Pages + ", " + Count + ")";
+  Action = E.Api->twinAt(Target).str() + "(desc, desc->start, " + Pages + ", " + Count + ")";
   // vm_insert_pages() fails with -EFAULT, in the hook, when the pages do not
   // fit; the action fails the same way before the VMA exists, where no
   // error_override applies: an error mapped to another errno needs the check

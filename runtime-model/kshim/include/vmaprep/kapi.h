@@ -23,6 +23,8 @@
 #ifndef VMAPREP_KSHIM_KAPI_H
 #define VMAPREP_KSHIM_KAPI_H
 
+/* One line a level of checker/include/vmaprep/ApiLevels.def (its shim levels, then its API levels), as
+ * M*10000 + N*100; test/checker/validate/kapi-levels.test fails when the two lists disagree. */
 #define VMAPREP_KAPI_6_12 61200
 #define VMAPREP_KAPI_6_16 61600
 #define VMAPREP_KAPI_6_18 61800
