@@ -134,7 +134,7 @@ bool HandlerRewriter::planFlagsChange(const VmaEffect &E) {
       Text = (E.Name == "vma_set_flags_mask" ? "vma_desc_set_flags(desc" : "vma_desc_clear_flags(desc") +
              Src.substr(Comma).str();
     } else {
-      return refuse("replaces all flags (" + E.Name + ")", CE->getBeginLoc());
+      return refuseInternal("replaces all flags (" + E.Name + ")", CE->getBeginLoc());
     }
     if (!Ok)
       return refuse("the flag mask is not a list of VM_* names with bit names: " + E.Text, CE->getBeginLoc());
