@@ -53,6 +53,33 @@ std::string heldStateText(const HeldState &H, const std::string &Where) {
   return "";
 }
 
+bool VarReferences::written(const Expr *Ref) const { return llvm::is_contained(Written, Ref); }
+
+VarReferences referencesTo(const VarDecl *Var, const Stmt *Body) {
+  struct Uses : RecursiveASTVisitor<Uses> {
+    const VarDecl *Var;
+    VarReferences Out;
+    bool VisitDeclRefExpr(DeclRefExpr *D) {
+      if (D->getDecl() == Var)
+        Out.Refs.push_back(D);
+      return true;
+    }
+    bool VisitUnaryOperator(UnaryOperator *UO) {
+      if (UO->isIncrementDecrementOp() || UO->getOpcode() == UO_AddrOf)
+        Out.Written.push_back(UO->getSubExpr()->IgnoreParenImpCasts());
+      return true;
+    }
+    bool VisitBinaryOperator(BinaryOperator *BO) {
+      if (BO->isAssignmentOp())
+        Out.Written.push_back(BO->getLHS()->IgnoreParenImpCasts());
+      return true;
+    }
+  } U;
+  U.Var = Var;
+  U.TraverseStmt(const_cast<Stmt *>(Body));
+  return std::move(U.Out);
+}
+
 namespace {
 
 /// Sets an effect's tag and its printed form.
@@ -729,31 +756,10 @@ private:
       return; // nothing of the handler runs after a returned call
     // A read of the count after the call sees the pages it did not insert
     // (0 on success); writes are the rewriter's to refuse.
-    struct Uses : RecursiveASTVisitor<Uses> {
-      const VarDecl *Var;
-      std::vector<const DeclRefExpr *> Refs;
-      llvm::SmallPtrSet<const Expr *, 4> Changed;
-      bool VisitDeclRefExpr(DeclRefExpr *D) {
-        if (D->getDecl() == Var)
-          Refs.push_back(D);
-        return true;
-      }
-      bool VisitUnaryOperator(UnaryOperator *UO) {
-        if (UO->isIncrementDecrementOp() || UO->getOpcode() == UO_AddrOf)
-          Changed.insert(UO->getSubExpr()->IgnoreParenImpCasts());
-        return true;
-      }
-      bool VisitBinaryOperator(BinaryOperator *BO) {
-        if (BO->isAssignmentOp())
-          Changed.insert(BO->getLHS()->IgnoreParenImpCasts());
-        return true;
-      }
-    } U;
-    U.Var = Num;
-    U.TraverseStmt(Current->getBody());
+    VarReferences U = referencesTo(Num, Current->getBody());
     unsigned CallEnd = SM.getFileOffset(SM.getExpansionLoc(CE->getEndLoc()));
     for (const DeclRefExpr *R : U.Refs)
-      if (!U.Changed.count(R) && SM.getFileOffset(SM.getExpansionLoc(R->getBeginLoc())) > CallEnd) {
+      if (!U.written(R) && SM.getFileOffset(SM.getExpansionLoc(R->getBeginLoc())) > CallEnd) {
         E.CountReadAfter = Num->getName().str();
         E.CountReadSite = resolveSite(R->getSourceRange(), SM, Ctx.getLangOpts());
         return;

@@ -23,8 +23,10 @@ class ASTContext;
 class Expr;
 class FunctionDecl;
 class Decl;
+class DeclRefExpr;
 class MemberExpr;
 class ReturnStmt;
+class VarDecl;
 class Stmt;
 } // namespace clang
 
@@ -128,6 +130,15 @@ struct HandlerSummary {
 /// or (desc) for mmap_prepare; for the latter only state changes and escapes
 /// are collected.
 HandlerSummary summarizeHandler(const clang::FunctionDecl *Handler, clang::ASTContext &Ctx);
+
+/// Every reference to the local \p Var under \p Body, and those of them
+/// written there (assigned, incremented, address taken).
+struct VarReferences {
+  std::vector<const clang::DeclRefExpr *> Refs;
+  std::vector<const clang::Expr *> Written;
+  bool written(const clang::Expr *Ref) const;
+};
+VarReferences referencesTo(const clang::VarDecl *Var, const clang::Stmt *Body);
 
 /// The object \p ME accesses, past the anonymous structs and unions that 7.x
 /// keeps vm_start, vm_end and vm_flags in (parentheses and casts skipped).

@@ -196,22 +196,12 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
 /// hook returns (mm/memory.c map_kernel_pages_complete(), 7.3): the array
 /// must not be the hook's own, nor freed or guarded by a lock in the hook.
 bool HandlerRewriter::pageArrayOutlivesHook(const VmaEffect &E, const CallExpr *CE) {
-  const Expr *Pages = CE->getArg(E.Name == "vm_insert_pages" ? 2 : 1)->IgnoreParenImpCasts();
-  const Expr *Base = Pages;
-  while (true) {
-    if (const auto *ME = dyn_cast<MemberExpr>(Base); ME && !ME->isArrow())
-      Base = ME->getBase()->IgnoreParenImpCasts();
-    else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(Base))
-      Base = AS->getBase()->IgnoreParenImpCasts();
-    else
-      break;
-  }
-  if (const auto *DRE = dyn_cast<DeclRefExpr>(Base))
-    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-        VD && VD->hasLocalStorage() && !VD->getType()->isPointerType())
-      return refuseInternal("the page array of " + E.Name + "() is the hook's local '" + VD->getName().str() +
-                                "'; the action reads it after the hook returns",
-                            CE->getArg(1)->getBeginLoc());
+  // EffectAnalysis found the local (VmaEffect::LocalSource) and the
+  // Classifier blocks it (page-array-local): checked again here.
+  if (!E.LocalSource.empty())
+    return refuseInternal("the page array of " + E.Name + "() is the hook's local '" + E.LocalSource +
+                              "'; the action reads it after the hook returns",
+                          CE->getArg(1)->getBeginLoc());
   auto Held = [&](bool Release) {
     return llvm::find_if(H.Summary.Held,
                          [&](const HeldState &S) { return (S.What == HeldState::Kind::Release) == Release; });
@@ -247,28 +237,7 @@ bool HandlerRewriter::planInsertPages(const VmaEffect &E, const CallExpr *CE, st
                           CE->getArg(3)->getBeginLoc());
   // Every other use of num: never its address, and no read after the call
   // unless the call returns (then nothing runs after it).
-  struct Uses : RecursiveASTVisitor<Uses> {
-    const VarDecl *Var;
-    std::vector<const DeclRefExpr *> Refs;
-    llvm::SmallPtrSet<const Expr *, 4> Changed; // assigned, incremented, address taken
-    bool VisitDeclRefExpr(DeclRefExpr *D) {
-      if (D->getDecl() == Var)
-        Refs.push_back(D);
-      return true;
-    }
-    bool VisitUnaryOperator(UnaryOperator *UO) {
-      if (UO->isIncrementDecrementOp() || UO->getOpcode() == UO_AddrOf)
-        Changed.insert(UO->getSubExpr()->IgnoreParenImpCasts());
-      return true;
-    }
-    bool VisitBinaryOperator(BinaryOperator *BO) {
-      if (BO->isAssignmentOp())
-        Changed.insert(BO->getLHS()->IgnoreParenImpCasts());
-      return true;
-    }
-  } U;
-  U.Var = Num;
-  U.TraverseStmt(H.Summary.Function->getBody());
+  VarReferences U = referencesTo(Num, H.Summary.Function->getBody());
   unsigned CallB, CallE;
   if (!Edits.range(CE->getSourceRange(), CallB, CallE))
     return refuse("vm_insert_pages() is spelled in a macro", CE->getBeginLoc());
@@ -278,7 +247,7 @@ bool HandlerRewriter::planInsertPages(const VmaEffect &E, const CallExpr *CE, st
       return refuse("'" + Num->getName().str() + "' is used inside a macro", Ref->getBeginLoc());
     if (B >= CallB && End <= CallE)
       continue; // the call's own &num
-    if (U.Changed.count(Ref))
+    if (U.written(Ref))
       return refuse("'" + Num->getName().str() +
                         "' is written or has its address taken elsewhere in the hook; "
                         "only a count set once, where it is declared, is rewritten",
