@@ -228,6 +228,9 @@ public:
         if (const llvm::json::Value *RV = RO->get("refusal"); RV && RV->kind() != llvm::json::Value::Null)
           if (const llvm::json::Object *RF = object(RV, P + ".refusal")) {
             Rw.Refusal = str(*RF, "text", P + ".refusal");
+            // "kind" (optional: documents written before it existed).
+            if (auto Kind = parseRefusalKind(str(*RF, "kind", P + ".refusal", false)))
+              Rw.Kind = *Kind;
             if (RF->get("file"))
               Rw.RefusalSite = site(*RF, P + ".refusal");
           }

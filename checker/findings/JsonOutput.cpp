@@ -115,7 +115,7 @@ static llvm::json::Object handler(const HandlerReport &H) {
                           {"refusal", nullptr},
                           {"differences", std::move(Differences)}};
     if (!H.Rewrite->Available) {
-      llvm::json::Object Refusal{{"text", H.Rewrite->Refusal}};
+      llvm::json::Object Refusal{{"text", H.Rewrite->Refusal}, {"kind", refusalKindName(H.Rewrite->Kind)}};
       if (H.Rewrite->RefusalSite.valid())
         siteFields(Refusal, H.Rewrite->RefusalSite);
       Rw["refusal"] = std::move(Refusal);

@@ -228,8 +228,10 @@ private:
     if (H.Rewrite) {
       Properties["rewriteAvailable"] = H.Rewrite->Available;
       Properties["rewriteFunction"] = H.Rewrite->NewFunction;
-      if (!H.Rewrite->Available)
+      if (!H.Rewrite->Available) {
         Properties["rewriteRefusal"] = H.Rewrite->Refusal;
+        Properties["rewriteRefusalKind"] = refusalKindName(H.Rewrite->Kind);
+      }
       // As in the text output: only a convertible verdict needs fix's word.
       if (isConvertible(H.Result.Kind)) {
         Message += H.Rewrite->Available ? "; vmaprep fix rewrites it as '" + H.Rewrite->NewFunction + "'"

@@ -3,6 +3,7 @@
 #include "vmaprep/KernelApi.h"
 
 #include "clang/AST/Decl.h"
+#include "llvm/ADT/STLExtras.h"
 #include <algorithm>
 
 namespace vmaprep {
@@ -97,6 +98,165 @@ std::vector<Reason> contractBreaches(const RegisteredHandler &Handler, const Han
               Idx);
   }
   return Out.take();
+}
+
+/// Is \p A before \p B in the file (both in the handler's file)?
+bool before(const SourceSite &A, const SourceSite &B) {
+  return A.Line < B.Line || (A.Line == B.Line && A.Column < B.Column);
+}
+
+/// Where the handler's own body does \p E: the call of the helper that does
+/// it, or the effect itself.
+const SourceSite &handlerSite(const VmaEffect &E) { return E.Via.empty() ? E.Where : E.Via.front().Where; }
+
+std::string lineOf(const SourceSite &S) { return "line " + std::to_string(S.Line); }
+
+/// A mapping call that an action replaces (not an mmap_action_*() call of an
+/// mmap_prepare hook, not a blocked one).
+bool becomesAction(const VmaEffect &E) {
+  return E.Kind == EffectKind::Mapping && E.Tag != EffectTag::Action && E.Api &&
+         E.Api->Blocker == KernelApiBlocker::None;
+}
+
+/// A flag change an action cannot replay over: anything but setting bits
+/// other than VM_MAYWRITE (which makes the mapping CoW).
+bool undoneByAction(const VmaEffect &E) {
+  if (E.Kind != EffectKind::FlagsChange)
+    return false;
+  bool Sets = E.Name == "vm_flags_set" || E.Name == "vma_set_flags_mask" || E.Name == "vma_flags_set_mask" ||
+              E.Name == "vm_flags |=";
+  return !Sets ||
+         llvm::any_of(E.Operands, [](const std::string &O) { return llvm::StringRef(O).contains("MAYWRITE"); });
+}
+
+/// The action replaces the mapping call but runs after the hook returns
+/// (mm/util.c mmap_action_complete(), 7.3): what the hook does after the
+/// call, and what the action reads after the hook, must still hold then.
+void actionOrderHazards(const HandlerSummary &Summary, ReasonSet &Blockers) {
+  for (unsigned I = 0; I < Summary.Effects.size(); ++I) {
+    const VmaEffect &M = Summary.Effects[I];
+    if (!becomesAction(M))
+      continue;
+    for (unsigned J = I + 1; J < Summary.Effects.size(); ++J) {
+      const VmaEffect &Later = Summary.Effects[J];
+      if (Later.Kind == EffectKind::FieldWrite && Later.Name == "vm_page_prot")
+        Blockers.add("prot-after-mapping",
+                     "vm_page_prot changes after " + M.Name + "(); the action would use the old protection", int(J));
+      // The action sets what the call set (VM_IO, VM_PFNMAP, VM_DONTEXPAND,
+      // VM_DONTDUMP or VM_MIXEDMAP, and for a private writable mapping the
+      // pfn in vm_pgoff) after the hook: a later clear, a later VM_MAYWRITE
+      // or a later vm_pgoff write would be replayed over. Found by
+      // validation (test/checker/fix/validation.test).
+      if (undoneByAction(Later))
+        Blockers.add("flags-after-mapping",
+                     "the flags change after " + M.Name + "() (" + Later.Text +
+                         "); the action applies the call's flags after the hook and would undo it",
+                     int(J));
+      if (Later.Kind == EffectKind::FieldWrite && Later.Name == "vm_pgoff")
+        Blockers.add("pgoff-after-mapping",
+                     "vm_pgoff changes after " + M.Name +
+                         "(); the action, which runs after the hook, stores the pfn there for a private writable "
+                         "mapping",
+                     int(J));
+    }
+    if (M.Use == ResultUse::ErrorMapped && M.ErrorPathDoesMore)
+      Blockers.add("error-path-does-more",
+                   "the error path of " + M.Name + "() does more than return " + M.ErrorValue +
+                       "; an error_override cannot keep it",
+                   int(I));
+    if (!M.Api || M.Api->TwinFrom != ApiCapability::MapKernelPagesAction)
+      continue;
+    // The map-kernel-pages action keeps the page array and reads it after
+    // the hook returns (mm/memory.c map_kernel_pages_complete(), 7.3).
+    const std::string Reads = "the action reads the page array of " + M.Name + "() after the hook returns";
+    if (!M.LocalSource.empty())
+      Blockers.add("page-array-local",
+                   "the page array of " + M.Name + "() is the hook's local '" + M.LocalSource +
+                       "'; the action reads it after the hook returns",
+                   int(I));
+    for (const HeldState &H : Summary.Held)
+      if (H.What != HeldState::Kind::Release)
+        Blockers.add("page-array-unguarded",
+                     "the hook " + heldStateText(H, lineOf(H.Where)) + "; " + Reads + ", without it", int(I));
+    for (const HeldState &H : Summary.Held)
+      if (H.What == HeldState::Kind::Release)
+        Blockers.add("page-array-released",
+                     "the hook also " + heldStateText(H, lineOf(H.Where)) + "; " + Reads +
+                         ", so nothing may be freed or put before that",
+                     int(I));
+    // vm_insert_pages() writes the pages it did not insert back to its count
+    // and keeps what it inserted; the action does neither.
+    bool WritesBack = M.Api->CountArg >= 0 && M.Api->StartArg >= 0;
+    if (WritesBack && M.Use == ResultUse::Ignored)
+      Blockers.add("insert-pages-ignored",
+                   "the result of " + M.Name +
+                       "() is ignored: the hook keeps the mapping with what it could insert, while the action "
+                       "would fail the mmap",
+                   int(I));
+    else if (M.Use == ResultUse::Ignored)
+      Blockers.add("map-pages-ignored", "the result of " + M.Name + "() is ignored; its bound check has no place to go",
+                   int(I));
+    if (!M.CountNotLocal.empty())
+      Blockers.add("insert-pages-count",
+                   "the count of " + M.Name + "() is " + M.CountNotLocal +
+                       ", not the address of a local variable; the call writes back the pages it did not insert, "
+                       "which the action does not",
+                   int(I));
+    if (!M.CountReadAfter.empty())
+      Blockers.add("insert-pages-count-read",
+                   "'" + M.CountReadAfter + "' is read after " + M.Name + "() (" + lineOf(M.CountReadSite) +
+                       "), which leaves there the number of pages it did not insert (0 on success); the action "
+                       "gives no count back",
+                   int(I));
+  }
+}
+
+/// Per-mapping state moves to vm_ops->mapped, which the core runs once the
+/// mapping exists and only if the mmap succeeded (mm/util.c
+/// mmap_action_finish(), 7.3): what breaks that move.
+void mappedStateHazards(const HandlerSummary &Summary, ReasonSet &Blockers) {
+  const SourceSite *LastState = nullptr;
+  for (unsigned I = 0; I < Summary.Effects.size(); ++I) {
+    const VmaEffect &E = Summary.Effects[I];
+    if (E.Kind == EffectKind::StateChange || E.Kind == EffectKind::ManualOpen)
+      if (!LastState || before(*LastState, handlerSite(E)))
+        LastState = &handlerSite(E);
+    // When an action fails after the VMA exists, the core unmaps it, which
+    // runs vm_ops->close, before ->mapped ever ran: a close that releases the
+    // state would release what was never taken (found by `vmaprep validate`
+    // on the stm shape).
+    if (E.Kind == EffectKind::Mapping)
+      Blockers.add("mapped-state-with-action",
+                   "the mapping action can fail after the VMA exists; the core then unmaps it and runs "
+                   "vm_ops->close without ->mapped having run, so the state cannot move to ->mapped",
+                   int(I));
+    // An allocation moved to ->mapped can fail there, and the core then
+    // unmaps the new VMA, running vm_ops->close on private data ->mapped
+    // never set (mm/util.c mmap_action_finish() -> do_munmap() ->
+    // remove_vma() -> vma_close(), 7.3); upstream's vme_user conversion has
+    // exactly that.
+    if (E.Kind == EffectKind::StateChange && E.Tag == EffectTag::Allocation && E.Via.empty())
+      Blockers.add("allocation-in-mapped",
+                   "allocates per-mapping state (" + E.Text +
+                       "); in ->mapped the allocation can fail, and the core then unmaps the VMA and runs "
+                       "vm_ops->close on private data ->mapped never set, so vmaprep does not move it",
+                   int(I));
+  }
+  for (const HeldState &H : Summary.Held)
+    if (H.What == HeldState::Kind::Release) {
+      Blockers.add("releases-state", "the hook also releases state (" + H.Name + "(), " + lineOf(H.Where) +
+                                         "); moving only the acquisition to ->mapped would unbalance it");
+      break;
+    }
+  // After the state is taken nothing may fail, or the hook's error path and
+  // ->mapped would disagree about who holds it.
+  if (LastState)
+    for (const HandlerReturn &R : Summary.Returns)
+      if (before(*LastState, R.Where) && !R.Success && !R.ReturnsMapping) {
+        Blockers.add("fails-after-state", "the handler can still fail after it takes the state (" + lineOf(R.Where) +
+                                              "); ->mapped runs only on success");
+        break;
+      }
 }
 
 } // namespace
@@ -253,6 +413,13 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
 
   if (!Mapped.empty())
     Required = std::max(Required, firstLevelWith(ApiCapability::MappedCallback));
+  // What the conversion would do differently matters only for a handler
+  // nothing else blocks: a blocked verdict keeps the reasons that decided it.
+  if (Blockers.empty()) {
+    actionOrderHazards(Summary, Blockers);
+    if (!Mapped.empty())
+      mappedStateHazards(Summary, Blockers);
+  }
   V.NeededLevel = Required;
   if (!Blockers.empty()) {
     V.Kind = VerdictKind::Blocked;

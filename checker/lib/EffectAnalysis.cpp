@@ -12,6 +12,7 @@
 #include "vmaprep/SourceResolution.h"
 
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/Attr.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/Stmt.h"
@@ -38,6 +39,45 @@ const Expr *accessedObject(const MemberExpr *ME) {
     Base = Inner->getBase()->IgnoreParenCasts();
   }
   return Base;
+}
+
+std::string heldStateText(const HeldState &H, const std::string &Where) {
+  std::string At = Where.empty() ? "" : ", " + Where;
+  switch (H.What) {
+  case HeldState::Kind::Lock: return "takes a lock (" + H.Name + "()" + At + ")";
+  case HeldState::Kind::Cleanup:
+    return "declares '" + H.Variable + "'" + (Where.empty() ? "" : " (" + Where + ")") + ", which " +
+           (H.Name.empty() ? std::string("a cleanup") : H.Name) + "() releases when the hook returns";
+  case HeldState::Kind::Release: return "releases something (" + H.Name + "()" + At + ")";
+  }
+  return "";
+}
+
+bool VarReferences::written(const Expr *Ref) const { return llvm::is_contained(Written, Ref); }
+
+VarReferences referencesTo(const VarDecl *Var, const Stmt *Body) {
+  struct Uses : RecursiveASTVisitor<Uses> {
+    const VarDecl *Var;
+    VarReferences Out;
+    bool VisitDeclRefExpr(DeclRefExpr *D) {
+      if (D->getDecl() == Var)
+        Out.Refs.push_back(D);
+      return true;
+    }
+    bool VisitUnaryOperator(UnaryOperator *UO) {
+      if (UO->isIncrementDecrementOp() || UO->getOpcode() == UO_AddrOf)
+        Out.Written.push_back(UO->getSubExpr()->IgnoreParenImpCasts());
+      return true;
+    }
+    bool VisitBinaryOperator(BinaryOperator *BO) {
+      if (BO->isAssignmentOp())
+        Out.Written.push_back(BO->getLHS()->IgnoreParenImpCasts());
+      return true;
+    }
+  } U;
+  U.Var = Var;
+  U.TraverseStmt(const_cast<Stmt *>(Body));
+  return std::move(U.Out);
 }
 
 namespace {
@@ -76,6 +116,7 @@ public:
   /// Walks \p FD's body with parameter \p VmaParams bound to the handler's VMA;
   /// \p HookParams are the hook's own parameters (never "driver state").
   void run(const FunctionDecl *FD, llvm::ArrayRef<unsigned> VmaParams, llvm::ArrayRef<unsigned> DescParams = {}) {
+    Current = FD;
     for (unsigned I : VmaParams)
       if (I < FD->getNumParams())
         VmaVars.insert(FD->getParamDecl(I));
@@ -103,6 +144,8 @@ private:
   /// to a helper): writes through them are not driver state.
   llvm::SmallPtrSet<const VarDecl *, 4> LocalPointees;
   std::vector<const Stmt *> Ancestors;
+  /// The function being walked.
+  const FunctionDecl *Current = nullptr;
   unsigned LoopDepth = 0;
   VmaEffect Scratch; // where a duplicate effect goes to be forgotten
   static constexpr unsigned MaxDepth = 8;
@@ -205,6 +248,9 @@ private:
             Vars.push_back(VD);
         for (const VarDecl *VD : llvm::reverse(Vars))
           Work.push_back({Step::Declaration, DS, VD});
+        for (const Decl *D : DS->decls())
+          if (const auto *VD = dyn_cast<VarDecl>(D))
+            onCleanupVariable(VD);
         continue;
       }
       onNode(S); // sees the node's ancestors, not the node
@@ -235,7 +281,53 @@ private:
     } else if (const auto *UO = dyn_cast<UnaryOperator>(S)) {
       if (UO->isIncrementDecrementOp())
         onStore(UO->getSubExpr(), UO);
+    } else if (const auto *RS = dyn_cast<ReturnStmt>(S); RS && Via.empty()) {
+      HandlerReturn R;
+      R.Where = resolveSite(RS->getSourceRange(), SM, Ctx.getLangOpts());
+      Expr::EvalResult Value;
+      R.Success = RS->getRetValue() && RS->getRetValue()->EvaluateAsInt(Value, Ctx) && Value.Val.getInt() == 0;
+      R.Node = RS;
+      Out.Returns.push_back(std::move(R));
     }
+  }
+
+  /// Releases and locks count where the rewriter converts the code with the
+  /// handler: the handler's own body and the helpers it hands the VMA to.
+  bool recordsHeldState() const { return Via.empty() || !VmaVars.empty(); }
+
+  HeldState &hold(HeldState::Kind What, llvm::StringRef Name, SourceRange Range) {
+    HeldState H;
+    H.What = What;
+    H.Name = Name.str();
+    H.Where = resolveSite(Range, SM, Ctx.getLangOpts());
+    H.Via = Via;
+    Out.Held.push_back(std::move(H));
+    return Out.Held.back();
+  }
+
+  /// A call that gives state back or takes a lock (KernelApi.def).
+  void onStateOperation(const CallExpr *CE, llvm::StringRef Name) {
+    if (!recordsHeldState())
+      return;
+    const KernelStateOperation *Op = stateOperation(Name);
+    if (!Op && !isCounterRelease(Name))
+      return;
+    bool Lock = Op && Op->Operation == KernelApiStateOperation::Lock;
+    HeldState &H = hold(Lock ? HeldState::Kind::Lock : HeldState::Kind::Release, Name, CE->getSourceRange());
+    H.Api = Op;
+    H.Node = CE;
+  }
+
+  /// `guard(mutex)(&m)`, `struct x *p __free(kfree) = ...`: released when the
+  /// hook returns.
+  void onCleanupVariable(const VarDecl *VD) {
+    const auto *Cleanup = VD->getAttr<CleanupAttr>();
+    if (!Cleanup || !recordsHeldState())
+      return;
+    const FunctionDecl *Fn = Cleanup->getFunctionDecl();
+    HeldState &H = hold(HeldState::Kind::Cleanup, Fn ? Fn->getName() : "", VD->getLocation());
+    H.Variable = VD->getName().str();
+    H.Decl = VD;
   }
 
   /// One declaration of \p DS (which is on the ancestor stack).
@@ -468,7 +560,7 @@ private:
     return false;
   }
 
-  ResultUse resultUse(const CallExpr *CE, std::string &ErrorValue) const {
+  ResultUse resultUse(const CallExpr *CE, std::string &ErrorValue, bool *DoesMore = nullptr) const {
     const Stmt *Child = CE;
     size_t Index = Ancestors.size();
     const Stmt *Parent = enclosing(Child, Index);
@@ -492,8 +584,11 @@ private:
     if (const auto *If = dyn_cast_or_null<IfStmt>(Parent); If && If->getCond()->IgnoreParenCasts() == Child) {
       // `if (remap(...)) return -EAGAIN;`, also with a message first.
       const Stmt *Then = If->getThen();
-      if (const auto *CS = dyn_cast<CompoundStmt>(Then); CS && CS->size() >= 1)
+      if (const auto *CS = dyn_cast<CompoundStmt>(Then); CS && CS->size() >= 1) {
         Then = CS->body_back();
+        if (DoesMore)
+          *DoesMore = CS->size() > 1;
+      }
       if (const auto *Ret = dyn_cast<ReturnStmt>(Then); Ret && Ret->getRetValue()) {
         const Expr *V = Ret->getRetValue()->IgnoreParenCasts();
         if (const auto *Neg = dyn_cast<UnaryOperator>(V); Neg && Neg->getOpcode() == UO_Minus)
@@ -542,6 +637,7 @@ private:
     }
 
     llvm::StringRef Name = canonicalCalleeName(Callee);
+    onStateOperation(CE, Name);
     if (!DescArgs.empty() && isActionHelper(Name)) {
       setTag(add(EffectKind::Mapping, Name, CE), EffectTag::Action);
       return;
@@ -619,7 +715,55 @@ private:
       E.Range = vmaField(CE->getArg(Api.StartArg), "vm_start") && isWholeSize(CE->getArg(Api.SizeArg))
                     ? MappingRange::WholeVma
                     : MappingRange::Partial;
-    E.Use = resultUse(CE, E.ErrorValue);
+    E.Use = resultUse(CE, E.ErrorValue, &E.ErrorPathDoesMore);
+    if (Api.TwinFrom == ApiCapability::MapKernelPagesAction)
+      pageArrayOperands(CE, Api, E);
+  }
+
+  /// What the map-kernel-pages action would read after the hook returns, and
+  /// what vm_insert_pages() writes back through its count.
+  void pageArrayOperands(const CallExpr *CE, const KernelApi &Api, VmaEffect &E) {
+    if (Api.SourceArg >= 0 && unsigned(Api.SourceArg) < CE->getNumArgs()) {
+      const Expr *Base = CE->getArg(Api.SourceArg)->IgnoreParenImpCasts();
+      while (true) {
+        if (const auto *ME = dyn_cast<MemberExpr>(Base); ME && !ME->isArrow())
+          Base = ME->getBase()->IgnoreParenImpCasts();
+        else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(Base))
+          Base = AS->getBase()->IgnoreParenImpCasts();
+        else
+          break;
+      }
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(Base))
+        if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+            VD && VD->hasLocalStorage() && !VD->getType()->isPointerType())
+          E.LocalSource = VD->getName().str();
+    }
+    if (Api.CountArg < 0 || unsigned(Api.CountArg) >= CE->getNumArgs())
+      return;
+    const Expr *Count = CE->getArg(Api.CountArg);
+    if (!Count->getType()->isPointerType())
+      return; // a count passed by value
+    const auto *Addr = dyn_cast<UnaryOperator>(Count->IgnoreParenImpCasts());
+    const auto *Ref = Addr && Addr->getOpcode() == UO_AddrOf
+                          ? dyn_cast<DeclRefExpr>(Addr->getSubExpr()->IgnoreParenImpCasts())
+                          : nullptr;
+    const auto *Num = Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
+    if (!Num || !Num->hasLocalStorage() || isa<ParmVarDecl>(Num)) {
+      E.CountNotLocal = text(Count);
+      return;
+    }
+    if (E.Use == ResultUse::Returned || !Via.empty() || !Current)
+      return; // nothing of the handler runs after a returned call
+    // A read of the count after the call sees the pages it did not insert
+    // (0 on success); writes are the rewriter's to refuse.
+    VarReferences U = referencesTo(Num, Current->getBody());
+    unsigned CallEnd = SM.getFileOffset(SM.getExpansionLoc(CE->getEndLoc()));
+    for (const DeclRefExpr *R : U.Refs)
+      if (!U.written(R) && SM.getFileOffset(SM.getExpansionLoc(R->getBeginLoc())) > CallEnd) {
+        E.CountReadAfter = Num->getName().str();
+        E.CountReadSite = resolveSite(R->getSourceRange(), SM, Ctx.getLangOpts());
+        return;
+      }
   }
 
   /// Summarises a helper defined in the driver, in place, with the VMA bound
@@ -649,7 +793,7 @@ private:
       VmaEffect &E = Out.Effects[I];
       if (E.Kind == EffectKind::Mapping && E.Use == ResultUse::Returned && E.Via.size() == Via.size() + 1) {
         std::string ErrorValue;
-        E.Use = resultUse(CE, ErrorValue);
+        E.Use = resultUse(CE, ErrorValue, &E.ErrorPathDoesMore);
         E.ErrorValue = ErrorValue;
       }
     }
@@ -731,6 +875,11 @@ HandlerSummary summarizeHandler(const FunctionDecl *Handler, ASTContext &Ctx) {
   }
   BodyWalker Walker(Ctx, Summary, {}, Active, 0);
   Walker.run(Def, VmaParams, DescParams);
+  for (HandlerReturn &R : Summary.Returns)
+    if (const Expr *Value = R.Node->getRetValue())
+      R.ReturnsMapping = llvm::any_of(Summary.Effects, [&](const VmaEffect &E) {
+        return E.Kind == EffectKind::Mapping && E.Node == Value->IgnoreParenImpCasts();
+      });
   if (!VmaParams.empty())
     traceMappedState(Def, Ctx, Summary);
   return Summary;

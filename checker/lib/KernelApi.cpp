@@ -63,6 +63,12 @@ const KernelApi Catalogue[] = {
 #include "vmaprep/KernelApi.def"
 };
 
+constexpr KernelStateOperation StateOperations[] = {
+#define VMAPREP_STATE_OPERATION(Name, Operation, Kind, Counterpart)                                                    \
+  {#Name, KernelApiStateOperation::Operation, EffectTag::Kind, Counterpart},
+#include "vmaprep/KernelApi.def"
+};
+
 enum class PrefixFamily { Subsystem, Counter, Action };
 struct NamePrefix {
   const char *Prefix;
@@ -139,14 +145,30 @@ bool isImmutableDescField(llvm::StringRef Field, ApiLevel Level) {
   return false;
 }
 
+const KernelStateOperation *stateOperation(llvm::StringRef Name) {
+  static const llvm::StringMap<const KernelStateOperation *> Index = [] {
+    llvm::StringMap<const KernelStateOperation *> M;
+    for (const KernelStateOperation &Op : StateOperations)
+      M[Op.Name] = &Op;
+    return M;
+  }();
+  auto It = Index.find(Name);
+  return It == Index.end() ? nullptr : It->second;
+}
+
 bool isSubsystemHelper(llvm::StringRef Name) { return hasPrefixOf(Name, PrefixFamily::Subsystem); }
 
-bool isCounterAcquisition(llvm::StringRef Name) {
-  // Decrements and puts release what an error path took back; they are not
-  // acquisitions.
-  bool Release = Name.contains("dec") || Name.contains("sub") || Name.contains("put");
-  return hasPrefixOf(Name, PrefixFamily::Counter) && !Release && !Name.contains("read") && !Name.ends_with("_init");
+/// Decrements and puts give back what an acquisition took.
+static bool countsDown(llvm::StringRef Name) {
+  return Name.contains("dec") || Name.contains("sub") || Name.contains("put");
 }
+
+bool isCounterAcquisition(llvm::StringRef Name) {
+  return hasPrefixOf(Name, PrefixFamily::Counter) && !countsDown(Name) && !Name.contains("read") &&
+         !Name.ends_with("_init");
+}
+
+bool isCounterRelease(llvm::StringRef Name) { return hasPrefixOf(Name, PrefixFamily::Counter) && countsDown(Name); }
 
 bool isActionHelper(llvm::StringRef Name) { return hasPrefixOf(Name, PrefixFamily::Action); }
 

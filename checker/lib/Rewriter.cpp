@@ -74,6 +74,16 @@ bool HandlerRewriter::refuse(const std::string &Why, SourceLocation Loc) {
   return false;
 }
 
+bool HandlerRewriter::refuseVerdict(const std::string &Why, SourceLocation Loc) {
+  if (Plan.Refusal.empty())
+    Plan.Kind = RefusalKind::Semantic;
+  return refuse(Why, Loc);
+}
+
+bool HandlerRewriter::refuseInternal(const std::string &Why, SourceLocation Loc) {
+  return refuseVerdict("internal: the classifier should have refused: " + Why, Loc);
+}
+
 bool HandlerRewriter::renderExpr(const Expr *E, std::string &Out) {
   unsigned B, End;
   if (!Edits.range(E->getSourceRange(), B, End))
@@ -106,11 +116,11 @@ bool HandlerRewriter::isComposite(const VmaEffect &E) {
 bool HandlerRewriter::plan(const FunctionDecl *FD) {
   Plan.File = resolveSite(FD->getLocation(), SM, LO).File;
   if (H.Handler.Kind != HookKind::LegacyMmap)
-    return refuse("already an mmap_prepare handler", FD->getLocation());
+    return refuseVerdict("already an mmap_prepare handler", FD->getLocation());
   if (!H.Summary.BodyVisible) {
     // `.mmap = generic_file_mmap`: only the table changes.
     if (knownHandler(FD->getName()) != KnownHandler::HasPrepareTwin)
-      return refuse("the handler's body is not in this file", FD->getLocation());
+      return refuseVerdict("the handler's body is not in this file", FD->getLocation());
     Plan.NewFunction = kernelFunction(FD->getName())->twinAt(Target).str();
     Plan.File = resolveSite(SM.getLocForStartOfFile(Main), SM, LO).File;
     return planSites();
@@ -118,10 +128,10 @@ bool HandlerRewriter::plan(const FunctionDecl *FD) {
   bool MovesState =
       H.Result.Kind == VerdictKind::ConvertibleWithMapped && levelHas(Target, ApiCapability::MappedCallback);
   if (H.Result.Kind != VerdictKind::AutoConvertible && !MovesState)
-    return refuse(std::string("the verdict is ") + verdictName(H.Result.Kind).str() +
-                      ", not auto-convertible at API level " + apiLevelName(Target).str() +
-                      (H.Result.Reasons.empty() ? "" : " (" + H.Result.Reasons.front().Text + ")"),
-                  FD->getLocation());
+    return refuseVerdict(std::string("the verdict is ") + verdictName(H.Result.Kind).str() +
+                             ", not auto-convertible at API level " + apiLevelName(Target).str() +
+                             (H.Result.Reasons.empty() ? "" : " (" + H.Result.Reasons.front().Text + ")"),
+                         FD->getLocation());
   if (SM.getFileID(SM.getExpansionLoc(FD->getLocation())) != Main)
     return refuse("the handler is defined in a header", FD->getLocation());
   if (FD->getLocation().isMacroID())
@@ -382,7 +392,8 @@ bool HandlerRewriter::planDelegation(const VmaEffect &E) {
     return refuse("a delegation the rewriter does not handle: " + E.Text, E.Node->getBeginLoc());
   llvm::StringRef Twin = E.Api ? E.Api->twinAt(Target) : "";
   if (Twin.empty())
-    return refuse(E.Name + "() has no desc variant at API level " + apiLevelName(Target).str(), CE->getBeginLoc());
+    return refuseInternal(E.Name + "() has no desc variant at API level " + apiLevelName(Target).str(),
+                          CE->getBeginLoc());
   note(E.Name + "() becomes " + Twin.str() + "()");
   return replace(CE->getSourceRange(), Twin.str() + "(desc)", CE->getBeginLoc());
 }
@@ -477,7 +488,7 @@ bool HandlerRewriter::planEffect(const VmaEffect &E, unsigned Index) {
     [[fallthrough]];
   case EffectKind::Escape:
   case EffectKind::ManualOpen:
-    return refuse("the handler does something mmap_prepare cannot: " + E.Text, E.Node->getBeginLoc());
+    return refuseInternal("the handler does something mmap_prepare cannot: " + E.Text, E.Node->getBeginLoc());
   }
   return true;
 }

@@ -61,6 +61,7 @@ TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, AS
         O.Available = Plan.Applicable;
         O.Refusal = Plan.Refusal;
         O.RefusalSite = Plan.RefusalSite;
+        O.Kind = Plan.Kind;
         O.Differences = Plan.Differences;
       }
       R.Rewrite = std::move(O);

@@ -341,6 +341,7 @@ void planAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWork>
             O.Plan = MigrationPlan();
             O.Plan.Function = Fn->getName().str();
             O.Plan.Refusal = predatesRefusal(W.Detection);
+            O.Plan.Kind = RefusalKind::Semantic;
           }
           if (O.Plan.Applicable && Opt.Validate) {
             O.Original = lowerHandler(Fn, Ctx);

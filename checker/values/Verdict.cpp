@@ -27,6 +27,16 @@ llvm::StringRef verdictPhrase(VerdictKind K) {
   return "?";
 }
 
+llvm::StringRef refusalKindName(RefusalKind K) { return K == RefusalKind::Edit ? "edit" : "semantic"; }
+
+std::optional<RefusalKind> parseRefusalKind(llvm::StringRef Name) {
+  if (Name == "edit")
+    return RefusalKind::Edit;
+  if (Name == "semantic")
+    return RefusalKind::Semantic;
+  return std::nullopt;
+}
+
 bool isConvertible(VerdictKind K) {
   return K == VerdictKind::AutoConvertible || K == VerdictKind::ConvertibleWithMapped;
 }

@@ -22,7 +22,11 @@ namespace clang {
 class ASTContext;
 class Expr;
 class FunctionDecl;
+class Decl;
+class DeclRefExpr;
 class MemberExpr;
+class ReturnStmt;
+class VarDecl;
 class Stmt;
 } // namespace clang
 
@@ -57,20 +61,84 @@ struct VmaEffect {
   /// allocation, a call whose body is not visible), whose value reaches its
   /// pfn, size, address or page array; in source order.
   std::vector<CallStep> FedBy;
+  /// For ErrorMapped: the error path does more than return (a message).
+  bool ErrorPathDoesMore = false;
+  /// For a mapping of a page array the action reads after the hook returns
+  /// (vm_insert_pages(), vm_map_pages()): the hook's own local array it
+  /// maps, or empty.
+  std::string LocalSource;
+  /// For vm_insert_pages(), whose count is written back: the count when it is
+  /// not the address of a local variable, or empty.
+  std::string CountNotLocal;
+  /// ... and the local count when the handler reads it after the call
+  /// (without returning the call's result), or empty, with where.
+  std::string CountReadAfter;
+  SourceSite CountReadSite;
   /// The expression in the current TU's AST (valid only while it lives).
   const clang::Stmt *Node = nullptr;
+};
+
+/// What the hook gives back or holds until it returns: a release or a lock
+/// of the catalogue (KernelApi.def's VMAPREP_RELEASE and VMAPREP_LOCK rows,
+/// counter decrements), or a local with a cleanup function (guard(),
+/// __free()). Kept apart from the effects, which are what the hook does to
+/// the VMA (and what the JSON lists).
+struct HeldState {
+  enum class Kind { Release, Lock, Cleanup };
+  Kind What = Kind::Release;
+  /// The callee (kfree, mutex_lock), or for Cleanup the cleanup function.
+  std::string Name;
+  /// For Cleanup: the variable.
+  std::string Variable;
+  /// The catalogue entry (null for counters and cleanups).
+  const KernelStateOperation *Api = nullptr;
+  SourceSite Where;
+  std::vector<CallStep> Via;
+  /// The call, or for Cleanup the variable, in the current TU's AST.
+  const clang::Stmt *Node = nullptr;
+  const clang::Decl *Decl = nullptr;
+};
+
+/// What the hook does with \p H, for people: "takes a lock (mutex_lock())",
+/// "declares 'g', which unlock_ring() releases when the hook returns",
+/// "releases something (kfree())"; with \p Where ("line 10") beside the
+/// name.
+std::string heldStateText(const HeldState &H, const std::string &Where = "");
+
+/// A return statement of the handler's own body.
+struct HandlerReturn {
+  SourceSite Where;
+  /// Returns the constant 0.
+  bool Success = false;
+  /// Returns what a mapping call returns (`return remap_pfn_range(...)`).
+  bool ReturnsMapping = false;
+  const clang::ReturnStmt *Node = nullptr;
 };
 
 struct HandlerSummary {
   const clang::FunctionDecl *Function = nullptr;
   bool BodyVisible = false;
   std::vector<VmaEffect> Effects;
+  /// Releases, locks and cleanups of the handler and of the helpers it
+  /// hands the VMA to (those the rewriter converts with it), in walk order.
+  std::vector<HeldState> Held;
+  /// The handler's own returns, in source order.
+  std::vector<HandlerReturn> Returns;
 };
 
 /// Summarises \p Handler, whose parameters are (file, vma) for a legacy hook
 /// or (desc) for mmap_prepare; for the latter only state changes and escapes
 /// are collected.
 HandlerSummary summarizeHandler(const clang::FunctionDecl *Handler, clang::ASTContext &Ctx);
+
+/// Every reference to the local \p Var under \p Body, and those of them
+/// written there (assigned, incremented, address taken).
+struct VarReferences {
+  std::vector<const clang::DeclRefExpr *> Refs;
+  std::vector<const clang::Expr *> Written;
+  bool written(const clang::Expr *Ref) const;
+};
+VarReferences referencesTo(const clang::VarDecl *Var, const clang::Stmt *Body);
 
 /// The object \p ME accesses, past the anonymous structs and unions that 7.x
 /// keeps vm_start, vm_end and vm_flags in (parentheses and casts skipped).

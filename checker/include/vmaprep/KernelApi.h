@@ -118,6 +118,24 @@ struct KernelApi {
   bool acquiresState() const { return isFunction() && Effect == EffectKind::StateChange; }
 };
 
+/// What a call does to state the hook holds (KernelApi.def's
+/// VMAPREP_STATE_OPERATION rows): gives it back, or guards it until the
+/// counterpart runs.
+enum class KernelApiStateOperation { Release, Lock };
+
+struct KernelStateOperation {
+  const char *Name;
+  KernelApiStateOperation Operation;
+  /// For a release: the state kind it gives back (Allocation, Reference, ...).
+  EffectTag Kind;
+  /// For a lock: the call that drops it.
+  const char *Counterpart;
+};
+
+/// The release or lock \p Name, or null. Counter releases (atomic_dec(),
+/// refcount_sub(), ...) are isCounterRelease()'s.
+const KernelStateOperation *stateOperation(llvm::StringRef Name);
+
 /// The function or macro \p Name (after _noprof is stripped), or null.
 const KernelApi *kernelFunction(llvm::StringRef Name);
 /// The struct vm_area_struct field \p Name, or null.
@@ -134,6 +152,9 @@ bool isSubsystemHelper(llvm::StringRef Name);
 /// atomic_set(), atomic_inc_unless_negative(), refcount_dec()...: an update
 /// of a counter that is not a release, a read or an initialisation.
 bool isCounterAcquisition(llvm::StringRef Name);
+/// atomic_dec(), refcount_sub_and_test(), kref_put()...: a counter update
+/// that gives back what an acquisition took.
+bool isCounterRelease(llvm::StringRef Name);
 /// mmap_action_remap(), mmap_action_ioremap_full(), ...
 bool isActionHelper(llvm::StringRef Name);
 

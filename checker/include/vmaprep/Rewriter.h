@@ -16,6 +16,7 @@
 #include "vmaprep/SourceSite.h"
 #include "vmaprep/TextEdit.h"
 #include "vmaprep/TranslationUnitAnalysis.h"
+#include "vmaprep/Verdict.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include <string>
@@ -31,9 +32,11 @@ struct MigrationPlan {
   std::string Function, NewFunction;
   std::string File; // absolute path of the file every edit is in
   bool Applicable = false;
-  /// Why there is no edit (when !Applicable), and where.
+  /// Why there is no edit (when !Applicable), where, and what kind of
+  /// obstacle it is.
   std::string Refusal;
   SourceSite RefusalSite;
+  RefusalKind Kind = RefusalKind::Edit;
   std::vector<TextEdit> Edits; // sorted, non-overlapping
   /// What changed, one line each, for patch descriptions.
   std::vector<std::string> Changes;

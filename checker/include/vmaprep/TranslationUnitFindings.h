@@ -51,10 +51,11 @@ struct EffectReport {
 /// re-parse of the rewritten file, which may still drop a plan).
 struct RewriteOutlook {
   bool Available = false;
-  std::string NewFunction;              // foo_mmap_prepare
-  std::string Refusal;                  // why not, when !Available
-  SourceSite RefusalSite;               // where, when the rewriter named a place
-  std::vector<std::string> Differences; // intended behaviour differences, when Available
+  std::string NewFunction;                  // foo_mmap_prepare
+  std::string Refusal;                      // why not, when !Available
+  SourceSite RefusalSite;                   // where, when the rewriter named a place
+  RefusalKind Kind = RefusalKind::Semantic; // edit-level or semantic (Verdict.h)
+  std::vector<std::string> Differences;     // intended behaviour differences, when Available
 };
 
 struct HandlerReport {

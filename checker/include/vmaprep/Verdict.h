@@ -54,6 +54,18 @@ struct Verdict {
   std::vector<Reason> Contract;
 };
 
+/// Why `vmaprep fix` leaves a handler alone. Semantic: the verdict says it
+/// does not convert at the level (the Classifier's reasons), or, marked
+/// "internal:", one of the rewriter's own semantic checks fired, which the
+/// Classifier should have made first (a bug). Edit: the handler converts but
+/// its text does not take the rewrite: a macro, overlapping edits, a name
+/// that clashes, a declaration or table shape, code in another
+/// configuration, a construct the rewriter has no edit for.
+enum class RefusalKind { Edit, Semantic };
+/// "edit", "semantic" (JSON).
+llvm::StringRef refusalKindName(RefusalKind K);
+std::optional<RefusalKind> parseRefusalKind(llvm::StringRef Name);
+
 /// The one-line message every front door prints for a legacy handler:
 /// "'foo_mmap' uses the deprecated file_operations->mmap hook; blocked: ...".
 std::string legacyHandlerMessage(llvm::StringRef Function, const Verdict &V, ApiLevel Target);

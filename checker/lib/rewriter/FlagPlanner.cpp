@@ -119,7 +119,7 @@ bool HandlerRewriter::planFlagsChange(const VmaEffect &E) {
       return refuse("a flag change inside an expression: " + E.Text, CE->getBeginLoc());
     const KernelApi *Api = E.Api;
     if (!Api || Api->Blocker == KernelApiBlocker::FlagsReplaced)
-      return refuse("replaces all flags (" + E.Name + ")", CE->getBeginLoc());
+      return refuseInternal("replaces all flags (" + E.Name + ")", CE->getBeginLoc());
     const int Masks[] = {Api->setMaskArg(), Api->clearMaskArg()};
     const int FirstMask = Masks[0] >= 0 ? Masks[0] : Masks[1];
     if (FirstMask < 0 || unsigned(FirstMask) >= CE->getNumArgs())

@@ -3,7 +3,6 @@
 #include "vmaprep/EffectAnalysis.h"
 #include "vmaprep/KernelApi.h"
 
-#include "clang/AST/Attr.h"
 #include "clang/AST/Expr.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
@@ -144,12 +143,6 @@ bool BodyFacts::VisitDeclRefExpr(DeclRefExpr *DRE) {
 bool BodyFacts::VisitVarDecl(VarDecl *VD) {
   if (VD->getName() == "desc")
     UsesDescName = true;
-  if (const auto *Cleanup = VD->getAttr<CleanupAttr>(); Cleanup && Holds.empty()) {
-    const FunctionDecl *Fn = Cleanup->getFunctionDecl();
-    Holds = "declares '" + VD->getName().str() + "', which " + (Fn ? Fn->getName().str() : std::string("a cleanup")) +
-            "() releases when the hook returns";
-    HoldsLoc = VD->getLocation();
-  }
   return true;
 }
 
@@ -192,19 +185,6 @@ bool BodyFacts::VisitCompoundStmt(CompoundStmt *CS) {
 }
 
 bool BodyFacts::VisitCallExpr(CallExpr *CE) {
-  if (const FunctionDecl *FD = CE->getDirectCallee()) {
-    llvm::StringRef N = FD->getName();
-    if (N.contains("_put") || N.contains("_dec") || N.starts_with("put_") || N.contains("free") ||
-        N.contains("release") || N == "module_put" || N == "fput") {
-      Releases = true;
-      if (!FirstRelease)
-        FirstRelease = CE;
-    }
-    if (Holds.empty() && ((N.contains("lock") && !N.contains("unlock")) || N.starts_with("down"))) {
-      Holds = "takes a lock (" + N.str() + "())";
-      HoldsLoc = CE->getBeginLoc();
-    }
-  }
   if (const FunctionDecl *FD = CE->getDirectCallee())
     if (const KernelApi *Api = kernelFunction(FD->getName());
         Api && Api->Effect == EffectKind::FlagsRead && CE->getNumArgs() == 1)

@@ -2,8 +2,8 @@
 //
 // Facts about the handler's body and its file that the effect list does not
 // carry: where the VMA and the file are named, which expressions are
-// statements, returned, tested or compared, what the hook releases or holds
-// until it returns, which locals are written; every reference to a function;
+// statements, returned, tested or compared, which locals are written; every
+// reference to a function;
 // and the identifiers of the main file as the raw lexer sees them, skipped
 // preprocessor branches included.
 //
@@ -63,12 +63,6 @@ struct BodyFacts : clang::RecursiveASTVisitor<BodyFacts> {
   std::map<const clang::Expr *, const clang::CallExpr *> CowCallOf;        // vm_flags in is_cow_mapping()
   std::map<const clang::Expr *, const clang::ParenExpr *> ParenOf;         // (x) around x
   bool UsesDescName = false;
-  bool Releases = false; // a put/dec/free in the hook
-  const clang::CallExpr *FirstRelease = nullptr;
-  /// What the hook holds until it returns, empty when nothing: a lock it
-  /// takes, or a variable with a cleanup function (guard(), __free()).
-  std::string Holds;
-  clang::SourceLocation HoldsLoc;
   llvm::SmallPtrSet<const clang::VarDecl *, 8> Written; // assigned, incremented or address taken
   llvm::SmallPtrSet<const clang::Expr *, 8> HasCall;    // initializers that call something
   llvm::DenseMap<const clang::VarDecl *, unsigned> UseCount;

@@ -76,8 +76,16 @@ private:
 
   /// One line of the patch description, once.
   void note(const std::string &Change);
-  /// Records the first reason the plan cannot be made; always false.
+  /// Records the first reason the plan cannot be made, an edit-level one
+  /// (RefusalKind::Edit); always false.
   bool refuse(const std::string &Why, clang::SourceLocation Loc);
+  /// The verdict's refusal: the handler does not convert at the level.
+  bool refuseVerdict(const std::string &Why, clang::SourceLocation Loc);
+  /// A semantic check the Classifier makes first (Classifier.cpp): if it
+  /// fires here, the verdict and the rewriter disagree, which is a bug, said
+  /// as "internal: ..." (test/checker/fix/outlook-agreement.test shows it
+  /// never fires on the fixtures).
+  bool refuseInternal(const std::string &Why, clang::SourceLocation Loc);
   /// \p E's text with the pending edits inside it applied.
   bool renderExpr(const clang::Expr *E, std::string &Out);
   bool replace(clang::SourceRange R, std::string Text, clang::SourceLocation Why);

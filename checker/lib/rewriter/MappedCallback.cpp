@@ -70,9 +70,9 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
   const auto *Body = dyn_cast<CompoundStmt>(FD->getBody());
   if (!Body)
     return refuse("the handler has no body", FD->getLocation());
-  if (Facts.Releases)
-    return refuse("the hook also releases state; moving only the acquisition to ->mapped would unbalance it",
-                  FD->getLocation());
+  if (llvm::any_of(H.Summary.Held, [](const HeldState &S) { return S.What == HeldState::Kind::Release; }))
+    return refuseInternal("the hook also releases state; moving only the acquisition to ->mapped would unbalance it",
+                          FD->getLocation());
 
   // The vm_ops the handler installs: a file-local table only it uses.
   const VarDecl *Ops = nullptr;
@@ -192,11 +192,11 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
     // never set (mm/util.c mmap_action_finish() -> do_munmap() ->
     // remove_vma() -> vma_close(), 7.3). upstream's vme_user conversion
     // has exactly that: vme_user_vm_close() dereferences the NULL it gets.
-    if (E.Detail == "allocation")
-      return refuse("allocates per-mapping state (" + E.Text +
-                        "); in ->mapped the allocation can fail, and the core then unmaps the VMA and runs "
-                        "vm_ops->close on private data ->mapped never set, so vmaprep does not move it",
-                    E.Node->getBeginLoc());
+    if (E.Tag == EffectTag::Allocation && E.Via.empty())
+      return refuseInternal("allocates per-mapping state (" + E.Text +
+                                "); in ->mapped the allocation can fail, and the core then unmaps the VMA and runs "
+                                "vm_ops->close on private data ->mapped never set, so vmaprep does not move it",
+                            E.Node->getBeginLoc());
     if (OpenCall)
       return refuse("takes state both through " + Open->getName().str() + "() and by itself (" + E.Text +
                         "); vmaprep moves one or the other to ->mapped, not both",
@@ -228,9 +228,9 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
     // state would release what was never taken (found by `vmaprep validate`
     // on the stm shape; mm/util.c mmap_action_finish()).
     if (E.Kind == EffectKind::Mapping)
-      return refuse("the mapping action can fail after the VMA exists; the core then unmaps it and runs "
-                    "vm_ops->close without ->mapped having run, so the state cannot move to ->mapped",
-                    E.Node->getBeginLoc());
+      return refuseInternal("the mapping action can fail after the VMA exists; the core then unmaps it and runs "
+                            "vm_ops->close without ->mapped having run, so the state cannot move to ->mapped",
+                            E.Node->getBeginLoc());
   }
   // After the state is taken nothing may fail, or the hook's error path and
   // ->mapped would disagree about who holds it.
@@ -245,8 +245,8 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
       return E.Kind == EffectKind::Mapping && E.Node == Returned;
     });
     if (!Zero && !IsMapping)
-      return refuse("the handler can still fail after it takes the state; ->mapped runs only on success",
-                    Ret->getBeginLoc());
+      return refuseInternal("the handler can still fail after it takes the state; ->mapped runs only on success",
+                            Ret->getBeginLoc());
   }
 
   // The callback, before the vm_ops table that names it.

@@ -70,37 +70,34 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
   const auto *CE = cast<CallExpr>(E.Node);
   const ActionShape Shape = E.Api && *E.Api->Twin ? actionShape(*E.Api) : ActionShape::None;
   if (Shape == ActionShape::None)
-    return refuse(E.Name + "() has no action the rewriter emits yet", CE->getBeginLoc());
+    return refuseInternal(E.Name + "() has no action the rewriter emits yet", CE->getBeginLoc());
   const std::string Twin = E.Api->twinAt(Target).str();
   if (Twin.empty())
-    return refuse(E.Name + "() needs " + capabilityName(E.Api->TwinFrom).str() + ", which API level " +
-                      apiLevelName(Target).str() + " lacks",
-                  CE->getBeginLoc());
+    return refuseInternal(E.Name + "() needs " + capabilityName(E.Api->TwinFrom).str() + ", which API level " +
+                              apiLevelName(Target).str() + " lacks",
+                          CE->getBeginLoc());
   const bool Pages = Shape == ActionShape::PagesFromStart || Shape == ActionShape::WholePages;
-  // The action captures desc->page_prot when it is set: nothing may change
-  // the protection after it.
+  // What the Classifier blocks (actionOrderHazards() in Classifier.cpp),
+  // checked again: the action captures desc->page_prot when it is set, and
+  // sets the call's flags and vm_pgoff after the hook.
   for (unsigned I = Index + 1; I < H.Summary.Effects.size(); ++I) {
     const VmaEffect &Later = H.Summary.Effects[I];
     if (Later.Kind == EffectKind::FieldWrite && Later.Name == "vm_page_prot")
-      return refuse("vm_page_prot changes after " + E.Name + "(); the action would use the old protection",
-                    Later.Node->getBeginLoc());
-    // The action runs after the hook and sets what the call set (VM_IO, VM_PFNMAP, VM_DONTEXPAND,
-    // VM_DONTDUMP or VM_MIXEDMAP, and for a private writable mapping the pfn in vm_pgoff): a later
-    // clear, a later vm_pgoff write or a later VM_MAYWRITE (which makes the mapping CoW) would be
-    // replayed over. Found by validation (test/checker/fix/validation.test).
+      return refuseInternal("vm_page_prot changes after " + E.Name + "(); the action would use the old protection",
+                            Later.Node->getBeginLoc());
     const bool PureSet =
         (Later.Name == "vm_flags_set" || Later.Name == "vma_set_flags_mask" || Later.Name == "vma_flags_set_mask" ||
          Later.Name == "vm_flags |=") &&
         llvm::none_of(Later.Operands, [](const std::string &O) { return llvm::StringRef(O).contains("MAYWRITE"); });
     if (Later.Kind == EffectKind::FlagsChange && !PureSet)
-      return refuse("the flags change after " + E.Name + "() (" + Later.Text +
-                        "); the action applies the call's flags after the hook and would undo it",
-                    Later.Node->getBeginLoc());
+      return refuseInternal("the flags change after " + E.Name + "() (" + Later.Text +
+                                "); the action applies the call's flags after the hook and would undo it",
+                            Later.Node->getBeginLoc());
     if (Later.Kind == EffectKind::FieldWrite && Later.Name == "vm_pgoff")
-      return refuse("vm_pgoff changes after " + E.Name +
-                        "(); the action, which runs after the hook, "
-                        "stores the pfn there for a private writable mapping",
-                    Later.Node->getBeginLoc());
+      return refuseInternal("vm_pgoff changes after " + E.Name +
+                                "(); the action, which runs after the hook, "
+                                "stores the pfn there for a private writable mapping",
+                            Later.Node->getBeginLoc());
   }
   std::string Action, Prot;
   // vm_map_pages() maps pages[vm_pgoff + i] after checking that the array
@@ -204,14 +201,14 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
           (isa<BinaryOperator>(Cond) && (cast<BinaryOperator>(Cond)->getLHS()->IgnoreParenImpCasts() == CE)))
         If = I;
     if (!If || If->getElse() || !P.ErrorOverride)
-      return refuse(P.ErrorOverride ? "cannot rewrite the error check around " + E.Name + "()"
-                                    : "turning the error into " + E.ErrorValue +
-                                          " needs desc->action.error_override (API level 7.1)",
-                    CE->getBeginLoc());
+      return P.ErrorOverride ? refuse("cannot rewrite the error check around " + E.Name + "()", CE->getBeginLoc())
+                             : refuseInternal("turning the error into " + E.ErrorValue +
+                                                  " needs desc->action.error_override (API level 7.1)",
+                                              CE->getBeginLoc());
     if (const auto *Block = dyn_cast<CompoundStmt>(If->getThen()); Block && Block->size() != 1)
-      return refuse("the error path of " + E.Name + "() does more than return " + E.ErrorValue +
-                        "; an error_override cannot keep it",
-                    If->getBeginLoc());
+      return refuseInternal("the error path of " + E.Name + "() does more than return " + E.ErrorValue +
+                                "; an error_override cannot keep it",
+                            If->getBeginLoc());
     Replaced = If;
     if (!Edits.range(If->getSourceRange(), B, End) || !Edits.statementEnd(If->getThen(), End))
       return refuse("the error check is inside a macro", CE->getBeginLoc());
@@ -224,12 +221,13 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
     Plan.Differences.push_back("a failure of " + E.Name +
                                "() now fails the mmap; the legacy hook ignored it (the action reports it)");
     if (Shape == ActionShape::PagesFromStart)
-      return refuse("the result of " + E.Name +
-                        "() is ignored: the hook keeps the mapping with what it could insert, while the action "
-                        "would fail the mmap",
-                    CE->getBeginLoc());
+      return refuseInternal("the result of " + E.Name +
+                                "() is ignored: the hook keeps the mapping with what it could insert, while the action "
+                                "would fail the mmap",
+                            CE->getBeginLoc());
     if (!Guard.empty())
-      return refuse("the result of " + E.Name + "() is ignored; its bound check has no place to go", CE->getBeginLoc());
+      return refuseInternal("the result of " + E.Name + "() is ignored; its bound check has no place to go",
+                            CE->getBeginLoc());
     if (!Edits.range(CE->getSourceRange(), B, End))
       return refuse(E.Name + "() is spelled in a macro", CE->getBeginLoc());
     Text = Lead(B, "") + Action;
@@ -248,33 +246,24 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
 /// hook returns (mm/memory.c map_kernel_pages_complete(), 7.3): the array
 /// must not be the hook's own, nor freed or guarded by a lock in the hook.
 bool HandlerRewriter::pageArrayOutlivesHook(const VmaEffect &E, const CallExpr *CE) {
-  const Expr *Pages = CE->getArg(unsigned(E.Api->SourceArg))->IgnoreParenImpCasts();
-  const Expr *Base = Pages;
-  while (true) {
-    if (const auto *ME = dyn_cast<MemberExpr>(Base); ME && !ME->isArrow())
-      Base = ME->getBase()->IgnoreParenImpCasts();
-    else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(Base))
-      Base = AS->getBase()->IgnoreParenImpCasts();
-    else
-      break;
-  }
-  if (const auto *DRE = dyn_cast<DeclRefExpr>(Base))
-    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-        VD && VD->hasLocalStorage() && !VD->getType()->isPointerType())
-      return refuse("the page array of " + E.Name + "() is the hook's local '" + VD->getName().str() +
-                        "'; the action reads it after the hook returns",
-                    CE->getArg(1)->getBeginLoc());
-  if (!Facts.Holds.empty())
-    return refuse("the hook " + Facts.Holds + "; the action reads the page array of " + E.Name +
-                      "() after the hook returns, without it",
-                  Facts.HoldsLoc);
-  if (Facts.FirstRelease) {
-    const FunctionDecl *Callee = Facts.FirstRelease->getDirectCallee();
-    return refuse("the hook also releases something (" + (Callee ? Callee->getName().str() : std::string("a call")) +
-                      "()); the action reads the page array of " + E.Name +
-                      "() after the hook returns, so nothing may be freed or put before that",
-                  Facts.FirstRelease->getBeginLoc());
-  }
+  // EffectAnalysis found the local (VmaEffect::LocalSource) and the
+  // Classifier blocks it (page-array-local): checked again here.
+  if (!E.LocalSource.empty())
+    return refuseInternal("the page array of " + E.Name + "() is the hook's local '" + E.LocalSource +
+                              "'; the action reads it after the hook returns",
+                          CE->getArg(1)->getBeginLoc());
+  auto Held = [&](bool Release) {
+    return llvm::find_if(H.Summary.Held,
+                         [&](const HeldState &S) { return (S.What == HeldState::Kind::Release) == Release; });
+  };
+  if (auto Lock = Held(false); Lock != H.Summary.Held.end())
+    return refuseInternal("the hook " + heldStateText(*Lock) + "; the action reads the page array of " + E.Name +
+                              "() after the hook returns, without it",
+                          Lock->Node ? Lock->Node->getBeginLoc() : Lock->Decl->getLocation());
+  if (auto Release = Held(true); Release != H.Summary.Held.end())
+    return refuseInternal("the hook also " + heldStateText(*Release) + "; the action reads the page array of " +
+                              E.Name + "() after the hook returns, so nothing may be freed or put before that",
+                          Release->Node->getBeginLoc());
   return true;
 }
 
@@ -293,34 +282,13 @@ bool HandlerRewriter::planInsertPages(const VmaEffect &E, const CallExpr *CE, st
   const VarDecl *Num = Addr && Addr->getOpcode() == UO_AddrOf ? BodyFacts::localOf(Addr->getSubExpr()) : nullptr;
   std::string NumText = sourceText(CountArg->getSourceRange(), SM, LO);
   if (!Num || isa<ParmVarDecl>(Num))
-    return refuse("the count of " + E.Name + "() is " + NumText +
-                      ", not the address of a local variable; the call writes back the pages it did not "
-                      "insert, which the action does not",
-                  CountArg->getBeginLoc());
+    return refuseInternal("the count of " + E.Name + "() is " + NumText +
+                              ", not the address of a local variable; the call writes back the pages it did not "
+                              "insert, which the action does not",
+                          CountArg->getBeginLoc());
   // Every other use of num: never its address, and no read after the call
   // unless the call returns (then nothing runs after it).
-  struct Uses : RecursiveASTVisitor<Uses> {
-    const VarDecl *Var;
-    std::vector<const DeclRefExpr *> Refs;
-    llvm::SmallPtrSet<const Expr *, 4> Changed; // assigned, incremented, address taken
-    bool VisitDeclRefExpr(DeclRefExpr *D) {
-      if (D->getDecl() == Var)
-        Refs.push_back(D);
-      return true;
-    }
-    bool VisitUnaryOperator(UnaryOperator *UO) {
-      if (UO->isIncrementDecrementOp() || UO->getOpcode() == UO_AddrOf)
-        Changed.insert(UO->getSubExpr()->IgnoreParenImpCasts());
-      return true;
-    }
-    bool VisitBinaryOperator(BinaryOperator *BO) {
-      if (BO->isAssignmentOp())
-        Changed.insert(BO->getLHS()->IgnoreParenImpCasts());
-      return true;
-    }
-  } U;
-  U.Var = Num;
-  U.TraverseStmt(H.Summary.Function->getBody());
+  VarReferences U = referencesTo(Num, H.Summary.Function->getBody());
   unsigned CallB, CallE;
   if (!Edits.range(CE->getSourceRange(), CallB, CallE))
     return refuse(E.Name + "() is spelled in a macro", CE->getBeginLoc());
@@ -330,16 +298,16 @@ bool HandlerRewriter::planInsertPages(const VmaEffect &E, const CallExpr *CE, st
       return refuse("'" + Num->getName().str() + "' is used inside a macro", Ref->getBeginLoc());
     if (B >= CallB && End <= CallE)
       continue; // the call's own &num
-    if (U.Changed.count(Ref))
+    if (U.written(Ref))
       return refuse("'" + Num->getName().str() +
                         "' is written or has its address taken elsewhere in the hook; "
                         "only a count set once, where it is declared, is rewritten",
                     Ref->getBeginLoc());
     if (B >= CallE && E.Use != ResultUse::Returned)
-      return refuse("'" + Num->getName().str() + "' is read after " + E.Name +
-                        "(), which leaves there the number of pages it did not insert (0 on success); the action "
-                        "gives no count back",
-                    Ref->getBeginLoc());
+      return refuseInternal("'" + Num->getName().str() + "' is read after " + E.Name +
+                                "(), which leaves there the number of pages it did not insert (0 on success); the action "
+                                "gives no count back",
+                            Ref->getBeginLoc());
   }
   std::string Pages;
   if (!renderExpr(CE->getArg(unsigned(E.Api->SourceArg)), Pages))

@@ -27,9 +27,9 @@ static void afs_drop_open_mmap(struct afs_vnode *vnode)
 	atomic_dec(&vnode->cb_nr_mmap);
 }
 
-// CHECK: :[[@LINE+3]]:12: warning: 'afs_file_mmap' uses the deprecated file_operations->mmap hook; convertible to mmap_prepare with a vm_ops->mapped callback [vmaprep-legacy-mmap]
-// CHECK: :[[@LINE-10]]:6: note: acquires per-mapping state (reference: atomic_inc_return); mmap_prepare must be stateless (in afs_add_open_mmap()): atomic_inc_return(&vnode->cb_nr_mmap)
-// CHECK: :[[@LINE-10]]:3: note: acquires per-mapping state (list-insert: list_add_tail); mmap_prepare must be stateless (in afs_add_open_mmap()): list_add_tail(&vnode->cb_mmap_link, vnode->cell_mmaps)
+// CHECK: :[[@LINE+3]]:12: warning: 'afs_file_mmap' uses the deprecated file_operations->mmap hook; blocked: the handler can still fail after it takes the state (line 47); ->mapped runs only on success [vmaprep-legacy-mmap]
+// CHECK: :[[@LINE-10]]:6: note: acquires state (reference): atomic_inc_return(&vnode->cb_nr_mmap) (via afs_add_open_mmap())
+// CHECK: :[[@LINE-10]]:3: note: acquires state (list-insert): list_add_tail(&vnode->cb_mmap_link, vnode->cell_mmaps) (via afs_add_open_mmap())
 static int afs_file_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct afs_vnode *vnode = AFS_FS_I(file_inode(file));
@@ -51,7 +51,8 @@ const struct file_operations afs_file_operations = {
 	// SITE: :[[@LINE+1]]:2: note: registered as .mmap in 'afs_file_operations'
 	.mmap = afs_file_mmap,
 };
-// CHECK: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.1): 0 auto-convertible, 1 convertible with vm_ops->mapped, 0 need a newer API level, 0 blocked, 0 already mmap_prepare; 0 subsystem hooks
+// CHECK: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.1): 0 auto-convertible, 0 convertible with vm_ops->mapped, 0 need a newer API level, 1 blocked, 0 already mmap_prepare; 0 subsystem hooks
 
-// What `vmaprep fix` does with each convertible handler (check asks the rewriter):
-// FIX: afs-generic-called.c:21:6: note: vmaprep fix does not rewrite it: per-mapping state in a form vmaprep does not move to ->mapped yet (reference: atomic_inc_return(&vnode->cb_nr_mmap)); only standalone calls in the handler's own body are moved
+// The state would move to ->mapped, but `return ret` can fail the mmap after
+// it is taken (fails-after-state): blocked, which is itself fix's reason.
+// FIX-NOT: vmaprep fix does not rewrite it

@@ -107,7 +107,7 @@ static const struct file_operations hpet_fops = {
 // CHECK-NEXT: {{^}}      "hook": "mmap",
 // CHECK-NEXT: {{^}}      "line": 20,
 // CHECK-NEXT: {{^}}      "macro": null,
-// CHECK-NEXT: {{^}}      "needed_api_level": "7.1",
+// CHECK-NEXT: {{^}}      "needed_api_level": null,
 // CHECK-NEXT: {{^}}      "ops": [
 // CHECK-NEXT: {{^}}        {
 // CHECK-NEXT: {{^}}          "column": 2,
@@ -127,22 +127,13 @@ static const struct file_operations hpet_fops = {
 // CHECK-NEXT: {{^}}          "effects": [
 // CHECK-NEXT: {{^}}            5
 // CHECK-NEXT: {{^}}          ],
-// CHECK-NEXT: {{^}}          "id": "remap-action",
-// CHECK-NEXT: {{^}}          "text": "remap_pfn_range() (in hpet_remap()) needs remap actions (mmap_action_remap) (API level 6.19)"
+// CHECK-NEXT: {{^}}          "id": "mapped-state-with-action",
+// CHECK-NEXT: {{^}}          "text": "the mapping action can fail after the VMA exists; the core then unmaps it and runs vm_ops->close without ->mapped having run, so the state cannot move to ->mapped"
 // CHECK-NEXT: {{^}}        },
 // CHECK-NEXT: {{^}}        {
-// CHECK-NEXT: {{^}}          "effects": [
-// CHECK-NEXT: {{^}}            5
-// CHECK-NEXT: {{^}}          ],
-// CHECK-NEXT: {{^}}          "id": "error-override",
-// CHECK-NEXT: {{^}}          "text": "turning a mapping error into -EAGAIN (in hpet_remap()) needs desc->action.error_override (API level 7.1)"
-// CHECK-NEXT: {{^}}        },
-// CHECK-NEXT: {{^}}        {
-// CHECK-NEXT: {{^}}          "effects": [
-// CHECK-NEXT: {{^}}            2
-// CHECK-NEXT: {{^}}          ],
-// CHECK-NEXT: {{^}}          "id": "stateful",
-// CHECK-NEXT: {{^}}          "text": "acquires per-mapping state (runtime-pm: pm_runtime_get_sync); mmap_prepare must be stateless"
+// CHECK-NEXT: {{^}}          "effects": [],
+// CHECK-NEXT: {{^}}          "id": "fails-after-state",
+// CHECK-NEXT: {{^}}          "text": "the handler can still fail after it takes the state (line 30); ->mapped runs only on success"
 // CHECK-NEXT: {{^}}        }
 // CHECK-NEXT: {{^}}      ],
 // What `vmaprep fix` would do (the rewriter's plan; null for mmap_prepare handlers):
@@ -155,13 +146,14 @@ static const struct file_operations hpet_fops = {
 // CHECK-NEXT: {{^}}          "end_column": 21,
 // CHECK-NEXT: {{^}}          "end_line": 20,
 // CHECK-NEXT: {{^}}          "file": "{{.*}}json-schema.c",
+// CHECK-NEXT: {{^}}          "kind": "semantic",
 // CHECK-NEXT: {{^}}          "line": 20,
 // CHECK-NEXT: {{^}}          "macro": null,
-// CHECK-NEXT: {{^}}          "text": "per-mapping state needs a vm_ops->mapped callback, but the handler installs no vm_ops table of its own"
+// CHECK-NEXT: {{^}}          "text": "the verdict is blocked, not auto-convertible at API level 7.1 (the mapping action can fail after the VMA exists; the core then unmaps it and runs vm_ops->close without ->mapped having run, so the state cannot move to ->mapped)"
 // CHECK-NEXT: {{^}}        }
 // CHECK-NEXT: {{^}}      },
 // CHECK-NEXT: {{^}}      "static": true,
-// CHECK-NEXT: {{^}}      "verdict": "convertible-with-mapped"
+// CHECK-NEXT: {{^}}      "verdict": "blocked"
 // CHECK-NEXT: {{^}}    }
 // CHECK-NEXT: {{^}}  ],
 // CHECK-NEXT: {{^}}  "schema": "vmaprep-check",
@@ -173,7 +165,7 @@ static const struct file_operations hpet_fops = {
 // CHECK-NEXT: {{^}}    "input_errors": 0,
 // CHECK-NEXT: {{^}}    "subsystem_hooks": 0,
 // CHECK-NEXT: {{^}}    "verdicts": {
-// CHECK-NEXT: {{^}}      "convertible-with-mapped": 1
+// CHECK-NEXT: {{^}}      "blocked": 1
 // CHECK-NEXT: {{^}}    }
 // CHECK-NEXT: {{^}}  },
 // CHECK-NEXT: {{^}}  "tables_with_both_hooks": [],
@@ -193,8 +185,8 @@ static const struct file_operations hpet_fops = {
 // IDX-NEXT: "kind": "size-query"
 // IDX-NEXT: "kind": "field-read"
 // IDX-NEXT: {{^ +}}5{{$}}
-// IDX-NEXT: "id": "remap-action"
-// IDX-NEXT: {{^ +}}5{{$}}
-// IDX-NEXT: "id": "error-override"
-// IDX-NEXT: {{^ +}}2{{$}}
-// IDX-NEXT: "id": "stateful"
+// IDX-NEXT: "id": "mapped-state-with-action"
+// IDX-NEXT: "id": "fails-after-state"
+// The runtime-PM get cannot move to ->mapped (the action can fail after the
+// VMA exists, the hook can fail after the get): blocked, with one reason
+// citing an effect and one citing a line in its text.

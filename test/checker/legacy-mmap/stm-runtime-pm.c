@@ -17,7 +17,7 @@ struct stm_file { struct stm_device *stm; unsigned int nr_chans; };
 static const struct vm_operations_struct stm_mmap_vmops = {
 };
 
-// CHECK: :[[@LINE+1]]:12: warning: 'stm_char_mmap' uses the deprecated file_operations->mmap hook; convertible to mmap_prepare with a vm_ops->mapped callback [vmaprep-legacy-mmap]
+// CHECK: :[[@LINE+1]]:12: warning: 'stm_char_mmap' uses the deprecated file_operations->mmap hook; blocked: the mapping action can fail after the VMA exists; the core then unmaps it and runs vm_ops->close without ->mapped having run, so the state cannot move to ->mapped [vmaprep-legacy-mmap]
 static int stm_char_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct stm_file *stmf = file->private_data;
@@ -35,7 +35,7 @@ static int stm_char_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!phys)
 		return -EINVAL;
 
-	// CHECK: :[[@LINE+1]]:2: note: acquires per-mapping state (runtime-pm: pm_runtime_get_sync); mmap_prepare must be stateless: pm_runtime_get_sync(&stm->dev)
+	// CHECK: :[[@LINE+1]]:2: note: acquires state (runtime-pm): pm_runtime_get_sync(&stm->dev)
 	pm_runtime_get_sync(&stm->dev);
 
 	// CHECK: :[[@LINE+1]]:2: note: writes vma->vm_page_prot: vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot)
@@ -44,8 +44,10 @@ static int stm_char_mmap(struct file *file, struct vm_area_struct *vma)
 	vm_flags_set(vma, VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
 	// CHECK: :[[@LINE+1]]:2: note: writes vma->vm_ops: vma->vm_ops = &stm_mmap_vmops
 	vma->vm_ops = &stm_mmap_vmops;
-	// CHECK: :[[@LINE+2]]:2: note: ignores the result of vm_iomap_memory(); as an action, its failure will fail the mmap (upstream accepted this, e.g. for stm): vm_iomap_memory(vma, phys, size)
-	// CHECK: :[[@LINE+1]]:2: note: vm_iomap_memory() needs mmap_action_simple_ioremap() (API level 7.1): vm_iomap_memory(vma, phys, size)
+	// Upstream moved the PM get to ->mapped, but an action that fails after the
+	// VMA exists makes the core run ->close without ->mapped (validation found
+	// it): the Classifier blocks it (fix refused it before the verdict did).
+	// CHECK: :[[@LINE+1]]:2: note: the mapping action can fail after the VMA exists; the core then unmaps it and runs vm_ops->close without ->mapped having run, so the state cannot move to ->mapped: vm_iomap_memory(vma, phys, size)
 	vm_iomap_memory(vma, phys, size);
 
 	return 0;
@@ -53,8 +55,8 @@ static int stm_char_mmap(struct file *file, struct vm_area_struct *vma)
 
 // SITE: :[[@LINE+1]]:50: note: registered as .mmap in 'stm_fops'
 static const struct file_operations stm_fops = { .mmap = stm_char_mmap };
-// API70: warning: 'stm_char_mmap' uses the deprecated file_operations->mmap hook; convertible from API level 7.1 (target 7.0)
-// CHECK: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.1): 0 auto-convertible, 1 convertible with vm_ops->mapped, 0 need a newer API level, 0 blocked, 0 already mmap_prepare; 0 subsystem hooks
+// API70: warning: 'stm_char_mmap' uses the deprecated file_operations->mmap hook; blocked: the mapping action can fail after the VMA exists; the core then unmaps it and runs vm_ops->close without ->mapped having run, so the state cannot move to ->mapped
+// CHECK: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.1): 0 auto-convertible, 0 convertible with vm_ops->mapped, 0 need a newer API level, 1 blocked, 0 already mmap_prepare; 0 subsystem hooks
 
-// What `vmaprep fix` does with each convertible handler (check asks the rewriter):
-// FIX: stm-runtime-pm.c:49:2: note: vmaprep fix does not rewrite it: the mapping action can fail after the VMA exists; the core then unmaps it and runs vm_ops->close without ->mapped having run, so the state cannot move to ->mapped
+// A blocked verdict is itself fix's reason: check adds no rewrite note.
+// FIX-NOT: vmaprep fix does not rewrite it

@@ -24,9 +24,9 @@ static int vme_master_mmap(struct image_desc *img, struct vm_area_struct *vma)
 	return vm_iomap_memory(vma, img->phys, img->size);
 }
 
-// CHECK: :[[@LINE+3]]:12: warning: 'vme_user_mmap' uses the deprecated file_operations->mmap hook; convertible to mmap_prepare with a vm_ops->mapped callback [vmaprep-legacy-mmap]
+// CHECK: :[[@LINE+3]]:12: warning: 'vme_user_mmap' uses the deprecated file_operations->mmap hook; blocked: the mapping action can fail after the VMA exists; the core then unmaps it and runs vm_ops->close without ->mapped having run, so the state cannot move to ->mapped (and 1 more) [vmaprep-legacy-mmap]
 // CHECK: :[[@LINE-5]]:2: note: writes vma->vm_page_prot: vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot) (via vme_master_mmap())
-// CHECK: :[[@LINE-5]]:9: note: vm_iomap_memory() (in vme_master_mmap()) needs mmap_action_simple_ioremap() (API level 7.1): vm_iomap_memory(vma, img->phys, img->size)
+// CHECK: :[[@LINE-5]]:9: note: the mapping action can fail after the VMA exists; the core then unmaps it and runs vm_ops->close without ->mapped having run, so the state cannot move to ->mapped: vm_iomap_memory(vma, img->phys, img->size)
 static int vme_user_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	unsigned int minor = iminor(file_inode(file));
@@ -39,21 +39,21 @@ static int vme_user_mmap(struct file *file, struct vm_area_struct *vma)
 		mutex_unlock(&image[minor].mutex);
 		return err;
 	}
-	// CHECK: :[[@LINE+1]]:13: note: acquires per-mapping state (allocation: kzalloc); mmap_prepare must be stateless: kzalloc(sizeof(*vma_priv), GFP_KERNEL) (in expansion of macro 'kzalloc')
+	// CHECK: :[[@LINE+1]]:13: note: allocates per-mapping state (kzalloc(sizeof(*vma_priv), GFP_KERNEL)); in ->mapped the allocation can fail, and the core then unmaps the VMA and runs vm_ops->close on private data ->mapped never set, so vmaprep does not move it: kzalloc(sizeof(*vma_priv), GFP_KERNEL) (in expansion of macro 'kzalloc')
 	vma_priv = kzalloc(sizeof(*vma_priv), GFP_KERNEL);
 	if (!vma_priv) {
 		mutex_unlock(&image[minor].mutex);
 		return -ENOMEM;
 	}
-	// CHECK: :[[@LINE+1]]:2: note: acquires per-mapping state (state-write: vma_priv); mmap_prepare must be stateless: vma_priv->minor = minor
+	// CHECK: :[[@LINE+1]]:2: note: acquires state (state-write): vma_priv->minor = minor
 	vma_priv->minor = minor;
-	// CHECK: :[[@LINE+1]]:2: note: acquires per-mapping state (reference: refcount_set); mmap_prepare must be stateless: refcount_set(&vma_priv->refcnt, 1)
+	// CHECK: :[[@LINE+1]]:2: note: acquires state (reference): refcount_set(&vma_priv->refcnt, 1)
 	refcount_set(&vma_priv->refcnt, 1);
 	// CHECK: :[[@LINE+1]]:2: note: writes vma->vm_ops: vma->vm_ops = &vme_user_vm_ops
 	vma->vm_ops = &vme_user_vm_ops;
 	// CHECK: :[[@LINE+1]]:2: note: writes vma->vm_private_data: vma->vm_private_data = vma_priv
 	vma->vm_private_data = vma_priv;
-	// CHECK: :[[@LINE+1]]:2: note: acquires per-mapping state (state-write: image); mmap_prepare must be stateless: image[minor].mmap_count++
+	// CHECK: :[[@LINE+1]]:2: note: acquires state (state-write): image[minor].mmap_count++
 	image[minor].mmap_count++;
 	mutex_unlock(&image[minor].mutex);
 	return 0;
@@ -61,7 +61,8 @@ static int vme_user_mmap(struct file *file, struct vm_area_struct *vma)
 
 // SITE: :[[@LINE+1]]:55: note: registered as .mmap in 'vme_user_fops'
 static const struct file_operations vme_user_fops = { .mmap = vme_user_mmap };
-// CHECK: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.1): 0 auto-convertible, 1 convertible with vm_ops->mapped, 0 need a newer API level, 0 blocked, 0 already mmap_prepare; 0 subsystem hooks
+// CHECK: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.1): 0 auto-convertible, 0 convertible with vm_ops->mapped, 0 need a newer API level, 1 blocked, 0 already mmap_prepare; 0 subsystem hooks
 
-// What `vmaprep fix` does with each convertible handler (check asks the rewriter):
-// FIX: vme-user-alloc.c:43:13: note: vmaprep fix does not rewrite it: allocates per-mapping state (kzalloc(sizeof(*vma_priv), GFP_KERNEL)); in ->mapped the allocation can fail, and the core then unmaps the VMA and runs vm_ops->close on private data ->mapped never set, so vmaprep does not move it
+// The verdict makes both refusals fix made before it (mapped-state-with-action,
+// allocation-in-mapped); a blocked verdict is itself fix's reason.
+// FIX-NOT: vmaprep fix does not rewrite it

@@ -5,7 +5,8 @@
 # fixture where they differ and one FAILED line per run that did not end
 # normally (exit 0 or 1), then how many fixtures were checked and how many
 # rewrites check promised: a vmaprep that fails on every fixture must not
-# pass as "agreeing on nothing".
+# pass as "agreeing on nothing". Each fixture's JSON is left as FIXTURE.json
+# in WORK_DIR for verdict-outlook.py.
 #   outlook-agreement.sh VMAPREP FIXTURE_DIR WORK_DIR COMPILER_FLAGS...
 vmaprep=$1; dir=$2; work=$3; shift 3
 mkdir -p "$work"
@@ -20,6 +21,8 @@ for src in "$dir"/*.c; do
   kapi=$(printf '%s' "$run" | grep -o -- '-DVMAPREP_KAPI=[0-9]*')
   "$vmaprep" check $api "$f" -- "$@" $kapi > "$f.check" 2>&1; rc=$?
   [ $rc -le 1 ] || echo "FAILED $(basename "$src"): check exited with $rc"
+  "$vmaprep" check $api --format json "$f" -- "$@" $kapi > "$f.json" 2>/dev/null; rc=$?
+  [ $rc -le 1 ] || echo "FAILED $(basename "$src"): check --format json exited with $rc"
   "$vmaprep" fix $api --dry-run "$f" -- "$@" $kapi > "$f.fix" 2>&1; rc=$?
   [ $rc -le 1 ] || echo "FAILED $(basename "$src"): fix exited with $rc"
   says=$(sed -n "s/.*note: vmaprep fix rewrites it as '\([A-Za-z0-9_]*\)'.*/\1/p" "$f.check" | sort | tr '\n' ' ')
