@@ -19,7 +19,8 @@ out=$fuzz/long-run
 mkdir -p "$out"
 
 found=0
-for target in FuzzIntegerArithmetic FuzzNestedDocuments FuzzCheckJsonReader FuzzBaselineReader FuzzConfigReader; do
+for target in FuzzIntegerArithmetic FuzzNestedDocuments FuzzCheckJsonReader FuzzBaselineReader FuzzConfigReader \
+    FuzzCompileDatabaseReader; do
   corpus=$out/corpus-$target
   rm -rf "$corpus" && mkdir -p "$corpus"
   extra=()

@@ -62,8 +62,10 @@ std::vector<std::string> stripGccOnlyFlags(const std::vector<std::string> &Args,
   for (size_t I = 0; I < Args.size(); ++I) {
     const std::string &A = Args[I];
     // -Wp,-MMD,dir/.x.o.d makes the preprocessor write a dependency file;
-    // an analysis must not write into the tree.
-    bool Drop = Unknown[I] || llvm::StringRef(A).starts_with("-Wp,-MD,") || llvm::StringRef(A).starts_with("-Wp,-MMD,");
+    // an analysis must not write into the tree. The first word is the
+    // compiler, whatever it looks like (FuzzCompileDatabaseReader).
+    bool Drop = I > 0 && (Unknown[I] || llvm::StringRef(A).starts_with("-Wp,-MD,") ||
+                          llvm::StringRef(A).starts_with("-Wp,-MMD,"));
     for (const char *P : Prefixes)
       if (I > 0 && llvm::StringRef(A).starts_with(P) && (llvm::StringRef(P).ends_with("=") || A == P))
         Drop = true;
