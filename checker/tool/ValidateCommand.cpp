@@ -392,12 +392,16 @@ bool compileBoth(const Options &O, const ValidateTempDir &Dir, Compile C[2], con
                                                   llvm::StringRef(C[I].Log)};
     std::string ErrMsg;
     bool ExecFailed = false;
-    C[I].Process = llvm::sys::ExecuteNoWait(Clang, Refs, std::nullopt, Redirects, 0, &ErrMsg, &ExecFailed);
+    {
+      ValidateTempDir::SpawnGuard Starting;
+      C[I].Process = llvm::sys::ExecuteNoWait(Clang, Refs, std::nullopt, Redirects, 0, &ErrMsg, &ExecFailed);
+      if (!ExecFailed)
+        ValidateTempDir::watchProcess(C[I].Process.Pid);
+    }
     if (ExecFailed) {
       Error = "cannot run " + Clang + ": " + ErrMsg;
       return AbandonStarted(I);
     }
-    ValidateTempDir::watchProcess(C[I].Process.Pid);
   }
   for (int I = 0; I < 2; ++I) {
     std::string ErrMsg;

@@ -40,6 +40,10 @@ bool Armed = false;
 // The compilers (two) and the validation child.
 constexpr int MaxWatched = 4;
 std::atomic<pid_t> Watched[MaxWatched];
+// While a process is being started and not yet watched, an ending signal
+// waits (SpawnGuard), or the process would outlive the run.
+volatile sig_atomic_t Spawning = 0;
+volatile sig_atomic_t Deferred = 0;
 
 /// Empties and removes DirPath. A compiler's linker killed with its driver
 /// may still create a file: empty it again until rmdir succeeds (at most
@@ -76,6 +80,10 @@ void restoreReplacedActions() {
 }
 
 void onEndingSignal(int Signal) {
+  if (Spawning) {
+    Deferred = Signal;
+    return;
+  }
   const int SavedErrno = errno;
   for (std::atomic<pid_t> &W : Watched)
     if (pid_t Pid = W.exchange(0); Pid > 0) {
@@ -186,6 +194,16 @@ void ValidateTempDir::forgetProcess(pid_t Pid) {
   for (std::atomic<pid_t> &W : Watched) {
     pid_t Expected = Pid;
     W.compare_exchange_strong(Expected, 0);
+  }
+}
+
+ValidateTempDir::SpawnGuard::SpawnGuard() { Spawning = 1; }
+
+ValidateTempDir::SpawnGuard::~SpawnGuard() {
+  Spawning = 0;
+  if (const int Signal = Deferred) {
+    Deferred = 0;
+    raise(Signal);
   }
 }
 

@@ -36,6 +36,14 @@ public:
   /// A process working in the directory: on a signal it is killed and reaped
   /// before the directory is removed. Forget it once it has been waited for.
   static void watchProcess(pid_t Pid);
+  /// Held from before a process is started until it is watched: an ending
+  /// signal in between is handled when the guard goes.
+  struct SpawnGuard {
+    SpawnGuard();
+    ~SpawnGuard();
+    SpawnGuard(const SpawnGuard &) = delete;
+    SpawnGuard &operator=(const SpawnGuard &) = delete;
+  };
   static void forgetProcess(pid_t Pid);
   /// fork(), with the child watched in the parent and, in the child, the
   /// replaced signal actions back: the child's own end (Ctrl-C reaches the
