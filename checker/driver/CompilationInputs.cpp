@@ -13,6 +13,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/StringSaver.h"
+#include "llvm/Support/VirtualFileSystem.h"
 #include <algorithm>
 #include <optional>
 
@@ -61,8 +62,10 @@ std::vector<std::string> stripGccOnlyFlags(const std::vector<std::string> &Args,
   for (size_t I = 0; I < Args.size(); ++I) {
     const std::string &A = Args[I];
     // -Wp,-MMD,dir/.x.o.d makes the preprocessor write a dependency file;
-    // an analysis must not write into the tree.
-    bool Drop = Unknown[I] || llvm::StringRef(A).starts_with("-Wp,-MD,") || llvm::StringRef(A).starts_with("-Wp,-MMD,");
+    // an analysis must not write into the tree. The first word is the
+    // compiler, whatever it looks like (FuzzCompileDatabaseReader).
+    bool Drop = I > 0 && (Unknown[I] || llvm::StringRef(A).starts_with("-Wp,-MD,") ||
+                          llvm::StringRef(A).starts_with("-Wp,-MMD,"));
     for (const char *P : Prefixes)
       if (I > 0 && llvm::StringRef(A).starts_with(P) && (llvm::StringRef(P).ends_with("=") || A == P))
         Drop = true;
@@ -75,6 +78,42 @@ std::vector<std::string> stripGccOnlyFlags(const std::vector<std::string> &Args,
 }
 
 namespace {
+
+/// The real file system for response files, which are read whole: a
+/// database naming a device or a FIFO (`@/dev/zero`, `@/dev/stdin`) would
+/// have the read never end, and one naming a huge file would fill memory.
+/// Kernel response files are a few kilobytes.
+class ResponseFileSystem : public llvm::vfs::ProxyFileSystem {
+  /// ExpansionContext's message is the error code's.
+  struct Refusal : std::error_category {
+    const char *name() const noexcept override { return "response file"; }
+    std::string message(int Code) const override {
+      return Code == NotRegular ? "not a regular file (it would be read without end)"
+                                : "larger than 64 MiB, not a response file";
+    }
+  };
+  enum { NotRegular = 1, TooLarge };
+  static std::error_code refused(int Code) {
+    static const Refusal Category;
+    return {Code, Category};
+  }
+
+public:
+  ResponseFileSystem() : ProxyFileSystem(llvm::vfs::getRealFileSystem()) {}
+  llvm::ErrorOr<std::unique_ptr<llvm::vfs::File>> openFileForRead(const llvm::Twine &Path) override {
+    llvm::ErrorOr<llvm::vfs::Status> St = status(Path);
+    if (!St)
+      return St.getError();
+    if (St->getType() != llvm::sys::fs::file_type::regular_file)
+      return refused(NotRegular);
+    if (St->getSize() > MaxSize)
+      return refused(TooLarge);
+    return ProxyFileSystem::openFileForRead(Path);
+  }
+
+private:
+  static constexpr uint64_t MaxSize = 64 << 20;
+};
 
 /// Expands @file arguments the way GCC and clang's driver do: a relative name
 /// is relative to the working directory (here, the command's), nested ones
@@ -89,7 +128,8 @@ llvm::Error expandResponseFiles(std::vector<std::string> &Args, llvm::StringRef 
   for (const std::string &A : Args)
     Argv.push_back(Saver.save(A).data());
   llvm::cl::ExpansionContext Expansion(Alloc, llvm::cl::TokenizeGNUCommandLine);
-  Expansion.setCurrentDir(Directory);
+  ResponseFileSystem FS;
+  Expansion.setCurrentDir(Directory).setVFS(&FS);
   if (llvm::Error E = Expansion.expandResponseFiles(Argv))
     return llvm::createStringError(llvm::inconvertibleErrorCode(), "response file: " + llvm::toString(std::move(E)));
   std::vector<std::string> Out(Argv.begin(), Argv.end());

@@ -2,11 +2,13 @@
 #include "driver/CrashIsolation.h"
 
 #include "llvm/Support/CrashRecoveryContext.h"
+#include "llvm/Support/thread.h"
 #include <atomic>
 #include <csignal>
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace vmaprep {
 
@@ -54,18 +56,20 @@ std::string runIsolated(llvm::function_ref<void()> Work) {
   constexpr size_t AltStackSize = 256 << 10;
   std::unique_ptr<char[]> AltStack(new char[AltStackSize]);
   llvm::CrashRecoveryContext Recovery;
-  bool Returned = Recovery.RunSafelyOnThread(
-      [&] {
-        stack_t Stack;
-        Stack.ss_sp = AltStack.get();
-        Stack.ss_size = AltStackSize;
-        Stack.ss_flags = 0;
-        sigaltstack(&Stack, nullptr);
-        Work();
-        Stack.ss_flags = SS_DISABLE;
-        sigaltstack(&Stack, nullptr);
-      },
-      IsolatedStackSize);
+  bool Returned = false;
+  llvm::thread Worker(std::optional<unsigned>(IsolatedStackSize), [&] {
+    stack_t Stack, Previous;
+    Stack.ss_sp = AltStack.get();
+    Stack.ss_size = AltStackSize;
+    Stack.ss_flags = 0;
+    sigaltstack(&Stack, &Previous);
+    Returned = Recovery.RunSafely(Work);
+    // After a crash too: the thread must not end on a stack it does not own.
+    // ASan unmaps the alternate stack it finds at a thread's end as its own
+    // (and dies when that fails): give it back the one it set.
+    sigaltstack(&Previous, nullptr);
+  });
+  Worker.join();
   if (Returned)
     return "";
   Recovered = true;

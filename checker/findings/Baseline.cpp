@@ -79,6 +79,10 @@ std::string writeBaseline(const std::string &Path, const CheckResult &R, const s
   llvm::json::Array Findings;
   for (const FindingKey &K : Keys) {
     llvm::json::Object O{{"fingerprint", K.Fingerprint}, {"rule", K.Rule}, {"path", K.Path}};
+    // JSON holds a name that is not UTF-8 with U+FFFD, naming another file:
+    // its bytes too, as in check's JSON ("file_bytes").
+    if (!llvm::json::isUTF8(K.Path))
+      O["path_bytes"] = llvm::toHex(K.Path, /*LowerCase=*/true);
     auto Put = [&](llvm::StringRef Name, const std::string &V) {
       if (!V.empty())
         O[Name] = V;

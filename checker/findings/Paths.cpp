@@ -2,6 +2,7 @@
 #include "findings/Paths.h"
 
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -39,6 +40,17 @@ std::string relativeToRoot(const std::string &File, const std::string &Root) {
   if (!F.consume_front(Root) || !F.consume_front("/") || F.empty())
     return "";
   return F.str();
+}
+
+std::string uriPathEncode(const std::string &Path) {
+  std::string Out;
+  for (unsigned char C : Path) {
+    if (llvm::isAlnum(C) || C == '-' || C == '.' || C == '_' || C == '~' || C == '/')
+      Out += char(C);
+    else
+      Out += "%" + llvm::utohexstr(C, /*LowerCase=*/false, /*Width=*/2);
+  }
+  return Out;
 }
 
 } // namespace vmaprep

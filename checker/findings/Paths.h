@@ -15,6 +15,11 @@ std::string resolveSourceRoot(const std::string &Explicit, const std::string &Bu
 /// under it.
 std::string relativeToRoot(const std::string &File, const std::string &Root);
 
+/// \p Path as the path of a URI: every byte but RFC 3986's unreserved
+/// characters and '/' percent-encoded, so the URI names the file's exact
+/// bytes (a name that is not UTF-8, a space, a '#').
+std::string uriPathEncode(const std::string &Path);
+
 } // namespace vmaprep
 
 #endif

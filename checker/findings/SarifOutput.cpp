@@ -32,18 +32,6 @@ static const char *const InformationUri = "https://github.com/vmaprep/vmaprep";
 
 namespace {
 
-/// Percent-encodes everything but RFC 3986 unreserved characters and '/'.
-std::string uriEncode(llvm::StringRef Path) {
-  std::string Out;
-  for (unsigned char C : Path) {
-    if (llvm::isAlnum(C) || C == '-' || C == '.' || C == '_' || C == '~' || C == '/')
-      Out += char(C);
-    else
-      Out += "%" + llvm::utohexstr(C, /*LowerCase=*/false, /*Width=*/2);
-  }
-  return Out;
-}
-
 class SarifBuilder {
 public:
   SarifBuilder(const CheckResult &R, const SarifOptions &O) : R(R), O(O) {}
@@ -105,7 +93,7 @@ private:
   static llvm::json::Object text(const std::string &S) { return llvm::json::Object{{"text", S}}; }
 
   std::string rootUri() const {
-    std::string U = "file://" + uriEncode(O.Root);
+    std::string U = "file://" + uriPathEncode(O.Root);
     if (U.back() != '/')
       U += '/';
     return U;
@@ -116,8 +104,8 @@ private:
   llvm::json::Object artifact(const std::string &File) const {
     std::string Rel = relativeToRoot(File, O.Root);
     if (!Rel.empty())
-      return llvm::json::Object{{"uri", uriEncode(Rel)}, {"uriBaseId", "%SRCROOT%"}};
-    return llvm::json::Object{{"uri", "file://" + uriEncode(File)}};
+      return llvm::json::Object{{"uri", uriPathEncode(Rel)}, {"uriBaseId", "%SRCROOT%"}};
+    return llvm::json::Object{{"uri", "file://" + uriPathEncode(File)}};
   }
 
   llvm::json::Object location(const SourceSite &S) const {

@@ -18,7 +18,7 @@ namespace {
 
 std::string html(llvm::StringRef S) {
   std::string Out;
-  for (char C : S) {
+  for (char C : utf8Text(S)) {
     switch (C) {
     case '&': Out += "&amp;"; break;
     case '<': Out += "&lt;"; break;

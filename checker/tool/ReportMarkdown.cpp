@@ -9,7 +9,7 @@ using namespace report;
 
 static std::string mdCell(llvm::StringRef S) {
   std::string Out;
-  for (char C : S) {
+  for (char C : utf8Text(S)) {
     // Intraword underscores are not emphasis in CommonMark: leave
     // mmap_prepare readable in a terminal.
     if (C == '|' || C == '\\' || C == '*' || C == '`' || C == '[' || C == ']' || C == '<')

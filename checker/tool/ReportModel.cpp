@@ -5,6 +5,7 @@
 #include "findings/Paths.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include <algorithm>
 #include <tuple>
@@ -103,9 +104,13 @@ Model buildModel(const CheckResult &R, const ReportOptions &O) {
 }
 
 std::string href(const Entry &E, const ReportOptions &O) {
-  std::string Base = E.Relative ? O.LinkBase + E.Path : E.Path;
-  return Base + "#L" + std::to_string(E.H->Where.Line);
+  // Percent-encoded: the link names the file's exact bytes, where the text
+  // beside it (UTF-8, as the page is) may show U+FFFD.
+  std::string Path = uriPathEncode(E.Path);
+  return (E.Relative ? O.LinkBase + Path : Path) + "#L" + std::to_string(E.H->Where.Line);
 }
+
+std::string utf8Text(llvm::StringRef Text) { return llvm::json::isUTF8(Text) ? Text.str() : llvm::json::fixUTF8(Text); }
 
 std::string percent(unsigned N, unsigned Of) {
   return Of ? std::to_string(unsigned((100.0 * N) / Of + 0.5)) + "%" : "-";

@@ -10,6 +10,7 @@
 
 #include "ReportCommand.h"
 #include "vmaprep/Classifier.h"
+#include "llvm/ADT/StringRef.h"
 #include <array>
 #include <map>
 #include <set>
@@ -71,6 +72,9 @@ Model buildModel(const CheckResult &R, const ReportOptions &O);
 
 /// The link to a handler: the link base and its path, with its line.
 std::string href(const Entry &E, const ReportOptions &O);
+/// \p Text as UTF-8, which the pages are: a file name that is not shows
+/// U+FFFD there (its link, href(), keeps the exact bytes).
+std::string utf8Text(llvm::StringRef Text);
 /// "42%", or "-" when \p Of is 0.
 std::string percent(unsigned N, unsigned Of);
 /// What a table row says beside a handler's verdict (needed level, reasons,

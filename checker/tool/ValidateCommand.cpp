@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ValidateCommand.h"
+#include "ValidateTempDir.h"
 #include "driver/CommandLine.h"
 #include "driver/CrashIsolation.h"
 #include "driver/TranslationUnitRunner.h"
@@ -329,25 +330,6 @@ bool findTables(const Options &O, ParsedFile Parsed[2], std::string &Error) {
   return true;
 }
 
-/// A temporary directory removed with everything in it.
-class TempDir {
-public:
-  std::error_code create() { return llvm::sys::fs::createUniqueDirectory("vmaprep-validate", Path); }
-  ~TempDir() {
-    if (!Path.empty())
-      llvm::sys::fs::remove_directories(Path);
-  }
-  std::string file(llvm::StringRef Name) const {
-    llvm::SmallString<256> P(Path);
-    llvm::sys::path::append(P, Name);
-    return std::string(P);
-  }
-  std::string path() const { return std::string(Path); }
-
-private:
-  llvm::SmallString<256> Path;
-};
-
 std::string wrapperSource(const std::string &Driver, const std::string &Harness, const std::string &Table) {
   std::string S;
   llvm::raw_string_ostream Out(S);
@@ -397,23 +379,39 @@ std::string firstError(const std::string &LogPath) {
 }
 
 /// Compiles both wrappers concurrently; false with \p Error on the first failure.
-bool compileBoth(const Options &O, const TempDir &Dir, Compile C[2], const Table Tables[2], std::string &Error) {
+bool compileBoth(const Options &O, const ValidateTempDir &Dir, Compile C[2], const Table Tables[2],
+                 std::string &Error) {
   std::string Clang = VMAPREP_CLANG;
   if (auto Found = llvm::sys::findProgramByName("clang-19"))
     Clang = *Found;
   const char *Names[2] = {"original", "rewrite"};
+  // A compiler already started writes into the directory: wait for it
+  // before the directory goes.
+  auto AbandonStarted = [&](int Started) {
+    for (int J = 0; J < Started; ++J) {
+      llvm::sys::Wait(C[J].Process, std::nullopt);
+      ValidateTempDir::forgetProcess(C[J].Process.Pid);
+    }
+    return false;
+  };
   for (int I = 0; I < 2; ++I) {
     C[I].Wrapper = Dir.file(std::string(Names[I]) + ".c");
     C[I].Object = Dir.file(std::string(Names[I]) + ".so");
     C[I].Log = Dir.file(std::string(Names[I]) + ".log");
     std::error_code EC;
     llvm::raw_fd_ostream Out(C[I].Wrapper, EC);
+    if (!EC) {
+      Out << wrapperSource(C[I].Source, O.Harness, Tables[I].Name);
+      Out.close();
+      // Unchecked, a failed write (a full disk) is a fatal error at the
+      // stream's end, which would leave the directory behind.
+      EC = Out.error();
+      Out.clear_error();
+    }
     if (EC) {
       Error = "cannot write " + C[I].Wrapper + ": " + EC.message();
-      return false;
+      return AbandonStarted(I);
     }
-    Out << wrapperSource(C[I].Source, O.Harness, Tables[I].Name);
-    Out.close();
     std::vector<std::string> Args = {
         Clang, "-shared", "-fPIC", "-g", "-w", "-fno-color-diagnostics", "-fno-caret-diagnostics", "-Wl,-Bsymbolic"};
     for (const std::string &F : shimFlags(O))
@@ -424,15 +422,21 @@ bool compileBoth(const Options &O, const TempDir &Dir, Compile C[2], const Table
                                                   llvm::StringRef(C[I].Log)};
     std::string ErrMsg;
     bool ExecFailed = false;
-    C[I].Process = llvm::sys::ExecuteNoWait(Clang, Refs, std::nullopt, Redirects, 0, &ErrMsg, &ExecFailed);
+    {
+      ValidateTempDir::SpawnGuard Starting;
+      C[I].Process = llvm::sys::ExecuteNoWait(Clang, Refs, std::nullopt, Redirects, 0, &ErrMsg, &ExecFailed);
+      if (!ExecFailed)
+        ValidateTempDir::watchProcess(C[I].Process.Pid);
+    }
     if (ExecFailed) {
       Error = "cannot run " + Clang + ": " + ErrMsg;
-      return false;
+      return AbandonStarted(I);
     }
   }
   for (int I = 0; I < 2; ++I) {
     std::string ErrMsg;
     llvm::sys::ProcessInfo Done = llvm::sys::Wait(C[I].Process, std::nullopt, &ErrMsg);
+    ValidateTempDir::forgetProcess(C[I].Process.Pid);
     if (Done.ReturnCode != 0 && Error.empty())
       Error = C[I].Source + ": does not compile against the kernel API shim: " + firstError(C[I].Log);
   }
@@ -578,7 +582,7 @@ ValidateRun runValidationInChild(const Compile C[2], const Table Tables[2], cons
   }
   llvm::outs().flush();
   llvm::errs().flush();
-  const pid_t Child = fork();
+  const pid_t Child = ValidateTempDir::forkWatched();
   if (Child < 0) {
     Out.Error = std::string("cannot fork: ") + strerror(errno);
     close(Pipe[0]);
@@ -638,6 +642,7 @@ ValidateRun runValidationInChild(const Compile C[2], const Table Tables[2], cons
   int Status = 0;
   while (waitpid(Child, &Status, 0) < 0 && errno == EINTR)
     ;
+  ValidateTempDir::forgetProcess(Child);
   const std::string Scope = "the handlers' code ";
   if (TimedOut) {
     Out.Aborted = Scope + "ran longer than " + std::to_string(O.TimeoutSeconds) +
@@ -755,7 +760,7 @@ int runValidateCommand(int Argc, const char **Argv) {
   }
 #endif
   Start = Clock::now();
-  TempDir Dir;
+  ValidateTempDir Dir;
   if (std::error_code EC = Dir.create())
     return fail("cannot create a temporary directory: " + EC.message());
   Compile C[2];

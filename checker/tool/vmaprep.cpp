@@ -368,6 +368,15 @@ int main(int argc, const char **argv) {
   // the safe writer reports that file and leaves it unchanged.
   std::signal(SIGXFSZ, SIG_IGN);
   int Rc = runCommand(argc, argv);
+  // Standard output on a full disk: the document is incomplete, an input
+  // error (exit 2) said in words, not LLVM's fatal error when the stream is
+  // destroyed (exit 1, which reads as "findings").
+  llvm::outs().flush();
+  if (std::error_code EC = llvm::outs().error()) {
+    llvm::outs().clear_error();
+    llvm::errs() << "vmaprep: error: cannot write to standard output: " << EC.message() << "\n";
+    Rc = 2;
+  }
   if (vmaprep::crashesRecovered()) {
     // A crashed unit of work left objects registered in LLVM's globals that
     // point into its dead thread's stack: the process's static destructors

@@ -117,12 +117,12 @@ KernelBinding Interpreter::findKernelBinding(const std::string &Name) {
     Value Window = C.Args.at(1);
     Window.Offset += From * sizeof(void *);
     std::vector<struct page *> Pages = C.Interp.pageArray(Window, Count - From);
-    // Only [From, Count) is read: Base[From] is Pages[0]. Computed as an
-    // address, not by pointer arithmetic, which would leave the vector (and
-    // is undefined on the null data() of an empty one).
-    auto *Base =
-        reinterpret_cast<struct page **>(reinterpret_cast<uintptr_t>(Pages.data()) - From * sizeof(struct page *));
-    int R = C.Name == "vm_map_pages" ? vm_map_pages(V, Base, Count) : vm_map_pages_zero(V, Base, Count);
+    // vm_map_pages(V, array, Count) reads array[Offset + i]; on the window
+    // that starts at Offset that is vm_map_pages_zero(V, window, Count -
+    // From), with the same bound checks for a VMA of one page or more. A base
+    // pointer From entries before the window (as passed before) made the
+    // model's indexing overflow a pointer (UBSan, the sanitizer tier).
+    int R = vm_map_pages_zero(V, Pages.data(), Count - From);
     C.Out = Value::number(errnoValue(R));
     return true;
   };

@@ -4,7 +4,12 @@ and a compile database for it. paths JSON: prints, for each "file" of a
 vmaprep JSON document, whether the path it names (its exact bytes from
 "file_bytes" when present) exists. sarif SARIF: prints, for each result's
 location, its URI and whether the file it names (percent-decoded, RFC 3986,
-against %SRCROOT%) exists."""
+against %SRCROOT%) exists. links REPORT ROOT: checks that a Markdown or HTML
+report is UTF-8 and prints, for each link to a file, its target and whether
+the file it names (percent-decoded, against ROOT) exists. baseline FILE ROOT:
+prints, for each finding of a baseline, whether the path it names ("path_bytes"
+when present) exists under ROOT."""
+import re
 import json
 import os
 import sys
@@ -32,6 +37,18 @@ elif sys.argv[1] == "sarif":
         if art.get("uriBaseId") == "%SRCROOT%":
             path = root + path
         print("result", r["ruleId"], "uri", art["uri"], "file exists:", os.path.exists(path))
+elif sys.argv[1] == "links":
+    text = open(sys.argv[2], "rb").read().decode("utf-8")  # raises if not UTF-8
+    root = sys.argv[3].encode()
+    for target in re.findall(r'\]\(([^)#]+)#L\d+\)|href="([^"#]+)#L\d+"', text):
+        target = target[0] or target[1]
+        path = os.path.join(root, urllib.parse.unquote_to_bytes(target))
+        print("link", target, "file exists:", os.path.exists(path))
+elif sys.argv[1] == "baseline":
+    root = sys.argv[3].encode()
+    for f in json.load(open(sys.argv[2]))["findings"]:
+        path = bytes.fromhex(f["path_bytes"]) if "path_bytes" in f else f["path"].encode()
+        print("finding", f["function"], "file exists:", os.path.exists(os.path.join(root, path)))
 else:
     doc = json.load(open(sys.argv[2]))
     for h in doc["handlers"]:
