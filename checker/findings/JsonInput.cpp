@@ -377,6 +377,8 @@ std::string readCheckJson(llvm::StringRef Text, CheckResult &Out, bool MaySplit)
     if (const llvm::json::Object *O = In.object(&*H, P))
       R.Handlers.push_back(In.handler(*O, P));
   }
+  Each("external_definitions",
+       [&](const llvm::json::Object &O, const std::string &P) { R.ExternalDefinitions.push_back(In.handler(O, P)); });
   Each("subsystem_hooks", [&](const llvm::json::Object &O, const std::string &P) {
     R.SubsystemHooks.push_back({In.str(O, "function", P), In.opsSite(O, P)});
   });
@@ -438,7 +440,8 @@ std::string mergeResults(std::vector<CheckResult> &&Parts, CheckResult &Out) {
     if (P.Target != M.Target)
       return "the inputs were checked at different API levels (" + apiLevelName(M.Target).str() + " and " +
              apiLevelName(P.Target).str() + ")";
-    Merger.add({std::move(P.Handlers), std::move(P.SubsystemHooks), std::move(P.BothHooks), std::move(P.Unresolved)});
+    Merger.add({std::move(P.Handlers), std::move(P.ExternalDefinitions), std::move(P.SubsystemHooks),
+                std::move(P.BothHooks), std::move(P.Unresolved)});
     for (InputError &E : P.Errors)
       M.Errors.push_back(std::move(E));
     M.DroppedFlags.insert(P.DroppedFlags.begin(), P.DroppedFlags.end());
@@ -453,6 +456,7 @@ std::string mergeResults(std::vector<CheckResult> &&Parts, CheckResult &Out) {
     M.Baselined += P.Baselined;
     M.OutsideChangedLines += P.OutsideChangedLines;
   }
+  Merger.finish();
   sortFindings(M);
   Out = std::move(M);
   return "";

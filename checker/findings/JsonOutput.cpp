@@ -191,6 +191,14 @@ void writeJson(const CheckResult &R, llvm::raw_ostream &OS) {
   Optional("suppressed_by_nolint", R.Suppressed);
   Optional("baselined", R.Baselined);
   Optional("outside_changed_lines", R.OutsideChangedLines);
+  // Definitions no registration joined (FindingsMerger::finish): kept for a
+  // later `merge` with the shard that registers them; absent when none.
+  if (!R.ExternalDefinitions.empty()) {
+    llvm::json::Array Definitions;
+    for (const HandlerReport &H : R.ExternalDefinitions)
+      Definitions.push_back(handler(H));
+    Doc["external_definitions"] = std::move(Definitions);
+  }
   // The handlers are most of a tree's document: each is built and written in
   // turn rather than the whole document at once, which cost merge twelve
   // times its input. The output is what llvm::json prints for the whole

@@ -19,7 +19,7 @@ TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, AS
                                      llvm::StringRef NoRewrite) {
   const SourceManager &SM = Ctx.getSourceManager();
   TranslationUnitFindings F;
-  for (const AnalyzedHandler &A : Analysis.Handlers) {
+  auto Report = [&](const AnalyzedHandler &A) {
     HandlerReport R;
     const FunctionDecl *Fn = A.Summary.Function ? A.Summary.Function : A.Handler.Function;
     R.Function = Fn->getName().str();
@@ -65,8 +65,12 @@ TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, AS
       }
       R.Rewrite = std::move(O);
     }
-    F.Handlers.push_back(std::move(R));
-  }
+    return R;
+  };
+  for (const AnalyzedHandler &A : Analysis.Handlers)
+    F.Handlers.push_back(Report(A));
+  for (const AnalyzedHandler &A : Analysis.ExternalDefinitions)
+    F.ExternalDefinitions.push_back(Report(A));
   for (const SubsystemHook &H : Analysis.Inventory.SubsystemHooks)
     F.SubsystemHooks.push_back({H.Function->getName().str(), reportSite(H.Site)});
   F.BothHooks = Analysis.Inventory.BothHooks;

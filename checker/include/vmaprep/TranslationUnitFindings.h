@@ -82,6 +82,10 @@ struct UnresolvedReport {
 
 struct TranslationUnitFindings {
   std::vector<HandlerReport> Handlers;
+  /// Hook-shaped definitions with external linkage that no table of this TU
+  /// names (TranslationUnitAnalysis::ExternalDefinitions): not findings by
+  /// themselves; FindingsMerger joins them to other TUs' registrations.
+  std::vector<HandlerReport> ExternalDefinitions;
   std::vector<SubsystemHookReport> SubsystemHooks;
   std::vector<BothHooksTable> BothHooks;
   std::vector<UnresolvedReport> Unresolved;
