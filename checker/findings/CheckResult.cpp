@@ -72,6 +72,31 @@ static bool awaitsDefinition(const HandlerReport &H) {
          (!H.Result.Reasons.empty() && H.Result.Reasons.front().Id == "body-not-visible");
 }
 
+/// The prototypes \p H sees outside its own file (headers).
+static std::vector<SourceSite> prototypesElsewhere(const HandlerReport &H) {
+  std::vector<SourceSite> Out;
+  for (const SourceSite &D : H.Declarations)
+    if (D.File != H.Where.File)
+      Out.push_back(D);
+  return Out;
+}
+
+/// A registration and a definition can be one function: when both see a
+/// prototype in a header, it is the same one (two modules may each define a
+/// foo_mmap declared in their own headers); a side that sees none (a local
+/// extern, a document written before declarations were recorded) leaves the
+/// name to decide.
+static bool sharePrototype(const HandlerReport &Registration, const HandlerReport &Definition) {
+  std::vector<SourceSite> A = prototypesElsewhere(Registration), B = prototypesElsewhere(Definition);
+  if (A.empty() || B.empty())
+    return true;
+  for (const SourceSite &X : A)
+    for (const SourceSite &Y : B)
+      if (X.File == Y.File && X.Line == Y.Line && X.Column == Y.Column)
+        return true;
+  return false;
+}
+
 void FindingsMerger::finish() {
   // Every analysed body with external linkage, by name: registered handlers
   // whose TU saw the body, and the definitions no TU registered.
@@ -94,12 +119,23 @@ void FindingsMerger::finish() {
   for (size_t I = 0; I < Handlers.size(); ++I) {
     HandlerReport &H = Handlers[I];
     auto Found = Bodies.find(H.Function);
-    if (!awaitsDefinition(H) || Found == Bodies.end() || Found->second.size() != 1)
+    if (!awaitsDefinition(H) || Found == Bodies.end())
       continue;
-    const HandlerKey &Target = Found->second.front();
+    auto BodyOf = [&](const HandlerKey &K) -> const HandlerReport & {
+      auto Known = HandlerIndex.find(K);
+      return Known == HandlerIndex.end() ? Result.ExternalDefinitions[DefinitionIndex.at(K)] : Handlers[Known->second];
+    };
+    // The definitions this registration can mean: one name, and where both
+    // sides see a prototype outside their own file, a shared one.
+    std::vector<HandlerKey> Candidates;
+    for (const HandlerKey &K : Found->second)
+      if (sharePrototype(H, BodyOf(K)))
+        Candidates.push_back(K);
+    if (Candidates.size() != 1)
+      continue;
+    const HandlerKey Target = Candidates.front();
     auto Known = HandlerIndex.find(Target);
-    const HandlerReport &Body =
-        Known == HandlerIndex.end() ? Result.ExternalDefinitions[DefinitionIndex.at(Target)] : Handlers[Known->second];
+    const HandlerReport &Body = BodyOf(Target);
     if (Body.Kind != H.Kind)
       continue; // the table's member and the definition's signature disagree
     if (Known == HandlerIndex.end()) {

@@ -182,6 +182,13 @@ public:
     }
     if (H.Result.Kind == VerdictKind::NeedsApiLevel && !H.Result.NeededLevel && !failed())
       fail(Path + ".needed_api_level", "missing (verdict needs-api-level names the level it needs)");
+    // "declarations" (optional: documents written before it existed).
+    if (const llvm::json::Array *Decls = array(O, "declarations", Path, false))
+      for (size_t I = 0; I < Decls->size(); ++I) {
+        std::string P = Path + ".declarations[" + std::to_string(I) + "]";
+        if (const llvm::json::Object *S = object(&(*Decls)[I], P))
+          H.Declarations.push_back(site(*S, P));
+      }
     if (const llvm::json::Array *Ops = array(O, "ops", Path))
       for (size_t I = 0; I < Ops->size(); ++I) {
         std::string P = Path + ".ops[" + std::to_string(I) + "]";

@@ -86,6 +86,13 @@ static llvm::json::Object handler(const HandlerReport &H) {
   O["needed_api_level"] = H.Result.NeededLevel && H.Result.Kind != VerdictKind::Blocked
                               ? llvm::json::Value(apiLevelName(*H.Result.NeededLevel))
                               : llvm::json::Value(nullptr);
+  llvm::json::Array Declarations;
+  for (const SourceSite &D : H.Declarations) {
+    llvm::json::Object Site;
+    siteFields(Site, D);
+    Declarations.push_back(std::move(Site));
+  }
+  O["declarations"] = std::move(Declarations);
   llvm::json::Array Ops, Reasons, Contract, Effects;
   for (const OpsSiteReport &S : H.Sites)
     Ops.push_back(opsSite(S));

@@ -6,6 +6,7 @@
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
+#include <algorithm>
 
 using namespace clang;
 
@@ -31,6 +32,10 @@ TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, AS
     R.Kind = A.Handler.Kind;
     R.BodyVisible = A.Summary.BodyVisible;
     R.IsStatic = Fn->getStorageClass() == SC_Static;
+    for (const FunctionDecl *D : Fn->redecls())
+      if (!D->isThisDeclarationADefinition())
+        R.Declarations.push_back(resolveSite(D->getLocation(), SM, Ctx.getLangOpts()));
+    std::sort(R.Declarations.begin(), R.Declarations.end());
     for (const OpsSite &S : A.Handler.Sites)
       R.Sites.push_back(reportSite(S));
     R.Result = A.Result;

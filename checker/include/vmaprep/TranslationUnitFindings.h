@@ -63,6 +63,10 @@ struct HandlerReport {
   HookKind Kind = HookKind::LegacyMmap;
   bool BodyVisible = false;
   bool IsStatic = false;
+  /// The function's declarations other than its definition (prototypes in
+  /// headers, a local extern), as this TU sees them: the whole-database join
+  /// pairs a registration with a definition that shares one.
+  std::vector<SourceSite> Declarations;
   std::vector<OpsSiteReport> Sites;
   Verdict Result;
   std::vector<EffectReport> Effects;
