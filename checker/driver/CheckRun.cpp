@@ -264,6 +264,7 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
       Result.Target = *Levels[I];
     }
   }
+  Merger.finish();
   sortFindings(Result);
   return Result;
 }

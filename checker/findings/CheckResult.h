@@ -35,6 +35,11 @@ struct CheckResult {
   /// handler at all.
   std::map<std::string, std::pair<unsigned, std::string>> ApiDeciders;
   std::vector<HandlerReport> Handlers;
+  /// Hook-shaped external definitions no registration of this result has
+  /// joined yet (TranslationUnitFindings::ExternalDefinitions): not reported,
+  /// but kept in JSON so that `merge` can join them with another shard's
+  /// registrations.
+  std::vector<HandlerReport> ExternalDefinitions;
   std::vector<SubsystemHookReport> SubsystemHooks;
   std::vector<BothHooksTable> BothHooks;
   std::vector<UnresolvedReport> Unresolved;
@@ -66,14 +71,24 @@ std::vector<const HandlerReport *> legacyHandlersInOrder(const CheckResult &R);
 /// A handler is keyed by its definition's place and name and reported once,
 /// with the sites of every TU or shard that registered it; hooks, tables and
 /// unresolved sites are kept once per place.
+///
+/// finish() is the whole-database join: a registration that could not see
+/// its handler's body (verdict reason body-not-visible, external linkage) is
+/// joined to the one definition of that name another TU analysed, and the
+/// handler is reported there, once, with every registration's site. A name
+/// defined more than once (two modules) is not joined. Joining is
+/// idempotent, so shards joined at `merge` give what one run gives.
 class FindingsMerger {
 public:
   explicit FindingsMerger(CheckResult &Result) : Result(Result) {}
   void add(TranslationUnitFindings &&F);
+  void finish();
 
 private:
+  using HandlerKey = std::tuple<std::string, unsigned, unsigned, std::string>;
   CheckResult &Result;
-  std::map<std::tuple<std::string, unsigned, unsigned, std::string>, size_t> HandlerIndex;
+  std::map<HandlerKey, size_t> HandlerIndex;
+  std::set<HandlerKey> SeenDefinitions;
   std::set<std::string> SeenHooks, SeenBoth, SeenUnresolved;
 };
 

@@ -19,6 +19,10 @@ void sortFindings(CheckResult &R) {
   std::stable_sort(R.Handlers.begin(), R.Handlers.end(), [&](const HandlerReport &A, const HandlerReport &B) {
     return ByPlace(A.Where, A.Function, B.Where, B.Function);
   });
+  std::stable_sort(R.ExternalDefinitions.begin(), R.ExternalDefinitions.end(),
+                   [&](const HandlerReport &A, const HandlerReport &B) {
+                     return ByPlace(A.Where, A.Function, B.Where, B.Function);
+                   });
   std::stable_sort(R.SubsystemHooks.begin(), R.SubsystemHooks.end(),
                    [&](const SubsystemHookReport &A, const SubsystemHookReport &B) {
                      return ByPlace(A.Site.Where, A.Function, B.Site.Where, B.Function);

@@ -182,6 +182,13 @@ public:
     }
     if (H.Result.Kind == VerdictKind::NeedsApiLevel && !H.Result.NeededLevel && !failed())
       fail(Path + ".needed_api_level", "missing (verdict needs-api-level names the level it needs)");
+    // "declarations" (optional: documents written before it existed).
+    if (const llvm::json::Array *Decls = array(O, "declarations", Path, false))
+      for (size_t I = 0; I < Decls->size(); ++I) {
+        std::string P = Path + ".declarations[" + std::to_string(I) + "]";
+        if (const llvm::json::Object *S = object(&(*Decls)[I], P))
+          H.Declarations.push_back(site(*S, P));
+      }
     if (const llvm::json::Array *Ops = array(O, "ops", Path))
       for (size_t I = 0; I < Ops->size(); ++I) {
         std::string P = Path + ".ops[" + std::to_string(I) + "]";
@@ -380,6 +387,8 @@ std::string readCheckJson(llvm::StringRef Text, CheckResult &Out, bool MaySplit)
     if (const llvm::json::Object *O = In.object(&*H, P))
       R.Handlers.push_back(In.handler(*O, P));
   }
+  Each("external_definitions",
+       [&](const llvm::json::Object &O, const std::string &P) { R.ExternalDefinitions.push_back(In.handler(O, P)); });
   Each("subsystem_hooks", [&](const llvm::json::Object &O, const std::string &P) {
     R.SubsystemHooks.push_back({In.str(O, "function", P), In.opsSite(O, P)});
   });
@@ -441,7 +450,8 @@ std::string mergeResults(std::vector<CheckResult> &&Parts, CheckResult &Out) {
     if (P.Target != M.Target)
       return "the inputs were checked at different API levels (" + apiLevelName(M.Target).str() + " and " +
              apiLevelName(P.Target).str() + ")";
-    Merger.add({std::move(P.Handlers), std::move(P.SubsystemHooks), std::move(P.BothHooks), std::move(P.Unresolved)});
+    Merger.add({std::move(P.Handlers), std::move(P.ExternalDefinitions), std::move(P.SubsystemHooks),
+                std::move(P.BothHooks), std::move(P.Unresolved)});
     for (InputError &E : P.Errors)
       M.Errors.push_back(std::move(E));
     M.DroppedFlags.insert(P.DroppedFlags.begin(), P.DroppedFlags.end());
@@ -456,6 +466,7 @@ std::string mergeResults(std::vector<CheckResult> &&Parts, CheckResult &Out) {
     M.Baselined += P.Baselined;
     M.OutsideChangedLines += P.OutsideChangedLines;
   }
+  Merger.finish();
   sortFindings(M);
   Out = std::move(M);
   return "";

@@ -86,6 +86,13 @@ static llvm::json::Object handler(const HandlerReport &H) {
   O["needed_api_level"] = H.Result.NeededLevel && H.Result.Kind != VerdictKind::Blocked
                               ? llvm::json::Value(apiLevelName(*H.Result.NeededLevel))
                               : llvm::json::Value(nullptr);
+  llvm::json::Array Declarations;
+  for (const SourceSite &D : H.Declarations) {
+    llvm::json::Object Site;
+    siteFields(Site, D);
+    Declarations.push_back(std::move(Site));
+  }
+  O["declarations"] = std::move(Declarations);
   llvm::json::Array Ops, Reasons, Contract, Effects;
   for (const OpsSiteReport &S : H.Sites)
     Ops.push_back(opsSite(S));
@@ -191,6 +198,14 @@ void writeJson(const CheckResult &R, llvm::raw_ostream &OS) {
   Optional("suppressed_by_nolint", R.Suppressed);
   Optional("baselined", R.Baselined);
   Optional("outside_changed_lines", R.OutsideChangedLines);
+  // Definitions no registration joined (FindingsMerger::finish): kept for a
+  // later `merge` with the shard that registers them; absent when none.
+  if (!R.ExternalDefinitions.empty()) {
+    llvm::json::Array Definitions;
+    for (const HandlerReport &H : R.ExternalDefinitions)
+      Definitions.push_back(handler(H));
+    Doc["external_definitions"] = std::move(Definitions);
+  }
   // The handlers are most of a tree's document: each is built and written in
   // turn rather than the whole document at once, which cost merge twelve
   // times its input. The output is what llvm::json prints for the whole

@@ -850,6 +850,11 @@ private:
     bool Global = !VD->hasLocalStorage();
     if (!Global && !Indirect)
       return;
+    // A static local that a macro declares is the macro's own bookkeeping:
+    // the one-shot flag of pr_*_once()/WARN_ONCE() (`__already_done`,
+    // include/linux/once_lite.h), not state of the mapping.
+    if (VD->isStaticLocal() && VD->getLocation().isMacroID())
+      return;
     setTag(add(EffectKind::StateChange, VD->getName(), Store), EffectTag::StateWrite);
   }
 };

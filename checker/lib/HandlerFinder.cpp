@@ -32,6 +32,13 @@ bool hasLegacyMmapSignature(const FunctionDecl *FD) {
   return First && First->getName() == "file" && isVmaPointer(FD->getParamDecl(1)->getType());
 }
 
+bool hasMmapPrepareSignature(const FunctionDecl *FD) {
+  if (!FD || FD->getNumParams() != 1 || !FD->getReturnType()->isIntegerType())
+    return false;
+  const RecordDecl *RD = pointeeRecord(FD->getParamDecl(0)->getType().getCanonicalType());
+  return RD && RD->getName() == "vm_area_desc";
+}
+
 bool takesVmaOrDesc(const FunctionDecl *FD) {
   for (const ParmVarDecl *P : FD->parameters()) {
     const RecordDecl *RD = pointeeRecord(P->getType().getCanonicalType());
@@ -111,6 +118,27 @@ public:
     return RecursiveASTVisitor::TraverseDecl(D);
   }
 
+  /// A hook-shaped definition with external linkage is a handler some other
+  /// translation unit may register (kept unless a table here names it).
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (!FD->isThisDeclarationADefinition() || !FD->isExternallyVisible() || FD->isInlined())
+      return true;
+    if (!SM.isInMainFile(SM.getExpansionLoc(FD->getLocation())))
+      return true;
+    if (hasLegacyMmapSignature(FD))
+      Definitions.push_back({FD, HookKind::LegacyMmap, {}});
+    else if (hasMmapPrepareSignature(FD))
+      Definitions.push_back({FD, HookKind::MmapPrepare, {}});
+    return true;
+  }
+
+  /// The external definitions no table of this file registers.
+  void keepUnregisteredDefinitions() {
+    for (const RegisteredHandler &D : Definitions)
+      if (!HandlerIndex.count(D.Function))
+        Result.ExternalDefinitions.push_back(D);
+  }
+
   bool VisitVarDecl(VarDecl *VD) {
     if (const Expr *Init = VD->getInit())
       walkInitializer(Init, VD->getName().str());
@@ -145,6 +173,7 @@ private:
   const SourceManager &SM;
   llvm::SmallPtrSet<const InitListExpr *, 16> Walked;
   llvm::DenseMap<const FunctionDecl *, size_t> HandlerIndex;
+  std::vector<RegisteredHandler> Definitions;
 
   std::string text(SourceRange R) { return sourceText(R, SM, Ctx.getLangOpts()); }
 
@@ -288,6 +317,7 @@ private:
 HandlerInventory findHandlers(ASTContext &Ctx) {
   Finder F(Ctx);
   F.TraverseDecl(Ctx.getTranslationUnitDecl());
+  F.keepUnregisteredDefinitions();
   return std::move(F.Result);
 }
 

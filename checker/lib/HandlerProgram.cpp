@@ -314,6 +314,8 @@ private:
           return N;
         }
         noteGlobal(V);
+        if (V->isStaticLocal() && V->getLocation().isMacroID())
+          Out.MacroStatics.insert(V->getName().str());
         ProgramExpr N = node(ProgramExpr::Op::Global, E, V->getName());
         const RecordDecl *R = V->getType().getCanonicalType()->getAsRecordDecl();
         N.Index = R && R->getName() == "vm_operations_struct";

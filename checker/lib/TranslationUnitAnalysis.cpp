@@ -11,13 +11,17 @@ namespace vmaprep {
 TranslationUnitAnalysis analyzeTranslationUnit(ASTContext &Ctx, ApiLevel Target) {
   TranslationUnitAnalysis Analysis;
   Analysis.Inventory = findHandlers(Ctx);
-  for (const RegisteredHandler &H : Analysis.Inventory.Handlers) {
+  auto Analyse = [&](const RegisteredHandler &H) {
     AnalyzedHandler A;
     A.Handler = H;
     A.Summary = summarizeHandler(H.Function, Ctx);
     A.Result = classify(H, A.Summary, Target);
-    Analysis.Handlers.push_back(std::move(A));
-  }
+    return A;
+  };
+  for (const RegisteredHandler &H : Analysis.Inventory.Handlers)
+    Analysis.Handlers.push_back(Analyse(H));
+  for (const RegisteredHandler &H : Analysis.Inventory.ExternalDefinitions)
+    Analysis.ExternalDefinitions.push_back(Analyse(H));
   // A table with both hooks makes mmap(2) fail whatever the handler does.
   for (const BothHooksTable &Both : Analysis.Inventory.BothHooks)
     for (AnalyzedHandler &A : Analysis.Handlers)

@@ -6,6 +6,7 @@
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
+#include <algorithm>
 
 using namespace clang;
 
@@ -19,7 +20,7 @@ TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, AS
                                      llvm::StringRef NoRewrite) {
   const SourceManager &SM = Ctx.getSourceManager();
   TranslationUnitFindings F;
-  for (const AnalyzedHandler &A : Analysis.Handlers) {
+  auto Report = [&](const AnalyzedHandler &A) {
     HandlerReport R;
     const FunctionDecl *Fn = A.Summary.Function ? A.Summary.Function : A.Handler.Function;
     R.Function = Fn->getName().str();
@@ -31,6 +32,10 @@ TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, AS
     R.Kind = A.Handler.Kind;
     R.BodyVisible = A.Summary.BodyVisible;
     R.IsStatic = Fn->getStorageClass() == SC_Static;
+    for (const FunctionDecl *D : Fn->redecls())
+      if (!D->isThisDeclarationADefinition())
+        R.Declarations.push_back(resolveSite(D->getLocation(), SM, Ctx.getLangOpts()));
+    std::sort(R.Declarations.begin(), R.Declarations.end());
     for (const OpsSite &S : A.Handler.Sites)
       R.Sites.push_back(reportSite(S));
     R.Result = A.Result;
@@ -66,8 +71,12 @@ TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, AS
       }
       R.Rewrite = std::move(O);
     }
-    F.Handlers.push_back(std::move(R));
-  }
+    return R;
+  };
+  for (const AnalyzedHandler &A : Analysis.Handlers)
+    F.Handlers.push_back(Report(A));
+  for (const AnalyzedHandler &A : Analysis.ExternalDefinitions)
+    F.ExternalDefinitions.push_back(Report(A));
   for (const SubsystemHook &H : Analysis.Inventory.SubsystemHooks)
     F.SubsystemHooks.push_back({H.Function->getName().str(), reportSite(H.Site)});
   F.BothHooks = Analysis.Inventory.BothHooks;

@@ -57,7 +57,8 @@ DriverUnderTest Interpreter::driver(unsigned World) {
   D.describe_state = [this] {
     std::vector<std::string> Lines;
     for (const auto &[Name, V] : Memory) // std::map: sorted, so the two sides line up
-      Lines.push_back(Name + "=" + V.name());
+      if (!Program.MacroStatics.count(Name))
+        Lines.push_back(Name + "=" + V.name());
     return Lines;
   };
   D.name_pointer = [this](const void *P) -> std::string {

@@ -22,13 +22,20 @@ Checks (exit 1 on any failure, 2 on bad input):
      file or one of its ops[].file), with the same hook;
   2. every row of LABELS_TSV (path, function, hook, verdict, reason) matches vmaprep's verdict;
   3. every labelled row is also found by the oracle (keeps the labels honest when the tree changes);
-  4. vmaprep reported no errors for the TUs (a TU that does not compile is a failure here).
+  4. vmaprep reported no errors for the TUs (a TU that does not compile is a failure here);
+  5. a handler defined in one TU of the database and registered in another is analysed at its definition: no
+     handler is left "body-not-visible" when exactly one TU of the database defines it with external linkage
+     (the whole-database join).
 """
 import json
 import os
 import re
 import sys
 
+# A definition with external linkage of a legacy handler: `int name(struct file *f, struct vm_area_struct *v) {`
+# at the start of a line, not static.
+DEFINITION_RE = re.compile(r'^(?!static\b)[A-Za-z_][\w \t\*]*?\b([A-Za-z_]\w*)\s*\(\s*struct\s+file\s*\*\s*\w*\s*,'
+                           r'\s*struct\s+vm_area_struct\s*\*\s*\w*\s*\)\s*\{', re.M)
 MEMBER_RE = re.compile(r'\.\s*(mmap_prepare|mmap)\s*=\s*&?\s*([A-Za-z_]\w*)')
 DEFINE_RE = re.compile(r'^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)]*\))?(.*)$', re.M)
 
@@ -523,6 +530,29 @@ def main(argv):
                 ('file', 'function', 'hook', 'expected', 'vmaprep', 'vmaprep reasons'))
     print_table('STALE LABELS: rows the oracle does not find', unlabelled_in_oracle, ('file', 'function', 'problem'))
     failures += len(bad) + len(unlabelled_in_oracle)
+
+    # 5. the whole-database join: a registration whose body another TU of the
+    # database defines (external linkage, exactly once) must be reported there.
+    defined = {}
+    for p in files:
+        try:
+            with open(p, errors='replace') as f:
+                text = strip_comments(f.read())
+        except OSError:
+            continue
+        for m in DEFINITION_RE.finditer(text):
+            defined.setdefault(m.group(1), set()).add(norm(p, tree))
+    unjoined = []
+    for g in vmh:
+        first = (g.get('reasons') or [{}])[0].get('id')
+        if g.get('body_visible') or g.get('static') or first != 'body-not-visible':
+            continue
+        where = defined.get(g.get('function'), set())
+        if len(where) == 1:
+            unjoined.append((norm(g.get('file'), tree) + ':' + str(g.get('line')), g.get('function'), next(iter(where))))
+    print_table('NOT JOINED: registrations whose handler another TU of the database defines', unjoined,
+                ('registration', 'function', 'defined in'))
+    failures += len(unjoined)
 
     # 4. errors
     errs = [(norm(e.get('file'), tree), (e.get('message') or '')[:160]) for e in (vm.get('errors') or [])]

@@ -64,6 +64,12 @@ struct UnresolvedSite {
 
 struct HandlerInventory {
   std::vector<RegisteredHandler> Handlers;
+  /// Functions defined in this file with a hook's signature and external
+  /// linkage that no table here names: a table in another translation unit
+  /// may (ceph_mmap in fs/ceph/addr.c, registered in file.c). They have no
+  /// sites; the whole-database join (FindingsMerger) pairs them with the
+  /// registrations that could not see their bodies.
+  std::vector<RegisteredHandler> ExternalDefinitions;
   std::vector<BothHooksTable> BothHooks;
   std::vector<SubsystemHook> SubsystemHooks;
   std::vector<UnresolvedSite> Unresolved;
@@ -76,6 +82,9 @@ bool isVmaPointer(clang::QualType T);
 /// True for a function whose signature is the legacy hook's:
 /// int (struct file *, struct vm_area_struct *).
 bool hasLegacyMmapSignature(const clang::FunctionDecl *FD);
+/// True for a function whose signature is mmap_prepare's:
+/// int (struct vm_area_desc *).
+bool hasMmapPrepareSignature(const clang::FunctionDecl *FD);
 /// True for a function with a `struct vm_area_struct *` or `struct
 /// vm_area_desc *` parameter: only such a function can be registered as an
 /// mmap hook of any kind, or be handed the VMA by one.

@@ -19,6 +19,7 @@
 #define VMAPREP_HANDLERPROGRAM_H
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -124,6 +125,10 @@ struct HandlerProgram {
   bool Prepare = false;                   // (desc) rather than (file, vma)
   std::vector<ProgramFunction> Functions; // the handler first, then what it reaches in the TU
   std::vector<ProgramOpsTable> OpsTables;
+  /// Static locals a macro declares (pr_*_once()'s `__already_done`): the
+  /// macro's bookkeeping, not driver state, so validation does not compare
+  /// them (the same rule as EffectAnalysis's state writes).
+  std::set<std::string> MacroStatics;
   /// Why the handler cannot be run, with where; empty when it can.
   std::string Unsupported;
 

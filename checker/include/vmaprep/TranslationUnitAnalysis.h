@@ -31,6 +31,10 @@ struct AnalyzedHandler {
 struct TranslationUnitAnalysis {
   HandlerInventory Inventory;
   std::vector<AnalyzedHandler> Handlers;
+  /// Inventory.ExternalDefinitions, analysed: no front door that works on
+  /// one TU reports them; the whole-database join does when another TU
+  /// registers them.
+  std::vector<AnalyzedHandler> ExternalDefinitions;
 };
 
 TranslationUnitAnalysis analyzeTranslationUnit(clang::ASTContext &Ctx, ApiLevel Target);

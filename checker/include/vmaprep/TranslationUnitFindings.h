@@ -64,6 +64,10 @@ struct HandlerReport {
   HookKind Kind = HookKind::LegacyMmap;
   bool BodyVisible = false;
   bool IsStatic = false;
+  /// The function's declarations other than its definition (prototypes in
+  /// headers, a local extern), as this TU sees them: the whole-database join
+  /// pairs a registration with a definition that shares one.
+  std::vector<SourceSite> Declarations;
   std::vector<OpsSiteReport> Sites;
   Verdict Result;
   std::vector<EffectReport> Effects;
@@ -83,6 +87,10 @@ struct UnresolvedReport {
 
 struct TranslationUnitFindings {
   std::vector<HandlerReport> Handlers;
+  /// Hook-shaped definitions with external linkage that no table of this TU
+  /// names (TranslationUnitAnalysis::ExternalDefinitions): not findings by
+  /// themselves; FindingsMerger joins them to other TUs' registrations.
+  std::vector<HandlerReport> ExternalDefinitions;
   std::vector<SubsystemHookReport> SubsystemHooks;
   std::vector<BothHooksTable> BothHooks;
   std::vector<UnresolvedReport> Unresolved;

@@ -48,6 +48,7 @@ static const struct file_operations hpet_fops = {
 // CHECK-NEXT: {{^}}      "body_visible": true,
 // CHECK-NEXT: {{^}}      "column": 12,
 // CHECK-NEXT: {{^}}      "contract": [],
+// CHECK-NEXT: {{^}}      "declarations": [],
 // CHECK-NEXT: {{^}}      "effects": [
 // The first effect, every field:
 // CHECK-NEXT: {{^}}        {
