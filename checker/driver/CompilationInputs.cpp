@@ -1,6 +1,7 @@
 //===- CompilationInputs.cpp ----------------------------------------------===//
 #include "driver/CompilationInputs.h"
 #include "findings/NestingLimit.h"
+#include "findings/Paths.h"
 
 #include "clang/Driver/Driver.h"
 #include "clang/Driver/Options.h"
@@ -28,9 +29,7 @@ std::string absoluteFilePath(const std::string &Path, const std::string &Base) {
     llvm::sys::path::append(B, P);
     P = B;
   }
-  llvm::sys::fs::make_absolute(P);
-  llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
-  return std::string(P);
+  return absolutePath(std::string(P));
 }
 
 /// \p Args (a compile command, compiler first) parsed by clang's driver; an
@@ -87,6 +86,7 @@ llvm::Error expandResponseFiles(std::vector<std::string> &Args, llvm::StringRef 
   llvm::StringSaver Saver(Alloc);
   llvm::SmallVector<const char *, 64> Argv;
   for (const std::string &A : Args)
+    // NOLINTNEXTLINE(bugprone-suspicious-stringview-data-usage): StringSaver's copies are NUL-terminated
     Argv.push_back(Saver.save(A).data());
   llvm::cl::ExpansionContext Expansion(Alloc, llvm::cl::TokenizeGNUCommandLine);
   Expansion.setCurrentDir(Directory);
@@ -166,7 +166,9 @@ llvm::Expected<CompileCommand> resolveInCommandDirectory(CompileCommand Command)
       if (!llvm::sys::fs::exists(Path))
         continue; // clang goes on along the include chain, as the compiler would
     } else if (std::error_code EC = llvm::sys::fs::access(Path, llvm::sys::fs::AccessMode::Exist)) {
-      std::string Flag = Joined ? Args[At] : Args[At] + " " + Args[At + 1];
+      std::string Flag = Args[At];
+      if (!Joined)
+        Flag.append(" ").append(Args[At + 1]);
       return llvm::createStringError(EC, Flag + ": cannot read " + Path + ": " + EC.message());
     }
     if (Joined)

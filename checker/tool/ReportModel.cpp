@@ -7,6 +7,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
 #include <algorithm>
+#include <cmath>
 #include <tuple>
 
 namespace vmaprep::report {
@@ -107,9 +108,7 @@ std::string href(const Entry &E, const ReportOptions &O) {
   return Base + "#L" + std::to_string(E.H->Where.Line);
 }
 
-std::string percent(unsigned N, unsigned Of) {
-  return Of ? std::to_string(unsigned((100.0 * N) / Of + 0.5)) + "%" : "-";
-}
+std::string percent(unsigned N, unsigned Of) { return Of ? std::to_string(std::lround(100.0 * N / Of)) + "%" : "-"; }
 
 std::string detailOf(const HandlerReport &H) {
   std::string S;

@@ -11,6 +11,7 @@
 #include "driver/CommandLine.h"
 #include "driver/CrashIsolation.h"
 #include "driver/TranslationUnitRunner.h"
+#include "findings/Paths.h"
 #include "validation/AcceptedDifferences.h"
 #include "validation/ValidateRunner.h"
 #ifdef VMAPREP_HAVE_MODEL
@@ -24,6 +25,7 @@
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/Twine.h"
 #include "llvm/DebugInfo/Symbolize/Symbolize.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -191,12 +193,9 @@ std::optional<int> parseOptions(int Argc, const char **Argv, Options &O) {
   for (std::string *P : {&O.Original, &O.Rewrite, &O.Harness}) {
     if (P->empty())
       continue;
-    llvm::SmallString<256> Abs(*P);
-    if (!llvm::sys::fs::exists(Abs))
+    if (!llvm::sys::fs::exists(*P))
       return fail("no such file: " + *P);
-    llvm::sys::fs::make_absolute(Abs);
-    llvm::sys::path::remove_dots(Abs, true);
-    *P = std::string(Abs);
+    *P = absolutePath(*P);
   }
   return std::nullopt;
 }
@@ -304,8 +303,10 @@ class TempDir {
 public:
   std::error_code create() { return llvm::sys::fs::createUniqueDirectory("vmaprep-validate", Path); }
   ~TempDir() {
-    if (!Path.empty())
-      llvm::sys::fs::remove_directories(Path);
+    if (Path.empty())
+      return;
+    if (std::error_code EC = llvm::sys::fs::remove_directories(Path))
+      llvm::errs() << "vmaprep: warning: cannot remove " << Path << ": " << EC.message() << "\n";
   }
   std::string file(llvm::StringRef Name) const {
     llvm::SmallString<256> P(Path);
@@ -396,7 +397,7 @@ bool compileBoth(const Options &O, const TempDir &Dir, Compile C[2], const Table
     bool ExecFailed = false;
     C[I].Process = llvm::sys::ExecuteNoWait(Clang, Refs, std::nullopt, Redirects, 0, &ErrMsg, &ExecFailed);
     if (ExecFailed) {
-      Error = "cannot run " + Clang + ": " + ErrMsg;
+      Error = (llvm::Twine("cannot run ") + Clang + ": " + ErrMsg).str();
       return false;
     }
   }

@@ -489,14 +489,17 @@ ValidationReport validate(const DriverUnderTest& original, const DriverUnderTest
       const std::string la = i < a.trace.size() ? a.trace[i] : "<end>";
       const std::string lb = i < b.trace.size() ? b.trace[i] : "<end>";
       if (la != lb) {
-        report.mismatches.push_back(label + ": original `" + la + "` / rewrite `" + lb + "`");
+        std::string mismatch = label;
+        mismatch.append(": original `").append(la).append("` / rewrite `").append(lb).append("`");
+        report.mismatches.push_back(std::move(mismatch));
         report.divergences.push_back({label, la, lb, first_field_difference(la, lb)});
         break;  // the first difference explains the rest
       }
     }
-    for (const auto& p : b.problems) report.problems.push_back(label + " [" + rewrite.name + "]: " + p);
-    for (const auto& p : sweep_failures(rewrite, scenario))
-      report.problems.push_back(label + " [" + rewrite.name + "]: " + p);
+    std::string where = label;
+    where.append(" [").append(rewrite.name).append("]: ");
+    for (const auto& p : b.problems) report.problems.push_back(where + p);
+    for (const auto& p : sweep_failures(rewrite, scenario)) report.problems.push_back(where + p);
   }
   return report;
 }
