@@ -392,6 +392,8 @@ ScenarioRun run_scenario(const DriverUnderTest& driver, const Scenario& scenario
   if (trace.back() != "after teardown: balanced") result.problems.push_back("leak: " + trace.back());
   add_driver_state(driver, "state after teardown", trace);
   for (const std::string& p : run.problems()) result.problems.push_back(p);
+  for (const std::string& function : run.kernel().calls_not_modelled)
+    result.not_modelled.push_back("calls " + function + "(), which the model does not implement");
   return result;
 }
 
@@ -499,6 +501,11 @@ ValidationReport validate(const DriverUnderTest& original, const DriverUnderTest
     std::string where = label;
     where.append(" [").append(rewrite.name).append("]: ");
     for (const auto& p : b.problems) report.problems.push_back(where + p);
+    // What the model cannot follow makes any comparison moot, the original's as much as the rewrite's.
+    std::string original_where = label;
+    original_where.append(" [").append(original.name).append("]: ");
+    for (const auto& p : a.not_modelled) report.problems.push_back(original_where + p);
+    for (const auto& p : b.not_modelled) report.problems.push_back(where + p);
     for (const auto& p : sweep_failures(rewrite, scenario)) report.problems.push_back(where + p);
   }
   return report;
