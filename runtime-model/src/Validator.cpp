@@ -393,7 +393,8 @@ ScenarioRun run_scenario(const DriverUnderTest& driver, const Scenario& scenario
   add_driver_state(driver, "state after teardown", trace);
   for (const std::string& p : run.problems()) result.problems.push_back(p);
   for (const std::string& function : run.kernel().calls_not_modelled)
-    result.not_modelled.push_back("calls " + function + "(), which the model does not implement");
+    result.not_modelled.push_back((driver.name.empty() ? std::string("the driver") : driver.name) + " calls " +
+                                  function + "(), which the model does not implement");
   return result;
 }
 

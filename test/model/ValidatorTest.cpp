@@ -140,7 +140,8 @@ TEST(ValidatorTest, CallsTheModelDoesNotImplementAreReported) {
   ASSERT_FALSE(report.problems.empty());
   bool named = false;
   for (const std::string& p : report.problems)
-    named |= p.find("[walker]: calls apply_to_page_range(), which the model does not implement") != std::string::npos;
+    named |=
+        p.find("[walker]: walker calls apply_to_page_range(), which the model does not implement") != std::string::npos;
   EXPECT_TRUE(named) << report.describe();
 }
 

@@ -74,7 +74,7 @@ struct DriverUnderTest {
 struct ScenarioRun {
   std::vector<std::string> trace;
   std::vector<std::string> problems;  // leaks and contract violations found while running
-  // "calls <function>(), which the model does not implement", for each such call the driver made.
+  // "<driver> calls <function>(), which the model does not implement", for each such call the driver made.
   std::vector<std::string> not_modelled;
 };
 
