@@ -392,9 +392,11 @@ ScenarioRun run_scenario(const DriverUnderTest& driver, const Scenario& scenario
   if (trace.back() != "after teardown: balanced") result.problems.push_back("leak: " + trace.back());
   add_driver_state(driver, "state after teardown", trace);
   for (const std::string& p : run.problems()) result.problems.push_back(p);
-  for (const std::string& function : run.kernel().calls_not_modelled)
-    result.not_modelled.push_back((driver.name.empty() ? std::string("the driver") : driver.name) + " calls " +
-                                  function + "(), which the model does not implement");
+  for (const std::string& function : run.kernel().calls_not_modelled) {
+    std::string problem = driver.name.empty() ? "the driver" : driver.name;
+    problem.append(" calls ").append(function).append("(), which the model does not implement");
+    result.not_modelled.push_back(std::move(problem));
+  }
   return result;
 }
 
