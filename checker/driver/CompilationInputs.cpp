@@ -7,6 +7,7 @@
 #include "clang/Driver/Options.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/Twine.h"
 #include "llvm/Option/ArgList.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -169,7 +170,7 @@ llvm::Expected<CompileCommand> resolveInCommandDirectory(CompileCommand Command)
       std::string Flag = Args[At];
       if (!Joined)
         Flag.append(" ").append(Args[At + 1]);
-      return llvm::createStringError(EC, Flag + ": cannot read " + Path + ": " + EC.message());
+      return llvm::createStringError(EC, llvm::Twine(Flag) + ": cannot read " + Path + ": " + EC.message());
     }
     if (Joined)
       Edits.push_back({At, Args[At].substr(0, Args[At].size() - Value.size()) + Path});
