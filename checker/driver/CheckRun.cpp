@@ -206,7 +206,8 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
     Bodies = FunctionBodies::All;
   std::vector<TranslationUnitFindings> Findings(Parse.size());
   std::vector<std::string> Detections(Parse.size());
-  std::vector<std::optional<ApiLevel>> Levels(Parse.size());
+  // The level each TU was analysed at; with --api auto, what its detection chose.
+  std::vector<ApiLevel> Levels(Parse.size(), Options.Target);
   std::vector<TranslationUnitStatus> Status(Parse.size());
   auto Analyse = [&](size_t I, clang::ASTContext &Ctx) {
     ApiLevel Target = Options.Target;
@@ -261,7 +262,7 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
     It->second.first += AnyHandler;
     if (New) {
       Result.ApiDetections.push_back(Detections[I]);
-      Result.Target = *Levels[I];
+      Result.Target = Levels[I];
     }
   }
   Merger.finish();

@@ -132,8 +132,8 @@ std::string loadTreeConfig(InputOptions &Opts, const std::string &ConfigPath, bo
   if (Out.Api && !Opts.ApiGiven) {
     if (*Out.Api == "auto")
       Opts.AutoApi = true;
-    else
-      Opts.Target = *parseApiLevel(*Out.Api);
+    else if (std::optional<ApiLevel> Level = parseApiLevel(*Out.Api)) // loadConfig() accepts only known levels
+      Opts.Target = *Level;
   }
   return "";
 }

@@ -1,11 +1,13 @@
 //===- CompilationInputs.cpp ----------------------------------------------===//
 #include "driver/CompilationInputs.h"
 #include "findings/NestingLimit.h"
+#include "findings/Paths.h"
 
 #include "clang/Driver/Driver.h"
 #include "clang/Driver/Options.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/Twine.h"
 #include "llvm/Option/ArgList.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -29,9 +31,7 @@ std::string absoluteFilePath(const std::string &Path, const std::string &Base) {
     llvm::sys::path::append(B, P);
     P = B;
   }
-  llvm::sys::fs::make_absolute(P);
-  llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
-  return std::string(P);
+  return absolutePath(std::string(P));
 }
 
 /// \p Args (a compile command, compiler first) parsed by clang's driver; an
@@ -126,6 +126,7 @@ llvm::Error expandResponseFiles(std::vector<std::string> &Args, llvm::StringRef 
   llvm::StringSaver Saver(Alloc);
   llvm::SmallVector<const char *, 64> Argv;
   for (const std::string &A : Args)
+    // NOLINTNEXTLINE(bugprone-suspicious-stringview-data-usage): StringSaver's copies are NUL-terminated
     Argv.push_back(Saver.save(A).data());
   llvm::cl::ExpansionContext Expansion(Alloc, llvm::cl::TokenizeGNUCommandLine);
   ResponseFileSystem FS;
@@ -206,8 +207,10 @@ llvm::Expected<CompileCommand> resolveInCommandDirectory(CompileCommand Command)
       if (!llvm::sys::fs::exists(Path))
         continue; // clang goes on along the include chain, as the compiler would
     } else if (std::error_code EC = llvm::sys::fs::access(Path, llvm::sys::fs::AccessMode::Exist)) {
-      std::string Flag = Joined ? Args[At] : Args[At] + " " + Args[At + 1];
-      return llvm::createStringError(EC, Flag + ": cannot read " + Path + ": " + EC.message());
+      std::string Flag = Args[At];
+      if (!Joined)
+        Flag.append(" ").append(Args[At + 1]);
+      return llvm::createStringError(EC, llvm::Twine(Flag) + ": cannot read " + Path + ": " + EC.message());
     }
     if (Joined)
       Edits.push_back({At, Args[At].substr(0, Args[At].size() - Value.size()) + Path});

@@ -36,9 +36,7 @@ namespace vmaprep {
 const char *const ConfigFileName = ".vmaprep.yaml";
 
 std::string findConfig(const std::string &StartDir) {
-  llvm::SmallString<256> Dir(StartDir.empty() ? "." : StartDir);
-  llvm::sys::fs::make_absolute(Dir);
-  llvm::sys::path::remove_dots(Dir, /*remove_dot_dot=*/true);
+  const std::string Dir = absolutePath(StartDir.empty() ? "." : StartDir);
   for (llvm::StringRef D = Dir; !D.empty(); D = llvm::sys::path::parent_path(D)) {
     llvm::SmallString<256> Candidate(D);
     llvm::sys::path::append(Candidate, ConfigFileName);
@@ -92,9 +90,9 @@ std::string parseConfig(llvm::StringRef Text, const std::string &Path, Config &O
   if (Raw.Exclude)
     for (const std::string &G : *Raw.Exclude) {
       if (G.empty() || llvm::sys::path::is_absolute(G))
-        return Path + ": exclude: '" + G + "' must be a non-empty path relative to " + C.Dir;
+        return (llvm::Twine(Path) + ": exclude: '" + G + "' must be a non-empty path relative to " + C.Dir).str();
       if (auto P = llvm::GlobPattern::create(G); !P)
-        return Path + ": exclude: bad glob '" + G + "': " + llvm::toString(P.takeError());
+        return (llvm::Twine(Path) + ": exclude: bad glob '" + G + "': " + llvm::toString(P.takeError())).str();
       C.Exclude.push_back(G);
     }
   Out = std::move(C);

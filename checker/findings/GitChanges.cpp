@@ -8,6 +8,7 @@
 #include "findings/FindingFilters.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
@@ -22,6 +23,8 @@ GitRun runGit(const std::string &Git, const std::vector<std::string> &Args) {
     R.Err = "cannot create a temporary file";
     return R;
   }
+  // Removed on every return; a file that cannot be removed is left in the temporary directory.
+  llvm::FileRemover RemoveOut(OutFile), RemoveErr(ErrFile);
   std::vector<llvm::StringRef> Argv{Git};
   for (const std::string &A : Args)
     Argv.push_back(A);
@@ -34,8 +37,6 @@ GitRun runGit(const std::string &Git, const std::vector<std::string> &Args) {
     R.Err = llvm::StringRef((*B)->getBuffer()).trim().str();
   if (R.Err.empty())
     R.Err = ExecError;
-  llvm::sys::fs::remove(OutFile);
-  llvm::sys::fs::remove(ErrFile);
   return R;
 }
 

@@ -175,9 +175,8 @@ public:
         enumField(O, "verdict", Path, VerdictKind::InvalidBothHooks, verdictName, VerdictKind::AutoConvertible);
     std::string Needed = str(O, "needed_api_level", Path, false);
     if (!Needed.empty()) {
-      if (auto L = parseApiLevel(Needed))
-        H.Result.NeededLevel = *L;
-      else
+      H.Result.NeededLevel = parseApiLevel(Needed);
+      if (!H.Result.NeededLevel)
         fail(Path + ".needed_api_level", "unknown API level '" + Needed + "'");
     }
     if (H.Result.Kind == VerdictKind::NeedsApiLevel && !H.Result.NeededLevel && !failed())

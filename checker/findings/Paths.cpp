@@ -9,6 +9,16 @@
 
 namespace vmaprep {
 
+std::string absolutePath(const std::string &Path) {
+  llvm::SmallString<256> P(Path);
+  // make_absolute fails only when the current directory cannot be read (removed under the process): the
+  // path then stays as given, and whatever opens it reports the error with that name.
+  if (llvm::sys::fs::make_absolute(P))
+    P = Path;
+  llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+  return std::string(P);
+}
+
 std::string resolveSourceRoot(const std::string &Explicit, const std::string &BuildPath) {
   llvm::SmallString<256> Dir;
   if (!Explicit.empty()) {
@@ -26,8 +36,7 @@ std::string resolveSourceRoot(const std::string &Explicit, const std::string &Bu
   } else {
     Dir = ".";
   }
-  llvm::sys::fs::make_absolute(Dir);
-  llvm::sys::path::remove_dots(Dir, /*remove_dot_dot=*/true);
+  Dir = absolutePath(std::string(Dir));
   while (Dir.size() > 1 && llvm::sys::path::is_separator(Dir.back()))
     Dir.pop_back();
   return std::string(Dir);

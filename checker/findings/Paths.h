@@ -6,6 +6,10 @@
 
 namespace vmaprep {
 
+/// \p Path made absolute against the current directory, without "." and ".."
+/// components.
+std::string absolutePath(const std::string &Path);
+
 /// The directory a run's paths are relative to: \p Explicit if given, else the
 /// directory of the compile database \p BuildPath names (a directory or the
 /// file itself), else the current directory. Always absolute, no dots.

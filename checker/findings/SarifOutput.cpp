@@ -171,9 +171,12 @@ private:
     std::string Out = escapeMarkup(Message) + ". See ";
     for (size_t I = 0; I < Related.size(); ++I) {
       const llvm::json::Object *L = Related[I].getAsObject();
-      std::string Label = L->getObject("message")->getString("text")->str();
-      Out +=
-          (I ? ", " : "") + std::string("[") + escapeMarkup(Label) + "](" + std::to_string(*L->getInteger("id")) + ")";
+      // related() gives every element an id and a message text.
+      std::optional<int64_t> Id = L->getInteger("id");
+      std::optional<llvm::StringRef> Label = L->getObject("message")->getString("text");
+      if (!Id || !Label)
+        continue;
+      Out += (I ? ", " : "") + std::string("[") + escapeMarkup(Label->str()) + "](" + std::to_string(*Id) + ")";
     }
     return Out + ".";
   }

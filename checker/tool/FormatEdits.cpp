@@ -56,6 +56,7 @@ std::vector<TextEdit> formatChangedLines(llvm::StringRef Path, llvm::StringRef O
   for (const Block &Bl : Blocks) {
     New.append(Original.data() + Pos, Bl.Begin - Pos);
     std::vector<TextEdit> Local;
+    Local.reserve(Bl.Edits.size());
     for (const TextEdit &E : Bl.Edits)
       Local.push_back({E.Offset - Bl.Begin, E.Length, E.Text});
     unsigned At = unsigned(New.size());

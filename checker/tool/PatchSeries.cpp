@@ -218,8 +218,9 @@ std::string diffStat(llvm::ArrayRef<std::pair<std::string, DiffStat>> Stats) {
         Minus = 1;
     }
     std::string Count = std::to_string(Changed);
-    Out += " " + Rel + std::string(NameWidth - Rel.size(), ' ') + " | " + std::string(CountWidth - Count.size(), ' ') +
-           Count + " " + std::string(Plus, '+') + std::string(Minus, '-') + "\n";
+    Out.append(" ").append(Rel).append(NameWidth - Rel.size(), ' ').append(" | ");
+    Out.append(CountWidth - Count.size(), ' ').append(Count).append(" ");
+    Out.append(Plus, '+').append(Minus, '-').append("\n");
     Ins += S.Insertions;
     Del += S.Deletions;
   }

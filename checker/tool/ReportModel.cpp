@@ -8,6 +8,7 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include <algorithm>
+#include <cmath>
 #include <tuple>
 
 namespace vmaprep::report {
@@ -112,9 +113,7 @@ std::string href(const Entry &E, const ReportOptions &O) {
 
 std::string utf8Text(llvm::StringRef Text) { return llvm::json::isUTF8(Text) ? Text.str() : llvm::json::fixUTF8(Text); }
 
-std::string percent(unsigned N, unsigned Of) {
-  return Of ? std::to_string(unsigned((100.0 * N) / Of + 0.5)) + "%" : "-";
-}
+std::string percent(unsigned N, unsigned Of) { return Of ? std::to_string(std::lround(100.0 * N / Of)) + "%" : "-"; }
 
 std::string detailOf(const HandlerReport &H) {
   std::string S;

@@ -12,6 +12,7 @@
 #include "driver/CommandLine.h"
 #include "driver/CrashIsolation.h"
 #include "driver/TranslationUnitRunner.h"
+#include "findings/Paths.h"
 #include "validation/AcceptedDifferences.h"
 #include "validation/ValidateRunner.h"
 #ifdef VMAPREP_HAVE_MODEL
@@ -25,6 +26,7 @@
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/Twine.h"
 #include "llvm/DebugInfo/Symbolize/Symbolize.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -222,12 +224,9 @@ std::optional<int> parseOptions(int Argc, const char **Argv, Options &O) {
   for (std::string *P : {&O.Original, &O.Rewrite, &O.Harness}) {
     if (P->empty())
       continue;
-    llvm::SmallString<256> Abs(*P);
-    if (!llvm::sys::fs::exists(Abs))
+    if (!llvm::sys::fs::exists(*P))
       return fail("no such file: " + *P);
-    llvm::sys::fs::make_absolute(Abs);
-    llvm::sys::path::remove_dots(Abs, true);
-    *P = std::string(Abs);
+    *P = absolutePath(*P);
   }
   return std::nullopt;
 }
@@ -429,7 +428,7 @@ bool compileBoth(const Options &O, const ValidateTempDir &Dir, Compile C[2], con
         ValidateTempDir::watchProcess(C[I].Process.Pid);
     }
     if (ExecFailed) {
-      Error = "cannot run " + Clang + ": " + ErrMsg;
+      Error = (llvm::Twine("cannot run ") + Clang + ": " + ErrMsg).str();
       return AbandonStarted(I);
     }
   }

@@ -307,10 +307,12 @@ int runCheckCommand(int Argc, const char **Argv) {
     writeText(Result, Args.Text, llvm::outs());
   llvm::outs().flush();
 
-  unsigned Failing = countFindings(Result, *Args.FailOn);
-  if (*Args.FailOn != FailLevel::Any) {
+  // Set when the options were read: --fail-on, else the config's, else any.
+  const FailLevel FailOn = Args.FailOn.value_or(FailLevel::Any);
+  unsigned Failing = countFindings(Result, FailOn);
+  if (FailOn != FailLevel::Any) {
     unsigned All = countFindings(Result, FailLevel::Any);
-    llvm::errs() << "vmaprep: note: --fail-on " << failLevelName(*Args.FailOn) << ": " << Failing << " of " << All
+    llvm::errs() << "vmaprep: note: --fail-on " << failLevelName(FailOn) << ": " << Failing << " of " << All
                  << " finding" << (All == 1 ? "" : "s") << " at or above the threshold\n";
   }
   if (!Result.Errors.empty())

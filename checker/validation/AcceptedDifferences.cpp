@@ -17,6 +17,7 @@ bool parseNumber(std::string_view Text, long long &Out) {
     return false;
   Text = Text.substr(First, Text.find_last_not_of(Blanks) - First + 1);
   const char *End = Text.data() + Text.size();
+  // NOLINTNEXTLINE(bugprone-suspicious-stringview-data-usage): from_chars reads [data(), End), no NUL needed
   auto [Stop, Error] = std::from_chars(Text.data(), End, Out);
   return Error == std::errc() && Stop == End;
 }

@@ -458,7 +458,7 @@ Value Interpreter::eval(const ProgramExpr &E) {
     return It != Memory.end() ? It->second : opaque(Key, E.Class);
   }
   case ProgramExpr::Op::Unary: {
-    const Value V = eval(E.Args[0]);
+    Value V = eval(E.Args[0]);
     if (E.Name == "!")
       return Value::number(!test(V));
     if (E.Name == "-")
@@ -539,7 +539,7 @@ Value Interpreter::eval(const ProgramExpr &E) {
       V.Index = Of.Index;
       V.Frame = unsigned(Frames.size() - 1);
       V.Key = Of.Name;
-      V.I = 0x7000000000ULL + Of.Index * 0x1000;
+      V.I = 0x7000000000ULL + Of.Index * 0x1000ULL;
       return V;
     }
     if (Of.Kind == ProgramExpr::Op::Global) {
@@ -566,7 +566,7 @@ Value Interpreter::eval(const ProgramExpr &E) {
       return V;
     }
     if (Of.Kind == ProgramExpr::Op::Index || Of.Kind == ProgramExpr::Op::Deref) {
-      const Value Base = eval(Of.Args[0]);
+      Value Base = eval(Of.Args[0]);
       if (Of.Kind == ProgramExpr::Op::Deref)
         return Base;
       Value I = eval(Of.Args[1]);
@@ -578,7 +578,7 @@ Value Interpreter::eval(const ProgramExpr &E) {
     cannotRun("the address of this kind of expression", E.Where);
   }
   case ProgramExpr::Op::Deref: {
-    const Value P = eval(E.Args[0]);
+    Value P = eval(E.Args[0]);
     if (P.K == Value::Slot)
       return fromPointer(*static_cast<void **>(P.Obj), E.Class);
     if (P.K == Value::LocalRef)
@@ -641,6 +641,7 @@ Value Interpreter::eval(const ProgramExpr &E) {
 
 Value Interpreter::callExpr(const ProgramExpr &E) {
   std::vector<Value> Args;
+  Args.reserve(E.Args.size());
   for (const ProgramExpr &A : E.Args)
     Args.push_back(eval(A));
   if (Program.function(E.Name))

@@ -210,6 +210,7 @@ std::vector<struct page *> Interpreter::pageArray(const Value &Array, uint64_t N
   if (N > 4096)
     cannotRun("a page array of more than 4096 pages", "");
   std::vector<struct page *> Pages;
+  Pages.reserve(N);
   for (uint64_t I = 0; I < N; ++I)
     Pages.push_back(pageAt(Array, I));
   return Pages;

@@ -56,6 +56,7 @@ DriverUnderTest Interpreter::driver(unsigned World) {
   D.teardown = [this] { Files.clear(); };
   D.describe_state = [this] {
     std::vector<std::string> Lines;
+    Lines.reserve(Memory.size());
     for (const auto &[Name, V] : Memory) // std::map: sorted, so the two sides line up
       if (!Program.MacroStatics.count(Name))
         Lines.push_back(Name + "=" + V.name());
@@ -150,7 +151,7 @@ int Interpreter::mappedCallback(unsigned long Start, unsigned long End, pgoff_t 
         for (const auto &[Ops, Table] : I.TableOf)
           for (const auto &[Member, Fn] : Table->Callbacks)
             if (Member == "mapped" && I.Program.function(Fn)) {
-              Value Slot = Value::object(Value::Slot, Private);
+              Value Slot = Value::object(Value::Slot, static_cast<void *>(Private));
               return int(I.call(Fn, {Value::number(Start), Value::number(End), Value::number(Pgoff),
                                      Value::object(Value::File, const_cast<struct file *>(F)), Slot})
                              .I);
@@ -258,10 +259,11 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
     for (unsigned World = 1; World <= 8; ++World) {
       DriverUnderTest Probe = Orig.driver(1000 + Round * 16 + World);
       for (size_t S = 0; S < Matrix.size() && Orig.Failure.empty(); ++S) {
+        // A probe only learns values, and what it reached before an exception is learned; the exception
+        // is reported when the comparison runs the scenario again.
         try {
           run_scenario(Probe, Matrix[S]);
-        } catch (const std::exception &) {
-          // Reported when the comparison runs it again.
+        } catch (const std::exception &) { // NOLINT(bugprone-empty-catch): deliberate, as said above
         }
       }
     }

@@ -31,7 +31,7 @@ class StaticState {
 public:
   bool save(void *Handle) {
     struct link_map *Map = nullptr;
-    if (dlinfo(Handle, RTLD_DI_LINKMAP, &Map) != 0 || !Map)
+    if (dlinfo(Handle, RTLD_DI_LINKMAP, static_cast<void *>(&Map)) != 0 || !Map)
       return false;
     Base = Map->l_addr;
     dl_iterate_phdr(

@@ -24,6 +24,7 @@ const char* resource_name(Resource r) {
     case Resource::Module: return "module";
     case Resource::FileRef: return "file";
     case Resource::Device: return "device";
+    case Resource::Ioremap: return "ioremap";
   }
   return "?";
 }
@@ -158,7 +159,8 @@ std::string Kernel::describe_pfn(unsigned long pfn) const {
     const std::uintptr_t start = reinterpret_cast<std::uintptr_t>(memory) & PAGE_MASK;
     const std::uintptr_t end = reinterpret_cast<std::uintptr_t>(memory) + block.size;
     if (addr >= start && addr < end)
-      return "kmalloc" + std::to_string(block.sequence) + "+" + std::to_string((addr - start) >> PAGE_SHIFT);
+      return resource_name(block.kind) + std::to_string(block.sequence) + "+" +
+             std::to_string((addr - start) >> PAGE_SHIFT);
   }
   std::ostringstream out;
   out << "pfn:0x" << std::hex << pfn;
@@ -169,7 +171,7 @@ std::string Kernel::describe_heap_pointer(const void* p) const {
   const auto addr = reinterpret_cast<std::uintptr_t>(p);
   for (const auto& [memory, block] : ledger.live_blocks) {
     const auto start = reinterpret_cast<std::uintptr_t>(memory);
-    if (addr >= start && addr < start + block.size) return "kmalloc" + std::to_string(block.sequence);
+    if (addr >= start && addr < start + block.size) return resource_name(block.kind) + std::to_string(block.sequence);
   }
   return std::string();
 }

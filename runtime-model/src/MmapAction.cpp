@@ -2,7 +2,8 @@
 // mmap_action_prepare() (with the per-type prepare steps of mm/memory.c, remap_pfn_range_prepare() and
 // the simple I/O remap) and mmap_action_complete() / mmap_action_finish(), including the 7.1+
 // error_override and vm_operations_struct->mapped call, and the 6.19/7.0 success and error hooks.
-// MmapRegion.cpp calls both steps; the page-table work is Memory.cpp's.
+// MmapRegion.cpp calls both steps; the page-table work is Memory.cpp's. compat_vma_mmap() runs a
+// ->mmap_prepare hook on an existing VMA, for vfs_mmap() from a stacked ->mmap.
 #include "AddressSpaceInternal.h"
 #include "vmaprep/model/AddressSpace.h"
 
@@ -74,8 +75,10 @@ int AddressSpace::mmap_action_prepare(MmapRequest& req, vm_area_desc& desc) {
   return -EINVAL;
 }
 
-// mm/util.c mmap_action_complete() / mmap_action_finish() (7.1+) and the 6.19/7.0 hook variant.
-int AddressSpace::mmap_action_complete(MmapRequest& req, vm_area_struct* vma, mmap_action& action) {
+// mm/util.c mmap_action_complete() / mmap_action_finish() (7.1+) and the 6.19/7.0 hook variant. From the
+// compatibility layer (is_compat) a failure is returned as it is: the ->mmap that called vfs_mmap() fails,
+// and the core unmaps the VMA it made.
+int AddressSpace::mmap_action_complete(MmapRequest& req, vm_area_struct* vma, mmap_action& action, bool is_compat) {
   int err = 0;
   switch (action.type) {
     case MMAP_NOTHING: break;
@@ -100,10 +103,11 @@ int AddressSpace::mmap_action_complete(MmapRequest& req, vm_area_struct* vma, mm
   if (req.kapi >= VMAPREP_KAPI_7_1) {
     if (!err && vma->vm_ops && vma->vm_ops->mapped)
       err = vma->vm_ops->mapped(vma->vm_start, vma->vm_end, vma->vm_pgoff, vma->vm_file, &vma->vm_private_data);
-    if (!err) return 0;
+    if (!err || is_compat) return err;
     do_munmap(start, len);
     return action.error_override ? action.error_override : err;
   }
+  if (err && is_compat) return err;  // as 7.3's compatibility layer does; the model applies it at 6.19/7.0 too
   if (err) {
     do_munmap(start, len);
     if (action.__vmaprep_hidden_error_hook) {
@@ -115,6 +119,35 @@ int AddressSpace::mmap_action_complete(MmapRequest& req, vm_area_struct* vma, mm
   // 6.19/7.0: a failing success_hook fails mmap() but leaves the VMA mapped.
   if (action.__vmaprep_hidden_success_hook) return action.__vmaprep_hidden_success_hook(vma);
   return 0;
+}
+
+// mm/util.c compat_vma_mmap(): compat_set_desc_from_vma(), the file's ->mmap_prepare, the action's prepare
+// step, compat_set_vma_from_desc() (mm/vma.h) and the action's complete step, on a VMA that exists already.
+int AddressSpace::compat_vma_mmap(struct file* file, vm_area_struct* vma) {
+  mmap_action nothing{};
+  nothing.type = MMAP_NOTHING;
+  vm_area_desc desc{&mm_,          file,         vma->vm_start,   vma->vm_end,
+                    vma->vm_pgoff, vma->vm_file, {vma->vm_flags}, vma->vm_page_prot,
+                    vma->vm_ops,   nullptr,      nothing};
+  int err = file->f_op->mmap_prepare(&desc);
+  if (err) return err;
+  MmapRequest req{};
+  req.file = file;
+  req.kapi = file->__vmaprep_kapi;
+  if (req.kapi >= VMAPREP_KAPI_6_19) {
+    err = mmap_action_prepare(req, desc);
+    if (err) return err;
+  }
+  // compat_set_vma_from_desc(): a file the hook put in the desc gets its own reference (vma_set_file()).
+  vma->vm_pgoff = desc.pgoff;
+  struct file* vm_file = req.kapi >= VMAPREP_KAPI_6_18 ? desc.vm_file : desc.file;
+  if (vm_file != vma->vm_file) vma_set_file(vma, vm_file);
+  __vmaprep_vma_flags_write(vma, desc.vma_flags.__vma_flags[0]);
+  vma->vm_page_prot = desc.page_prot;
+  vma->vm_ops = desc.vm_ops;
+  vma->vm_private_data = desc.private_data;
+  if (req.kapi < VMAPREP_KAPI_6_19) return 0;
+  return mmap_action_complete(req, vma, desc.action, /*is_compat=*/true);
 }
 
 }  // namespace vmaprep::model

@@ -392,6 +392,11 @@ ScenarioRun run_scenario(const DriverUnderTest& driver, const Scenario& scenario
   if (trace.back() != "after teardown: balanced") result.problems.push_back("leak: " + trace.back());
   add_driver_state(driver, "state after teardown", trace);
   for (const std::string& p : run.problems()) result.problems.push_back(p);
+  for (const std::string& function : run.kernel().calls_not_modelled) {
+    std::string problem = driver.name.empty() ? "the driver" : driver.name;
+    problem.append(" calls ").append(function).append("(), which the model does not implement");
+    result.not_modelled.push_back(std::move(problem));
+  }
   return result;
 }
 
@@ -489,14 +494,22 @@ ValidationReport validate(const DriverUnderTest& original, const DriverUnderTest
       const std::string la = i < a.trace.size() ? a.trace[i] : "<end>";
       const std::string lb = i < b.trace.size() ? b.trace[i] : "<end>";
       if (la != lb) {
-        report.mismatches.push_back(label + ": original `" + la + "` / rewrite `" + lb + "`");
+        std::string mismatch = label;
+        mismatch.append(": original `").append(la).append("` / rewrite `").append(lb).append("`");
+        report.mismatches.push_back(std::move(mismatch));
         report.divergences.push_back({label, la, lb, first_field_difference(la, lb)});
         break;  // the first difference explains the rest
       }
     }
-    for (const auto& p : b.problems) report.problems.push_back(label + " [" + rewrite.name + "]: " + p);
-    for (const auto& p : sweep_failures(rewrite, scenario))
-      report.problems.push_back(label + " [" + rewrite.name + "]: " + p);
+    std::string where = label;
+    where.append(" [").append(rewrite.name).append("]: ");
+    for (const auto& p : b.problems) report.problems.push_back(where + p);
+    // What the model cannot follow makes any comparison moot, the original's as much as the rewrite's.
+    std::string original_where = label;
+    original_where.append(" [").append(original.name).append("]: ");
+    for (const auto& p : a.not_modelled) report.problems.push_back(original_where + p);
+    for (const auto& p : b.not_modelled) report.problems.push_back(where + p);
+    for (const auto& p : sweep_failures(rewrite, scenario)) report.problems.push_back(where + p);
   }
   return report;
 }

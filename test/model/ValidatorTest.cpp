@@ -133,5 +133,17 @@ TEST(ValidatorTest, TracesNameWhatIsObservable) {
   EXPECT_NE(run.trace[3].find("page"), std::string::npos) << run.trace[3];
 }
 
+// A call the model cannot follow is a problem that names it, on whichever side makes it.
+TEST(ValidatorTest, CallsTheModelDoesNotImplementAreReported) {
+  const ValidationReport report = validate(driver("walker", &api_page_walk_fops, VMAPREP_KAPI_LATEST),
+                                           prepared("remap", &prep_remap_fops), standard_scenarios(1));
+  ASSERT_FALSE(report.problems.empty());
+  bool named = false;
+  for (const std::string& p : report.problems)
+    named |=
+        p.find("[walker]: walker calls apply_to_page_range(), which the model does not implement") != std::string::npos;
+  EXPECT_TRUE(named) << report.describe();
+}
+
 }  // namespace
 }  // namespace vmaprep::model::test

@@ -43,28 +43,51 @@ AddressSpace* model_of(const vm_area_struct* vma) {
   return as;
 }
 
-void* tracked_alloc(std::size_t size, bool zero, bool page_aligned, const char* site) noexcept {
+// Where tracked memory comes from: the slab (kmalloc), a vmalloc area (vmalloc_user()'s is VM_USERMAP), or
+// an ioremap mapping. All but the slab's are page aligned, as the kernel's are.
+enum class Area { Slab, Vmalloc, VmallocUser, Ioremap };
+
+void* tracked_alloc(std::size_t size, bool zero, Area area, const char* site) noexcept {
   if (kernel().faults.should_fail(site)) return nullptr;
+  const bool page_aligned = area != Area::Slab;
   const std::size_t bytes = size ? size : 1;
   void* p = page_aligned ? std::aligned_alloc(PAGE_SIZE, PAGE_ALIGN(bytes)) : std::malloc(bytes);
   if (!p) return nullptr;
   if (zero) std::memset(p, 0, page_aligned ? PAGE_ALIGN(bytes) : bytes);
-  kernel().ledger.live_blocks[p] = {bytes, kernel().ledger.next_sequence++};
-  kernel().ledger.acquire(Resource::Kmalloc);
+  vmaprep::model::Ledger::Block block{bytes, kernel().ledger.next_sequence++};
+  block.kind = area == Area::Ioremap ? Resource::Ioremap : Resource::Kmalloc;
+  block.vmalloc = area == Area::Vmalloc || area == Area::VmallocUser;
+  block.usermap = area == Area::VmallocUser;
+  kernel().ledger.live_blocks[p] = block;
+  kernel().ledger.acquire(block.kind);
   return p;
 }
 
-void tracked_free(const void* p, const char* what) noexcept {
+void tracked_free(const void* p, const char* what, Resource kind = Resource::Kmalloc) noexcept {
   if (!p) return;
   auto& blocks = kernel().ledger.live_blocks;
   auto it = blocks.find(p);
-  if (it == blocks.end()) {
-    kernel().warn(std::string(what) + " of memory that is not a live allocation (double free?)");
+  if (it == blocks.end() || it->second.kind != kind) {
+    kernel().warn(std::string(what) + " of memory that is not a live " +
+                  (kind == Resource::Ioremap ? "ioremap mapping" : "allocation (double free?)"));
     return;
   }
   blocks.erase(it);
-  kernel().ledger.release(Resource::Kmalloc);
+  kernel().ledger.release(kind);
   std::free(const_cast<void*>(p));
+}
+
+// find_vm_area(): the vmalloc area that contains addr (its start in *start), or null.
+const vmaprep::model::Ledger::Block* find_vm_area(const void* addr, std::uintptr_t* start) noexcept {
+  const auto a = reinterpret_cast<std::uintptr_t>(addr);
+  for (const auto& [memory, block] : kernel().ledger.live_blocks) {
+    const auto m = reinterpret_cast<std::uintptr_t>(memory);
+    if (block.vmalloc && a >= m && a < m + PAGE_ALIGN(block.size)) {
+      *start = m;
+      return &block;
+    }
+  }
+  return nullptr;
 }
 
 const file_operations shmem_anon_file_operations = {};
@@ -241,6 +264,80 @@ void zap_vma_ptes(struct vm_area_struct* vma, unsigned long address, unsigned lo
   if (AddressSpace* as = model_of(vma)) as->zap_range(address, address + size);
 }
 
+// Single pages inserted by pfn (mm/memory.c), as fault handlers do and some ->mmap handlers do up front.
+// insert_pfn(): an entry already there is left as it is (another fault got there first); a new one is
+// special, as remap's are. x86 has special PTEs, so vmf_insert_mixed() takes the same path.
+static vm_fault_t insert_pfn(struct vm_area_struct* vma, unsigned long addr, unsigned long pfn,
+                             pgprot_t prot) noexcept {
+  AddressSpace* as = model_of(vma);
+  if (!as) return VM_FAULT_SIGBUS;
+  const unsigned long page = addr & PAGE_MASK;
+  if (as->pte_present(page)) return VM_FAULT_NOPAGE;
+  if (as->install_pfn_range(vma, page, pfn, PAGE_SIZE, prot, PteKind::Pfn) == -ENOMEM) return VM_FAULT_OOM;
+  return VM_FAULT_NOPAGE;
+}
+
+vm_fault_t vmf_insert_pfn_prot(struct vm_area_struct* vma, unsigned long addr, unsigned long pfn,
+                               pgprot_t pgprot) noexcept {
+  // The kernel BUG()s on these misuses; the model warns and fails the insertion.
+  const vm_flags_t special = vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP);
+  if (!special || special == (VM_PFNMAP | VM_MIXEDMAP)) {
+    kernel().warn("vmf_insert_pfn on a mapping that is not exactly one of VM_PFNMAP and VM_MIXEDMAP");
+    return VM_FAULT_SIGBUS;
+  }
+  if ((vma->vm_flags & VM_PFNMAP) && is_cow_mapping(vma->vm_flags)) {
+    kernel().warn("vmf_insert_pfn on a copy-on-write VM_PFNMAP mapping");
+    return VM_FAULT_SIGBUS;
+  }
+  if (addr < vma->vm_start || addr >= vma->vm_end) return VM_FAULT_SIGBUS;
+  return insert_pfn(vma, addr, pfn, pgprot);
+}
+
+vm_fault_t vmf_insert_pfn(struct vm_area_struct* vma, unsigned long addr, unsigned long pfn) noexcept {
+  return vmf_insert_pfn_prot(vma, addr, pfn, vma->vm_page_prot);
+}
+
+// __vm_insert_mixed(): vm_mixed_ok() (the model has no zero page, so VM_MIXEDMAP is required).
+vm_fault_t vmf_insert_mixed(struct vm_area_struct* vma, unsigned long addr, unsigned long pfn) noexcept {
+  if (!(vma->vm_flags & VM_MIXEDMAP)) return VM_FAULT_SIGBUS;
+  if (addr < vma->vm_start || addr >= vma->vm_end) return VM_FAULT_SIGBUS;
+  return insert_pfn(vma, addr, pfn, vma->vm_page_prot);
+}
+
+// mm/vmalloc.c: the pages of a VM_USERMAP vmalloc area (vmalloc_user()) inserted one by one. As in the
+// kernel, the size check compares pgoff + size with the whole area, wherever in it kaddr points.
+int remap_vmalloc_range_partial(struct vm_area_struct* vma, unsigned long uaddr, void* kaddr, unsigned long pgoff,
+                                unsigned long size) noexcept {
+  if (pgoff > (~0UL >> PAGE_SHIFT)) return -EINVAL;  // check_shl_overflow()
+  const unsigned long off = pgoff << PAGE_SHIFT;
+  size = PAGE_ALIGN(size);
+  if (!PAGE_ALIGNED(uaddr) || !PAGE_ALIGNED(kaddr)) return -EINVAL;
+  std::uintptr_t area_start = 0;
+  const vmaprep::model::Ledger::Block* area = find_vm_area(kaddr, &area_start);
+  if (!area || !area->usermap) return -EINVAL;
+  if (size + off < size || size + off > PAGE_ALIGN(area->size)) return -EINVAL;
+  char* from = static_cast<char*>(kaddr) + off;
+  do {
+    const int err = vm_insert_page(vma, uaddr, vmalloc_to_page(from));
+    if (err) return err;
+    uaddr += PAGE_SIZE;
+    from += PAGE_SIZE;
+    size -= PAGE_SIZE;
+  } while (size > 0);
+  vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+  return 0;
+}
+
+int remap_vmalloc_range(struct vm_area_struct* vma, void* addr, unsigned long pgoff) noexcept {
+  return remap_vmalloc_range_partial(vma, vma->vm_start, addr, pgoff, vma->vm_end - vma->vm_start);
+}
+
+// The model keeps no page-table pages for a pte_fn_t to edit: the call is reported, and fails.
+int apply_to_page_range(struct mm_struct*, unsigned long, unsigned long, pte_fn_t, void*) noexcept {
+  kernel().call_not_modelled("apply_to_page_range");
+  return -EINVAL;
+}
+
 // --- pages ---
 
 struct page* pfn_to_page(unsigned long pfn) noexcept { return kernel().page_for_pfn(pfn); }
@@ -276,9 +373,9 @@ void free_pages(unsigned long addr, unsigned int order) noexcept {
 // --- slab / vmalloc ---
 
 void* kmalloc_noprof(size_t size, gfp_t flags) noexcept {
-  return tracked_alloc(size, flags & __GFP_ZERO, false, "kmalloc");
+  return tracked_alloc(size, flags & __GFP_ZERO, Area::Slab, "kmalloc");
 }
-void* kzalloc_noprof(size_t size, gfp_t) noexcept { return tracked_alloc(size, true, false, "kmalloc"); }
+void* kzalloc_noprof(size_t size, gfp_t) noexcept { return tracked_alloc(size, true, Area::Slab, "kmalloc"); }
 void* kmalloc_array_noprof(size_t n, size_t size, gfp_t flags) noexcept {
   if (size && n > SIZE_MAX / size) return nullptr;
   return kmalloc_noprof(n * size, flags);
@@ -288,10 +385,29 @@ void* kcalloc_noprof(size_t n, size_t size, gfp_t flags) noexcept {
 }
 void kfree(const void* ptr) noexcept { tracked_free(ptr, "kfree"); }
 void kvfree(const void* ptr) noexcept { tracked_free(ptr, "kvfree"); }
-void* vmalloc(unsigned long size) noexcept { return tracked_alloc(size, false, true, "vmalloc"); }
-void* vzalloc(unsigned long size) noexcept { return tracked_alloc(size, true, true, "vmalloc"); }
-void* vmalloc_user(unsigned long size) noexcept { return tracked_alloc(size, true, true, "vmalloc"); }
+void* vmalloc(unsigned long size) noexcept { return tracked_alloc(size, false, Area::Vmalloc, "vmalloc"); }
+void* vzalloc(unsigned long size) noexcept { return tracked_alloc(size, true, Area::Vmalloc, "vmalloc"); }
+void* vmalloc_user(unsigned long size) noexcept { return tracked_alloc(size, true, Area::VmallocUser, "vmalloc"); }
 void vfree(const void* addr) noexcept { tracked_free(addr, "vfree"); }
+
+// --- I/O mappings (arch/x86/mm/ioremap.c) ---
+
+// A kernel mapping of the physical range: zeroed host memory here, so a driver can read and write through
+// it. Each mapping is held (ledger kind "ioremap") until iounmap().
+void __iomem* ioremap(phys_addr_t offset, size_t size) noexcept {
+  const phys_addr_t last = offset + size - 1;
+  if (!size || last < offset) return nullptr;
+  const unsigned long in_page = offset & ~PAGE_MASK;
+  auto* base = static_cast<char*>(tracked_alloc(in_page + size, true, Area::Ioremap, "ioremap"));
+  return base ? base + in_page : nullptr;
+}
+
+void iounmap(void __iomem* addr) noexcept {
+  // The mapping starts at the page the address is in.
+  if (addr)
+    tracked_free(reinterpret_cast<void*>(reinterpret_cast<std::uintptr_t>(addr) & PAGE_MASK), "iounmap",
+                 Resource::Ioremap);
+}
 
 // --- reference counts ---
 
@@ -423,6 +539,26 @@ struct file* anon_inode_getfile(const char* name, const struct file_operations* 
   return file;
 }
 
+loff_t noop_llseek(struct file* file, loff_t, int) noexcept { return file->f_pos; }
+
+int nonseekable_open(struct inode*, struct file* filp) noexcept {
+  filp->f_mode &= ~(FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE);
+  return 0;
+}
+
+// include/linux/fs.h: the lower file's ->mmap, or its ->mmap_prepare through compat_vma_mmap().
+int vfs_mmap(struct file* file, struct vm_area_struct* vma) noexcept {
+  if (file->f_op->mmap_prepare) {
+    AddressSpace* as = model_of(vma);
+    return as ? as->compat_vma_mmap(file, vma) : -EINVAL;
+  }
+  if (!file->f_op->mmap) {
+    kernel().warn("vfs_mmap on a file without ->mmap");  // the kernel calls through NULL
+    return -ENODEV;
+  }
+  return file->f_op->mmap(file, vma);
+}
+
 int generic_file_mmap(struct file* file, struct vm_area_struct* vma) noexcept {
   file_accessed(file);
   vma->vm_ops = &generic_file_vm_ops;
@@ -500,7 +636,7 @@ struct file* open_file(const FileSpec& spec, int* error) {
   inode->i_rdev = spec.rdev;
   inode->i_private = spec.inode_private;
   auto* file = new struct file();
-  file->f_mode = spec.mode;
+  file->f_mode = spec.mode | FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;  // do_dentry_open()
   file->f_op = spec.fops;
   file->f_inode = inode;
   file->__vmaprep_count = 1;

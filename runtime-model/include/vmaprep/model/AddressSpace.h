@@ -226,6 +226,9 @@ class AddressSpace {
                         PteKind kind);
   int install_page(vm_area_struct* vma, unsigned long addr, struct page* page, pgprot_t prot);
   void zap_range(unsigned long start, unsigned long end);
+  bool pte_present(unsigned long addr) const { return ptes_.count(addr & PAGE_MASK) != 0; }
+  // mm/util.c compat_vma_mmap(): a stacked ->mmap (vfs_mmap()) hands its VMA to a file with ->mmap_prepare.
+  int compat_vma_mmap(struct file* file, vm_area_struct* vma);
 
  private:
   struct VmaDeleter {
@@ -295,7 +298,7 @@ class AddressSpace {
   int mmap_legacy_hook(MmapRequest& req, vm_area_struct* vma);
   int mmap_prepare_hook(MmapRequest& req, vm_area_desc& desc);
   int mmap_action_prepare(MmapRequest& req, vm_area_desc& desc);
-  int mmap_action_complete(MmapRequest& req, vm_area_struct* vma, mmap_action& action);
+  int mmap_action_complete(MmapRequest& req, vm_area_struct* vma, mmap_action& action, bool is_compat = false);
   int split_vma(vm_area_struct* vma, unsigned long addr, bool new_below, bool checked);
   int gather_range(unsigned long start, unsigned long end, Gathered& out);
   void reattach(Gathered& gathered);

@@ -10,6 +10,7 @@ extern "C" {
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -26,8 +27,9 @@ enum class Resource : int {
   Module,     // try_module_get/__module_get ... module_put
   FileRef,    // get_file ... fput (called by handlers, not by the core)
   Device,     // get_device ... put_device
+  Ioremap,    // ioremap ... iounmap
 };
-inline constexpr int kResourceKinds = 8;
+inline constexpr int kResourceKinds = 9;
 const char* resource_name(Resource r);
 
 class Ledger {
@@ -48,10 +50,14 @@ class Ledger {
   std::string describe() const;
   void reset();
 
-  // Live kmalloc-family blocks, so a double or foreign kfree is reported instead of crashing.
+  // Live kmalloc-family blocks, vmalloc areas and ioremap mappings (host memory here), so a double or
+  // foreign free is reported instead of crashing.
   struct Block {
     std::size_t size;
     long sequence;  // allocation order within this Kernel: names the block independently of its address
+    Resource kind = Resource::Kmalloc;  // Kmalloc (the kmalloc and vmalloc families) or Ioremap
+    bool vmalloc = false;               // a vmalloc area, which find_vm_area() finds
+    bool usermap = false;               // vmalloc_user(): VM_USERMAP, which remap_vmalloc_range() requires
   };
   std::unordered_map<const void*, Block> live_blocks;
   long next_sequence = 0;
@@ -138,6 +144,11 @@ class Kernel {
   bool take_handler_file_ref(const struct file* file);
   std::vector<std::string> warnings;
   void warn(std::string message) { warnings.push_back(std::move(message)); }
+  // Kernel functions the shim declares for handlers but the model cannot follow (apply_to_page_range():
+  // its callback edits page-table pages the model does not have). Each is recorded once; validation
+  // reports it as a problem naming the function.
+  std::set<std::string> calls_not_modelled;
+  void call_not_modelled(const char* function) { calls_not_modelled.insert(function); }
 
   // Physical pages. Pages from alloc_pages() own host memory; other kernel memory (kmalloc, static
   // buffers) gets a page record on first virt_to_page()/pfn_to_page().
@@ -148,9 +159,10 @@ class Kernel {
   void put_page(struct page* page);
   std::size_t live_page_count() const { return pages_.size(); }
   // A name for a pfn that is the same in two runs making the same allocations: "page<n>.<i>" for the
-  // i-th page of the n-th alloc_pages(), "kmalloc<n>+<page>" inside a live heap block, else the number.
+  // i-th page of the n-th alloc_pages(), "kmalloc<n>+<page>" inside a live heap block ("ioremap<n>+<page>"
+  // inside an ioremap mapping), else the number.
   std::string describe_pfn(unsigned long pfn) const;
-  // "kmalloc<n>" for a pointer into a live heap block, or an empty string.
+  // "kmalloc<n>" for a pointer into a live heap block ("ioremap<n>" into a mapping), or an empty string.
   std::string describe_heap_pointer(const void* p) const;
 
  private:

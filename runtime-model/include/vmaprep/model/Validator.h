@@ -74,6 +74,8 @@ struct DriverUnderTest {
 struct ScenarioRun {
   std::vector<std::string> trace;
   std::vector<std::string> problems;  // leaks and contract violations found while running
+  // "<driver> calls <function>(), which the model does not implement", for each such call the driver made.
+  std::vector<std::string> not_modelled;
 };
 
 // Runs one scenario in a fresh Kernel and AddressSpace.

@@ -6,6 +6,7 @@
 #define VMAPREP_KSHIM_LINUX_ERR_H
 
 #include <linux/errno.h>
+#include <linux/types.h>
 
 static inline void *ERR_PTR(long error) { return (void *)error; }
 static inline long PTR_ERR(const void *ptr) { return (long)ptr; }

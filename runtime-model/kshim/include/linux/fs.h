@@ -3,7 +3,8 @@
  * Models struct file (f_mode, f_op, private_data, a reference count), struct inode, and
  * struct file_operations with .mmap (legacy), .mmap_prepare (6.16+) and fop_flags, the inode's file type
  * (i_mode, which decides mmap's offset limit), plus get_file/fput (ledger kind
- * "file"), file_accessed, generic_file_mmap and generic_file_mmap_prepare.
+ * "file"), file_accessed, generic_file_mmap and generic_file_mmap_prepare, vfs_mmap (a stacked ->mmap
+ * calling down, through compat_vma_mmap() to a ->mmap_prepare), noop_llseek and nonseekable_open.
  */
 #ifndef VMAPREP_KSHIM_LINUX_FS_H
 #define VMAPREP_KSHIM_LINUX_FS_H
@@ -21,6 +22,9 @@ struct address_space;
 
 #define FMODE_READ ((fmode_t)0x1)
 #define FMODE_WRITE ((fmode_t)0x2)
+#define FMODE_LSEEK ((fmode_t)0x4)
+#define FMODE_PREAD ((fmode_t)0x8)
+#define FMODE_PWRITE ((fmode_t)0x10)
 #define FMODE_EXEC ((fmode_t)0x20)
 
 /* include/linux/fs.h fop_flags: FOP_UNSIGNED_OFFSET lifts mmap's offset limit (mm/mmap.c file_mmap_size_max()). */
@@ -56,6 +60,7 @@ struct file {
 	struct inode *f_inode;
 	void *private_data;
 	struct address_space *f_mapping;
+	loff_t f_pos;
 	long __vmaprep_count;
 	int __vmaprep_kapi;
 	fop_flags_t __vmaprep_fop_flags; /* OR'd with f_op->fop_flags: a kind the validator gives the file */

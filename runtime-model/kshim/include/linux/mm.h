@@ -3,7 +3,8 @@
  *
  * Models what mmap handlers use from include/linux/mm.h: the VM_* masks and VMA_*_BIT numbers,
  * struct vm_operations_struct, the vm_flags_*() writers, vma_pages(), the page-table population calls
- * (remap_pfn_range, io_remap_pfn_range, vm_iomap_memory, vm_insert_page(s), vm_map_pages), page helpers,
+ * (remap_pfn_range, io_remap_pfn_range, vm_iomap_memory, vm_insert_page(s), vm_map_pages, vmf_insert_pfn,
+ * vmf_insert_mixed, remap_vmalloc_range), page helpers,
  * and for ->mmap_prepare the desc flag/size helpers and mmap_action_*() constructors at each API level.
  * The out-of-line functions are implemented on the runtime model (runtime-model/kshim/src).
  */
@@ -229,10 +230,16 @@ int vm_insert_pages(struct vm_area_struct *vma, unsigned long addr, struct page 
 int vm_map_pages(struct vm_area_struct *vma, struct page **pages, unsigned long num) __VMAPREP_NOEXCEPT;
 int vm_map_pages_zero(struct vm_area_struct *vma, struct page **pages, unsigned long num) __VMAPREP_NOEXCEPT;
 void zap_vma_ptes(struct vm_area_struct *vma, unsigned long address, unsigned long size) __VMAPREP_NOEXCEPT;
-/* Not modelled (validation refuses a handler that calls them); declared for the analysis. */
 vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn) __VMAPREP_NOEXCEPT;
+vm_fault_t vmf_insert_pfn_prot(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn,
+			       pgprot_t pgprot) __VMAPREP_NOEXCEPT;
 vm_fault_t vmf_insert_mixed(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn) __VMAPREP_NOEXCEPT;
+/* linux/vmalloc.h in the kernel: here beside the other population calls. */
 int remap_vmalloc_range(struct vm_area_struct *vma, void *addr, unsigned long pgoff) __VMAPREP_NOEXCEPT;
+int remap_vmalloc_range_partial(struct vm_area_struct *vma, unsigned long uaddr, void *kaddr, unsigned long pgoff,
+				unsigned long size) __VMAPREP_NOEXCEPT;
+/* Not modelled: a call is reported by validation ("calls apply_to_page_range(), which the model does not
+ * implement") and fails with -EINVAL; declared for the analysis. */
 typedef int (*pte_fn_t)(void *pte, unsigned long addr, void *data);
 int apply_to_page_range(struct mm_struct *mm, unsigned long address, unsigned long size, pte_fn_t fn,
 			void *data) __VMAPREP_NOEXCEPT;
