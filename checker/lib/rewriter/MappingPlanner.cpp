@@ -304,10 +304,11 @@ bool HandlerRewriter::planInsertPages(const VmaEffect &E, const CallExpr *CE, st
                         "only a count set once, where it is declared, is rewritten",
                     Ref->getBeginLoc());
     if (B >= CallE && E.Use != ResultUse::Returned)
-      return refuseInternal("'" + Num->getName().str() + "' is read after " + E.Name +
-                                "(), which leaves there the number of pages it did not insert (0 on success); the action "
-                                "gives no count back",
-                            Ref->getBeginLoc());
+      return refuseInternal(
+          "'" + Num->getName().str() + "' is read after " + E.Name +
+              "(), which leaves there the number of pages it did not insert (0 on success); the action "
+              "gives no count back",
+          Ref->getBeginLoc());
   }
   std::string Pages;
   if (!renderExpr(CE->getArg(unsigned(E.Api->SourceArg)), Pages))
