@@ -5,6 +5,7 @@
 #include "clang/AST/Decl.h"
 #include "llvm/ADT/STLExtras.h"
 #include <algorithm>
+#include <set>
 
 namespace vmaprep {
 
@@ -174,8 +175,11 @@ void actionOrderHazards(const HandlerSummary &Summary, ReasonSet &Blockers) {
                    "the page array of " + M.Name + "() is the hook's local '" + M.LocalSource +
                        "'; the action reads it after the hook returns",
                    int(I));
+    // One lock per place: 7.3's guard(mutex) declares two cleanup variables
+    // (the guard and its lock context) that end together.
+    std::set<std::pair<std::string, unsigned>> LockSites;
     for (const HeldState &H : Summary.Held)
-      if (H.What != HeldState::Kind::Release)
+      if (H.What != HeldState::Kind::Release && LockSites.insert({H.Where.File, H.Where.Line}).second)
         Blockers.add("page-array-unguarded",
                      "the hook " + heldStateText(H, lineOf(H.Where)) + "; " + Reads + ", without it", int(I));
     for (const HeldState &H : Summary.Held)

@@ -45,9 +45,14 @@ std::string heldStateText(const HeldState &H, const std::string &Where) {
   std::string At = Where.empty() ? "" : ", " + Where;
   switch (H.What) {
   case HeldState::Kind::Lock: return "takes a lock (" + H.Name + "()" + At + ")";
-  case HeldState::Kind::Cleanup:
-    return "declares '" + H.Variable + "'" + (Where.empty() ? "" : " (" + Where + ")") + ", which " +
+  case HeldState::Kind::Cleanup: {
+    // guard()/scoped_guard() name their variable __UNIQUE_ID_guard_N: say
+    // what it is, not the name nobody wrote.
+    std::string What = llvm::StringRef(H.Variable).starts_with("__UNIQUE_ID_") ? std::string("a scoped guard")
+                                                                               : "'" + H.Variable + "'";
+    return "declares " + What + (Where.empty() ? "" : " (" + Where + ")") + ", which " +
            (H.Name.empty() ? std::string("a cleanup") : H.Name) + "() releases when the hook returns";
+  }
   case HeldState::Kind::Release: return "releases something (" + H.Name + "()" + At + ")";
   }
   return "";
