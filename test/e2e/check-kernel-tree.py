@@ -32,10 +32,19 @@ import os
 import re
 import sys
 
-# A definition with external linkage of a legacy handler: `int name(struct file *f, struct vm_area_struct *v) {`
-# at the start of a line, not static.
-DEFINITION_RE = re.compile(r'^(?!static\b)[A-Za-z_][\w \t\*]*?\b([A-Za-z_]\w*)\s*\(\s*struct\s+file\s*\*\s*\w*\s*,'
-                           r'\s*struct\s+vm_area_struct\s*\*\s*\w*\s*\)\s*\{', re.M)
+# A legacy handler's definition: `name(struct file *f, struct vm_area_struct *v) {`; whether it is static is
+# read from its declaration specifiers, back to the previous `;`, `}` or `{` (kernel style may put them on the
+# line before the name).
+DEFINITION_RE = re.compile(r'\b([A-Za-z_]\w*)\s*\(\s*struct\s+file\s*\*\s*\w*\s*,'
+                           r'\s*struct\s+vm_area_struct\s*\*\s*\w*\s*\)\s*\{')
+
+
+def external_definitions(text):
+    """Names of the legacy handlers \p text defines with external linkage."""
+    for m in DEFINITION_RE.finditer(text):
+        start = max(text.rfind(c, 0, m.start()) for c in ';}{')
+        if not re.search(r'\bstatic\b', text[start + 1:m.start()]):
+            yield m.group(1)
 MEMBER_RE = re.compile(r'\.\s*(mmap_prepare|mmap)\s*=\s*&?\s*([A-Za-z_]\w*)')
 DEFINE_RE = re.compile(r'^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)]*\))?(.*)$', re.M)
 
@@ -540,8 +549,8 @@ def main(argv):
                 text = strip_comments(f.read())
         except OSError:
             continue
-        for m in DEFINITION_RE.finditer(text):
-            defined.setdefault(m.group(1), set()).add(norm(p, tree))
+        for name in external_definitions(text):
+            defined.setdefault(name, set()).add(norm(p, tree))
     unjoined = []
     for g in vmh:
         first = (g.get('reasons') or [{}])[0].get('id')
