@@ -221,7 +221,7 @@ CheckResult runCheck(CompilationInputs &Inputs, const CheckOptions &Options) {
         NoRewrite = predatesRefusal(Found.Evidence); // as fix says it
     }
     TranslationUnitAnalysis Analysis = analyzeTranslationUnit(Ctx, Target);
-    Findings[I] = makeFindings(Analysis, Ctx, Target, NoRewrite);
+    Findings[I] = makeFindings(Analysis, Ctx, Target, NoRewrite, /*AcrossFiles=*/!Inputs.DatabasePath.empty());
   };
   if (!Options.OnProgress) {
     Status = runOnTranslationUnits(*Inputs.Database, Parse, Options.Jobs, Analyse, {}, Bodies);

@@ -49,6 +49,9 @@ void FindingsMerger::add(TranslationUnitFindings &&F) {
       if (!containsSite(Known.Sites, S))
         Known.Sites.push_back(std::move(S));
   }
+  for (ExternalHandlerUse &U : F.ExternalUses)
+    if (SeenUses.insert(U.Where.str() + "|" + U.Function).second)
+      Result.ExternalUses.push_back(std::move(U));
   for (SubsystemHookReport &H : F.SubsystemHooks)
     if (SeenHooks.insert(H.Site.Where.str() + "|" + H.Function).second)
       Result.SubsystemHooks.push_back(std::move(H));
@@ -72,29 +75,49 @@ static bool awaitsDefinition(const HandlerReport &H) {
          (!H.Result.Reasons.empty() && H.Result.Reasons.front().Id == "body-not-visible");
 }
 
-/// The prototypes \p H sees outside its own file (headers).
-static std::vector<SourceSite> prototypesElsewhere(const HandlerReport &H) {
+/// The prototypes outside \p Own, a function's own file (headers).
+static std::vector<SourceSite> prototypesOutside(const std::vector<SourceSite> &Declarations, const std::string &Own) {
   std::vector<SourceSite> Out;
-  for (const SourceSite &D : H.Declarations)
-    if (D.File != H.Where.File)
+  for (const SourceSite &D : Declarations)
+    if (D.File != Own)
       Out.push_back(D);
   return Out;
 }
 
-/// A registration and a definition can be one function: when both see a
-/// prototype in a header, it is the same one (two modules may each define a
-/// foo_mmap declared in their own headers); a side that sees none (a local
-/// extern, a document written before declarations were recorded) leaves the
-/// name to decide.
-static bool sharePrototype(const HandlerReport &Registration, const HandlerReport &Definition) {
-  std::vector<SourceSite> A = prototypesElsewhere(Registration), B = prototypesElsewhere(Definition);
-  if (A.empty() || B.empty())
+bool mayBeOneFunction(const std::vector<SourceSite> &A, const std::string &OwnA, const std::vector<SourceSite> &B,
+                      const std::string &OwnB) {
+  std::vector<SourceSite> InA = prototypesOutside(A, OwnA), InB = prototypesOutside(B, OwnB);
+  if (InA.empty() || InB.empty())
     return true;
-  for (const SourceSite &X : A)
-    for (const SourceSite &Y : B)
+  for (const SourceSite &X : InA)
+    for (const SourceSite &Y : InB)
       if (X.File == Y.File && X.Line == Y.Line && X.Column == Y.Column)
         return true;
   return false;
+}
+
+/// The rewrite of \p H cannot be made, for a reason another TU gave.
+static void refuseRewrite(HandlerReport &H, const std::string &Why, const SourceSite &At) {
+  if (!H.Rewrite || !H.Rewrite->Available)
+    return;
+  H.Rewrite->Available = false;
+  H.Rewrite->Refusal = Why;
+  H.Rewrite->RefusalSite = At;
+  H.Rewrite->Kind = RefusalKind::Edit;
+  H.Rewrite->Differences.clear();
+}
+
+/// A registration's part of the whole-database plan, carried to the
+/// definition it joins (fix's joinAcrossFiles() does the same).
+static void carryRegistration(const std::optional<RewriteOutlook> &Registration, HandlerReport &Definition) {
+  if (Registration && Registration->Registration && !Registration->Registration->Available)
+    refuseRewrite(Definition, Registration->Registration->Refusal, Registration->Registration->RefusalSite);
+}
+
+/// A registration and a definition can be one function (mayBeOneFunction()).
+static bool sharePrototype(const HandlerReport &Registration, const HandlerReport &Definition) {
+  return mayBeOneFunction(Registration.Declarations, Registration.Where.File, Definition.Declarations,
+                          Definition.Where.File);
 }
 
 void FindingsMerger::finish() {
@@ -131,6 +154,21 @@ void FindingsMerger::finish() {
     for (const HandlerKey &K : Found->second)
       if (sharePrototype(H, BodyOf(K)))
         Candidates.push_back(K);
+    if (Candidates.size() > 1) {
+      // Converting either definition would leave this table naming a
+      // function that may be gone.
+      for (const HandlerKey &K : Candidates) {
+        auto Known = HandlerIndex.find(K);
+        HandlerReport &Def =
+            Known == HandlerIndex.end() ? Result.ExternalDefinitions[DefinitionIndex.at(K)] : Handlers[Known->second];
+        refuseRewrite(Def,
+                      "'" + H.Function + "' is also registered in " +
+                          (H.Sites.empty() ? H.Where.str() : H.Sites.front().Where.str()) +
+                          ", which could mean another definition of that name in the compile database",
+                      H.Sites.empty() ? H.Where : H.Sites.front().Where);
+      }
+      continue;
+    }
     if (Candidates.size() != 1)
       continue;
     const HandlerKey Target = Candidates.front();
@@ -144,6 +182,7 @@ void FindingsMerger::finish() {
       size_t D = DefinitionIndex.at(Target);
       HandlerReport Def = std::move(Result.ExternalDefinitions[D]);
       Joined.insert(D);
+      carryRegistration(H.Rewrite, Def);
       Def.Sites = std::move(H.Sites);
       HandlerIndex.erase(handlerKey(H));
       HandlerIndex[Target] = I;
@@ -151,11 +190,29 @@ void FindingsMerger::finish() {
       continue;
     }
     HandlerReport &Into = Handlers[Known->second];
+    carryRegistration(H.Rewrite, Into);
     for (OpsSiteReport &S : H.Sites)
       if (!containsSite(Into.Sites, S))
         Into.Sites.push_back(std::move(S));
     HandlerIndex.erase(handlerKey(H));
     H.Function.clear(); // joined: dropped below
+  }
+  // A use outside ops tables keeps the old signature alive: the definition
+  // it names (by the join's rule) cannot change.
+  for (const ExternalHandlerUse &U : Result.ExternalUses) {
+    auto Found = Bodies.find(U.Function);
+    if (Found == Bodies.end())
+      continue;
+    for (const HandlerKey &K : Found->second) {
+      auto Known = HandlerIndex.find(K);
+      HandlerReport &Def =
+          Known == HandlerIndex.end() ? Result.ExternalDefinitions[DefinitionIndex.at(K)] : Handlers[Known->second];
+      if (mayBeOneFunction(U.Declarations, U.Where.File, Def.Declarations, Def.Where.File))
+        refuseRewrite(Def,
+                      "the handler is used in " + U.Where.str() +
+                          " outside ops tables (called or stored); its signature cannot change",
+                      U.Where);
+    }
   }
   // Drop the joined registrations and definitions; re-index what is left.
   std::vector<HandlerReport> Left;

@@ -23,6 +23,15 @@ struct InputError {
   std::string Message;
 };
 
+/// Whether a function named in one translation unit (\p A, its declarations
+/// there; \p OwnA, that TU's file) and a definition in another (\p B, \p OwnB)
+/// can be one function: when both see a prototype outside their own file (a
+/// header), it is the same one (two modules may each define a foo_mmap
+/// declared in their own header); a side that sees none leaves the name to
+/// decide. The rule of the whole-database join, for check's merge and fix.
+bool mayBeOneFunction(const std::vector<SourceSite> &A, const std::string &OwnA, const std::vector<SourceSite> &B,
+                      const std::string &OwnB);
+
 /// Everything one run found, merged over its translation units.
 struct CheckResult {
   ApiLevel Target = NewestApiLevel;
@@ -40,6 +49,10 @@ struct CheckResult {
   /// but kept in JSON so that `merge` can join them with another shard's
   /// registrations.
   std::vector<HandlerReport> ExternalDefinitions;
+  /// Uses of handlers with external linkage outside ops tables
+  /// (TranslationUnitFindings::ExternalUses): the join refuses the rewrite of
+  /// the definition each names; kept in JSON for later merges.
+  std::vector<ExternalHandlerUse> ExternalUses;
   std::vector<SubsystemHookReport> SubsystemHooks;
   std::vector<BothHooksTable> BothHooks;
   std::vector<UnresolvedReport> Unresolved;
@@ -89,7 +102,7 @@ private:
   CheckResult &Result;
   std::map<HandlerKey, size_t> HandlerIndex;
   std::set<HandlerKey> SeenDefinitions;
-  std::set<std::string> SeenHooks, SeenBoth, SeenUnresolved;
+  std::set<std::string> SeenHooks, SeenBoth, SeenUnresolved, SeenUses;
 };
 
 } // namespace vmaprep

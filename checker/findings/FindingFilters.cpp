@@ -23,6 +23,10 @@ void sortFindings(CheckResult &R) {
                    [&](const HandlerReport &A, const HandlerReport &B) {
                      return ByPlace(A.Where, A.Function, B.Where, B.Function);
                    });
+  std::stable_sort(R.ExternalUses.begin(), R.ExternalUses.end(),
+                   [&](const ExternalHandlerUse &A, const ExternalHandlerUse &B) {
+                     return ByPlace(A.Where, A.Function, B.Where, B.Function);
+                   });
   std::stable_sort(R.SubsystemHooks.begin(), R.SubsystemHooks.end(),
                    [&](const SubsystemHookReport &A, const SubsystemHookReport &B) {
                      return ByPlace(A.Site.Where, A.Function, B.Site.Where, B.Function);

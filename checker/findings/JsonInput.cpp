@@ -240,6 +240,20 @@ public:
             if (RF->get("file"))
               Rw.RefusalSite = site(*RF, P + ".refusal");
           }
+        // "registration" (optional: only registrations of a handler defined
+        // in another TU have it).
+        if (const llvm::json::Value *RV = RO->get("registration"); RV && RV->kind() != llvm::json::Value::Null)
+          if (const llvm::json::Object *RG = object(RV, P + ".registration")) {
+            RegistrationOutlook Part;
+            Part.Available = boolean(*RG, "available", P + ".registration");
+            if (const llvm::json::Value *F = RG->get("refusal"); F && F->kind() != llvm::json::Value::Null)
+              if (const llvm::json::Object *RF = object(F, P + ".registration.refusal")) {
+                Part.Refusal = str(*RF, "text", P + ".registration.refusal");
+                if (RF->get("file"))
+                  Part.RefusalSite = site(*RF, P + ".registration.refusal");
+              }
+            Rw.Registration = std::move(Part);
+          }
         if (const llvm::json::Array *Ds = array(*RO, "differences", P, false))
           for (const llvm::json::Value &D : *Ds)
             if (auto Text = D.getAsString())
@@ -388,6 +402,18 @@ std::string readCheckJson(llvm::StringRef Text, CheckResult &Out, bool MaySplit)
   }
   Each("external_definitions",
        [&](const llvm::json::Object &O, const std::string &P) { R.ExternalDefinitions.push_back(In.handler(O, P)); });
+  Each("external_uses", [&](const llvm::json::Object &O, const std::string &P) {
+    ExternalHandlerUse U;
+    U.Function = In.str(O, "function", P);
+    U.Where = In.site(O, P);
+    if (const llvm::json::Array *Decls = In.array(O, "declarations", P, false))
+      for (size_t I = 0; I < Decls->size(); ++I) {
+        std::string DP = P + ".declarations[" + std::to_string(I) + "]";
+        if (const llvm::json::Object *S = In.object(&(*Decls)[I], DP))
+          U.Declarations.push_back(In.site(*S, DP));
+      }
+    R.ExternalUses.push_back(std::move(U));
+  });
   Each("subsystem_hooks", [&](const llvm::json::Object &O, const std::string &P) {
     R.SubsystemHooks.push_back({In.str(O, "function", P), In.opsSite(O, P)});
   });
@@ -449,8 +475,8 @@ std::string mergeResults(std::vector<CheckResult> &&Parts, CheckResult &Out) {
     if (P.Target != M.Target)
       return "the inputs were checked at different API levels (" + apiLevelName(M.Target).str() + " and " +
              apiLevelName(P.Target).str() + ")";
-    Merger.add({std::move(P.Handlers), std::move(P.ExternalDefinitions), std::move(P.SubsystemHooks),
-                std::move(P.BothHooks), std::move(P.Unresolved)});
+    Merger.add({std::move(P.Handlers), std::move(P.ExternalDefinitions), std::move(P.ExternalUses),
+                std::move(P.SubsystemHooks), std::move(P.BothHooks), std::move(P.Unresolved)});
     for (InputError &E : P.Errors)
       M.Errors.push_back(std::move(E));
     M.DroppedFlags.insert(P.DroppedFlags.begin(), P.DroppedFlags.end());

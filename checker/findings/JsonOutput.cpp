@@ -36,6 +36,17 @@ static void siteFields(llvm::json::Object &O, const SourceSite &S) {
   O["macro"] = S.inMacro() ? llvm::json::Value(S.Macro) : llvm::json::Value(nullptr);
 }
 
+/// Each site as an object of its location fields.
+static llvm::json::Array sites(const std::vector<SourceSite> &Sites) {
+  llvm::json::Array Out;
+  for (const SourceSite &S : Sites) {
+    llvm::json::Object Site;
+    siteFields(Site, S);
+    Out.push_back(std::move(Site));
+  }
+  return Out;
+}
+
 static llvm::json::Object opsSite(const OpsSiteReport &S) {
   llvm::json::Object O{{"record", S.Record}, {"member", S.Member}, {"table", S.Table}, {"form", S.Form}};
   siteFields(O, S.Where);
@@ -86,13 +97,7 @@ static llvm::json::Object handler(const HandlerReport &H) {
   O["needed_api_level"] = H.Result.NeededLevel && H.Result.Kind != VerdictKind::Blocked
                               ? llvm::json::Value(apiLevelName(*H.Result.NeededLevel))
                               : llvm::json::Value(nullptr);
-  llvm::json::Array Declarations;
-  for (const SourceSite &D : H.Declarations) {
-    llvm::json::Object Site;
-    siteFields(Site, D);
-    Declarations.push_back(std::move(Site));
-  }
-  O["declarations"] = std::move(Declarations);
+  O["declarations"] = sites(H.Declarations);
   llvm::json::Array Ops, Reasons, Contract, Effects;
   for (const OpsSiteReport &S : H.Sites)
     Ops.push_back(opsSite(S));
@@ -126,6 +131,18 @@ static llvm::json::Object handler(const HandlerReport &H) {
       if (H.Rewrite->RefusalSite.valid())
         siteFields(Refusal, H.Rewrite->RefusalSite);
       Rw["refusal"] = std::move(Refusal);
+    }
+    // A registration of a handler defined in another TU: its part of the
+    // whole-database plan; absent for every other handler.
+    if (const std::optional<RegistrationOutlook> &Part = H.Rewrite->Registration) {
+      llvm::json::Object Registration{{"available", Part->Available}, {"refusal", nullptr}};
+      if (!Part->Available) {
+        llvm::json::Object Refusal{{"text", Part->Refusal}};
+        if (Part->RefusalSite.valid())
+          siteFields(Refusal, Part->RefusalSite);
+        Registration["refusal"] = std::move(Refusal);
+      }
+      Rw["registration"] = std::move(Registration);
     }
     O["rewrite"] = std::move(Rw);
   }
@@ -205,6 +222,18 @@ void writeJson(const CheckResult &R, llvm::raw_ostream &OS) {
     for (const HandlerReport &H : R.ExternalDefinitions)
       Definitions.push_back(handler(H));
     Doc["external_definitions"] = std::move(Definitions);
+  }
+  // Uses of handlers defined elsewhere outside ops tables, for later merges;
+  // absent when none.
+  if (!R.ExternalUses.empty()) {
+    llvm::json::Array Uses;
+    for (const ExternalHandlerUse &U : R.ExternalUses) {
+      llvm::json::Object Use{{"function", U.Function}};
+      siteFields(Use, U.Where);
+      Use["declarations"] = sites(U.Declarations);
+      Uses.push_back(std::move(Use));
+    }
+    Doc["external_uses"] = std::move(Uses);
   }
   // The handlers are most of a tree's document: each is built and written in
   // turn rather than the whole document at once, which cost merge twelve

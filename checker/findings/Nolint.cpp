@@ -144,7 +144,24 @@ bool NolintIndex::suppresses(const SourceSite &Where, llvm::StringRef Check) {
 
 unsigned applyNolint(CheckResult &R) {
   NolintIndex Index;
-  return removeFindings(R, [&](const FindingRef &F) { return Index.suppresses(F.primary(), F.rule()); });
+  unsigned Removed = removeFindings(R, [&](const FindingRef &F) { return Index.suppresses(F.primary(), F.rule()); });
+  // A handler reported at its definition keeps the tables other TUs joined
+  // to it; a NOLINT on one of those leaves that table alone, so fix does
+  // not rewrite the handler either (FixCommand.cpp, dropNolint()).
+  for (HandlerReport &H : R.Handlers) {
+    if (H.Kind != HookKind::LegacyMmap || !H.Rewrite || !H.Rewrite->Available || H.IsStatic)
+      continue;
+    for (const OpsSiteReport &S : H.Sites)
+      if (S.Where.File != H.Where.File && Index.suppresses(S.Where, "vmaprep-legacy-mmap")) {
+        H.Rewrite->Available = false;
+        H.Rewrite->Refusal = "its registration in " + S.Where.str() + " is marked NOLINT(vmaprep-legacy-mmap)";
+        H.Rewrite->RefusalSite = S.Where;
+        H.Rewrite->Kind = RefusalKind::Edit;
+        H.Rewrite->Differences.clear();
+        break;
+      }
+  }
+  return Removed;
 }
 
 } // namespace vmaprep

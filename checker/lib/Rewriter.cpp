@@ -40,9 +40,9 @@ std::string predatesRefusal(llvm::StringRef Evidence) {
 
 namespace rewriter {
 
-HandlerRewriter::HandlerRewriter(const AnalyzedHandler &H, ASTContext &Ctx, ApiLevel Target)
+HandlerRewriter::HandlerRewriter(const AnalyzedHandler &H, ASTContext &Ctx, ApiLevel Target, MigrationScope Scope)
     : H(H), Ctx(Ctx), SM(Ctx.getSourceManager()), LO(Ctx.getLangOpts()), P(profileFor(Target)), Target(Target),
-      Edits(SM, LO), Main(SM.getMainFileID()) {}
+      Scope(Scope), Edits(SM, LO), Main(SM.getMainFileID()) {}
 
 MigrationPlan HandlerRewriter::run() {
   const FunctionDecl *FD = H.Summary.Function;
@@ -52,10 +52,15 @@ MigrationPlan HandlerRewriter::run() {
     removeDeadLocals(FD);
     finish();
   }
-  if (Plan.Applicable && !coversEveryConfiguration())
+  return settle();
+}
+
+MigrationPlan HandlerRewriter::settle() {
+  if (Plan.Applicable && (!coversEveryConfiguration() || !coversOtherFiles()))
     Plan.Applicable = false;
   if (!Plan.Applicable) {
     Plan.Edits.clear();
+    Plan.OtherFiles.clear();
     Plan.Differences.clear(); // of a rewrite that will not be made
   }
   return Plan;
@@ -136,7 +141,9 @@ bool HandlerRewriter::plan(const FunctionDecl *FD) {
     return refuse("the handler is defined in a header", FD->getLocation());
   if (FD->getLocation().isMacroID())
     return refuse("the handler's name comes from a macro", FD->getLocation());
-  if (FD->getStorageClass() != SC_Static)
+  // With external linkage, other translation units may name the handler:
+  // only a plan joined with every one of them (database scope) may change it.
+  if (FD->getStorageClass() != SC_Static && Scope == MigrationScope::TranslationUnit)
     return refuse("the handler is not static: other files may call it", FD->getLocation());
   if (!hasLegacyMmapSignature(FD))
     return refuse("the handler does not have the legacy signature", FD->getLocation());
@@ -148,22 +155,8 @@ bool HandlerRewriter::plan(const FunctionDecl *FD) {
   if (Facts.UsesDescName)
     return refuse("the handler already uses the name 'desc'", FD->getLocation());
 
-  // Other references to the handler: a direct call or a stored pointer would
-  // keep the old signature alive.
-  FunctionRefs Refs;
-  Refs.Fn = FD;
-  Refs.TraverseDecl(Ctx.getTranslationUnitDecl());
-  llvm::SmallPtrSet<const Expr *, 4> SiteExprs;
-  for (const OpsSite &S : H.Handler.Sites) {
-    const Expr *E = S.Init->IgnoreParenCasts();
-    if (const auto *UO = dyn_cast<UnaryOperator>(E))
-      E = UO->getSubExpr()->IgnoreParenCasts();
-    SiteExprs.insert(E);
-  }
-  for (const DeclRefExpr *Ref : Refs.Refs)
-    if (!SiteExprs.count(Ref))
-      return refuse("the handler is used outside ops tables (called or stored); its signature cannot change",
-                    Ref->getBeginLoc());
+  if (!refuseOtherReferences(FD))
+    return false;
 
   // New name must be free.
   IdentifierInfo &NewId = Ctx.Idents.get(Plan.NewFunction);
@@ -340,8 +333,44 @@ bool HandlerRewriter::planHelpers(const FunctionDecl *FD) {
   return true;
 }
 
+/// Other references to the handler: a direct call or a stored pointer would
+/// keep the old signature alive.
+bool HandlerRewriter::refuseOtherReferences(const FunctionDecl *FD) {
+  FunctionRefs Refs;
+  Refs.Fn = FD;
+  Refs.TraverseDecl(Ctx.getTranslationUnitDecl());
+  llvm::SmallPtrSet<const Expr *, 4> SiteExprs;
+  for (const OpsSite &S : H.Handler.Sites) {
+    const Expr *E = S.Init->IgnoreParenCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E))
+      E = UO->getSubExpr()->IgnoreParenCasts();
+    SiteExprs.insert(E);
+  }
+  for (const DeclRefExpr *Ref : Refs.Refs) {
+    if (SiteExprs.count(Ref))
+      continue;
+    if (Scope == MigrationScope::Database && isExportedName(Ref->getLocation())) {
+      if (!renameExport(Ref->getLocation()))
+        return false;
+      continue;
+    }
+    return refuse("the handler is used outside ops tables (called or stored); its signature cannot change",
+                  Ref->getBeginLoc());
+  }
+  return true;
+}
+
 bool HandlerRewriter::planSignature(const FunctionDecl *FD) {
   for (const FunctionDecl *D : FD->redecls()) {
+    if (Scope == MigrationScope::Database) {
+      if (isExportedName(D->getLocation()))
+        continue; // EXPORT_SYMBOL's `extern typeof(f) f;`: renamed with its argument
+      if (!D->getLocation().isMacroID() && SM.getFileID(D->getLocation()) != Main) {
+        if (!planPrototypeElsewhere(D))
+          return false;
+        continue;
+      }
+    }
     if (D->getLocation().isMacroID() || SM.getFileID(D->getLocation()) != Main)
       return refuse("a declaration of the handler is in another file or a macro", D->getLocation());
     if (!replace(D->getLocation(), Plan.NewFunction, D->getLocation()))
@@ -557,14 +586,24 @@ void HandlerRewriter::finish() {
     return;
   }
   Plan.Edits = std::move(Out);
+  for (auto &[File, Other] : Elsewhere) {
+    std::sort(Other.Edits.begin(), Other.Edits.end(),
+              [](const TextEdit &A, const TextEdit &B) { return A.Offset < B.Offset; });
+    Plan.OtherFiles.push_back(std::move(Other));
+  }
+  Elsewhere.clear();
   Plan.Applicable = true;
 }
 
 } // namespace rewriter
 
 MigrationPlan planMigration(const AnalyzedHandler &Handler, const TranslationUnitAnalysis &, ASTContext &Ctx,
-                            ApiLevel Target) {
-  return rewriter::HandlerRewriter(Handler, Ctx, Target).run();
+                            ApiLevel Target, MigrationScope Scope) {
+  return rewriter::HandlerRewriter(Handler, Ctx, Target, Scope).run();
+}
+
+MigrationPlan planRegistration(const AnalyzedHandler &Handler, ASTContext &Ctx, ApiLevel Target) {
+  return rewriter::HandlerRewriter(Handler, Ctx, Target, MigrationScope::Database).runRegistration();
 }
 
 } // namespace vmaprep

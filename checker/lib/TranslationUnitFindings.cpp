@@ -17,7 +17,7 @@ static OpsSiteReport reportSite(const OpsSite &S) {
 }
 
 TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, ASTContext &Ctx, ApiLevel Target,
-                                     llvm::StringRef NoRewrite) {
+                                     llvm::StringRef NoRewrite, bool AcrossFiles) {
   const SourceManager &SM = Ctx.getSourceManager();
   TranslationUnitFindings F;
   auto Report = [&](const AnalyzedHandler &A) {
@@ -62,12 +62,19 @@ TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, AS
       if (!NoRewrite.empty()) {
         O.Refusal = NoRewrite.str();
       } else {
-        MigrationPlan Plan = planMigration(A, Analysis, Ctx, Target);
+        // As fix plans: over a database, a handler with external linkage is
+        // planned here and joined with the other TUs at the merge.
+        MigrationPlan Plan = planMigration(A, Analysis, Ctx, Target,
+                                           AcrossFiles ? MigrationScope::Database : MigrationScope::TranslationUnit);
         O.Available = Plan.Applicable;
         O.Refusal = Plan.Refusal;
         O.RefusalSite = Plan.RefusalSite;
         O.Kind = Plan.Kind;
         O.Differences = Plan.Differences;
+        if (AcrossFiles && awaitsDefinitionElsewhere(A)) {
+          MigrationPlan Part = planRegistration(A, Ctx, Target);
+          O.Registration = RegistrationOutlook{Part.Applicable, Part.Refusal, Part.RefusalSite};
+        }
       }
       R.Rewrite = std::move(O);
     }
@@ -77,6 +84,7 @@ TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, AS
     F.Handlers.push_back(Report(A));
   for (const AnalyzedHandler &A : Analysis.ExternalDefinitions)
     F.ExternalDefinitions.push_back(Report(A));
+  F.ExternalUses = externalHandlerUses(Analysis, Ctx);
   for (const SubsystemHook &H : Analysis.Inventory.SubsystemHooks)
     F.SubsystemHooks.push_back({H.Function->getName().str(), reportSite(H.Site)});
   F.BothHooks = Analysis.Inventory.BothHooks;

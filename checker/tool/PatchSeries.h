@@ -2,7 +2,8 @@
 //
 // What `vmaprep fix` hands on instead of writing in place:
 //  - a `git format-patch`-style series a maintainer applies with `git am`
-//    (--patches DIR): a cover letter and one numbered patch per file, with
+//    (--patches DIR): a cover letter and one numbered patch per change (a
+//    file, or the files one handler with external linkage spans), with
 //    real blob hashes on the index lines (so `git am -3` works), the
 //    subsystem's subject prefix, and a body that says how it was made and
 //    tested (Documentation/process/generated-content.rst);
@@ -28,7 +29,14 @@ struct ConvertedHandler {
   std::string Validation;           // "" when not run on the model
 };
 
-/// One file fix changes.
+/// A file changed with another as one change: the header with a converted
+/// handler's prototype, a translation unit that registers it.
+struct FileChange {
+  std::string Path, Rel, Original;
+  std::vector<TextEdit> Edits;
+};
+
+/// One change fix makes: a file, and the files that change with it.
 struct ConvertedFile {
   std::string Path; // absolute
   std::string Rel;  // relative to the tree root, as in the diff
@@ -36,6 +44,8 @@ struct ConvertedFile {
   std::vector<TextEdit> Edits;
   ApiLevel Target = NewestApiLevel;
   std::vector<ConvertedHandler> Handlers;
+  /// The other files of the change (a handler with external linkage).
+  std::vector<FileChange> Also;
 };
 
 /// A handler fix left as it was, for the cover letter.

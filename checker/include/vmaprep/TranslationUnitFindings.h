@@ -49,6 +49,12 @@ struct EffectReport {
 /// What `vmaprep fix` would do with a legacy handler at the same API level:
 /// the outcome of the same planMigration() call fix makes (before fix's
 /// re-parse of the rewritten file, which may still drop a plan).
+struct RegistrationOutlook {
+  bool Available = false;
+  std::string Refusal;
+  SourceSite RefusalSite;
+};
+
 struct RewriteOutlook {
   bool Available = false;
   std::string NewFunction;                  // foo_mmap_prepare
@@ -56,6 +62,22 @@ struct RewriteOutlook {
   SourceSite RefusalSite;                   // where, when the rewriter named a place
   RefusalKind Kind = RefusalKind::Semantic; // edit-level or semantic (Verdict.h)
   std::vector<std::string> Differences;     // intended behaviour differences, when Available
+  /// A registration of a handler with external linkage whose body is in
+  /// another translation unit: whether this TU's part of the whole-database
+  /// plan (its tables and prototypes, planRegistration()) can be made. The
+  /// join (FindingsMerger::finish()) carries a refusal to the definition.
+  std::optional<RegistrationOutlook> Registration;
+};
+
+/// A name of a handler with external linkage, defined in another
+/// translation unit, used here other than in an ops table (a call, a stored
+/// pointer): the whole-database plan cannot change that handler's signature.
+struct ExternalHandlerUse {
+  std::string Function;
+  SourceSite Where;
+  /// The handler's declarations as this TU sees them, to tell same-named
+  /// functions of two modules apart (as the join does).
+  std::vector<SourceSite> Declarations;
 };
 
 struct HandlerReport {
@@ -91,6 +113,9 @@ struct TranslationUnitFindings {
   /// names (TranslationUnitAnalysis::ExternalDefinitions): not findings by
   /// themselves; FindingsMerger joins them to other TUs' registrations.
   std::vector<HandlerReport> ExternalDefinitions;
+  /// Uses of handlers defined elsewhere outside ops tables: the join refuses
+  /// the rewrite of the definition they name.
+  std::vector<ExternalHandlerUse> ExternalUses;
   std::vector<SubsystemHookReport> SubsystemHooks;
   std::vector<BothHooksTable> BothHooks;
   std::vector<UnresolvedReport> Unresolved;
@@ -98,9 +123,11 @@ struct TranslationUnitFindings {
 
 /// The findings of \p Analysis, each legacy handler with its RewriteOutlook
 /// at \p Target. A non-empty \p NoRewrite (the tree predates mmap_prepare)
-/// is every legacy handler's refusal instead of a plan.
+/// is every legacy handler's refusal instead of a plan. \p AcrossFiles: the
+/// run has a compile database, and fix plans handlers with external linkage
+/// over it (Rewriter.h, MigrationScope::Database); else they are refused.
 TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, clang::ASTContext &Ctx, ApiLevel Target,
-                                     llvm::StringRef NoRewrite = "");
+                                     llvm::StringRef NoRewrite = "", bool AcrossFiles = false);
 
 } // namespace vmaprep
 

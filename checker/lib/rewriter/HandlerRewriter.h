@@ -10,6 +10,9 @@
 //   MappingPlanner.cpp  mapping calls as remap, ioremap, simple-ioremap and
 //                       map-kernel-pages actions, per API level
 //   MappedCallback.cpp  per-mapping state moved into a vm_ops->mapped callback
+//   CrossFilePlanner.cpp a handler with external linkage: its prototypes in
+//                       headers, an EXPORT_SYMBOL() of it, and the part of
+//                       the plan a registering translation unit makes
 // with what they share: the facts pre-pass (HandlerFacts.h) and the edit
 // buffer (EditBuffer.h).
 //
@@ -26,6 +29,7 @@
 #include "vmaprep/TranslationUnitAnalysis.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringRef.h"
+#include <map>
 #include <set>
 #include <string>
 #include <utility>
@@ -47,9 +51,13 @@ namespace vmaprep::rewriter {
 
 class HandlerRewriter {
 public:
-  HandlerRewriter(const AnalyzedHandler &H, clang::ASTContext &Ctx, ApiLevel Target);
+  HandlerRewriter(const AnalyzedHandler &H, clang::ASTContext &Ctx, ApiLevel Target,
+                  MigrationScope Scope = MigrationScope::TranslationUnit);
 
   MigrationPlan run();
+  /// planRegistration(): the table entries and prototypes of a handler
+  /// whose body is in another translation unit.
+  MigrationPlan runRegistration();
 
 private:
   const AnalyzedHandler &H;
@@ -58,6 +66,7 @@ private:
   const clang::LangOptions &LO;
   const ApiProfile &P;
   ApiLevel Target;
+  MigrationScope Scope;
   MigrationPlan Plan;
   EditBuffer Edits;
   const clang::FileID Main;
@@ -73,7 +82,14 @@ private:
   /// Where the parse saw the converted helpers named (their declarations and
   /// the handler's calls): any other place names them in skipped code.
   std::set<unsigned> HelperNamesSeen;
+  /// Edits of other files (prototypes in headers), by file.
+  std::map<clang::FileID, FileEdits> Elsewhere;
+  /// Offsets of the handler's name in EXPORT_SYMBOL() arguments, renamed.
+  std::set<unsigned> ExportNames;
 
+  /// The last checks of a plan (every configuration, every other file),
+  /// and no edit in a plan that will not be made.
+  MigrationPlan settle();
   /// One line of the patch description, once.
   void note(const std::string &Change);
   /// Records the first reason the plan cannot be made, an edit-level one
@@ -97,11 +113,28 @@ private:
   void removeDeadLocals(const clang::FunctionDecl *FD);
   bool planHelpers(const clang::FunctionDecl *FD);
   bool planSignature(const clang::FunctionDecl *FD);
+  /// Every reference to \p FD other than a table entry (or, with database
+  /// scope, an EXPORT_SYMBOL() argument, renamed) makes the plan refuse.
+  bool refuseOtherReferences(const clang::FunctionDecl *FD);
   bool planEffect(const VmaEffect &E, unsigned Index);
   bool planFieldAccess(const clang::MemberExpr *ME, bool Write);
   bool planQuery(const VmaEffect &E);
   bool planDelegation(const VmaEffect &E);
   void finish();
+
+  // CrossFilePlanner.cpp
+  /// \p Loc is the handler's name spelled as an argument of an
+  /// EXPORT_SYMBOL*() in the main file.
+  bool isExportedName(clang::SourceLocation Loc) const;
+  /// Renames the EXPORT_SYMBOL() argument at \p Loc, once.
+  bool renameExport(clang::SourceLocation Loc);
+  /// A prototype of the handler in another file (a header) takes the new
+  /// name and the desc.
+  bool planPrototypeElsewhere(const clang::FunctionDecl *D);
+  /// Every name of the handler in the edited headers is covered by an edit
+  /// (a prototype under another #if branch of the header is not).
+  bool coversOtherFiles();
+  bool planRegistrationEdits(const clang::FunctionDecl *FD);
 
   // OpsTablePlanner.cpp
   bool planSites();
