@@ -20,6 +20,7 @@ ApiProfile derive(ApiLevel L) {
   P.TestAllBits = twinOf(kernelFunction("vma_test_all_mask"), L);
   P.SizeHelpers = levelHas(L, ApiCapability::DescSizeHelpers);
   P.ErrorOverride = levelHas(L, ApiCapability::ErrorOverride);
+  P.ErrorHook = levelHas(L, ApiCapability::ErrorHook) && !P.ErrorOverride;
   return P;
 }
 } // namespace

@@ -1,8 +1,13 @@
 //===- Classifier.cpp -----------------------------------------------------===//
 #include "vmaprep/Classifier.h"
+#include "vmaprep/ApiDetection.h"
+#include "vmaprep/ApiProfile.h"
 #include "vmaprep/KernelApi.h"
+#include "vmaprep/SourceResolution.h"
 
+#include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
 #include "llvm/ADT/STLExtras.h"
 #include <algorithm>
 #include <set>
@@ -130,10 +135,51 @@ bool undoneByAction(const VmaEffect &E) {
          llvm::any_of(E.Operands, [](const std::string &O) { return llvm::StringRef(O).contains("MAYWRITE"); });
 }
 
+/// Where the tree's desc holds `const struct mm_struct *mm` (7.3) and the
+/// callee handed vma->vm_mm takes a `struct mm_struct *`: desc->mm in its
+/// place would discard the qualifier (a warning, an error under
+/// CONFIG_WERROR), whatever the callee does with it (sgx_encl_mm_add()).
+std::string constMmNote(const VmaEffect &E) {
+  const auto *Call = llvm::dyn_cast_or_null<clang::CallExpr>(E.Node);
+  const clang::FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+  if (!Callee)
+    return "";
+  const clang::RecordDecl *Desc = nullptr;
+  clang::ASTContext &Ctx = Callee->getASTContext();
+  for (const clang::NamedDecl *D : Ctx.getTranslationUnitDecl()->lookup(&Ctx.Idents.get("vm_area_desc")))
+    if (const auto *RD = llvm::dyn_cast<clang::RecordDecl>(D); RD && RD->getDefinition())
+      Desc = RD->getDefinition();
+  bool ConstMm = false;
+  if (Desc)
+    for (const clang::FieldDecl *F : Desc->fields())
+      if (F->getName() == "mm" && F->getType()->isPointerType())
+        ConstMm = F->getType()->getPointeeType().isConstQualified();
+  for (unsigned I = 0; ConstMm && I < Call->getNumArgs() && I < Callee->getNumParams(); ++I) {
+    const auto *ME = llvm::dyn_cast<clang::MemberExpr>(Call->getArg(I)->IgnoreParenImpCasts());
+    clang::QualType P = Callee->getParamDecl(I)->getType();
+    if (ME && ME->getMemberDecl()->getName() == "vm_mm" && P->isPointerType() &&
+        !P->getPointeeType().isConstQualified())
+      return "; and this tree's desc->mm points to a const mm_struct, which " + E.Name + "() takes as non-const";
+  }
+  return "";
+}
+
+/// "6.19 to 7.0": the levels whose actions have an error hook.
+std::string errorHookLevels() {
+  std::vector<ApiLevel> With;
+  for (ApiLevel L : allApiLevels())
+    if (profileFor(L).ErrorHook)
+      With.push_back(L);
+  if (With.empty())
+    return "no level";
+  std::string First = apiLevelName(With.front()).str(), Last = apiLevelName(With.back()).str();
+  return First == Last ? First : First + " to " + Last;
+}
+
 /// The action replaces the mapping call but runs after the hook returns
 /// (mm/util.c mmap_action_complete(), 7.3): what the hook does after the
 /// call, and what the action reads after the hook, must still hold then.
-void actionOrderHazards(const HandlerSummary &Summary, ReasonSet &Blockers) {
+void actionOrderHazards(const HandlerSummary &Summary, ApiLevel Target, ReasonSet &Blockers) {
   for (unsigned I = 0; I < Summary.Effects.size(); ++I) {
     const VmaEffect &M = Summary.Effects[I];
     if (!becomesAction(M))
@@ -160,11 +206,25 @@ void actionOrderHazards(const HandlerSummary &Summary, ReasonSet &Blockers) {
                          "mapping",
                      int(J));
     }
-    if (M.Use == ResultUse::ErrorMapped && M.ErrorPathDoesMore)
-      Blockers.add("error-path-does-more",
-                   "the error path of " + M.Name + "() does more than return " + M.ErrorValue +
-                       "; an error_override cannot keep it",
-                   int(I));
+    // The error path's statements before its return: only an error hook
+    // (6.19, 7.0), a function of its own that the core calls with the
+    // action's error after the hook has returned, can keep them, and only
+    // messages that name nothing of the hook's.
+    if (M.Use == ResultUse::ErrorMapped && M.ErrorPathDoesMore) {
+      if (!M.ErrorPathExtra.empty())
+        Blockers.add("error-path-does-more",
+                     "the error path of " + M.Name + "() does more than print a message and return " + M.ErrorValue +
+                         ": " + M.ErrorPathExtra +
+                         "; an error hook, which runs after the hook has returned, cannot do that in its place",
+                     int(I));
+      else if (levelHas(Target, ApiCapability::ErrorOverride))
+        Blockers.add("error-path-does-more",
+                     "the error path of " + M.Name + "() prints a message before it returns " + M.ErrorValue +
+                         "; from API level " + apiLevelName(firstLevelWith(ApiCapability::ErrorOverride)).str() +
+                         " desc->action.error_override keeps the errno but not the message (" + errorHookLevels() +
+                         " had desc->action.error_hook, which can)",
+                     int(I));
+    }
     if (!M.Api || M.Api->TwinFrom != ApiCapability::MapKernelPagesAction)
       continue;
     // The map-kernel-pages action keeps the page array and reads it after
@@ -288,6 +348,35 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
       Require(E.Api->TwinFrom, capabilityReasonId(E.Api->TwinFrom), E.Name + "()", Effect);
   };
 
+  // A twin the tree's headers decide (a call template, KernelApi.def): the
+  // rewrite would call what the tree does not declare, or not as the twin
+  // calls it (ApiDetection.h).
+  auto RequireDeclaredTwin = [&](const VmaEffect &E, const std::string &What, const KernelApi *Api, int Effect) {
+    llvm::StringRef Twin = Api ? Api->twinAt(Target) : "";
+    if (!Handler.Function || Twin.empty())
+      return;
+    clang::ASTContext &Ctx = Handler.Function->getASTContext();
+    std::string Missing = missingTwin(Ctx, Twin);
+    if (Missing.empty())
+      return;
+    // The twin as the rewrite would spell it: `$N` is the call's argument N.
+    std::string Spelled;
+    const auto *Call = llvm::dyn_cast_or_null<clang::CallExpr>(E.Node);
+    for (size_t I = 0; I < Twin.size(); ++I) {
+      unsigned N = I + 1 < Twin.size() ? unsigned(Twin[I + 1] - '0') : 10;
+      if (Twin[I] == '$' && N < 10 && Call && N < Call->getNumArgs()) {
+        Spelled += sourceText(Call->getArg(N)->getSourceRange(), Ctx.getSourceManager(), Ctx.getLangOpts());
+        ++I;
+      } else {
+        Spelled += Twin[I];
+      }
+    }
+    Blockers.add("twin-missing",
+                 What + viaText(E) + ", which becomes " + Spelled + " at API level " + apiLevelName(Target).str() +
+                     ", but in this tree " + Missing,
+                 Effect);
+  };
+
   llvm::StringRef Name = Handler.Function ? Handler.Function->getName() : "";
   if (!Summary.BodyVisible) {
     switch (knownHandler(Name)) {
@@ -357,9 +446,13 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
                         "(upstream accepted this, e.g. for stm)",
                     Idx);
         RequireTwin(E, Idx);
-        if (E.Use == ResultUse::ErrorMapped)
-          Require(ApiCapability::ErrorOverride, capabilityReasonId(ApiCapability::ErrorOverride),
-                  "turning a mapping error into " + E.ErrorValue, Idx);
+        if (E.Use == ResultUse::ErrorMapped) {
+          // 7.1+ keeps the errno in error_override; 6.19 and 7.0 hand the
+          // action's error to an error hook, which returns the errno.
+          ApiCapability Keeps =
+              levelHas(Target, ApiCapability::ErrorOverride) ? ApiCapability::ErrorOverride : ApiCapability::ErrorHook;
+          Require(Keeps, capabilityReasonId(Keeps), "turning a mapping error into " + E.ErrorValue, Idx);
+        }
         if (!E.FedBy.empty()) {
           // The action maps after the hook returns, from what the hook
           // acquired: ->mapped runs too late to acquire it, and acquired in
@@ -389,10 +482,17 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
                      Idx);
       else if (E.Tag == EffectTag::UnknownCallee)
         Blockers.add("escape", "passes the VMA to " + E.Name + "(), whose body is not in this file" + viaText(E), Idx);
+      else if (E.Tag == EffectTag::HeaderInline)
+        Blockers.add("escape",
+                     "passes the VMA to " + E.Name +
+                         "(), an inline function of a header that has no desc twin in vmaprep's kernel-API "
+                         "catalogue" +
+                         viaText(E),
+                     Idx);
       else if (E.Tag == EffectTag::MmPassed)
         Blockers.add("escape",
                      "passes vma->vm_mm to " + E.Name + "(); page-table work on the address space needs the VMA" +
-                         viaText(E),
+                         constMmNote(E) + viaText(E),
                      Idx);
       else if (E.Tag == EffectTag::FunctionPointer)
         Blockers.add("escape", "passes the VMA through a function pointer (" + E.Name + ")" + viaText(E), Idx);
@@ -408,10 +508,20 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
                      viaText(E),
                  Idx);
       break;
-    case EffectKind::FlagsTest:
-    case EffectKind::FlagsRead:
+    case EffectKind::FlagsRead: {
+      // The flags as a value: a query with a desc twin takes the desc
+      // (is_cow_mapping()), anything else reads the level's value twin.
+      const KernelApi *Query = E.Tag == EffectTag::Helper ? kernelFunction(E.Detail) : nullptr;
+      if (!(Query && !Query->twinAt(Target).empty()))
+        RequireDeclaredTwin(E, "reads vma->vm_flags as a value", fieldValueApi("vm_flags"), Idx);
+      break;
+    }
     case EffectKind::FieldRead:
-    case EffectKind::SizeQuery: break;
+    case EffectKind::SizeQuery:
+      if (E.Api && E.Api->isFunction())
+        RequireDeclaredTwin(E, "calls " + E.Name + "()", E.Api, Idx);
+      break;
+    case EffectKind::FlagsTest: break;
     }
   }
 
@@ -420,7 +530,7 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
   // What the conversion would do differently matters only for a handler
   // nothing else blocks: a blocked verdict keeps the reasons that decided it.
   if (Blockers.empty()) {
-    actionOrderHazards(Summary, Blockers);
+    actionOrderHazards(Summary, Target, Blockers);
     if (!Mapped.empty())
       mappedStateHazards(Summary, Blockers);
   }

@@ -565,7 +565,48 @@ private:
     return false;
   }
 
-  ResultUse resultUse(const CallExpr *CE, std::string &ErrorValue, bool *DoesMore = nullptr) const {
+  /// What of an error path's statements before its return is not a message
+  /// an error hook could print instead (see VmaEffect::ErrorPathExtra).
+  std::string notAMessage(const CompoundStmt *Path) const {
+    struct Message : RecursiveASTVisitor<Message> {
+      const Stmt *Within = nullptr;
+      const SourceManager *SM = nullptr;
+      std::string Why;
+      bool VisitCallExpr(CallExpr *CE) {
+        const FunctionDecl *FD = CE->getDirectCallee();
+        if (!FD || !isMessageCall(FD->getName()))
+          Why = "it calls " + (FD ? FD->getName().str() + "()" : std::string("through a pointer"));
+        return Why.empty();
+      }
+      bool VisitPredefinedExpr(PredefinedExpr *) {
+        Why = "its message names __func__, the hook's own name";
+        return false;
+      }
+      bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+        // The statement's own locals (a macro's) move with it.
+        const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+        CharSourceRange Span = SM->getExpansionRange(Within->getSourceRange());
+        if (VD && VD->hasLocalStorage() &&
+            !SM->isPointWithin(SM->getExpansionLoc(VD->getLocation()), Span.getBegin(), Span.getEnd()))
+          Why = "its message names the hook's '" + VD->getName().str() + "'";
+        return Why.empty();
+      }
+    };
+    for (const Stmt *S : Path->body()) {
+      if (S == Path->body_back())
+        break;
+      Message M;
+      M.Within = S;
+      M.SM = &SM;
+      M.TraverseStmt(const_cast<Stmt *>(S));
+      if (!M.Why.empty())
+        return M.Why;
+    }
+    return "";
+  }
+
+  ResultUse resultUse(const CallExpr *CE, std::string &ErrorValue, bool *DoesMore = nullptr,
+                      std::string *Extra = nullptr) const {
     const Stmt *Child = CE;
     size_t Index = Ancestors.size();
     const Stmt *Parent = enclosing(Child, Index);
@@ -593,6 +634,8 @@ private:
         Then = CS->body_back();
         if (DoesMore)
           *DoesMore = CS->size() > 1;
+        if (Extra)
+          *Extra = notAMessage(CS);
       }
       if (const auto *Ret = dyn_cast<ReturnStmt>(Then); Ret && Ret->getRetValue()) {
         const Expr *V = Ret->getRetValue()->IgnoreParenCasts();
@@ -673,8 +716,14 @@ private:
     }
     if (VmaArgs.empty())
       return;
+    // A header's inline the catalogue does not know is visible but not
+    // convertible here: it needs a desc twin (KernelApi.def), not the file
+    // that defines it.
+    bool HeaderInline = Def && Def->hasBody() && Def->isInlined();
     VmaEffect &E = add(EffectKind::Escape, Callee->getName(), CE);
-    setTag(E, isSubsystemHelper(Name) ? EffectTag::Subsystem : EffectTag::UnknownCallee);
+    setTag(E, isSubsystemHelper(Name) ? EffectTag::Subsystem
+              : HeaderInline          ? EffectTag::HeaderInline
+                                      : EffectTag::UnknownCallee);
   }
 
   /// `desc->vm_file = get_file(f)` (`desc->file` at 6.16): the reference goes to the core with the
@@ -720,7 +769,7 @@ private:
       E.Range = vmaField(CE->getArg(Api.StartArg), "vm_start") && isWholeSize(CE->getArg(Api.SizeArg))
                     ? MappingRange::WholeVma
                     : MappingRange::Partial;
-    E.Use = resultUse(CE, E.ErrorValue, &E.ErrorPathDoesMore);
+    E.Use = resultUse(CE, E.ErrorValue, &E.ErrorPathDoesMore, &E.ErrorPathExtra);
     if (Api.TwinFrom == ApiCapability::MapKernelPagesAction)
       pageArrayOperands(CE, Api, E);
   }
@@ -798,7 +847,7 @@ private:
       VmaEffect &E = Out.Effects[I];
       if (E.Kind == EffectKind::Mapping && E.Use == ResultUse::Returned && E.Via.size() == Via.size() + 1) {
         std::string ErrorValue;
-        E.Use = resultUse(CE, ErrorValue, &E.ErrorPathDoesMore);
+        E.Use = resultUse(CE, ErrorValue, &E.ErrorPathDoesMore, &E.ErrorPathExtra);
         E.ErrorValue = ErrorValue;
       }
     }

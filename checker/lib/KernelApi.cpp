@@ -2,6 +2,7 @@
 #include "vmaprep/KernelApi.h"
 
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace vmaprep {
 
@@ -15,6 +16,7 @@ llvm::StringRef effectTagName(EffectTag T) {
   case EffectTag::Expression: return "expression";
   case EffectTag::Returned: return "returned";
   case EffectTag::UnknownCallee: return "unknown-callee";
+  case EffectTag::HeaderInline: return "header-inline";
   case EffectTag::Subsystem: return "subsystem";
   case EffectTag::FunctionPointer: return "function-pointer";
   case EffectTag::MmPassed: return "mm-passed";
@@ -97,10 +99,12 @@ const llvm::StringMap<const KernelApi *> &index(KernelApiForm Form) {
   static const llvm::StringMap<const KernelApi *> Functions = Build(KernelApiForm::Function);
   static const llvm::StringMap<const KernelApi *> Fields = Build(KernelApiForm::VmaField);
   static const llvm::StringMap<const KernelApi *> ActionFields = Build(KernelApiForm::ActionField);
+  static const llvm::StringMap<const KernelApi *> FieldValues = Build(KernelApiForm::FieldValue);
   switch (Form) {
   case KernelApiForm::Function: return Functions;
   case KernelApiForm::VmaField: return Fields;
   case KernelApiForm::ActionField: return ActionFields;
+  case KernelApiForm::FieldValue: return FieldValues;
   }
   return Functions;
 }
@@ -131,6 +135,18 @@ llvm::StringRef KernelApi::descFieldFor(ApiLevel Level, bool Write) const {
 const KernelApi *kernelFunction(llvm::StringRef Name) { return find(KernelApiForm::Function, Name); }
 const KernelApi *vmaFieldApi(llvm::StringRef Name) { return find(KernelApiForm::VmaField, Name); }
 const KernelApi *actionFieldApi(llvm::StringRef Name) { return find(KernelApiForm::ActionField, Name); }
+const KernelApi *fieldValueApi(llvm::StringRef Name) { return find(KernelApiForm::FieldValue, Name); }
+
+bool isCallTwin(llvm::StringRef Twin, llvm::StringRef *Callee) {
+  size_t Open = Twin.find('(');
+  llvm::StringRef Name = Twin.take_front(Open);
+  bool Call = Open != llvm::StringRef::npos && Open > 0 && Twin.ends_with(")") &&
+              Name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
+                  llvm::StringRef::npos;
+  if (Call && Callee)
+    *Callee = Name;
+  return Call;
+}
 
 bool isImmutableDescField(llvm::StringRef Field, ApiLevel Level) {
   for (const KernelApi &A : Catalogue) {
@@ -154,6 +170,14 @@ const KernelStateOperation *stateOperation(llvm::StringRef Name) {
   }();
   auto It = Index.find(Name);
   return It == Index.end() ? nullptr : It->second;
+}
+
+bool isMessageCall(llvm::StringRef Name) {
+  static const llvm::StringSet<> Messages = {
+#define VMAPREP_MESSAGE(Name) #Name,
+#include "vmaprep/KernelApi.def"
+  };
+  return Messages.count(Name);
 }
 
 bool isSubsystemHelper(llvm::StringRef Name) { return hasPrefixOf(Name, PrefixFamily::Subsystem); }

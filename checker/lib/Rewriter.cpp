@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "vmaprep/Rewriter.h"
 #include "rewriter/HandlerRewriter.h"
+#include "vmaprep/ApiDetection.h"
 #include "vmaprep/Classifier.h"
 #include "vmaprep/KernelApi.h"
 #include "vmaprep/SourceResolution.h"
@@ -402,15 +403,51 @@ bool HandlerRewriter::planFieldAccess(const MemberExpr *ME, bool Write) {
 
 /// A query helper handed the VMA (vma_pages(), vma_start_pgoff(), ...)
 /// becomes its catalogue entry's desc twin at the target level
-/// (KernelApi.def): a desc helper's name is called with the desc, any other
-/// twin is the expression that takes the call's place.
+/// (KernelApi.def): a desc helper's name is called with the desc, a call
+/// template (`daxdev_mapping_supported(desc, file_inode(desc->file), $1)`)
+/// is filled with the call's arguments, any other twin is the expression
+/// that takes the call's place.
 bool HandlerRewriter::planQuery(const VmaEffect &E) {
   const auto *CE = dyn_cast<CallExpr>(E.Node);
   llvm::StringRef Twin = E.Api ? E.Api->twinAt(Target) : "";
-  if (!CE || CE->getNumArgs() != 1 || Twin.empty())
+  if (!CE || Twin.empty())
+    return refuse("a VMA query the rewriter does not handle: " + E.Text, E.Node->getBeginLoc());
+  if (isCallTwin(Twin)) {
+    if (std::string Missing = missingTwin(Ctx, Twin); !Missing.empty())
+      return refuseInternal(E.Name + "()'s twin " + Twin.str() + " is not in this tree: " + Missing, CE->getBeginLoc());
+    std::string Text;
+    if (!fillTwin(Twin, CE, Text))
+      return false;
+    note(E.Name + "() becomes " + Text.substr(0, Text.find('(')) + "()");
+    return replace(CE->getSourceRange(), Text, CE->getBeginLoc());
+  }
+  if (CE->getNumArgs() != 1)
     return refuse("a VMA query the rewriter does not handle: " + E.Text, E.Node->getBeginLoc());
   bool Helper = llvm::all_of(Twin, [](char C) { return std::isalnum(static_cast<unsigned char>(C)) || C == '_'; });
   return replace(CE->getSourceRange(), Helper ? (Twin + "(desc)").str() : Twin.str(), CE->getBeginLoc());
+}
+
+/// \p Twin with each `$N` replaced by the call's argument N as the edits
+/// leave it; the VMA itself must not be one of them.
+bool HandlerRewriter::fillTwin(llvm::StringRef Twin, const CallExpr *CE, std::string &Out) {
+  Out.clear();
+  for (size_t I = 0; I < Twin.size(); ++I) {
+    if (Twin[I] != '$' || I + 1 >= Twin.size() || !std::isdigit(static_cast<unsigned char>(Twin[I + 1]))) {
+      Out += Twin[I];
+      continue;
+    }
+    unsigned Arg = unsigned(Twin[++I] - '0');
+    std::string Text;
+    if (Arg >= CE->getNumArgs() || !renderExpr(CE->getArg(Arg), Text))
+      return Arg >= CE->getNumArgs()
+                 ? refuse("the call has no argument " + std::to_string(Arg) + " for its twin", CE->getBeginLoc())
+                 : false;
+    const auto *Ref = dyn_cast<DeclRefExpr>(CE->getArg(Arg)->IgnoreParenImpCasts());
+    if (Ref && Facts.isVma(Ref->getDecl()))
+      return refuse("the VMA itself would be handed to the twin", CE->getBeginLoc());
+    Out += Text;
+  }
+  return true;
 }
 
 /// A delegation (vma_set_anonymous(), generic_file_mmap(), ...) becomes its
@@ -504,8 +541,17 @@ bool HandlerRewriter::planEffect(const VmaEffect &E, unsigned Index) {
     const KernelApi *QueryApi = Query ? kernelFunction(Query->getName()) : nullptr;
     if (llvm::StringRef Twin = QueryApi ? QueryApi->twinAt(Target) : ""; !Twin.empty())
       return replace(It->second->getSourceRange(), (Twin + "(desc)").str(), It->second->getBeginLoc());
-    return refuse("reads the flags as a value (" + E.Text + "); the bitmap helpers only test bits",
-                  E.Node->getBeginLoc());
+    // Any other read of the value (handed to a helper that takes a
+    // vm_flags_t): the level's expression for the same value from the desc.
+    const KernelApi *Value = fieldValueApi("vm_flags");
+    llvm::StringRef Twin = Value ? Value->twinAt(Target) : "";
+    if (!ME || Twin.empty())
+      return refuse("reads the flags as a value (" + E.Text + "); the bitmap helpers only test bits",
+                    E.Node->getBeginLoc());
+    if (std::string Missing = missingTwin(Ctx, Twin); !Missing.empty())
+      return refuseInternal("the flags value " + Twin.str() + " is not in this tree: " + Missing, ME->getBeginLoc());
+    note("vma->vm_flags read as a value becomes " + Twin.str());
+    return replace(ME->getSourceRange(), Twin.str(), ME->getBeginLoc());
   }
   case EffectKind::SizeQuery: return planQuery(E);
   case EffectKind::FlagsChange: return planFlagsChange(E);

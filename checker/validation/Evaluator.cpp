@@ -342,6 +342,14 @@ void Interpreter::store(const ProgramExpr &Target, const Value &V) {
           D->action.error_override = int(V.I);
           return;
         }
+        if (Target.Name == "error_hook") {
+          // 6.19/7.0: the function the core hands the action's error to (mm/util.c mmap_action_complete()).
+          if (V.K != Value::Function || !Program.function(V.Key))
+            cannotRun("an error hook that is not a function of the program", Target.Where);
+          ErrorHook = V.Key;
+          D->action.__VMAPREP_HIDDEN(error_hook) = &errorHookCallback;
+          return;
+        }
         cannotRun("a write to desc->action." + Target.Name, Target.Where);
       }
       if (Outer.K == Value::Vma || Outer.K == Value::Desc)

@@ -189,6 +189,7 @@ private:
   std::vector<Frame> Frames;
   std::vector<std::string> FrameNames; // the function of each frame, for acquisition sites
   std::string AcquisitionSite;         // while the ledger records an acquisition: where, in words
+  std::string ErrorHook;               // the program's function the hook put in desc->action.error_hook
 
   // --- the harness: entry points the model calls (ProgramExecution.cpp) ---------------------------
 
@@ -204,6 +205,8 @@ private:
   static int splitCallback(struct vm_area_struct *V, unsigned long Addr);
   static int mappedCallback(unsigned long Start, unsigned long End, pgoff_t Pgoff, const struct file *F,
                             void **Private);
+  /// 6.19/7.0: desc->action.error_hook, as the model calls it with the action's error.
+  static int errorHookCallback(int Err);
   static int mremapRefused(struct vm_area_struct *);
   static vm_fault_t faultRefused(struct vm_fault *);
   static const char *noName(struct vm_area_struct *);

@@ -11,6 +11,7 @@
 #include "validation/Interpreter.h"
 
 extern "C" {
+#include <linux/dax.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 }
@@ -257,6 +258,28 @@ KernelBinding Interpreter::findKernelBinding(const std::string &Name) {
          C.Out = Value::number(vma_start_pgoff(C.vma(0)));
          return true;
        }},
+      {"vma_is_dax",
+       [](KernelCall &C) {
+         C.Out = Value::number(vma_is_dax(C.vma(0)));
+         return true;
+       }},
+      {"file_is_dax",
+       [](KernelCall &C) {
+         C.Out = Value::number(C.Args.at(0).truth() && file_is_dax(C.Interp.fileOf(C.Args[0], C.Where)));
+         return true;
+       }},
+      // Every spelling of include/linux/dax.h: the VMA (6.12), the flags
+      // value (6.17) or the desc (7.0) first; the model's files are never
+      // DAX files, so only MAP_SYNC decides.
+      {"daxdev_mapping_supported",
+       [](KernelCall &C) {
+         const Value &First = C.Args.at(0);
+         vm_flags_t Flags = First.K == Value::Vma    ? C.vma(0)->vm_flags
+                            : First.K == Value::Desc ? vma_flags_to_legacy(C.desc(0)->vma_flags)
+                                                     : vm_flags_t(C.num(0));
+         C.Out = Value::number(!(Flags & VM_SYNC));
+         return true;
+       }},
       {"remap_pfn_range", RemapPfnRange},
       {"io_remap_pfn_range", RemapPfnRange},
       {"vm_iomap_memory",
@@ -308,6 +331,11 @@ KernelBinding Interpreter::findKernelBinding(const std::string &Name) {
       {"vma_desc_test_all_mask", DescTestMask},
       {"vma_desc_test", DescTest},
       {"vma_desc_test_flags", DescTest},
+      {"vma_flags_to_legacy",
+       [](KernelCall &C) {
+         C.Out = Value::number(C.num(0));
+         return true;
+       }},
       {"vma_desc_is_cow_mapping",
        [](KernelCall &C) {
          C.Out = Value::number(vma_desc_is_cow_mapping(C.desc(0)));

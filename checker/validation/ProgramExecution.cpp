@@ -161,6 +161,11 @@ int Interpreter::mappedCallback(unsigned long Start, unsigned long End, pgoff_t 
       -EINVAL);
 }
 
+int Interpreter::errorHookCallback(int Err) {
+  return guarded([&] { return int(Current->call(Current->ErrorHook, {Value::number(uint64_t(int64_t(Err)))}).I); },
+                 Err);
+}
+
 int Interpreter::mremapRefused(struct vm_area_struct *) { return -EINVAL; }
 
 vm_fault_t Interpreter::faultRefused(struct vm_fault *) { return VM_FAULT_SIGBUS; }

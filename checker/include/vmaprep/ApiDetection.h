@@ -10,6 +10,7 @@
 #define VMAPREP_APIDETECTION_H
 
 #include "vmaprep/ApiLevel.h"
+#include "llvm/ADT/StringRef.h"
 #include <optional>
 #include <string>
 
@@ -27,6 +28,17 @@ struct DetectedApi {
 };
 
 DetectedApi detectApiLevel(clang::ASTContext &Ctx);
+
+/// Whether the tree's headers provide a call-shaped desc twin of the
+/// catalogue (`file_is_dax(desc->file)`, KernelApi.def) as the twin calls
+/// it: the callee declared with one parameter per argument, a desc pointer
+/// where the twin passes `desc`, no VMA pointer elsewhere. Empty when they
+/// do, or when the tree predates mmap_prepare (no struct vm_area_desc: the
+/// level is then the user's assumption, not the tree's); otherwise what the
+/// headers lack, for a reason: "file_is_dax() is not declared", "...
+/// is declared as bool (struct vm_area_struct *, struct dax_device *) at
+/// include/linux/dax.h:70".
+std::string missingTwin(clang::ASTContext &Ctx, llvm::StringRef Twin);
 
 } // namespace vmaprep
 

@@ -30,6 +30,9 @@ struct ApiProfile {
   llvm::StringRef TestAnyBits, TestAllBits;
   bool SizeHelpers;   // vma_desc_size(), vma_desc_pages()
   bool ErrorOverride; // desc->action.error_override
+  /// desc->action.error_hook (6.19, 7.0): a function that gets the action's
+  /// error and returns the one mmap() reports; gone with error_override.
+  bool ErrorHook;
 };
 
 const ApiProfile &profileFor(ApiLevel Level);

@@ -63,6 +63,12 @@ struct VmaEffect {
   std::vector<CallStep> FedBy;
   /// For ErrorMapped: the error path does more than return (a message).
   bool ErrorPathDoesMore = false;
+  /// ... and what an error hook, a function of its own run after the hook,
+  /// could not do in its place, said of the first statement that is not a
+  /// message (KernelApi.def's VMAPREP_MESSAGE) or a message that names one
+  /// of the hook's locals or __func__ ("it calls mutex_unlock()"); empty
+  /// when the path only prints messages.
+  std::string ErrorPathExtra;
   /// For a mapping of a page array the action reads after the hook returns
   /// (vm_insert_pages(), vm_map_pages()): the hook's own local array it
   /// maps, or empty.

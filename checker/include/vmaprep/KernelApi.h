@@ -40,6 +40,7 @@ enum class EffectTag {
   Expression,      // "expression"
   Returned,        // "returned"
   UnknownCallee,   // "unknown-callee"
+  HeaderInline,    // "header-inline": an inline function of a header the catalogue does not know
   Subsystem,       // "subsystem"
   FunctionPointer, // "function-pointer" (also a Delegation through ->mmap)
   MmPassed,        // "mm-passed"
@@ -68,6 +69,7 @@ enum class KernelApiForm {
   Function,
   VmaField,    // a member of struct vm_area_struct
   ActionField, // a member of desc->action a hook may write itself
+  FieldValue,  // a VMA field read as a value the desc holds in another type (vm_flags)
 };
 
 /// What stops a handler that uses an entry from converting.
@@ -140,6 +142,12 @@ const KernelStateOperation *stateOperation(llvm::StringRef Name);
 const KernelApi *kernelFunction(llvm::StringRef Name);
 /// The struct vm_area_struct field \p Name, or null.
 const KernelApi *vmaFieldApi(llvm::StringRef Name);
+/// The expression that reads the VMA field \p Name's value from the desc
+/// (vm_flags as a vm_flags_t), or null.
+const KernelApi *fieldValueApi(llvm::StringRef Name);
+/// Whether \p Twin is a call template `name(args)` (a twin whose presence
+/// the tree's headers decide), and its callee.
+bool isCallTwin(llvm::StringRef Twin, llvm::StringRef *Callee = nullptr);
 /// The member \p Name of desc->action that a hook may write, or null.
 const KernelApi *actionFieldApi(llvm::StringRef Name);
 /// A desc field an mmap_prepare hook cannot change at \p Level: the twin of
@@ -147,6 +155,9 @@ const KernelApi *actionFieldApi(llvm::StringRef Name);
 /// twin left behind (desc->file once desc->vm_file exists).
 bool isImmutableDescField(llvm::StringRef Field, ApiLevel Level);
 
+/// printk(), _dev_err(), ...: a call that only prints a message
+/// (KernelApi.def's VMAPREP_MESSAGE rows).
+bool isMessageCall(llvm::StringRef Name);
 /// A subsystem helper that takes over a VMA (drm_gem_*, vb2_*, ...).
 bool isSubsystemHelper(llvm::StringRef Name);
 /// atomic_set(), atomic_inc_unless_negative(), refcount_dec()...: an update

@@ -11,6 +11,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
 #include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/STLExtras.h"
 
 using namespace clang;
 
@@ -76,19 +77,21 @@ bool HandlerRewriter::planFlagsTest(const VmaEffect &E) {
     return refuse("the flag mask is not a list of VM_* names: " + Edits.buffer().substr(B, End - B).str(),
                   BO->getBeginLoc());
   // `(flags & M) == M` tests that every bit of M is set (dax's check_vma);
-  // `!= M` that one is missing; a comparison with 0 is a truth value.
+  // `!= M` that one is missing; a comparison with 0 is a truth value; a
+  // comparison with a part V of M (ptp_vmclock's `!= VM_READ` under
+  // VM_READ | VM_WRITE) tests V's bits set and M's others clear.
   const BinaryOperator *AllOf = nullptr;
   if (Facts.ComparedTo.count(BO)) {
     const BinaryOperator *Cmp = Facts.ComparedTo.at(BO);
     const Expr *Other = Cmp->getLHS()->IgnoreParenImpCasts() == BO ? Cmp->getRHS() : Cmp->getLHS();
     Expr::EvalResult R, Mask;
-    bool Zero = Other->EvaluateAsInt(R, Ctx) && R.Val.getInt() == 0;
-    bool SameMask =
-        Other->EvaluateAsInt(R, Ctx) && MaskSide->EvaluateAsInt(Mask, Ctx) && R.Val.getInt() == Mask.Val.getInt();
-    if (!Zero && !SameMask)
+    if (!Other->EvaluateAsInt(R, Ctx) || !MaskSide->EvaluateAsInt(Mask, Ctx))
       return refuse("compares a flag mask with a value; the bitmap helpers only test bits", BO->getBeginLoc());
-    if (SameMask)
+    const uint64_t Value = R.Val.getInt().getZExtValue(), MaskValue = Mask.Val.getInt().getZExtValue();
+    if (Value == MaskValue)
       AllOf = Cmp;
+    else if (Value != 0)
+      return planMaskComparison(BO, Cmp, Other, Flags, (Value & ~MaskValue) == 0);
   }
   std::string Helper = Flags.size() == 1 ? P.TestOneBit.str() : (AllOf ? P.TestAllBits : P.TestAnyBits).str();
   if (Helper.empty())
@@ -110,6 +113,60 @@ bool HandlerRewriter::planFlagsTest(const VmaEffect &E) {
   auto Paren = Facts.ParenOf.find(BO);
   SourceRange R = Paren != Facts.ParenOf.end() ? Paren->second->getSourceRange() : BO->getSourceRange();
   return replace(R, Call + ")", BO->getBeginLoc());
+}
+
+/// `(flags & M) == V` (or `!=`) where V names some of M's bits: V's bits
+/// set and the rest of M's clear, spelled with the level's bit tests. The
+/// comparison keeps its meaning exactly: `==` becomes `all(V) && !any(M - V)`,
+/// `!=` its negation `!all(V) || any(M - V)`.
+bool HandlerRewriter::planMaskComparison(const BinaryOperator *And, const BinaryOperator *Cmp, const Expr *Value,
+                                         const std::vector<std::string> &MaskFlags, bool InsideMask) {
+  unsigned B, End;
+  if (!Edits.range(Value->getSourceRange(), B, End))
+    return refuse("the compared flag value is not spelled in the file", Cmp->getBeginLoc());
+  llvm::StringRef ValueText = Edits.buffer().substr(B, End - B);
+  std::vector<std::string> Set;
+  if (!InsideMask || !splitFlagMask(ValueText, Set) ||
+      llvm::any_of(Set, [&](const std::string &F) { return !llvm::is_contained(MaskFlags, F); }))
+    return refuse("compares a flag mask with a value that is not made of the mask's own VM_* names: " + ValueText.str(),
+                  Cmp->getBeginLoc());
+  std::vector<std::string> Clear;
+  for (const std::string &F : MaskFlags)
+    if (!llvm::is_contained(Set, F) && !llvm::is_contained(Clear, F))
+      Clear.push_back(F);
+  if (Set.empty() || Clear.empty())
+    return refuse("compares a flag mask with a value whose names do not split it: " + ValueText.str(),
+                  Cmp->getBeginLoc());
+  // One bit is the single-bit test; several set bits must all be set, and
+  // any of several clear bits breaks the match.
+  auto Test = [&](const std::vector<std::string> &Bits, llvm::StringRef Several, std::string &Out) {
+    std::string Helper = Bits.size() == 1 ? P.TestOneBit.str() : Several.str();
+    if (Helper.empty())
+      return refuse("API level " + apiLevelName(Target).str() + " cannot test several flags at once",
+                    And->getBeginLoc());
+    Out = Helper + "(desc";
+    for (const std::string &F : Bits) {
+      std::string Bit = flagBitName(F);
+      if (Bit.empty())
+        return refuse(F + " has no VMA_*_BIT name", And->getBeginLoc());
+      Out += ", " + Bit;
+    }
+    Out += ")";
+    return true;
+  };
+  std::string AllSet, AnyClear;
+  if (!Test(Set, P.TestAllBits, AllSet) || !Test(Clear, P.TestAnyBits, AnyClear))
+    return false;
+  bool Equal = Cmp->getOpcode() == BO_EQ;
+  std::string Text = Equal ? AllSet + " && !" + AnyClear : "!" + AllSet + " || " + AnyClear;
+  // Parentheses where the comparison was an operand: `a || b` inside `&&`
+  // would change its meaning, and `a && !b` inside `||` draws
+  // -Wlogical-op-parentheses.
+  bool Whole =
+      Facts.ParenOf.count(Cmp) || Facts.IfOf.count(Cmp) || Facts.ReturnOf.count(Cmp) || Facts.StatementExprs.count(Cmp);
+  if (!Whole)
+    Text = "(" + Text + ")";
+  return replace(Cmp->getSourceRange(), Text, And->getBeginLoc());
 }
 
 bool HandlerRewriter::planFlagsChange(const VmaEffect &E) {

@@ -37,9 +37,11 @@
 
 namespace clang {
 class ASTContext;
+class BinaryOperator;
 class CallExpr;
 class Expr;
 class FunctionDecl;
+class IfStmt;
 class LangOptions;
 class MemberExpr;
 class SourceManager;
@@ -119,6 +121,7 @@ private:
   bool planEffect(const VmaEffect &E, unsigned Index);
   bool planFieldAccess(const clang::MemberExpr *ME, bool Write);
   bool planQuery(const VmaEffect &E);
+  bool fillTwin(llvm::StringRef Twin, const clang::CallExpr *CE, std::string &Out);
   bool planDelegation(const VmaEffect &E);
   void finish();
 
@@ -145,12 +148,15 @@ private:
   // FlagPlanner.cpp
   bool planFlagsTest(const VmaEffect &E);
   bool planFlagsChange(const VmaEffect &E);
+  bool planMaskComparison(const clang::BinaryOperator *And, const clang::BinaryOperator *Cmp, const clang::Expr *Value,
+                          const std::vector<std::string> &MaskFlags, bool InsideMask);
   std::string flagChange(bool Set, llvm::StringRef MaskText, bool &Ok);
   /// vma->vm_flags on the desc below bitmap flags: `desc->vm_flags`.
   std::string descFlags() const;
 
   // MappingPlanner.cpp
   bool planMapping(const VmaEffect &E, unsigned Index);
+  bool planErrorHook(const VmaEffect &E, const clang::IfStmt *If, std::string &Name);
   bool pageArrayOutlivesHook(const VmaEffect &E, const clang::CallExpr *CE);
   bool planInsertPages(const VmaEffect &E, const clang::CallExpr *CE, std::string &Action, std::string &Guard);
 

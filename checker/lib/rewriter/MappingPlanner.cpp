@@ -66,6 +66,56 @@ const Expr *protArgument(const CallExpr *CE) {
 
 } // namespace
 
+/// 6.19 and 7.0: the error path of a mapping call that becomes an action
+/// turns into a function of its own, which the core calls with the action's
+/// error once the hook has returned (mm/util.c mmap_action_complete()): the
+/// path's messages (the Classifier let only messages that name nothing of the
+/// hook's through), then its errno. It goes before the handler and the
+/// comment above it.
+bool HandlerRewriter::planErrorHook(const VmaEffect &E, const IfStmt *If, std::string &Name) {
+  const FunctionDecl *FD = H.Summary.Function;
+  Name = Plan.Function + "_error";
+  if (!Ctx.getTranslationUnitDecl()->lookup(DeclarationName(&Ctx.Idents.get(Name))).empty())
+    return refuse("'" + Name + "' already exists", FD->getLocation());
+  unsigned At, End;
+  const auto *HandlerBody = dyn_cast_or_null<CompoundStmt>(FD->getBody());
+  if (!HandlerBody || !Edits.range(FD->getSourceRange(), At, End))
+    return refuse("the handler is spelled inside a macro", FD->getLocation());
+  // One level of the handler's own indentation.
+  std::string Indent = "\t";
+  if (!HandlerBody->body_empty()) {
+    unsigned SB, SE;
+    if (Edits.range(HandlerBody->body_front()->getSourceRange(), SB, SE))
+      Indent = Edits.indentAt(SB);
+  }
+  std::string Body;
+  if (const auto *Block = dyn_cast<CompoundStmt>(If->getThen()))
+    for (const Stmt *S : Block->body()) {
+      if (S == Block->body_back())
+        break;
+      unsigned SB, SE;
+      if (!Edits.range(S->getSourceRange(), SB, SE) || !Edits.statementEnd(S, SE))
+        return refuse("a message on the error path is spelled inside a macro", S->getBeginLoc());
+      // The statement's continuation lines keep their place relative to it.
+      std::string Was = Edits.indentAt(SB), Line = Edits.render(SB, SE);
+      for (size_t NL = Line.find('\n'); NL != std::string::npos; NL = Line.find('\n', NL + 1))
+        if (Line.compare(NL + 1, Was.size(), Was) == 0)
+          Line.replace(NL + 1, Was.size(), Indent);
+      Body += Indent + Line + "\n";
+    }
+  Body += Indent + "return " + E.ErrorValue + ";\n";
+  llvm::StringRef Before = Edits.buffer().take_front(At).rtrim();
+  if (Before.ends_with("*/"))
+    if (size_t Open = Before.rfind("/*"); Open != llvm::StringRef::npos) {
+      size_t LineStart = Before.rfind('\n', Open);
+      LineStart = LineStart == llvm::StringRef::npos ? 0 : LineStart + 1;
+      if (Before.slice(LineStart, Open).trim().empty())
+        At = unsigned(LineStart);
+    }
+  Edits.add(At, 0, "static int " + Name + "(int err)\n{\n" + Body + "}\n\n");
+  return true;
+}
+
 bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
   const auto *CE = cast<CallExpr>(E.Node);
   const ActionShape Shape = E.Api && *E.Api->Twin ? actionShape(*E.Api) : ActionShape::None;
@@ -200,21 +250,33 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
       if (Cond == CE ||
           (isa<BinaryOperator>(Cond) && (cast<BinaryOperator>(Cond)->getLHS()->IgnoreParenImpCasts() == CE)))
         If = I;
-    if (!If || If->getElse() || !P.ErrorOverride)
-      return P.ErrorOverride ? refuse("cannot rewrite the error check around " + E.Name + "()", CE->getBeginLoc())
-                             : refuseInternal("turning the error into " + E.ErrorValue +
-                                                  " needs desc->action.error_override (API level 7.1)",
-                                              CE->getBeginLoc());
-    if (const auto *Block = dyn_cast<CompoundStmt>(If->getThen()); Block && Block->size() != 1)
+    if (!If || If->getElse() || !(P.ErrorOverride || P.ErrorHook))
+      return P.ErrorOverride || P.ErrorHook
+                 ? refuse("cannot rewrite the error check around " + E.Name + "()", CE->getBeginLoc())
+                 : refuseInternal("turning the error into " + E.ErrorValue +
+                                      " needs desc->action.error_hook or desc->action.error_override",
+                                  CE->getBeginLoc());
+    const auto *Block = dyn_cast<CompoundStmt>(If->getThen());
+    const bool Messages = Block && Block->size() != 1;
+    if (Messages && (P.ErrorOverride || !E.ErrorPathExtra.empty()))
       return refuseInternal("the error path of " + E.Name + "() does more than return " + E.ErrorValue +
-                                "; an error_override cannot keep it",
+                                " where no error hook can keep it",
                             If->getBeginLoc());
     Replaced = If;
     if (!Edits.range(If->getSourceRange(), B, End) || !Edits.statementEnd(If->getThen(), End))
       return refuse("the error check is inside a macro", CE->getBeginLoc());
-    Text = Lead(B, E.ErrorValue) + Action + ";\n" + Edits.indentAt(B) +
-           "desc->action.error_override = " + E.ErrorValue + ";";
-    note("the " + E.ErrorValue + " error mapping becomes desc->action.error_override");
+    if (P.ErrorOverride) {
+      Text = Lead(B, E.ErrorValue) + Action + ";\n" + Edits.indentAt(B) +
+             "desc->action.error_override = " + E.ErrorValue + ";";
+      note("the " + E.ErrorValue + " error mapping becomes desc->action.error_override");
+      break;
+    }
+    std::string Hook;
+    if (!planErrorHook(E, If, Hook))
+      return false;
+    Text = Lead(B, E.ErrorValue) + Action + ";\n" + Edits.indentAt(B) + "desc->action.error_hook = " + Hook + ";";
+    note("the " + E.ErrorValue + " error mapping" + (Messages ? " and the message before it" : "") +
+         " become the error hook " + Hook + "()");
     break;
   }
   case ResultUse::Ignored: {

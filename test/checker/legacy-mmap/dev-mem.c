@@ -22,7 +22,7 @@ static inline int private_mapping_ok(struct vm_area_struct *vma)
 }
 
 // CHECK: :[[@LINE+2]]:12: warning: 'mmap_mem' uses the deprecated file_operations->mmap hook; auto-convertible to mmap_prepare [vmaprep-legacy-mmap]
-// API70: :[[@LINE+1]]:12: warning: 'mmap_mem' uses the deprecated file_operations->mmap hook; convertible from API level 7.1 (target 7.0) [vmaprep-legacy-mmap]
+// API70: :[[@LINE+1]]:12: warning: 'mmap_mem' uses the deprecated file_operations->mmap hook; auto-convertible to mmap_prepare [vmaprep-legacy-mmap]
 static int mmap_mem(struct file *file, struct vm_area_struct *vma)
 {
 	size_t size = vma->vm_end - vma->vm_start;
@@ -42,7 +42,7 @@ static int mmap_mem(struct file *file, struct vm_area_struct *vma)
 
 	// CHECK: :[[@LINE+3]]:6: note: remap_pfn_range() needs remap actions (mmap_action_remap) (API level 6.19): remap_pfn_range(vma, vma->vm_start, vma->vm_pgoff, size, vma->vm_page_prot)
 	// CHECK: :[[@LINE+2]]:6: note: turning a mapping error into -EAGAIN needs desc->action.error_override (API level 7.1): remap_pfn_range(
-	// API70: :[[@LINE+1]]:6: note: turning a mapping error into -EAGAIN needs desc->action.error_override (API level 7.1): remap_pfn_range(
+	// API70: :[[@LINE+1]]:6: note: turning a mapping error into -EAGAIN needs desc->action.error_hook (API level 6.19): remap_pfn_range(
 	if (remap_pfn_range(vma,
 			    vma->vm_start,
 			    vma->vm_pgoff,
@@ -58,7 +58,7 @@ static const struct file_operations mem_fops = {
 	.mmap		= mmap_mem,
 };
 // CHECK: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.1): 1 auto-convertible, 0 convertible with vm_ops->mapped, 0 need a newer API level, 0 blocked, 0 already mmap_prepare; 0 subsystem hooks
-// API70: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.0): 0 auto-convertible, 0 convertible with vm_ops->mapped, 1 need a newer API level, 0 blocked, 0 already mmap_prepare; 0 subsystem hooks
+// API70: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.0): 1 auto-convertible, 0 convertible with vm_ops->mapped, 0 need a newer API level, 0 blocked, 0 already mmap_prepare; 0 subsystem hooks
 
 // What `vmaprep fix` does with each convertible handler (check asks the rewriter):
 // FIX: dev-mem.c:26:12: note: vmaprep fix rewrites it as 'mmap_mem_prepare'

@@ -2,13 +2,13 @@
 // written. Patterns, each from a real driver:
 //  - returned: drivers/char/hpet.c-style `return remap_pfn_range(...)`;
 //  - error mapped: drivers/char/mem.c mmap_mem(), `if (remap(...)) return
-//    -EAGAIN;` -> desc->action.error_override (7.1);
+//    -EAGAIN;` -> error_override (7.1), an error hook (6.19, 7.0);
 //  - ignored: drivers/hwtracing/stm/core.c stm_char_mmap() ignores
 //    vm_iomap_memory()'s result; as an action a failure fails the mmap;
 //  - assigned and propagated: drivers/sbus/char/flash.c-style `ret = ...;
 //    return ret;`.
-// At 7.0 the error-mapped one needs 7.1 for error_override (and the
-// vm_iomap_memory() one for its action); the others convert as they are.
+// At 7.0 the vm_iomap_memory() one needs 7.1 for its action; the others
+// convert as they are.
 // RUN: not %vmaprep check %s -- %kflags > %t
 // RUN: grep -v -e 'note: registered as' -e 'note: vmaprep fix' -e 'note: the rewrite differs' %t | FileCheck %s --implicit-check-not=warning: --implicit-check-not=note:
 // RUN: FileCheck %s --input-file %t --check-prefix=SITE
@@ -31,13 +31,13 @@ static int returned_mmap(struct file *file, struct vm_area_struct *vma)
 }
 
 // CHECK: :[[@LINE+2]]:12: warning: 'error_mapped_mmap' uses the deprecated file_operations->mmap hook; auto-convertible to mmap_prepare [vmaprep-legacy-mmap]
-// API70: :[[@LINE+1]]:12: warning: 'error_mapped_mmap' uses the deprecated file_operations->mmap hook; convertible from API level 7.1 (target 7.0) [vmaprep-legacy-mmap]
+// API70: :[[@LINE+1]]:12: warning: 'error_mapped_mmap' uses the deprecated file_operations->mmap hook; auto-convertible to mmap_prepare [vmaprep-legacy-mmap]
 static int error_mapped_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	// CHECK: :[[@LINE+4]]:6: note: remap_pfn_range() needs remap actions (mmap_action_remap) (API level 6.19): remap_pfn_range(vma, vma->vm_start, dev_pfn, vma->vm_end - vma->vm_start, vma->vm_page_prot)
 	// CHECK: :[[@LINE+3]]:6: note: turning a mapping error into -EAGAIN needs desc->action.error_override (API level 7.1): remap_pfn_range(vma, vma->vm_start, dev_pfn, vma->vm_end - vma->vm_start, vma->vm_page_prot)
 	// API70: :[[@LINE+2]]:6: note: remap_pfn_range() needs remap actions (mmap_action_remap) (API level 6.19): remap_pfn_range(vma, vma->vm_start, dev_pfn, vma->vm_end - vma->vm_start, vma->vm_page_prot)
-	// API70: :[[@LINE+1]]:6: note: turning a mapping error into -EAGAIN needs desc->action.error_override (API level 7.1): remap_pfn_range(vma, vma->vm_start, dev_pfn, vma->vm_end - vma->vm_start, vma->vm_page_prot)
+	// API70: :[[@LINE+1]]:6: note: turning a mapping error into -EAGAIN needs desc->action.error_hook (API level 6.19): remap_pfn_range(vma, vma->vm_start, dev_pfn, vma->vm_end - vma->vm_start, vma->vm_page_prot)
 	if (remap_pfn_range(vma, vma->vm_start, dev_pfn,
 			    vma->vm_end - vma->vm_start, vma->vm_page_prot))
 		return -EAGAIN;
@@ -98,7 +98,7 @@ static const struct file_operations assigned_fops = { .mmap = assigned_mmap };
 // JSON-NEXT: "result_use": "assigned"
 // JSON: "function": "assigned_mmap"
 // CHECK: vmaprep: 4 mmap handlers in 1 of 1 analysed files (API level 7.1): 4 auto-convertible, 0 convertible with vm_ops->mapped, 0 need a newer API level, 0 blocked, 0 already mmap_prepare; 0 subsystem hooks
-// API70: vmaprep: 4 mmap handlers in 1 of 1 analysed files (API level 7.0): 2 auto-convertible, 0 convertible with vm_ops->mapped, 2 need a newer API level, 0 blocked, 0 already mmap_prepare; 0 subsystem hooks
+// API70: vmaprep: 4 mmap handlers in 1 of 1 analysed files (API level 7.0): 3 auto-convertible, 0 convertible with vm_ops->mapped, 1 need a newer API level, 0 blocked, 0 already mmap_prepare; 0 subsystem hooks
 
 // What `vmaprep fix` does with each convertible handler (check asks the rewriter):
 // FIX: result-use.c:25:12: note: vmaprep fix rewrites it as 'returned_mmap_prepare'

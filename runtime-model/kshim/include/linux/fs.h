@@ -89,6 +89,19 @@ struct file_operations {
 };
 
 static inline struct inode *file_inode(const struct file *f) { return f->f_inode; }
+/* IS_DAX() is 0 without CONFIG_FS_DAX, the shim's configuration: no file is a DAX file. */
+#define IS_DAX(inode) ((void)(inode), 0)
+#if VMAPREP_KAPI >= VMAPREP_KAPI_6_19
+/* 7.3's; the release that added it (with dax's mmap_prepare conversion) is inferred. */
+static inline bool file_is_dax(const struct file *file)
+{
+	return file && IS_DAX(file_inode(file));
+}
+#endif
+static inline bool vma_is_dax(const struct vm_area_struct *vma)
+{
+	return vma->vm_file && IS_DAX(file_inode(vma->vm_file));
+}
 struct file *get_file(struct file *f) __VMAPREP_NOEXCEPT;
 void fput(struct file *file) __VMAPREP_NOEXCEPT;
 static inline void file_accessed(struct file *file) { (void)file; }

@@ -48,6 +48,14 @@ typedef struct {
 } vma_flags_t;
 typedef int vma_flag_t;
 
+#if VMAPREP_KAPI >= VMAPREP_KAPI_7_0
+/* The first word of the bitmap as the legacy mask, "for APIs that haven't migrated yet" (7.x). */
+static inline vm_flags_t vma_flags_to_legacy(vma_flags_t flags)
+{
+	return (vm_flags_t)flags.__vma_flags[0];
+}
+#endif
+
 /* Only its identity is modelled, and whether it came from anon_vma_fork() (the VMA's anon_vma_chain is
  * then not singular, which stops merges with VMAs that have no anon_vma: mm/vma.c is_mergeable_anon_vma()). */
 struct anon_vma {
