@@ -230,6 +230,22 @@ bool HandlerRewriter::planSplitHelper(const FunctionDecl *Def, const ParmVarDecl
     if (!Edits.range(Call->getSourceRange(), B, E) || B < DeclB)
       return Refuse("it is called before its definition", Call->getBeginLoc());
   }
+  // The core is defined beside the one definition this parse saw: a version
+  // of the helper in code the preprocessor skipped (another branch of an
+  // #ifdef, a #define) would leave the converted callers without a core there.
+  std::set<unsigned> Seen{SM.getFileOffset(SM.getExpansionLoc(Def->getLocation()))};
+  FunctionRefs Uses;
+  Uses.Fn = Def;
+  Uses.TraverseDecl(Ctx.getTranslationUnitDecl());
+  for (const DeclRefExpr *Ref : Uses.Refs)
+    Seen.insert(SM.getFileOffset(SM.getExpansionLoc(Ref->getBeginLoc())));
+  for (const RawIdentifier &I : Raw)
+    if (I.Name == Name && !I.AfterMember && !Seen.count(I.Offset))
+      return Refuse("it is also declared or used in " +
+                        (I.Condition.empty() ? std::string("code this parse did not compile")
+                                             : "code under " + I.Condition + ", which this parse did not compile") +
+                        ", where the core would not exist",
+                    SM.getLocForStartOfFile(Main).getLocWithOffset(I.Offset));
 
   // Every use of the VMA is the base of a field read.
   struct Reads : RecursiveASTVisitor<Reads> {
@@ -305,6 +321,11 @@ bool HandlerRewriter::planSplitHelper(const FunctionDecl *Def, const ParmVarDecl
       return Refuse("it reads the VMA inside a macro", ME->getBeginLoc());
     CoreEdits.push_back({B, E - B, Known->Param});
   }
+
+  if (Values.empty())
+    return Refuse("it does not use the VMA in this configuration, and a core without it would need the "
+                  "configurations that do",
+                  Param->getLocation());
 
   // The core: the helper's text with the values for the VMA.
   unsigned ParamB, ParamE, NameB, NameE;
