@@ -6,8 +6,8 @@
 // with the inner edits applied, and replaces them (rewriter/EditBuffer.h).
 // Whatever the plan does not cover makes it refuse: a use of the VMA no edit
 // rewrote, a range inside a macro body, a partial overlap. The planners of
-// flags, mappings, ops tables and the ->mapped callback are in rewriter/
-// (rewriter/HandlerRewriter.h lists them).
+// flags, mappings, ops tables, static helpers and the ->mapped callback are
+// in rewriter/ (rewriter/HandlerRewriter.h lists them).
 //
 //===----------------------------------------------------------------------===//
 #include "vmaprep/Rewriter.h"
@@ -104,6 +104,13 @@ bool HandlerRewriter::replace(SourceRange R, std::string Text, SourceLocation Wh
     return refuse("the edit would land inside a macro expansion", Why);
   Edits.add(B, E - B, std::move(Text));
   return true;
+}
+
+/// A query's desc twin in the call's place: a desc helper's name is called
+/// with the desc, any other twin is the expression itself (KernelApi.def).
+std::string queryTwinCall(llvm::StringRef Twin) {
+  bool Helper = llvm::all_of(Twin, [](char C) { return std::isalnum(static_cast<unsigned char>(C)) || C == '_'; });
+  return Helper ? (Twin + "(desc)").str() : Twin.str();
 }
 
 namespace {
@@ -244,96 +251,6 @@ bool HandlerRewriter::coversEveryConfiguration() {
   return true;
 }
 
-/// Static helpers the VMA reaches, converted with the handler when they only
-/// read it and only this handler calls them (upstream did this for dax's
-/// check_vma): the helper takes the desc instead, and so does the call.
-bool HandlerRewriter::planHelpers(const FunctionDecl *FD) {
-  std::map<std::string, bool> ReadOnly;
-  for (const VmaEffect &E : H.Summary.Effects) {
-    if (E.Via.empty())
-      continue;
-    bool Read = E.Kind == EffectKind::FieldRead || E.Kind == EffectKind::FlagsTest || E.Kind == EffectKind::FlagsRead ||
-                E.Kind == EffectKind::SizeQuery;
-    if (E.Via.size() != 1 || !Read) {
-      ReadOnly[E.Via.front().Callee] = false;
-      continue;
-    }
-    ReadOnly.try_emplace(E.Via.front().Callee, true);
-  }
-  for (const auto &[Name, OnlyReads] : ReadOnly) {
-    if (!OnlyReads)
-      continue; // planEffect refuses, with the effect's location
-    const FunctionDecl *Helper = nullptr;
-    for (const NamedDecl *D : Ctx.getTranslationUnitDecl()->lookup(&Ctx.Idents.get(Name)))
-      if (const auto *F = dyn_cast<FunctionDecl>(D); F && F->getDefinition())
-        Helper = F->getDefinition();
-    if (!Helper || Helper->getStorageClass() != SC_Static ||
-        SM.getFileID(SM.getExpansionLoc(Helper->getLocation())) != Main)
-      continue;
-    const ParmVarDecl *Param = nullptr;
-    unsigned ParamIndex = 0;
-    for (unsigned I = 0; I < Helper->getNumParams(); ++I)
-      if (isVmaPointer(Helper->getParamDecl(I)->getType())) {
-        if (Param)
-          return refuse(Name + "() takes two VMAs", Helper->getLocation());
-        Param = Helper->getParamDecl(I);
-        ParamIndex = I;
-      }
-    if (!Param)
-      continue;
-    // Every use of the helper is a call from this handler, passing its VMA.
-    FunctionRefs Uses;
-    Uses.Fn = Helper;
-    Uses.TraverseDecl(Ctx.getTranslationUnitDecl());
-    struct Calls : RecursiveASTVisitor<Calls> {
-      const FunctionDecl *Fn;
-      std::vector<const CallExpr *> Found;
-      bool VisitCallExpr(CallExpr *CE) {
-        if (const FunctionDecl *C = CE->getDirectCallee(); C && C->getCanonicalDecl() == Fn->getCanonicalDecl())
-          Found.push_back(CE);
-        return true;
-      }
-    } InHandler;
-    InHandler.Fn = Helper;
-    InHandler.TraverseStmt(FD->getBody());
-    if (Uses.Refs.size() != InHandler.Found.size())
-      return refuse(Name + "() takes the VMA and is used elsewhere too; it cannot change its parameter",
-                    Helper->getLocation());
-    for (const CallExpr *Call : InHandler.Found) {
-      const auto *Arg = ParamIndex < Call->getNumArgs()
-                            ? dyn_cast<DeclRefExpr>(Call->getArg(ParamIndex)->IgnoreParenImpCasts())
-                            : nullptr;
-      if (!Arg || Arg->getDecl() != Facts.Vma)
-        return refuse(Name + "() is not passed the handler's own VMA", Call->getBeginLoc());
-      if (!replace(Arg->getSourceRange(), "desc", Arg->getBeginLoc()))
-        return false;
-    }
-    bool Const = Param->getType()->getPointeeType().isConstQualified();
-    for (const FunctionDecl *D : Helper->redecls()) {
-      const ParmVarDecl *P = D->getParamDecl(ParamIndex);
-      if (!replace(P->getSourceRange(), Const ? "const struct vm_area_desc *desc" : "struct vm_area_desc *desc",
-                   P->getBeginLoc()))
-        return false;
-    }
-    Facts.HelperVmas.insert(Param);
-    EditedBodies.push_back({Helper->getBody(), {Param->getName().str()}});
-    for (const FunctionDecl *D : Helper->redecls())
-      HelperNamesSeen.insert(SM.getFileOffset(SM.getExpansionLoc(D->getLocation())));
-    for (const CallExpr *Call : InHandler.Found)
-      HelperNamesSeen.insert(SM.getFileOffset(SM.getExpansionLoc(Call->getCallee()->getBeginLoc())));
-    BodyFacts HelperFacts;
-    HelperFacts.Vma = Param;
-    HelperFacts.TraverseStmt(Helper->getBody());
-    if (HelperFacts.UsesDescName)
-      return refuse(Name + "() already uses the name 'desc'", Helper->getLocation());
-    // The helper's facts join the handler's: the same edits cover both bodies.
-    Facts.TraverseStmt(Helper->getBody());
-    ConvertedHelpers.insert(Name);
-    note(Name + "() takes the desc instead of the VMA");
-  }
-  return true;
-}
-
 /// Other references to the handler: a direct call or a stored pointer would
 /// keep the old signature alive.
 bool HandlerRewriter::refuseOtherReferences(const FunctionDecl *FD) {
@@ -423,8 +340,7 @@ bool HandlerRewriter::planQuery(const VmaEffect &E) {
   }
   if (CE->getNumArgs() != 1)
     return refuse("a VMA query the rewriter does not handle: " + E.Text, E.Node->getBeginLoc());
-  bool Helper = llvm::all_of(Twin, [](char C) { return std::isalnum(static_cast<unsigned char>(C)) || C == '_'; });
-  return replace(CE->getSourceRange(), Helper ? (Twin + "(desc)").str() : Twin.str(), CE->getBeginLoc());
+  return replace(CE->getSourceRange(), queryTwinCall(Twin), CE->getBeginLoc());
 }
 
 /// \p Twin with each `$N` replaced by the call's argument N as the edits
@@ -467,11 +383,21 @@ bool HandlerRewriter::planDelegation(const VmaEffect &E) {
 bool HandlerRewriter::planEffect(const VmaEffect &E, unsigned Index) {
   if (MovedOpen && ((!E.Via.empty() && E.Via.front().Callee == MovedOpen->getName()) || MovedToMapped.count(E.Node)))
     return true; // planMappedCallback moved the call
-  if (!E.Via.empty() && !(E.Via.size() == 1 && ConvertedHelpers.count(E.Via.front().Callee)))
-    return refuse("the handler reaches the VMA through " + E.Via.front().Callee +
-                      "(), which vmaprep does not convert with it (only static helpers called by this "
-                      "handler alone that only read the VMA are)",
-                  E.Node->getBeginLoc());
+  if (llvm::any_of(E.Via, [&](const CallStep &S) { return SplitHelpers.count(S.Callee); }))
+    return true; // read in the split helper's core, which takes the values (planSplitHelper)
+  if (!E.Via.empty()) {
+    // What a converted helper does to the VMA is planned here as the
+    // handler's own; state and escapes do not move with it.
+    auto Unconverted = llvm::find_if(E.Via, [&](const CallStep &S) { return !ConvertedHelpers.count(S.Callee); });
+    bool Movable =
+        E.Kind != EffectKind::StateChange && E.Kind != EffectKind::Escape && E.Kind != EffectKind::ManualOpen;
+    if (Unconverted != E.Via.end() || !Movable)
+      return refuse("the handler reaches the VMA through " +
+                        (Unconverted != E.Via.end() ? *Unconverted : E.Via.back()).Callee +
+                        "(), which vmaprep does not convert with it (static helpers of this file that only the "
+                        "converted code calls, with the VMA, are; what they do must be what the hook may do)",
+                    E.Node->getBeginLoc());
+  }
   switch (E.Kind) {
   case EffectKind::FieldRead: {
     const auto *ME = dyn_cast<MemberExpr>(E.Node);
@@ -540,7 +466,7 @@ bool HandlerRewriter::planEffect(const VmaEffect &E, unsigned Index) {
     const FunctionDecl *Query = It != Facts.CowCallOf.end() ? It->second->getDirectCallee() : nullptr;
     const KernelApi *QueryApi = Query ? kernelFunction(Query->getName()) : nullptr;
     if (llvm::StringRef Twin = QueryApi ? QueryApi->twinAt(Target) : ""; !Twin.empty())
-      return replace(It->second->getSourceRange(), (Twin + "(desc)").str(), It->second->getBeginLoc());
+      return replace(It->second->getSourceRange(), queryTwinCall(Twin), It->second->getBeginLoc());
     // Any other read of the value (handed to a helper that takes a
     // vm_flags_t): the level's expression for the same value from the desc.
     const KernelApi *Value = fieldValueApi("vm_flags");

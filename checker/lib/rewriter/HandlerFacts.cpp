@@ -63,6 +63,56 @@ std::vector<RawIdentifier> rawIdentifiers(const SourceManager &SM, const LangOpt
   return Out;
 }
 
+bool rawFunctionAt(const SourceManager &SM, const LangOptions &LO, FileID Main, unsigned Offset, RawFunction &Out) {
+  llvm::StringRef Buf = SM.getBufferData(Main);
+  if (Offset >= Buf.size())
+    return false;
+  Lexer L(SM.getLocForStartOfFile(Main), LO, Buf.begin(), Buf.begin() + Offset, Buf.end());
+  auto Next = [&](RawToken &T) {
+    Token Tok;
+    L.LexFromRawLexer(Tok);
+    T.Kind = Tok.getKind();
+    T.Offset = SM.getFileOffset(Tok.getLocation());
+    T.Length = Tok.getLength();
+    T.Text = Buf.substr(T.Offset, T.Length);
+    // A directive inside the declaration: another configuration in this one.
+    return Tok.isNot(tok::eof) && !(Tok.isAtStartOfLine() && Tok.is(tok::hash));
+  };
+  RawToken T;
+  if (!Next(T) || T.Kind != tok::raw_identifier || !Next(T) || T.Kind != tok::l_paren)
+    return false;
+  Out = RawFunction();
+  Out.Params.emplace_back();
+  for (unsigned Depth = 1; Depth;) {
+    if (!Next(T))
+      return false;
+    Depth += T.Kind == tok::l_paren;
+    Depth -= T.Kind == tok::r_paren;
+    if (!Depth)
+      break;
+    if (Depth == 1 && T.Kind == tok::comma)
+      Out.Params.emplace_back();
+    else
+      Out.Params.back().push_back(T);
+  }
+  if (!Next(T))
+    return false;
+  if (T.Kind == tok::semi)
+    return true;
+  if (T.Kind != tok::l_brace)
+    return false;
+  Out.Definition = true;
+  for (unsigned Depth = 1; Depth;) {
+    if (!Next(T))
+      return false;
+    Depth += T.Kind == tok::l_brace;
+    Depth -= T.Kind == tok::r_brace;
+    if (Depth)
+      Out.Body.push_back(T);
+  }
+  return true;
+}
+
 bool VarUseCounter::VisitDeclRefExpr(DeclRefExpr *D) {
   Count += D->getDecl() == Var;
   return true;

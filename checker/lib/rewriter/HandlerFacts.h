@@ -13,6 +13,7 @@
 
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceLocation.h"
+#include "clang/Basic/TokenKinds.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringRef.h"
@@ -40,6 +41,31 @@ struct RawIdentifier {
 
 std::vector<RawIdentifier> rawIdentifiers(const clang::SourceManager &SM, const clang::LangOptions &LO,
                                           clang::FileID Main);
+
+/// A token of the main file as the raw lexer sees it (keywords are raw
+/// identifiers).
+struct RawToken {
+  clang::tok::TokenKind Kind = clang::tok::unknown;
+  unsigned Offset = 0, Length = 0;
+  llvm::StringRef Text;
+  bool is(llvm::StringRef Identifier) const { return Kind == clang::tok::raw_identifier && Text == Identifier; }
+};
+
+/// A function declaration or definition read by the raw lexer from its name
+/// on (`NAME ( params ) ;` or `NAME ( params ) { body }`): what the rewriter
+/// can know of one in code the preprocessor skipped.
+struct RawFunction {
+  std::vector<std::vector<RawToken>> Params;
+  bool Definition = false;
+  /// The tokens between the braces of a definition.
+  std::vector<RawToken> Body;
+};
+
+/// The function declared at the identifier at \p Offset of the main file;
+/// false when the tokens there are not one, or when its body holds a
+/// preprocessor directive (another configuration inside this one).
+bool rawFunctionAt(const clang::SourceManager &SM, const clang::LangOptions &LO, clang::FileID Main, unsigned Offset,
+                   RawFunction &Out);
 
 /// How many times \p Var is named under the nodes it is run on.
 struct VarUseCounter : clang::RecursiveASTVisitor<VarUseCounter> {

@@ -3,8 +3,10 @@
 // Private to the rewriter: the state one planMigration() call shares between
 // its parts, each in its own file:
 //   Rewriter.cpp        the plan's order, the signature, VMA fields,
-//                       delegations, converted helpers, dead locals, and
-//                       the check that every configuration is covered
+//                       delegations, dead locals, and the check that every
+//                       configuration is covered
+//   HelperPlanner.cpp   static helpers converted with the handler, down
+//                       chains, in skipped configurations, or split
 //   OpsTablePlanner.cpp the ops-table entries that name the handler
 //   FlagPlanner.cpp     flag tests and flag changes, per API level
 //   MappingPlanner.cpp  mapping calls as remap, ioremap, simple-ioremap and
@@ -44,12 +46,17 @@ class FunctionDecl;
 class IfStmt;
 class LangOptions;
 class MemberExpr;
+class ParmVarDecl;
 class SourceManager;
 class Stmt;
 class VarDecl;
 } // namespace clang
 
 namespace vmaprep::rewriter {
+
+/// A query's desc twin in the call's place: a desc helper's name is called
+/// with the desc, any other twin is the expression itself (KernelApi.def).
+std::string queryTwinCall(llvm::StringRef Twin);
 
 class HandlerRewriter {
 public:
@@ -78,6 +85,9 @@ private:
   /// effects (reached through the call) moved with it.
   const clang::FunctionDecl *MovedOpen = nullptr;
   std::set<std::string> ConvertedHelpers;
+  /// Helpers split into a core that takes values and the helper that keeps
+  /// the VMA for its other callers (planSplitHelper).
+  std::set<std::string> SplitHelpers;
   /// Bodies the edits rewrite, each with the names of its VMA and file
   /// parameters: what coversEveryConfiguration() looks for in skipped code.
   std::vector<std::pair<const clang::Stmt *, std::vector<std::string>>> EditedBodies;
@@ -113,7 +123,12 @@ private:
   bool plan(const clang::FunctionDecl *FD);
   bool coversEveryConfiguration();
   void removeDeadLocals(const clang::FunctionDecl *FD);
+
+  // HelperPlanner.cpp
   bool planHelpers(const clang::FunctionDecl *FD);
+  bool planSkippedDeclarations(const std::string &Name);
+  bool planSplitHelper(const clang::FunctionDecl *Def, const clang::ParmVarDecl *Param,
+                       const std::vector<const clang::CallExpr *> &Calls);
   bool planSignature(const clang::FunctionDecl *FD);
   /// Every reference to \p FD other than a table entry (or, with database
   /// scope, an EXPORT_SYMBOL() argument, renamed) makes the plan refuse.

@@ -9,7 +9,7 @@
 // A helper other code also calls keeps its signature, and the handler stays.
 // RUN: sed 's|^// SHARED-LINE: ||' %s | sed '/^\/\/ [A-Z0-9-]*:/d' > %t.shared.c
 // RUN: %vmaprep fix %t.shared.c -- %kflags 2>&1 | FileCheck %s --check-prefix=SHARED
-// SHARED: 'dax_mmap' not converted: check_vma() takes the VMA and is used elsewhere too; it cannot change its parameter
+// SHARED: 'dax_mmap' not converted: check_vma() takes the VMA and is used elsewhere too, and cannot be split into a core that takes values: it reads vma->vm_flags, and at API level 7.1 the desc's flags are a bitmap that a value of the legacy flags cannot carry
 #include <linux/fs.h>
 #include <linux/mm.h>
 

@@ -66,4 +66,5 @@ static const struct file_operations uio_fops = { .mmap = uio_mmap };
 // CHECK: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.1): 1 auto-convertible, 0 convertible with vm_ops->mapped, 0 need a newer API level, 0 blocked, 0 already mmap_prepare; 0 subsystem hooks
 
 // What `vmaprep fix` does with each convertible handler (check asks the rewriter):
-// FIX: helper-via.c:30:6: note: vmaprep fix does not rewrite it: the handler reaches the VMA through uio_mmap_physical(), which vmaprep does not convert with it (only static helpers called by this handler alone that only read the VMA are)
+// Both helpers take the desc with it; the remap in uio_mmap_physical() becomes its action there.
+// FIX: helper-via.c:42:12: note: vmaprep fix rewrites it as 'uio_mmap_prepare'

@@ -52,4 +52,4 @@ static const struct file_operations kmem_fops = {
 
 // What `vmaprep fix` does with each convertible handler (check asks the rewriter):
 // FIX: legacy-helper-delegation.c:40:9: note: vmaprep fix does not rewrite it: the handler is used outside ops tables (called or stored); its signature cannot change
-// FIX: legacy-helper-delegation.c:17:16: note: vmaprep fix does not rewrite it: the handler reaches the VMA through mmap_mem(), which vmaprep does not convert with it (only static helpers called by this handler alone that only read the VMA are)
+// FIX: legacy-helper-delegation.c:20:2: note: vmaprep fix does not rewrite it: mmap_mem() takes the VMA and is used elsewhere too, and cannot be split into a core that takes values: it does more with the VMA than read its fields (vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot))
