@@ -25,7 +25,8 @@ write)
   "$VMAPREP" fix -p "$TREE" --api auto --patches "$WORK/series" --author 'vmaprep e2e <e2e@example.org>' \
     > "$WORK/series.log" 2>&1 || rc=$?
   (( rc <= 1 )) || { echo "patch-series-e2e: FAIL: fix --patches exited $rc" >&2; cat "$WORK/series.log" >&2; exit 1; }
-  n=$(ls "$WORK/series" | grep -c '^[0-9][0-9][0-9][1-9]-.*\.patch$' || true)
+  # Every numbered patch but the cover letter (0000): 0010 and on too.
+  n=$(ls "$WORK/series" | grep -E '^[0-9]{4}-.*\.patch$' | grep -vc '^0000-' || true)
   [[ -f $WORK/series/0000-cover-letter.patch ]] && (( n > 0 )) ||
     { echo "patch-series-e2e: FAIL: no series in $WORK/series" >&2; ls "$WORK/series" >&2; exit 1; }
   bad=0
@@ -55,7 +56,11 @@ apply)
   git -C "$repo" config user.email maintainer@example.org
   git -C "$repo" add -A
   git -C "$repo" commit -qm 'the touched files before the series'
-  git -C "$repo" am -3 -q "$WORK/series"/[0-9][0-9][0-9][1-9]-*.patch ||
+  series=()
+  for p in "$WORK/series"/[0-9][0-9][0-9][0-9]-*.patch; do
+    [[ $(basename "$p") == 0000-* ]] || series+=("$p")
+  done
+  git -C "$repo" am -3 -q "${series[@]}" ||
     { echo "patch-series-e2e: FAIL: git am -3 of the series" >&2; git -C "$repo" am --show-current-patch=diff | head -20 >&2; exit 1; }
   applied=$(git -C "$repo" rev-list --count HEAD~0)
   while read -r rel; do

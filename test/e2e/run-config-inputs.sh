@@ -4,7 +4,7 @@
 #   test/e2e/run-config-inputs.sh [VMAPREP_BINARY]
 #
 # 7.3 converted hpet and mtdchar upstream; their 6.12 `.mmap` handlers, put
-# back into the 7.3 files (inputs-7.x/*-6.12-handler.patch), are the shapes of
+# back into the 7.3 files (inputs-7.x/{hpet,mtdchar}-6.12-handler.patch), are the shapes of
 # issue 10 that broke a configuration: hpet's #else stub (CONFIG_HPET_MMAP),
 # mtdchar's !CONFIG_MMU branch inside the handler. For each patch the script
 # copies the file from the cached 7.x tree (prepare-kernel-tree.sh), applies the

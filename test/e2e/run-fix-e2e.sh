@@ -4,6 +4,10 @@
 #   test/e2e/run-fix-e2e.sh 7.x [VMAPREP_BINARY]
 #
 # 1. prepares (or reuses) the cached tree (prepare-kernel-tree.sh);
+# 1b. puts the 6.12 handlers of inputs-<sel>/putbacks.txt back into their
+#    files (upstream's converted files are kept aside and restored at the end),
+#    builds their objects, and adds to compile_commands.json the files whose
+#    objects the prepared configuration does not build;
 # 2. rebuilds every object whose source the fix would change, as it is, and
 #    keeps the compiler's warnings (the baseline);
 # 3. runs `vmaprep fix -p TREE --api auto` in place;
@@ -15,6 +19,10 @@
 #    which must give the files the rebuild compiled;
 # 5c. (tidy-parity-e2e.sh) before the fix: clang-tidy-19 with the plugin prints
 #    check's warnings and notes, line for line, on every TU with a handler;
+# 5d. for each put-back handler: fix converted it (unless listed pending), the
+#    rewrite is equivalent to the put-back original, and upstream's own 7.3
+#    handler is equivalent to it or differs as listed (`vmaprep validate
+#    --interpret`, the tree's flags); a mutant of upstream's handler is caught;
 # 6. restores the original sources (also on failure), so the cached tree stays
 #    pristine, and prints the summary that docs/rewrites.md records.
 set -euo pipefail
@@ -34,15 +42,80 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/vmaprep-fix-e2e.XXXXXX")
 BACKUP=$WORK/backup
 mkdir -p "$BACKUP"
 
+UPSTREAM=$WORK/upstream # the put-back files as the tree has them (upstream's conversions)
+LEGACY=$WORK/legacy     # the same files with the 6.12 handlers put back
+mkdir -p "$UPSTREAM" "$LEGACY"
+
 restore() {
   if [[ -f $WORK/changed.txt ]]; then
     while read -r rel; do
       [[ -f $BACKUP/$rel ]] && cp -p "$BACKUP/$rel" "$TREE/$rel"
     done < "$WORK/changed.txt"
   fi
+  if [[ -f $WORK/putback-files.txt ]]; then
+    while read -r rel; do
+      [[ -f $UPSTREAM/$rel ]] && cp -p "$UPSTREAM/$rel" "$TREE/$rel"
+    done < "$WORK/putback-files.txt"
+  fi
+  [[ -f $WORK/compile_commands.json ]] && cp -p "$WORK/compile_commands.json" "$TREE/compile_commands.json"
+  if [[ -f $WORK/putback-extra.txt ]]; then
+    while read -r o; do
+      rm -f "$TREE/$o" "$TREE/$(dirname "$o")/.$(basename "$o").cmd"
+    done < "$WORK/putback-extra.txt"
+  fi
   rm -rf "$WORK"
 }
 trap restore EXIT
+
+# ---- put-back handlers (inputs-<sel>/putbacks.txt): the 6.12 handler in its
+# 7.3 file, so fix converts what upstream converted by hand ----
+PUTBACKS=$HERE/inputs-$SEL/putbacks.txt
+putbacks() { [[ -f $PUTBACKS ]] && sed -e 's/#.*//' "$PUTBACKS" | awk 'NF' || true; }
+: > "$WORK/putback-files.txt"
+while read -r patch rel _; do
+  grep -qxF "$rel" "$WORK/putback-files.txt" && continue
+  mkdir -p "$UPSTREAM/$(dirname "$rel")" "$LEGACY/$(dirname "$rel")"
+  cp -p "$TREE/$rel" "$UPSTREAM/$rel"
+  echo "$rel" >> "$WORK/putback-files.txt"
+  patch -s -p1 --fuzz=0 --no-backup-if-mismatch -r - -d "$TREE" < "$HERE/inputs-$SEL/$patch" ||
+    { echo "run-fix-e2e: FAIL: $patch does not apply to $TREE/$rel" >&2; exit 1; }
+  cp -p "$TREE/$rel" "$LEGACY/$rel"
+done < <(putbacks)
+if [[ -s $WORK/putback-files.txt ]]; then
+  # Objects the prepared configuration does not build (orangefs, exfat, ...):
+  # kbuild compiles a single object whatever the configuration says, and
+  # gen_compile_commands.py reads its .cmd; the tree's database gets those
+  # entries until the restore (the shared tree is prepared as
+  # objects-<sel>.txt says, unchanged).
+  python3 - "$TREE/compile_commands.json" "$TREE" $(cat "$WORK/putback-files.txt") > "$WORK/putback-extra.txt" <<'PY'
+import json, os, sys
+db, tree = sys.argv[1], sys.argv[2]
+have = {os.path.normpath(os.path.join(e["directory"], e["file"])) for e in json.load(open(db))}
+for rel in sys.argv[3:]:
+    if os.path.normpath(os.path.join(tree, rel)) not in have:
+        print(rel[:-2] + ".o")
+PY
+  mapfile -t putback_objects < <(sed 's/\.c$/.o/' "$WORK/putback-files.txt")
+  echo "run-fix-e2e: put back $(wc -l < "$WORK/putback-files.txt") files' 6.12 handlers; building ${putback_objects[*]}" >&2
+  make -C "$TREE" LLVM="$LLVM_SUFFIX" -j"${VMAPREP_JOBS:-2}" "${putback_objects[@]}" > "$WORK/putback-build.log" 2>&1 ||
+    { echo "run-fix-e2e: FAIL: a put-back file does not build:" >&2; grep -E 'error' "$WORK/putback-build.log" | head -20 >&2; exit 1; }
+  if [[ -s $WORK/putback-extra.txt ]]; then
+    cp -p "$TREE/compile_commands.json" "$WORK/compile_commands.json"
+    (cd "$TREE" && python3 scripts/clang-tools/gen_compile_commands.py -d . -o "$WORK/all-commands.json") 2> /dev/null
+    python3 - "$TREE/compile_commands.json" "$WORK/all-commands.json" "$TREE" $(cat "$WORK/putback-extra.txt") <<'PY'
+import json, os, sys
+db_path, all_path, tree = sys.argv[1:4]
+db = json.load(open(db_path))
+want = {os.path.normpath(os.path.join(tree, o[:-2] + ".c")) for o in sys.argv[4:]}
+added = [e for e in json.load(open(all_path)) if os.path.normpath(os.path.join(e["directory"], e["file"])) in want]
+if len(added) != len(want):
+    sys.exit("run-fix-e2e: no compile command for some put-back object")
+json.dump(db + added, open(db_path, "w"), indent=2)
+PY
+    echo "run-fix-e2e: compile_commands.json extended with $(paste -sd' ' "$WORK/putback-extra.txt") until the restore" >&2
+  fi
+fi
+# ---- end of the put-back step ----
 
 # What would change: the files named in the dry run's diff.
 "$VMAPREP" fix -p "$TREE" --api auto --dry-run > "$WORK/dry.txt" 2> "$WORK/dry.err" || true
@@ -128,6 +201,12 @@ while read -r rel; do
   python3 "$HERE/compile-flags.py" "$TREE/compile_commands.json" "$TREE/$rel" > "$WORK/flags"
   mapfile -t flags < "$WORK/flags"
   flags+=("-I$(dirname "$TREE/$rel")")
+  # A file with several tables (drivers/char/mem.c put back): the table of the
+  # handler the remark names, from putbacks.txt.
+  converted=$(sed -nE "s/.*remark: converted '([^']+)'.*/\1/p" <<< "$remark")
+  table=$(putbacks | awk -v rel="$rel" -v h="$converted" '$2 == rel && $4 == h { print $3 }')
+  table_option=()
+  [[ -n $table ]] && table_option=(--table "$table")
   i=0
   for mutation in 's/vma_desc_test(desc, VMA_SHARED_BIT)/!vma_desc_test(desc, VMA_SHARED_BIT)/' \
                   '/desc->page_prot = /d' \
@@ -138,7 +217,7 @@ while read -r rel; do
     sed "$mutation" "$TREE/$rel" > "$mutant"
     cmp -s "$mutant" "$TREE/$rel" && continue
     set +e
-    (cd "$TREE" && "$VMAPREP" validate --interpret --accept-merge "$BACKUP/$rel" "$mutant" -- "${flags[@]}") > "$WORK/mutant.txt" 2>&1
+    (cd "$TREE" && "$VMAPREP" validate --interpret --accept-merge "${table_option[@]}" "$BACKUP/$rel" "$mutant" -- "${flags[@]}") > "$WORK/mutant.txt" 2>&1
     mrc=$?
     set -e
     if (( mrc != 1 )); then
@@ -150,6 +229,91 @@ while read -r rel; do
   done
 done < "$WORK/changed.txt"
 echo "run-fix-e2e: $mutants mutants of the rewrites caught by validation" >&2
+
+# ---- put-back handlers: fix's rewrite and upstream's conversion, each compared
+# with the put-back original on the model (docs/rewrites.md, "Upstream's
+# conversions put back") ----
+# validate_pair ORIGINAL NEW TABLE OUT: `vmaprep validate --interpret` with the
+# file's flags from the tree's database; prints the exit status. --accept-merge:
+# a mapping that merges after an mmap_prepare hook is the new hook's design
+# (docs/validation.md), whoever wrote the hook.
+validate_pair() {
+  local rc=0
+  (cd "$TREE" && "$VMAPREP" validate --interpret --accept-merge --table "$3" "$1" "$2" -- "${pb_flags[@]}") > "$4" 2>&1 || rc=$?
+  echo "$rc"
+}
+: > "$WORK/putback-summary.txt"
+pb_fail=0 pb_mutants=0
+while read -r patch rel table handler fixwant upwant; do
+  mapfile -t pb_flags < <(python3 "$HERE/compile-flags.py" "$TREE/compile_commands.json" "$TREE/$rel")
+  pb_flags+=("-I$(dirname "$TREE/$rel")")
+  out=$WORK/putback.$handler
+  line="$handler ($rel):"
+  # (a) fix converted it, and its rewrite is equivalent to the original.
+  remark=$(grep "^$TREE/$rel:.*remark: converted '$handler' to" "$WORK/fix.txt" | head -n 1 || true)
+  if [[ -n $remark ]]; then
+    rc=$(validate_pair "$LEGACY/$rel" "$TREE/$rel" "$table" "$out.fix")
+    if [[ $rc != 0 ]]; then
+      echo "run-fix-e2e: FAIL: $handler: vmaprep's rewrite is not equivalent to the put-back original (exit $rc):" >&2
+      tail -5 "$out.fix" >&2
+      pb_fail=1
+    fi
+    line+=" converted, rewrite $(sed -nE 's/.*: (equivalent over [0-9]+ scenarios|[0-9]+ of [0-9]+ scenarios diverge.*)$/\1/p' "$out.fix" | tail -n 1)"
+    [[ $fixwant == pending:* ]] && echo "run-fix-e2e: note: $handler is converted now; putbacks.txt can say 'converted'" >&2
+  else
+    reason=$(grep "^$TREE/$rel:.*warning: '$handler' not converted" "$WORK/fix.txt" | head -n 1 | sed "s|^$TREE/||" || true)
+    if [[ $fixwant == converted ]]; then
+      echo "run-fix-e2e: FAIL: $handler ($rel) was put back for fix to convert, and it was not: ${reason:-no warning either}" >&2
+      pb_fail=1
+    fi
+    line+=" not converted (${fixwant#pending:}: ${reason#*not converted: })"
+  fi
+  # (b) upstream's 7.3 handler against the same original.
+  rc=$(validate_pair "$LEGACY/$rel" "$UPSTREAM/$rel" "$table" "$out.upstream")
+  first=$(grep -m1 '^divergence:' "$out.upstream" || true)
+  case $upwant in
+  equivalent)
+    if [[ $rc != 0 ]]; then
+      echo "run-fix-e2e: FAIL: $handler: upstream's handler is not equivalent to the put-back original (exit $rc):" >&2
+      tail -6 "$out.upstream" >&2
+      pb_fail=1
+    fi
+    line+="; upstream equivalent" ;;
+  differs:*)
+    # The field is what follows the scenario: "mapped vma [0,4096) flags".
+    if [[ $rc != 1 || ${first##*\': } != *" ${upwant#differs:}" ]]; then
+      echo "run-fix-e2e: FAIL: $handler: upstream's handler was expected to differ in '${upwant#differs:}' (exit $rc):" >&2
+      tail -6 "$out.upstream" >&2
+      pb_fail=1
+    fi
+    line+="; upstream differs: ${first#divergence: }" ;;
+  esac
+  # (c) the upstream comparison can fail: a mutant of upstream's handler (the
+  # first of these edits that changes its body) must not pass for it.
+  name=${handler}_prepare
+  if [[ $upwant == equivalent ]] && grep -q "^static int $name(" "$UPSTREAM/$rel"; then
+    for mutation in 's/desc->vm_ops = &/desc->vm_ops = NULL; (void)\&/' \
+                    's/vma_desc_test(desc, \(VMA_[A-Z]*_BIT\))/!vma_desc_test(desc, \1)/' \
+                    's/generic_file_readonly_mmap_prepare(desc)/generic_file_mmap_prepare(desc)/' \
+                    's/return 0;/return -ENODEV;/'; do
+      mutant=$WORK/upstream-mutant.$(basename "$rel")
+      sed "/^static int $name(/,/^}/$mutation" "$UPSTREAM/$rel" > "$mutant"
+      cmp -s "$mutant" "$UPSTREAM/$rel" && continue
+      rc=$(validate_pair "$LEGACY/$rel" "$mutant" "$table" "$out.mutant")
+      if [[ $rc != 1 ]]; then
+        echo "run-fix-e2e: FAIL: mutant '$mutation' of upstream's $name not caught (exit $rc)" >&2
+        tail -3 "$out.mutant" >&2
+        pb_fail=1
+      fi
+      pb_mutants=$((pb_mutants + 1))
+      line+="; mutant '$mutation' caught"
+      break
+    done
+  fi
+  echo "$line" >> "$WORK/putback-summary.txt"
+done < <(putbacks)
+(( pb_fail == 0 )) || exit 1
+[[ -s $WORK/putback-summary.txt ]] && echo "run-fix-e2e: $pb_mutants mutants of upstream's conversions caught by validation" >&2
 
 # Idempotent: a second run converts nothing and changes nothing.
 for rel in $(cat "$WORK/changed.txt"); do cp -p "$TREE/$rel" "$WORK/first.$(echo "$rel" | tr / -)"; done
@@ -164,4 +328,8 @@ grep 'remark: converted' "$WORK/fix.txt" | sed "s|$TREE/||"
 echo "== left, and why =="
 grep "warning: '.*' not converted" "$WORK/fix.txt" | sed "s|$TREE/||"
 tail -n 1 "$WORK/fix.txt"
+if [[ -s $WORK/putback-summary.txt ]]; then
+  echo "== put back from 6.12 (inputs-$SEL/putbacks.txt): fix, and upstream's conversion, against the original =="
+  cat "$WORK/putback-summary.txt"
+fi
 echo "RESULT: PASS"
