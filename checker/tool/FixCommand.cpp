@@ -294,12 +294,13 @@ int runFixCommand(int Argc, const char **Argv) {
   if (Root.empty())
     Root = ".";
   Root = absoluteFilePath(Root);
+  std::string WriteRoot;
   // fix writes only inside the tree: --root, else that root widened to the
   // git work tree around it (a database in a build directory). A database
   // entry that names a file elsewhere ("../outside/victim.c", or a link to
   // it) is refused, whatever mode writes.
   {
-    const std::string WriteRoot = resolvedPath(Opt.Root.empty() ? gitTopLevel(Root).value_or(Root) : Root);
+    WriteRoot = resolvedPath(Opt.Root.empty() ? gitTopLevel(Root).value_or(Root) : Root);
     std::vector<std::string> Inside;
     for (std::string &F : In.Files) {
       if (!relativeToRoot(resolvedPath(F), WriteRoot).empty()) {
@@ -325,6 +326,16 @@ int runFixCommand(int Argc, const char **Argv) {
         Unanalysed.push_back(absoluteFilePath(F));
   }
   joinAcrossFiles(Work, Unanalysed);
+  // A header the plan edits is written too: it must lie inside the tree.
+  for (FileWork &W : Work)
+    for (HandlerOutcome &H : W.Handlers)
+      for (const FileEdits &F : H.Plan.OtherFiles)
+        if (H.Plan.Applicable && relativeToRoot(resolvedPath(F.File), WriteRoot).empty()) {
+          H.Plan.Applicable = false;
+          H.Plan.Refusal = "its prototype in " + F.File + " is outside the tree root " + WriteRoot +
+                           " (--root sets it); not rewritten";
+          H.Plan.Kind = RefusalKind::Edit;
+        }
   bool Errors = !In.Errors.empty();
   for (size_t I = 0; I < Status.size(); ++I)
     if (!Status[I].Analysed) {
