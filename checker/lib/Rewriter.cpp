@@ -551,12 +551,84 @@ void HandlerRewriter::removeDeadLocals(const FunctionDecl *FD) {
   }
 }
 
+void HandlerRewriter::separateDeclarations(std::vector<TextEdit> &Out) const {
+  llvm::StringRef Text = Edits.buffer();
+  auto LineStart = [&](unsigned Offset) {
+    size_t NL = Text.rfind('\n', Offset == 0 ? 0 : Offset - 1);
+    return Offset == 0 || NL == llvm::StringRef::npos ? 0u : unsigned(NL + 1);
+  };
+  auto LineEnd = [&](unsigned Offset) { // at the newline
+    size_t NL = Text.find('\n', Offset);
+    return NL == llvm::StringRef::npos ? unsigned(Text.size()) : unsigned(NL);
+  };
+  // Whether an edit changes something in [B, E), and none reaches past it
+  // (a statement the edits replace or remove whole is not this case).
+  auto Touched = [&](unsigned B, unsigned E) {
+    bool Any = false;
+    for (const TextEdit &T : Out) {
+      unsigned TE = T.Offset + T.Length;
+      if (T.Offset < E && (TE > B || (T.Length == 0 && T.Offset >= B))) {
+        if (T.Offset < B || TE > E)
+          return false;
+        Any = true;
+      }
+    }
+    return Any;
+  };
+  std::vector<TextEdit> Blank;
+  auto Visit = [&](const CompoundStmt *CS) {
+    const Stmt *Prev = nullptr;
+    for (const Stmt *S : CS->body()) {
+      const Stmt *Decl = Prev;
+      Prev = S;
+      unsigned DB, DE, SB, SE;
+      if (!Decl || !isa<DeclStmt>(Decl) || isa<DeclStmt>(S) || isa<NullStmt>(S) ||
+          !Edits.range(Decl->getSourceRange(), DB, DE) || !Edits.statementEnd(Decl, DE) ||
+          !Edits.range(S->getSourceRange(), SB, SE))
+        continue;
+      // The declaration ends on the line before the statement's first.
+      unsigned DeclLineEnd = LineEnd(DE), StmtLine = LineStart(SB);
+      if (DeclLineEnd + 1 != StmtLine || Text.substr(DE, DeclLineEnd - DE).trim().size() ||
+          Text.substr(StmtLine, SB - StmtLine).trim().size())
+        continue;
+      if (Touched(LineStart(DB), DeclLineEnd) && Touched(StmtLine, LineEnd(SB)))
+        Blank.push_back({StmtLine, 0, "\n"});
+    }
+  };
+  struct Compounds : RecursiveASTVisitor<Compounds> {
+    std::vector<const CompoundStmt *> Found;
+    bool VisitCompoundStmt(CompoundStmt *CS) {
+      Found.push_back(CS);
+      return true;
+    }
+  } C;
+  for (const auto &[Body, Params] : EditedBodies)
+    if (Body)
+      C.TraverseStmt(const_cast<Stmt *>(Body));
+  llvm::SmallPtrSet<const CompoundStmt *, 8> Seen;
+  for (const CompoundStmt *CS : C.Found)
+    if (Seen.insert(CS).second)
+      Visit(CS);
+  // An edit that starts at the statement's line takes the blank line in
+  // front of its text, so no two edits start at one offset.
+  for (const TextEdit &B : Blank) {
+    auto At = std::find_if(Out.begin(), Out.end(), [&](const TextEdit &T) { return T.Offset == B.Offset; });
+    if (At != Out.end())
+      At->Text.insert(0, B.Text);
+    else
+      Out.insert(std::upper_bound(Out.begin(), Out.end(), B,
+                                  [](const TextEdit &X, const TextEdit &Y) { return X.Offset < Y.Offset; }),
+                 B);
+  }
+}
+
 void HandlerRewriter::finish() {
   std::vector<TextEdit> Out;
   if (!Edits.flatten(Out)) {
     refuse("two edits overlap", SourceLocation());
     return;
   }
+  separateDeclarations(Out);
   Plan.Edits = std::move(Out);
   for (auto &[File, Other] : Elsewhere) {
     std::sort(Other.Edits.begin(), Other.Edits.end(),

@@ -13,6 +13,40 @@ struct Block {
   unsigned Begin, End; // [Begin, End) in the original, whole lines
   std::vector<TextEdit> Edits;
 };
+/// The depth of open parentheses at the start of each line of \p Text
+/// (index: line number from 0), outside comments and literals. A directive
+/// line's parentheses balance on it; an unbalanced one resets to 0 at the
+/// next line that would go below it.
+std::vector<unsigned> parenDepthAtLineStarts(llvm::StringRef Text) {
+  std::vector<unsigned> Depth{0};
+  unsigned D = 0;
+  for (size_t I = 0; I < Text.size(); ++I) {
+    char C = Text[I];
+    if (C == '\n') {
+      Depth.push_back(D);
+    } else if (C == '/' && I + 1 < Text.size() && Text[I + 1] == '/') {
+      size_t NL = Text.find('\n', I);
+      I = (NL == llvm::StringRef::npos ? Text.size() : NL) - 1;
+    } else if (C == '/' && I + 1 < Text.size() && Text[I + 1] == '*') {
+      size_t End = Text.find("*/", I + 2);
+      for (size_t J = I; J < (End == llvm::StringRef::npos ? Text.size() : End); ++J)
+        if (Text[J] == '\n')
+          Depth.push_back(D);
+      I = End == llvm::StringRef::npos ? Text.size() : End + 1;
+    } else if (C == '"' || C == '\'') {
+      for (++I; I < Text.size() && Text[I] != C && Text[I] != '\n'; ++I)
+        if (Text[I] == '\\')
+          ++I;
+      if (I < Text.size() && Text[I] == '\n')
+        --I; // an unterminated literal ends at its line
+    } else if (C == '(') {
+      ++D;
+    } else if (C == ')') {
+      D = D ? D - 1 : 0;
+    }
+  }
+  return Depth;
+}
 } // namespace
 
 std::vector<TextEdit> formatChangedLines(llvm::StringRef Path, llvm::StringRef Original,
@@ -38,10 +72,36 @@ std::vector<TextEdit> formatChangedLines(llvm::StringRef Path, llvm::StringRef O
     size_t NL = Original.find('\n', Offset);
     return NL == llvm::StringRef::npos ? unsigned(Original.size()) : unsigned(NL + 1);
   };
+  // A block that touches one line of a parenthesized construct spread over
+  // several lines (a call's arguments, a condition) takes all its lines: the
+  // formatter re-aligns a continuation line only when it formats it, and a
+  // first line that got shorter or longer leaves the untouched ones out of
+  // line (checkpatch --strict: "Alignment should match open parenthesis").
+  std::vector<unsigned> Depth = parenDepthAtLineStarts(Original);
+  auto LineOf = [&](unsigned Offset) {
+    return unsigned(std::count(Original.begin(), Original.begin() + std::min<size_t>(Offset, Original.size()), '\n'));
+  };
+  // A construct longer than this (a macro wrapping a table, say) is not
+  // taken whole: the formatter would realign lines far from the edit.
+  constexpr unsigned MaxConstructLines = 12;
+  auto StatementBegin = [&](unsigned B) {
+    unsigned Begin = B, Steps = 0;
+    for (unsigned L = LineOf(B); L > 0 && L < Depth.size() && Depth[L] > 0; --L, ++Steps)
+      Begin = LineStart(Begin - 1);
+    return Steps <= MaxConstructLines ? Begin : B;
+  };
+  auto StatementEnd = [&](unsigned E) {
+    unsigned End = E, Steps = 0;
+    for (unsigned L = LineOf(E); End < Original.size() && L < Depth.size() && Depth[L] > 0; ++L, ++Steps)
+      End = LineEnd(End);
+    return Steps <= MaxConstructLines ? End : E;
+  };
   std::vector<Block> Blocks;
   for (const TextEdit &E : Edits) {
-    unsigned B = LineStart(E.Offset), End = LineEnd(E.Length ? E.Offset + E.Length - 1 : E.Offset);
+    unsigned B = StatementBegin(LineStart(E.Offset));
+    unsigned End = StatementEnd(LineEnd(E.Length ? E.Offset + E.Length - 1 : E.Offset));
     if (!Blocks.empty() && B <= Blocks.back().End) {
+      Blocks.back().Begin = std::min(Blocks.back().Begin, B);
       Blocks.back().End = std::max(Blocks.back().End, End);
       Blocks.back().Edits.push_back(E);
     } else {

@@ -123,6 +123,10 @@ private:
   bool plan(const clang::FunctionDecl *FD);
   bool coversEveryConfiguration();
   void removeDeadLocals(const clang::FunctionDecl *FD);
+  /// A declaration the edits changed, directly followed by a statement
+  /// they changed too, gets a blank line between (kernel style; checkpatch
+  /// warns on the two added lines): \p Out are the flattened edits.
+  void separateDeclarations(std::vector<TextEdit> &Out) const;
 
   // HelperPlanner.cpp
   bool planHelpers(const clang::FunctionDecl *FD);

@@ -46,6 +46,7 @@ static int relay_mmap_buf(struct rchan_buf *buf, struct vm_area_struct *vma)
 // FIXED: static int relay_file_mmap_prepare(struct vm_area_desc *desc)
 // FIXED-NEXT: {
 // FIXED-NEXT: struct rchan_buf *buf = desc->file->private_data;
+// FIXED-EMPTY:
 // FIXED-NEXT: return relay_mmap_buf(buf, desc);
 static int relay_file_mmap(struct file *filp, struct vm_area_struct *vma)
 {
