@@ -136,11 +136,10 @@ bool resolveCommands(const CompilationDatabase &Database, const std::string &Fil
 
 } // namespace
 
-std::vector<TranslationUnitStatus> runOnTranslationUnits(const CompilationDatabase &Database,
-                                                         const std::vector<std::string> &Files, unsigned Jobs,
-                                                         const TranslationUnitCallback &OnAst,
-                                                         const std::map<std::string, std::string> &Overlay,
-                                                         FunctionBodies Bodies, bool KeepWarnings) {
+std::vector<TranslationUnitStatus>
+runOnTranslationUnits(const CompilationDatabase &Database, const std::vector<std::string> &Files, unsigned Jobs,
+                      const TranslationUnitCallback &OnAst, const std::map<std::string, std::string> &Overlay,
+                      FunctionBodies Bodies, bool KeepWarnings, const std::vector<std::string> &ExtraArgs) {
   std::vector<TranslationUnitStatus> Status(Files.size());
   if (Jobs == 0)
     Jobs = llvm::hardware_concurrency().compute_thread_count();
@@ -175,6 +174,8 @@ std::vector<TranslationUnitStatus> runOnTranslationUnits(const CompilationDataba
               Out.push_back(StringRef(A).starts_with("-Werror=") ? "-W" + A.substr(8) : A);
             return Out;
           });
+        if (!ExtraArgs.empty())
+          Tool.appendArgumentsAdjuster(getInsertArgumentAdjuster(ExtraArgs, ArgumentInsertPosition::END));
         Tool.setPrintErrorMessage(false);
         FirstErrorCollector Diags(S);
         Tool.setDiagnosticConsumer(&Diags);

@@ -60,13 +60,15 @@ enum class FunctionBodies {
 /// (a rewrite being verified before it is written). \p KeepWarnings parses
 /// under the TU's own warning flags (-Wno-error instead of -w) and collects
 /// the main file's warnings, so that fix can compare a rewrite's with the
-/// original's.
+/// original's. \p ExtraArgs go at the end of every command (fix's
+/// configuration variants: an -include of a header the overlay holds).
 std::vector<TranslationUnitStatus> runOnTranslationUnits(const clang::tooling::CompilationDatabase &Database,
                                                          const std::vector<std::string> &Files, unsigned Jobs,
                                                          const TranslationUnitCallback &OnAst,
                                                          const std::map<std::string, std::string> &Overlay = {},
                                                          FunctionBodies Bodies = FunctionBodies::All,
-                                                         bool KeepWarnings = false);
+                                                         bool KeepWarnings = false,
+                                                         const std::vector<std::string> &ExtraArgs = {});
 
 /// Why a TU was not analysed, for an input error naming it.
 std::string notAnalysedReason(const TranslationUnitStatus &S);

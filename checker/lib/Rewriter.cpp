@@ -35,6 +35,10 @@ namespace vmaprep {
 
 std::string preparedName(llvm::StringRef Legacy) { return Legacy.str() + "_prepare"; }
 
+std::string describeVariant(const ConfigurationVariant &V) {
+  return "with " + V.Macro + (V.Defined ? " defined" : " undefined");
+}
+
 std::string predatesRefusal(llvm::StringRef Evidence) {
   return "the tree predates mmap_prepare (" + Evidence.str() + ")";
 }
@@ -237,8 +241,14 @@ bool HandlerRewriter::coversEveryConfiguration() {
           BodyUse |= !P.empty() && R.Name == P;
     if ((!Renamed && !BodyUse) || Covered(R.Offset))
       continue;
+    // Another parse, with the macro flipped, compiles this code and plans its
+    // edits (fix's configuration variants); a #define stays refused.
+    if (!R.InDirective && !R.Macro.empty() && VariantMacros.count(R.Macro))
+      continue;
     SourceLocation At = SM.getLocForStartOfFile(Main).getLocWithOffset(R.Offset);
     std::string What = Renamed ? "'" + R.Name.str() + "'" : "the hook's '" + R.Name.str() + "'";
+    if (!R.Condition.empty() && !R.InDirective && !R.Macro.empty() && VariantMacros.empty())
+      Plan.SkippedVariant = ConfigurationVariant{R.Macro, R.CompiledWhenDefined, R.Condition};
     if (!R.Condition.empty())
       return refuse(What + " is also used in code under " + R.Condition +
                         ", which this parse did not compile; the rewrite would leave it as it is in the "
@@ -642,8 +652,10 @@ void HandlerRewriter::finish() {
 } // namespace rewriter
 
 MigrationPlan planMigration(const AnalyzedHandler &Handler, const TranslationUnitAnalysis &, ASTContext &Ctx,
-                            ApiLevel Target, MigrationScope Scope) {
-  return rewriter::HandlerRewriter(Handler, Ctx, Target, Scope).run();
+                            ApiLevel Target, MigrationScope Scope, const std::set<std::string> &Variants) {
+  rewriter::HandlerRewriter R(Handler, Ctx, Target, Scope);
+  R.VariantMacros = Variants;
+  return R.run();
 }
 
 MigrationPlan planRegistration(const AnalyzedHandler &Handler, ASTContext &Ctx, ApiLevel Target) {

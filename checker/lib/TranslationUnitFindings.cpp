@@ -68,6 +68,15 @@ TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, AS
                                            AcrossFiles ? MigrationScope::Database : MigrationScope::TranslationUnit);
         O.Available = Plan.Applicable;
         O.Refusal = Plan.Refusal;
+        // fix parses the configuration that compiles the skipped code too
+        // (planVariants()); check parses one, and cannot promise the rewrite.
+        if (Plan.SkippedVariant &&
+            planMigration(A, Analysis, Ctx, Target,
+                          AcrossFiles ? MigrationScope::Database : MigrationScope::TranslationUnit,
+                          {Plan.SkippedVariant->Macro})
+                .Applicable)
+          O.Refusal += "; vmaprep fix parses the file again " + describeVariant(*Plan.SkippedVariant) +
+                       " and rewrites it if it converts there too";
         O.RefusalSite = Plan.RefusalSite;
         O.Kind = Plan.Kind;
         O.Differences = Plan.Differences;

@@ -318,6 +318,7 @@ int runFixCommand(int Argc, const char **Argv) {
   std::vector<TranslationUnitStatus> Status;
   planAll(In, Opt, Work, Status);
   unsigned Suppressed = dropNolint(Work);
+  planVariants(In, Opt, Work);
   std::vector<std::string> Unanalysed;
   if (!In.DatabasePath.empty()) {
     std::set<std::string> Run(In.Files.begin(), In.Files.end());
@@ -370,6 +371,10 @@ int runFixCommand(int Argc, const char **Argv) {
                  (H.Validation.empty() ? "" : " (" + H.Validation + ")"));
         for (const std::string &D : H.Plan.Differences)
           diag(H.Where, "note", "the rewrite differs on purpose: " + D);
+        if (H.Variant)
+          diag(H.Where, "note",
+               "also converted and re-parsed " + describeVariant(*H.Variant) + ", the configuration that compiles " +
+                   H.Variant->Condition + " (not validated on the model there)");
         continue;
       }
       ++Left;

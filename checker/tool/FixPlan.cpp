@@ -107,6 +107,16 @@ void planAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWork>
             return;
           HandlerOutcome O;
           O.Plan = planMigration(A, Analysis, Ctx, W.Target, Scope);
+          // Refused only for code under one macro's condition that this parse
+          // skipped: planned here without it, and in that configuration by
+          // planVariants(), which merges the two or refuses.
+          if (!O.Plan.Applicable && O.Plan.SkippedVariant && !Predates) {
+            MigrationPlan Here = planMigration(A, Analysis, Ctx, W.Target, Scope, {O.Plan.SkippedVariant->Macro});
+            if (Here.Applicable) {
+              O.Variant = O.Plan.SkippedVariant;
+              O.Plan = std::move(Here);
+            }
+          }
           O.External = Fn->isExternallyVisible();
           O.Unregistered = Unregistered;
           for (const FunctionDecl *D : Fn->redecls())
@@ -176,6 +186,147 @@ bool addFileEdits(std::map<std::string, FileEdits> &Into, const FileEdits &Edits
 }
 
 } // namespace
+
+VariantHeader variantHeader(const ConfigurationVariant &V) {
+  VariantHeader H;
+  H.Path = "/vmaprep-variant/" + V.Macro + (V.Defined ? "-on.h" : "-off.h");
+  // After the command's own -include's (kconfig.h brings autoconf.h), so an
+  // #undef wins over autoconf's #define; a Kconfig symbol's _MODULE twin
+  // goes with it (IS_ENABLED() reads both).
+  H.Text = V.Defined ? "#define " + V.Macro + " 1\n" : "#undef " + V.Macro + "\n#undef " + V.Macro + "_MODULE\n";
+  H.Args = {"-include", H.Path};
+  return H;
+}
+
+namespace {
+
+/// \p Main's plan with \p Variant's edits added: an edit both make is made
+/// once; two that differ on one place refuse, with the reason in \p Why.
+bool mergeVariantPlan(MigrationPlan &Main, const MigrationPlan &Variant, const std::string &Original,
+                      std::string &Why) {
+  std::vector<TextEdit> Merged = Main.Edits;
+  for (const TextEdit &E : Variant.Edits) {
+    bool Same = false, Clash = false;
+    for (const TextEdit &K : Main.Edits) {
+      if (K.Offset == E.Offset && K.Length == E.Length && K.Text == E.Text)
+        Same = true;
+      else if ((E.Offset < K.Offset + K.Length && K.Offset < E.Offset + E.Length) ||
+               (E.Offset == K.Offset && (E.Length == 0 || K.Length == 0)))
+        Clash = true;
+    }
+    if (Clash) {
+      Why = "the two configurations need different edits at line " +
+            std::to_string(
+                1 + std::count(Original.begin(), Original.begin() + std::min<size_t>(E.Offset, Original.size()), '\n'));
+      return false;
+    }
+    if (!Same)
+      Merged.push_back(E);
+  }
+  std::map<std::string, FileEdits> Others;
+  for (const FileEdits &F : Main.OtherFiles)
+    addFileEdits(Others, F);
+  for (const FileEdits &F : Variant.OtherFiles)
+    if (!addFileEdits(Others, F)) {
+      Why = "the two configurations need different edits of " + F.File;
+      return false;
+    }
+  std::sort(Merged.begin(), Merged.end(), [](const TextEdit &A, const TextEdit &B) { return A.Offset < B.Offset; });
+  Main.Edits = std::move(Merged);
+  Main.OtherFiles.clear();
+  for (auto &[File, F] : Others)
+    Main.OtherFiles.push_back(std::move(F));
+  for (const std::string &C : Variant.Changes)
+    if (!llvm::is_contained(Main.Changes, C))
+      Main.Changes.push_back(C);
+  for (const std::string &D : Variant.Differences)
+    if (!llvm::is_contained(Main.Differences, D))
+      Main.Differences.push_back(D);
+  return true;
+}
+
+} // namespace
+
+void planVariants(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWork> &Work) {
+  std::map<std::pair<std::string, bool>, std::vector<size_t>> Files; // by variant: Work indexes
+  for (size_t I = 0; I < Work.size(); ++I)
+    for (const HandlerOutcome &H : Work[I].Handlers)
+      if (H.Variant && H.Plan.Applicable) {
+        std::vector<size_t> &F = Files[{H.Variant->Macro, H.Variant->Defined}];
+        if (F.empty() || F.back() != I)
+          F.push_back(I);
+      }
+  MigrationScope Scope = In.DatabasePath.empty() ? MigrationScope::TranslationUnit : MigrationScope::Database;
+  for (const auto &Entry : Files) {
+    ConfigurationVariant V{Entry.first.first, Entry.first.second, ""};
+    const std::vector<size_t> &Indexes = Entry.second;
+    VariantHeader Header = variantHeader(V);
+    std::vector<std::string> Paths;
+    for (size_t I : Indexes)
+      Paths.push_back(Work[I].Path);
+    std::vector<std::map<std::string, MigrationPlan>> Plans(Indexes.size());
+    std::vector<TranslationUnitStatus> Status = runOnTranslationUnits(
+        *In.Database, Paths, Opt.Inputs.Jobs,
+        [&](size_t K, ASTContext &Ctx) {
+          const SourceManager &SM = Ctx.getSourceManager();
+          FileWork &W = Work[Indexes[K]];
+          // The same text as the first parse: the edits of both are of it.
+          if (SM.getBufferData(SM.getMainFileID()) != W.Original)
+            return;
+          TranslationUnitAnalysis Analysis = analyzeTranslationUnit(Ctx, W.Target);
+          auto Plan = [&](const AnalyzedHandler &A) {
+            if (A.Handler.Kind != HookKind::LegacyMmap || !A.Summary.BodyVisible || !A.Summary.Function)
+              return;
+            const FunctionDecl *Fn = A.Summary.Function;
+            if (!SM.isInMainFile(SM.getExpansionLoc(Fn->getLocation())))
+              return;
+            for (const HandlerOutcome &H : W.Handlers)
+              if (H.Variant && H.Variant->Macro == V.Macro && H.Variant->Defined == V.Defined &&
+                  H.Plan.Function == Fn->getName())
+                Plans[K][H.Plan.Function] = planMigration(A, Analysis, Ctx, W.Target, Scope, {V.Macro});
+          };
+          for (const AnalyzedHandler &A : Analysis.Handlers)
+            Plan(A);
+          for (const AnalyzedHandler &A : Analysis.ExternalDefinitions)
+            Plan(A);
+        },
+        {{Header.Path, Header.Text}}, FunctionBodies::All, /*KeepWarnings=*/true, Header.Args);
+    for (size_t K = 0; K < Indexes.size(); ++K) {
+      FileWork &W = Work[Indexes[K]];
+      for (HandlerOutcome &H : W.Handlers) {
+        if (!H.Variant || H.Variant->Macro != V.Macro || H.Variant->Defined != V.Defined || !H.Plan.Applicable)
+          continue;
+        std::string Why;
+        auto Found = Plans[K].find(H.Plan.Function);
+        if (!Status[K].Analysed)
+          Why = "the file does not compile there: " +
+                (Status[K].Crash.empty() ? Status[K].Error : "vmaprep crashed with " + Status[K].Crash);
+        else if (Found == Plans[K].end())
+          Why = "no legacy handler '" + H.Plan.Function + "' is defined and registered there";
+        else if (!Found->second.Applicable)
+          Why = Found->second.Refusal;
+        else
+          mergeVariantPlan(H.Plan, Found->second, W.Original, Why);
+        if (Why.empty()) {
+          H.VariantWarnings = Status[K].Warnings;
+          H.Plan.Changes.push_back("the configuration " + describeVariant(*H.Variant) + " (" + H.Variant->Condition +
+                                   ") converted too, from a second parse");
+          continue;
+        }
+        MigrationPlan Refused;
+        Refused.Function = H.Plan.Function;
+        Refused.NewFunction = H.Plan.NewFunction;
+        Refused.File = H.Plan.File;
+        Refused.RefusalSite = H.Where;
+        Refused.Refusal = "'" + H.Plan.Function + "' also has code under " + H.Variant->Condition +
+                          ", which this parse did not compile; parsed again " + describeVariant(*H.Variant) + ": " +
+                          Why;
+        H.Plan = std::move(Refused);
+        H.Variant.reset();
+      }
+    }
+  }
+}
 
 /// The whole-database plan of each handler with external linkage: every
 /// registration another TU made of it, and every other use, joined to its

@@ -123,6 +123,83 @@ const AnalyzedHandler *findHandler(const std::vector<AnalyzedHandler> &List, llv
   return nullptr;
 }
 
+/// The re-parse of each configuration variant a converted handler's plan
+/// covers (planVariants()); true when a handler was dropped.
+template <typename FailFn>
+bool verifyVariants(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWork> &Work,
+                    const std::vector<ReparseScope> &Scopes, const std::vector<std::string> &Files,
+                    const std::map<std::string, std::string> &Overlay, FailFn &Fail) {
+  bool Dropped = false;
+  std::map<std::pair<std::string, bool>, std::vector<size_t>> ByVariant; // indexes into Scopes
+  for (size_t K = 0; K < Scopes.size(); ++K)
+    for (size_t J : Scopes[K].Defined) {
+      const HandlerOutcome &H = Work[Scopes[K].Work].Handlers[J];
+      if (H.Variant && H.VerifyError.empty()) {
+        std::vector<size_t> &L = ByVariant[{H.Variant->Macro, H.Variant->Defined}];
+        if (L.empty() || L.back() != K)
+          L.push_back(K);
+      }
+    }
+  for (const auto &Entry : ByVariant) {
+    ConfigurationVariant V{Entry.first.first, Entry.first.second, ""};
+    const std::vector<size_t> &Ks = Entry.second;
+    VariantHeader Header = variantHeader(V);
+    std::map<std::string, std::string> WithHeader = Overlay;
+    WithHeader[Header.Path] = Header.Text;
+    std::vector<std::string> Paths;
+    for (size_t K : Ks)
+      Paths.push_back(Files[K]);
+    std::vector<std::map<size_t, std::string>> Problems(Ks.size());
+    auto Mine = [&](const HandlerOutcome &H) {
+      return H.Variant && H.Variant->Macro == V.Macro && H.Variant->Defined == V.Defined && H.VerifyError.empty();
+    };
+    std::vector<TranslationUnitStatus> Status = runOnTranslationUnits(
+        *In.Database, Paths, Opt.Inputs.Jobs,
+        [&](size_t I, ASTContext &Ctx) {
+          FileWork &W = Work[Scopes[Ks[I]].Work];
+          TranslationUnitAnalysis Analysis = analyzeTranslationUnit(Ctx, W.Target);
+          for (size_t J : Scopes[Ks[I]].Defined) {
+            const HandlerOutcome &H = W.Handlers[J];
+            if (!Mine(H))
+              continue;
+            const AnalyzedHandler *New = findHandler(Analysis.Handlers, H.Plan.NewFunction, HookKind::MmapPrepare);
+            if (!New && H.External)
+              New = findHandler(Analysis.ExternalDefinitions, H.Plan.NewFunction, HookKind::MmapPrepare);
+            if (findHandler(Analysis.Handlers, H.Plan.Function, HookKind::LegacyMmap))
+              Problems[I][J] = "'" + H.Plan.Function + "' is still registered as .mmap";
+            else if (!New)
+              Problems[I][J] = "the rewrite does not register '" + H.Plan.NewFunction + "' as .mmap_prepare";
+          }
+        },
+        WithHeader, FunctionBodies::All, /*KeepWarnings=*/true, Header.Args);
+    for (size_t I = 0; I < Ks.size(); ++I) {
+      FileWork &W = Work[Scopes[Ks[I]].Work];
+      std::string Parsed = " (parsed " + describeVariant(V) + ")";
+      for (size_t J : Scopes[Ks[I]].Defined) {
+        HandlerOutcome &H = W.Handlers[J];
+        if (!Mine(H))
+          continue;
+        std::string Why;
+        if (!Status[I].Analysed)
+          Why = "the rewritten file does not compile" + Parsed + ": " +
+                (Status[I].Crash.empty() ? Status[I].Error : "vmaprep crashed with " + Status[I].Crash);
+        else if (auto P = Problems[I].find(J); P != Problems[I].end())
+          Why = P->second + Parsed;
+        else
+          for (const CompilerWarning &New : newWarnings(H.VariantWarnings, Status[I].Warnings)) {
+            Why = "the rewrite adds a compiler warning the original does not have" + Parsed + ": " + New.Text;
+            break;
+          }
+        if (!Why.empty()) {
+          Fail(H, Why);
+          Dropped = true;
+        }
+      }
+    }
+  }
+  return Dropped;
+}
+
 } // namespace
 
 /// Step 2: parse again every TU a rewrite touches (its main file, a table
@@ -253,6 +330,11 @@ void verifyAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWor
       for (auto &[R, Problem] : RegisteredProblems[K])
         Fail(Work[R.first].Handlers[R.second], Problem);
     }
+    // The configuration variants the plans cover: each TU parsed again with
+    // its macro flipped must compile, add no warning that configuration's
+    // parse of the original did not have, and register the new hook.
+    if (verifyVariants(In, Opt, Work, Scopes, Files, Overlay, Fail))
+      Dropped = true;
     // Validation last: only for what every TU accepted.
     for (size_t K = 0; K < Files.size(); ++K)
       for (size_t J : Scopes[K].Defined) {

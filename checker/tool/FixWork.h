@@ -58,6 +58,12 @@ struct HandlerOutcome {
   /// The other translation units (indexes into the run's work) whose
   /// registrations the plan edits, for the re-parse.
   std::set<size_t> Registrars;
+  /// The configuration the TU was also parsed in (its macro flipped), for
+  /// code this parse skipped: the plan holds the edits of both parses, and
+  /// the re-parse checks both. VariantPlan: that parse's plan, until merged.
+  std::optional<ConfigurationVariant> Variant;
+  std::optional<MigrationPlan> VariantPlan;
+  std::vector<CompilerWarning> VariantWarnings;
 };
 
 struct FileWork {
@@ -116,6 +122,20 @@ std::string relativeTo(llvm::StringRef Path, llvm::StringRef Root);
 /// with external linkage the part each registering TU plans.
 void planAll(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWork> &Work,
              std::vector<TranslationUnitStatus> &Status);
+
+/// Parses again, with one macro flipped, each TU where a plan was refused
+/// only for code under that macro's condition, plans the handler there too,
+/// and merges the two plans into one that is right in both configurations,
+/// or refuses it with that configuration's reason (FixPlan.cpp).
+void planVariants(CompilationInputs &In, const FixOptions &Opt, std::vector<FileWork> &Work);
+
+/// The -include a configuration variant's parse adds, and the header's
+/// path and text for the overlay (FixPlan.cpp).
+struct VariantHeader {
+  std::string Path, Text;
+  std::vector<std::string> Args;
+};
+VariantHeader variantHeader(const ConfigurationVariant &V);
 
 /// Joins each handler with external linkage with the registrations and uses
 /// of it in the other TUs of the run; one that \p Unanalysed (the database's

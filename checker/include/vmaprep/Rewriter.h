@@ -20,6 +20,8 @@
 #include "vmaprep/Verdict.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,6 +38,18 @@ struct FileEdits {
   std::string Original;
   std::vector<TextEdit> Edits; // sorted, non-overlapping
 };
+
+/// A configuration the parse did not compile: the one macro whose flip
+/// compiles the code under \p Condition (an `#else` stub, a !CONFIG_MMU
+/// branch).
+struct ConfigurationVariant {
+  std::string Macro;
+  bool Defined = true;   // the code is compiled with Macro defined
+  std::string Condition; // `#ifdef CONFIG_X (line N)`, or `#else (line M) of ...`
+};
+
+/// "with CONFIG_X defined" / "with CONFIG_X undefined".
+std::string describeVariant(const ConfigurationVariant &V);
 
 struct MigrationPlan {
   std::string Function, NewFunction;
@@ -55,6 +69,10 @@ struct MigrationPlan {
   /// What the rewrite does differently, on purpose, one sentence each, for
   /// the diagnostic, the JSON (`differences`) and the patch description.
   std::vector<std::string> Differences;
+  /// Set when the plan was refused only because code under one macro's
+  /// condition, which this parse skipped, names what the rewrite changes:
+  /// fix parses that configuration too (planMigration's \p Variants).
+  std::optional<ConfigurationVariant> SkippedVariant;
 };
 
 /// What the plan may assume about the rest of the program.
@@ -70,9 +88,12 @@ enum class MigrationScope {
   Database,
 };
 
+/// \p Variants: macros whose skipped branches another parse (with the macro
+/// flipped) plans; their code is left to that parse instead of refused.
 MigrationPlan planMigration(const AnalyzedHandler &Handler, const TranslationUnitAnalysis &Analysis,
                             clang::ASTContext &Ctx, ApiLevel Target,
-                            MigrationScope Scope = MigrationScope::TranslationUnit);
+                            MigrationScope Scope = MigrationScope::TranslationUnit,
+                            const std::set<std::string> &Variants = {});
 
 /// The edits a translation unit needs when it registers a handler with
 /// external linkage whose body is in another translation unit (ceph_mmap in

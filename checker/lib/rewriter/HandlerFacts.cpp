@@ -14,8 +14,45 @@ namespace vmaprep::rewriter {
 std::vector<RawIdentifier> rawIdentifiers(const SourceManager &SM, const LangOptions &LO, FileID Main) {
   llvm::StringRef Buf = SM.getBufferData(Main);
   Lexer L(SM.getLocForStartOfFile(Main), LO, Buf.begin(), Buf.begin(), Buf.end());
-  // Open conditionals, innermost last: the opening line, and the branch now read.
-  std::vector<std::pair<std::string, std::string>> Conditions;
+  // Open conditionals, innermost last: the opening line, the branch now read,
+  // and the one macro it tests, if it tests one.
+  struct Open {
+    std::string Line, Branch, Macro;
+    bool WhenDefined = true;
+  };
+  std::vector<Open> Conditions;
+  // `#if` and `#ifdef` lines that test one macro; the lexer stands after the
+  // directive's name.
+  auto OneMacro = [&](llvm::StringRef D, std::string &Macro, bool &WhenDefined) {
+    std::vector<Token> Line;
+    Token T;
+    while (!L.LexFromRawLexer(T) && T.isNot(tok::eof) && !T.isAtStartOfLine())
+      Line.push_back(T);
+    if (T.isAtStartOfLine() || T.is(tok::eof))
+      L.seek(SM.getFileOffset(T.getLocation()), /*IsAtStartOfLine=*/true);
+    auto Ident = [&](size_t I) { return I < Line.size() && Line[I].is(tok::raw_identifier); };
+    size_t I = 0;
+    WhenDefined = D != "ifndef";
+    if (D == "if" && I < Line.size() && Line[I].is(tok::exclaim)) {
+      WhenDefined = false;
+      ++I;
+    }
+    if (D == "if" && Ident(I) &&
+        (Line[I].getRawIdentifier() == "defined" || Line[I].getRawIdentifier() == "IS_ENABLED")) {
+      bool Parens = I + 1 < Line.size() && Line[I + 1].is(tok::l_paren);
+      size_t M = I + (Parens ? 2 : 1);
+      if (!Ident(M) || (Parens && (M + 1 >= Line.size() || Line[M + 1].isNot(tok::r_paren))))
+        return false;
+      if (M + (Parens ? 2 : 1) != Line.size())
+        return false;
+      Macro = Line[M].getRawIdentifier().str();
+      return true;
+    }
+    if (!Ident(I) || I + 1 != Line.size())
+      return false;
+    Macro = Line[I].getRawIdentifier().str();
+    return true;
+  };
   std::vector<RawIdentifier> Out;
   bool InDirective = false;
   Token Tok, Prev;
@@ -36,12 +73,23 @@ std::vector<RawIdentifier> rawIdentifiers(const SourceManager &SM, const LangOpt
       if (L.LexFromRawLexer(Dir) || Dir.is(tok::eof))
         break;
       llvm::StringRef D = Dir.is(tok::raw_identifier) ? Dir.getRawIdentifier() : "";
-      if (D == "if" || D == "ifdef" || D == "ifndef")
-        Conditions.push_back({LineText(Offset), LineText(Offset)});
-      else if ((D == "elif" || D == "else" || D == "elifdef" || D == "elifndef") && !Conditions.empty())
-        Conditions.back().second = LineText(Offset) + " of " + Conditions.back().first;
-      else if (D == "endif" && !Conditions.empty())
+      if (D == "if" || D == "ifdef" || D == "ifndef") {
+        Open C{LineText(Offset), LineText(Offset), "", true};
+        if (!OneMacro(D, C.Macro, C.WhenDefined))
+          C.Macro.clear();
+        Conditions.push_back(std::move(C));
+        Prev = Dir;
+        continue; // OneMacro read the line
+      }
+      if (D == "else" && !Conditions.empty()) {
+        Conditions.back().Branch = LineText(Offset) + " of " + Conditions.back().Line;
+        Conditions.back().WhenDefined = !Conditions.back().WhenDefined;
+      } else if ((D == "elif" || D == "elifdef" || D == "elifndef") && !Conditions.empty()) {
+        Conditions.back().Branch = LineText(Offset) + " of " + Conditions.back().Line;
+        Conditions.back().Macro.clear(); // a chain: more than one macro decides
+      } else if (D == "endif" && !Conditions.empty()) {
         Conditions.pop_back();
+      }
       Prev = Dir;
       continue;
     }
@@ -54,8 +102,11 @@ std::vector<RawIdentifier> rawIdentifiers(const SourceManager &SM, const LangOpt
           (Prev.is(tok::raw_identifier) && (Prev.getRawIdentifier() == "struct" || Prev.getRawIdentifier() == "union" ||
                                             Prev.getRawIdentifier() == "enum"));
       R.InDirective = InDirective;
-      if (!Conditions.empty())
-        R.Condition = Conditions.back().second;
+      if (!Conditions.empty()) {
+        R.Condition = Conditions.back().Branch;
+        R.Macro = Conditions.back().Macro;
+        R.CompiledWhenDefined = Conditions.back().WhenDefined;
+      }
       Out.push_back(std::move(R));
     }
     Prev = Tok;

@@ -37,6 +37,11 @@ struct RawIdentifier {
   bool AfterMember = false; // `x->name`, `x.name`, `struct name`: not a variable
   bool InDirective = false; // part of a #define or #if line
   std::string Condition;    // `#ifdef CONFIG_X` (line N), or `#else of ...`; empty outside conditionals
+  /// When the innermost conditional tests one macro (`#ifdef M`, `#ifndef M`,
+  /// `#if [!]defined(M)`, `#if [!]IS_ENABLED(M)`, `#if [!]M`, or the `#else`
+  /// of one): the macro, and whether the branch is compiled with it defined.
+  std::string Macro;
+  bool CompiledWhenDefined = true;
 };
 
 std::vector<RawIdentifier> rawIdentifiers(const clang::SourceManager &SM, const clang::LangOptions &LO,

@@ -68,6 +68,9 @@ public:
   /// whose body is in another translation unit.
   MigrationPlan runRegistration();
 
+  /// Macros whose skipped branches another parse plans (planMigration()).
+  std::set<std::string> VariantMacros;
+
 private:
   const AnalyzedHandler &H;
   clang::ASTContext &Ctx;
