@@ -247,7 +247,11 @@ bool HandlerRewriter::coversEveryConfiguration() {
       continue;
     SourceLocation At = SM.getLocForStartOfFile(Main).getLocWithOffset(R.Offset);
     std::string What = Renamed ? "'" + R.Name.str() + "'" : "the hook's '" + R.Name.str() + "'";
-    if (!R.Condition.empty() && !R.InDirective && !R.Macro.empty() && VariantMacros.empty())
+    // Only a Kconfig symbol is flipped: another macro (`#ifdef pgprot_noncached`)
+    // is the headers' own, and undefining it would parse a configuration
+    // that does not exist.
+    if (!R.Condition.empty() && !R.InDirective && llvm::StringRef(R.Macro).starts_with("CONFIG_") &&
+        VariantMacros.empty())
       Plan.SkippedVariant = ConfigurationVariant{R.Macro, R.CompiledWhenDefined, R.Condition};
     if (!R.Condition.empty())
       return refuse(What + " is also used in code under " + R.Condition +
