@@ -77,7 +77,7 @@ std::vector<Reason> contractBreaches(const RegisteredHandler &Handler, const Han
                 Idx);
       continue;
     }
-    if (E.Kind == EffectKind::StateChange)
+    if (E.Kind == EffectKind::StateChange && E.Tag != EffectTag::Bookkeeping)
       Out.add("stateful-hook",
               "acquires state in the hook (" + E.Detail + ": " + E.Name + ")" + viaText(E) +
                   "; the mapping may still merge or fail: move it to vm_ops->mapped",
@@ -282,7 +282,7 @@ void mappedStateHazards(const HandlerSummary &Summary, ReasonSet &Blockers) {
   const SourceSite *LastState = nullptr;
   for (unsigned I = 0; I < Summary.Effects.size(); ++I) {
     const VmaEffect &E = Summary.Effects[I];
-    if (E.Kind == EffectKind::StateChange || E.Kind == EffectKind::ManualOpen)
+    if ((E.Kind == EffectKind::StateChange && E.Tag != EffectTag::Bookkeeping) || E.Kind == EffectKind::ManualOpen)
       if (!LastState || before(*LastState, handlerSite(E)))
         LastState = &handlerSite(E);
     // When an action fails after the VMA exists, the core unmaps it, which
@@ -306,21 +306,58 @@ void mappedStateHazards(const HandlerSummary &Summary, ReasonSet &Blockers) {
                        "vm_ops->close on private data ->mapped never set, so vmaprep does not move it",
                    int(I));
   }
-  for (const HeldState &H : Summary.Held)
-    if (H.What == HeldState::Kind::Release) {
-      Blockers.add("releases-state", "the hook also releases state (" + H.Name + "(), " + lineOf(H.Where) +
-                                         "); moving only the acquisition to ->mapped would unbalance it");
-      break;
-    }
+  // A release moves with the acquisition only when it is the error path's
+  // give-back of it (afs_drop_open_mmap() when generic_file_mmap() failed):
+  // in ->mapped, which runs only for a mapping that exists, there is nothing
+  // to give back on an error. Any other release would unbalance the move.
+  const StatePaths &Paths = Summary.Paths;
+  auto ReleasesState = [&](const std::string &Name, const SourceSite &Where) {
+    Blockers.add("releases-state", "the hook also releases state (" + Name + "(), " + lineOf(Where) +
+                                       "); moving only the acquisition to ->mapped would unbalance it");
+  };
+  if (Paths.Walked) {
+    for (const HeldState &H : Summary.Held)
+      if (H.What == HeldState::Kind::Release && !H.Via.empty()) {
+        ReleasesState(H.Name, H.Where);
+        break;
+      }
+    for (const StatePaths::Release &R : Paths.Releases)
+      if (!R.ErrorPathOnly) {
+        ReleasesState(R.Name, R.Where);
+        break;
+      }
+  } else {
+    for (const HeldState &H : Summary.Held)
+      if (H.What == HeldState::Kind::Release) {
+        ReleasesState(H.Name, H.Where);
+        break;
+      }
+  }
+  // An acquisition that can fail (its result decides an error return) would
+  // fail in ->mapped after the VMA exists: the core then unmaps it and runs
+  // vm_ops->close, which gives back what ->mapped did not take.
+  for (const CallStep &A : Paths.FallibleAcquisitions)
+    Blockers.add("acquisition-can-fail",
+                 "whether " + A.Callee + "() (" + lineOf(A.Where) +
+                     ") takes the state decides whether the hook fails; in ->mapped it would fail after the VMA "
+                     "exists, and the core would then unmap it and run vm_ops->close, which gives back what "
+                     "->mapped did not take");
   // After the state is taken nothing may fail, or the hook's error path and
-  // ->mapped would disagree about who holds it.
-  if (LastState)
+  // ->mapped would disagree about who holds it. On the hook's paths (a
+  // `return ret` where ret is 0 is a success), else in source order.
+  if (Paths.Walked) {
+    if (!Paths.FailingAfterState.empty())
+      Blockers.add("fails-after-state", "the handler can still fail after it takes the state (" +
+                                            lineOf(Paths.FailingAfterState.front()) +
+                                            "); ->mapped runs only on success");
+  } else if (LastState) {
     for (const HandlerReturn &R : Summary.Returns)
       if (before(*LastState, R.Where) && !R.Success && !R.ReturnsMapping) {
         Blockers.add("fails-after-state", "the handler can still fail after it takes the state (" + lineOf(R.Where) +
                                               "); ->mapped runs only on success");
         break;
       }
+  }
 }
 
 } // namespace
@@ -503,6 +540,13 @@ Verdict classify(const RegisteredHandler &Handler, const HandlerSummary &Summary
       Mapped.add("manual-open", "calls vm_ops->" + E.Name + "() by hand; that belongs in vm_ops->mapped", Idx);
       break;
     case EffectKind::StateChange:
+      if (E.Tag == EffectTag::Bookkeeping) {
+        Needs.add("bookkeeping",
+                  "stores bookkeeping of the file or device (" + E.Name +
+                      "), which no vm_ops callback changes; it stays in mmap_prepare" + viaText(E),
+                  Idx);
+        break;
+      }
       Mapped.add("stateful",
                  "acquires per-mapping state (" + E.Detail + ": " + E.Name + "); mmap_prepare must be stateless" +
                      viaText(E),

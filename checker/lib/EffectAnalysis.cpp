@@ -939,8 +939,11 @@ HandlerSummary summarizeHandler(const FunctionDecl *Handler, ASTContext &Ctx) {
       R.ReturnsMapping = llvm::any_of(Summary.Effects, [&](const VmaEffect &E) {
         return E.Kind == EffectKind::Mapping && E.Node == Value->IgnoreParenImpCasts();
       });
-  if (!VmaParams.empty())
+  classifyBookkeeping(Ctx, Summary);
+  if (!VmaParams.empty()) {
     traceMappedState(Def, Ctx, Summary);
+    traceStatePaths(Def, Ctx, Summary);
+  }
   return Summary;
 }
 

@@ -30,6 +30,7 @@ llvm::StringRef effectTagName(EffectTag T) {
   case EffectTag::FileRef: return "file-ref";
   case EffectTag::ListInsert: return "list-insert";
   case EffectTag::StateWrite: return "state-write";
+  case EffectTag::Bookkeeping: return "bookkeeping";
   case EffectTag::DescField: return "desc";
   case EffectTag::OpsWithMapped: return "ops-with-mapped";
   case EffectTag::Compound: return "compound";

@@ -395,8 +395,10 @@ bool HandlerRewriter::planDelegation(const VmaEffect &E) {
 }
 
 bool HandlerRewriter::planEffect(const VmaEffect &E, unsigned Index) {
-  if (MovedOpen && ((!E.Via.empty() && E.Via.front().Callee == MovedOpen->getName()) || MovedToMapped.count(E.Node)))
+  if ((MovedOpen && !E.Via.empty() && E.Via.front().Callee == MovedOpen->getName()) || MovedToMapped.count(E.Node))
     return true; // planMappedCallback moved the call
+  if (E.Kind == EffectKind::StateChange && E.Tag == EffectTag::Bookkeeping)
+    return true; // stays in mmap_prepare as it is (MappedStateTrace.cpp)
   if (llvm::any_of(E.Via, [&](const CallStep &S) { return SplitHelpers.count(S.Callee); }))
     return true; // read in the split helper's core, which takes the values (planSplitHelper)
   if (!E.Via.empty()) {

@@ -274,6 +274,10 @@ Value Interpreter::member(const Value &Base, const ProgramExpr &E) {
 }
 
 std::string Interpreter::pointee(const Value &P) {
+  // `&d->users` with d null is an address computed without a read; the read
+  // or write through it (atomic_inc(&d->users)) is the oops.
+  if (P.K == Value::Opaque && P.Key.rfind("&0->", 0) == 0)
+    throw Crash{};
   if (P.K == Value::Opaque && P.Offset == 0 && !P.Key.empty() && P.Key[0] == '&')
     return P.Key.substr(1);
   return "*" + P.name();

@@ -121,6 +121,36 @@ struct HandlerReturn {
   const clang::ReturnStmt *Node = nullptr;
 };
 
+/// How the paths of the hook's own body treat the per-mapping state it takes
+/// (MappedStateTrace.cpp, traceStatePaths()): walked on its control-flow
+/// graph, with the integer locals it assigns constants to followed, so that
+/// `return ret` counts as a failure only where ret may be one.
+struct StatePaths {
+  /// Every path was walked; when not (no graph, too many paths), the lists
+  /// are empty and consumers fall back to the order of the source.
+  bool Walked = false;
+  /// A return that may fail on a path where state is taken and not given
+  /// back.
+  std::vector<SourceSite> FailingAfterState;
+  /// An acquisition whose own result decides a failing return
+  /// (`if (!atomic_inc_unless_negative(&c)) return -EINVAL;`): in ->mapped
+  /// it could fail after the VMA exists.
+  std::vector<CallStep> FallibleAcquisitions;
+  /// A release in the hook's own body: a catalogue release or counter
+  /// decrement, or a call of a helper of the file that makes one.
+  struct Release {
+    std::string Name;
+    SourceSite Where;
+    /// Runs only after an acquisition it gives back (same operands), and
+    /// only on paths that end in a failing return: with the acquisition in
+    /// ->mapped, which runs only for a mapping that exists, it has nothing
+    /// left to give back.
+    bool ErrorPathOnly = false;
+    const clang::Stmt *Node = nullptr;
+  };
+  std::vector<Release> Releases;
+};
+
 struct HandlerSummary {
   const clang::FunctionDecl *Function = nullptr;
   bool BodyVisible = false;
@@ -130,6 +160,7 @@ struct HandlerSummary {
   std::vector<HeldState> Held;
   /// The handler's own returns, in source order.
   std::vector<HandlerReturn> Returns;
+  StatePaths Paths;
 };
 
 /// Summarises \p Handler, whose parameters are (file, vma) for a legacy hook

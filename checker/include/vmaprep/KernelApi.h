@@ -47,14 +47,15 @@ enum class EffectTag {
   Recursion,       // "recursion"
   CallDepth,       // "call-depth"
   // StateChange
-  Allocation, // "allocation"
-  Reference,  // "reference"
-  RuntimePm,  // "runtime-pm"
-  ModuleRef,  // "module-ref"
-  DeviceRef,  // "device-ref"
-  FileRef,    // "file-ref"
-  ListInsert, // "list-insert"
-  StateWrite, // "state-write"
+  Allocation,  // "allocation"
+  Reference,   // "reference"
+  RuntimePm,   // "runtime-pm"
+  ModuleRef,   // "module-ref"
+  DeviceRef,   // "device-ref"
+  FileRef,     // "file-ref"
+  ListInsert,  // "list-insert"
+  StateWrite,  // "state-write"
+  Bookkeeping, // "bookkeeping": a plain store no vm_ops callback undoes (MappedStateTrace.cpp)
   // FieldWrite
   DescField,     // "desc": a write to a desc field in an mmap_prepare hook
   OpsWithMapped, // "ops-with-mapped"

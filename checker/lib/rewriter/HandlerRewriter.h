@@ -185,6 +185,10 @@ private:
   // MappedCallback.cpp
   bool planMappedCallback(const clang::FunctionDecl *FD);
   bool mappedBodyFromOpen(const clang::FunctionDecl *Open, const std::string &FileName, std::string &Body);
+  bool callsOnlyAccessors(const clang::Stmt *E, unsigned Depth = 0);
+  bool planMappedOpsTable(const clang::FunctionDecl *FD, const clang::CompoundStmt *Body, const std::string &Callback);
+  bool removeErrorPathRelease(const clang::CompoundStmt *Body, const clang::CallExpr *Release,
+                              const clang::Stmt *&Removed);
   bool movableDependencies(const clang::Expr *E, const clang::FunctionDecl *FD, unsigned Before,
                            std::vector<const clang::VarDecl *> &Locals, unsigned Depth = 0);
 };

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "HandlerRewriter.h"
+#include "vmaprep/SourceResolution.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
@@ -14,6 +15,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/DenseMap.h"
 #include <algorithm>
+#include <functional>
 
 using namespace clang;
 
@@ -52,7 +54,7 @@ bool HandlerRewriter::movableDependencies(const Expr *E, const FunctionDecl *FD,
     if (isa<ParmVarDecl>(VD) || !Init || DeclOffset >= Before || Depth > 4 || Facts.Written.count(VD))
       return refuse("the state it acquires depends on '" + VD->getName().str() + "', which ->mapped cannot recompute",
                     D->getBeginLoc());
-    if (Facts.HasCall.count(Init))
+    if (Facts.HasCall.count(Init) && !callsOnlyAccessors(Init))
       return refuse("'" + VD->getName().str() + "' is computed by a call; ->mapped would call it again",
                     VD->getBeginLoc());
     if (!movableDependencies(Init, FD, DeclOffset, Locals, Depth + 1))
@@ -60,6 +62,73 @@ bool HandlerRewriter::movableDependencies(const Expr *E, const FunctionDecl *FD,
     Locals.push_back(VD);
   }
   return true;
+}
+
+/// The catalogue's accessors (KernelApi.def, VMAPREP_ACCESSOR).
+static bool isKernelAccessor(llvm::StringRef Name) {
+  static const char *const Accessors[] = {
+#define VMAPREP_ACCESSOR(Name) #Name,
+#include "vmaprep/KernelApi.def"
+  };
+  return llvm::is_contained(Accessors, Name);
+}
+
+/// Does \p E call only accessors: functions whose body is one `return` of
+/// an expression that calls only accessors and changes nothing
+/// (`AFS_FS_I(file_inode(file))`: file_inode() and container_of())? Calling
+/// them again in ->mapped reads what the hook read.
+bool HandlerRewriter::callsOnlyAccessors(const Stmt *E, unsigned Depth) {
+  struct Walk : RecursiveASTVisitor<Walk> {
+    std::vector<const CallExpr *> Calls;
+    bool Changes = false;
+    bool VisitCallExpr(CallExpr *CE) {
+      Calls.push_back(CE);
+      return true;
+    }
+    bool VisitBinaryOperator(BinaryOperator *BO) {
+      Changes |= BO->isAssignmentOp();
+      return true;
+    }
+    bool VisitUnaryOperator(UnaryOperator *UO) {
+      Changes |= UO->isIncrementDecrementOp();
+      return true;
+    }
+  } W;
+  W.TraverseStmt(const_cast<Stmt *>(E));
+  if (W.Changes || Depth > 3)
+    return false;
+  for (const CallExpr *CE : W.Calls) {
+    const FunctionDecl *Callee = CE->getDirectCallee();
+    if (Callee && (Callee->getBuiltinID() || isKernelAccessor(Callee->getName())))
+      continue; // __builtin_offsetof() and the like, file_inode()
+    const FunctionDecl *Def = Callee ? Callee->getDefinition() : nullptr;
+    const auto *Body = Def && Def->hasBody() ? dyn_cast<CompoundStmt>(Def->getBody()) : nullptr;
+    const auto *Ret = Body && Body->size() == 1 ? dyn_cast<ReturnStmt>(Body->body_front()) : nullptr;
+    if (!Ret || !Ret->getRetValue() || !callsOnlyAccessors(Ret->getRetValue(), Depth + 1))
+      return false;
+  }
+  return true;
+}
+
+/// The call of the hook's own body at \p Step (a helper's effect names the
+/// call that leads to it), or null.
+static const CallExpr *ownCallAt(const Stmt *Body, const CallStep &Step, const SourceManager &SM,
+                                 const LangOptions &LO) {
+  struct Calls : RecursiveASTVisitor<Calls> {
+    std::vector<const CallExpr *> Found;
+    bool VisitCallExpr(CallExpr *CE) {
+      Found.push_back(CE);
+      return true;
+    }
+  } C;
+  C.TraverseStmt(const_cast<Stmt *>(Body));
+  for (const CallExpr *CE : C.Found)
+    if (const FunctionDecl *F = CE->getDirectCallee(); F && F->getName() == Step.Callee) {
+      SourceSite S = resolveSite(CE->getSourceRange(), SM, LO);
+      if (S.Line == Step.Where.Line && S.Column == Step.Where.Column)
+        return CE;
+    }
+  return nullptr;
 }
 
 /// Per-mapping state acquired by standalone calls at the top of the body
@@ -70,7 +139,19 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
   const auto *Body = dyn_cast<CompoundStmt>(FD->getBody());
   if (!Body)
     return refuse("the handler has no body", FD->getLocation());
-  if (llvm::any_of(H.Summary.Held, [](const HeldState &S) { return S.What == HeldState::Kind::Release; }))
+  // Releases: only the error path's give-back of what moves (Classifier.cpp,
+  // releases-state), which goes (below).
+  const StatePaths &Paths = H.Summary.Paths;
+  auto ErrorPathRelease = [&](const Stmt *Node) {
+    return Paths.Walked && llvm::any_of(Paths.Releases, [&](const StatePaths::Release &R) {
+             return R.Node == Node && R.ErrorPathOnly;
+           });
+  };
+  if (llvm::any_of(H.Summary.Held,
+                   [&](const HeldState &S) {
+                     return S.What == HeldState::Kind::Release && (!S.Via.empty() || !ErrorPathRelease(S.Node));
+                   }) ||
+      llvm::any_of(Paths.Releases, [](const StatePaths::Release &R) { return !R.ErrorPathOnly; }))
     return refuseInternal("the hook also releases state; moving only the acquisition to ->mapped would unbalance it",
                           FD->getLocation());
 
@@ -83,35 +164,45 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
             UO && UO->getOpcode() == UO_AddrOf)
           if (const auto *DRE = dyn_cast<DeclRefExpr>(UO->getSubExpr()->IgnoreParenImpCasts()))
             Ops = dyn_cast<VarDecl>(DRE->getDecl());
-  if (!Ops)
-    return refuse("per-mapping state needs a vm_ops->mapped callback, but the handler installs no "
-                  "vm_ops table of its own",
-                  FD->getLocation());
-  const auto *OpsInit = Ops->getInit() ? dyn_cast<InitListExpr>(Ops->getInit()) : nullptr;
+  // Without a table of its own, the VMA keeps the core's (vma_dummy_vm_ops:
+  // no callback at all) unless something else in the hook installs one: a
+  // delegation (generic_file_mmap() installs generic_file_vm_ops), a helper
+  // or another kind of write. Only then is a table of just .mapped the same.
+  if (!Ops) {
+    for (const VmaEffect &E : H.Summary.Effects)
+      if (E.Kind == EffectKind::Delegation || (E.Kind == EffectKind::FieldWrite && E.Name == "vm_ops"))
+        return refuse("per-mapping state needs a vm_ops->mapped callback, but the VMA gets its vm_ops from " +
+                          (E.Kind == EffectKind::Delegation ? E.Name + "()" : E.Text) +
+                          ", not from a table of this file that vmaprep could add it to",
+                      E.Node->getBeginLoc());
+  }
+  const auto *OpsInit = Ops && Ops->getInit() ? dyn_cast<InitListExpr>(Ops->getInit()) : nullptr;
   if (OpsInit && OpsInit->getSyntacticForm())
     OpsInit = OpsInit->getSyntacticForm();
-  if (!OpsInit || Ops->getLocation().isMacroID() || SM.getFileID(Ops->getLocation()) != Main ||
-      OpsInit->getLBraceLoc().isMacroID())
+  if (Ops && (!OpsInit || Ops->getLocation().isMacroID() || SM.getFileID(Ops->getLocation()) != Main ||
+              OpsInit->getLBraceLoc().isMacroID()))
     return refuse("'" + Ops->getName().str() + "' is not a vm_operations_struct initialized in this file",
                   Ops->getLocation());
-  for (const Expr *Init : OpsInit->inits())
+  for (const Expr *Init : Ops ? OpsInit->inits() : llvm::ArrayRef<Expr *>())
     if (const auto *DIE = dyn_cast_or_null<DesignatedInitExpr>(Init))
       if (DIE->size() == 1 && DIE->getDesignator(0)->isFieldDesignator() &&
           DIE->getDesignator(0)->getFieldName()->getName() == "mapped")
         return refuse("'" + Ops->getName().str() + "' already has a ->mapped callback", Ops->getLocation());
-  VarUseCounter Uses;
-  Uses.Var = Ops;
-  Uses.TraverseDecl(Ctx.getTranslationUnitDecl());
-  if (Uses.Count != 1)
-    return refuse("'" + Ops->getName().str() +
-                      "' is used elsewhere too; a ->mapped callback would run for those mappings",
-                  Ops->getLocation());
+  if (Ops) {
+    VarUseCounter Uses;
+    Uses.Var = Ops;
+    Uses.TraverseDecl(Ctx.getTranslationUnitDecl());
+    if (Uses.Count != 1)
+      return refuse("'" + Ops->getName().str() +
+                        "' is used elsewhere too; a ->mapped callback would run for those mappings",
+                    Ops->getLocation());
+  }
 
   // A vm_ops->open the hook calls by hand, once, as a statement of its own
   // (target_core_user's tcmu_mmap(), mon_bin_mmap()): open's body becomes
   // the body of ->mapped, as upstream did for target_core_user.
   const FunctionDecl *Open = nullptr;
-  for (const Expr *Init : OpsInit->inits())
+  for (const Expr *Init : Ops ? OpsInit->inits() : llvm::ArrayRef<Expr *>())
     if (const auto *DIE = dyn_cast_or_null<DesignatedInitExpr>(Init))
       if (DIE->size() == 1 && DIE->getDesignator(0)->isFieldDesignator() &&
           DIE->getDesignator(0)->getFieldName()->getName() == "open") {
@@ -152,7 +243,7 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
             OpenCall = CE;
   }
   if (OpenCalls && (OpenCalls != 1 || !OpenCall || !Open))
-    return refuse(!Open ? "calls vm_ops->open() by hand, but '" + Ops->getName().str() +
+    return refuse(!Open ? "calls vm_ops->open() by hand, but '" + (Ops ? Ops->getName().str() : std::string()) +
                               "' names no open function "
                               "in this file"
                         : "calls " + Open->getName().str() +
@@ -183,8 +274,8 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
       }
   }
   for (const VmaEffect &E : H.Summary.Effects) {
-    if (E.Kind != EffectKind::StateChange)
-      continue;
+    if (E.Kind != EffectKind::StateChange || E.Tag == EffectTag::Bookkeeping)
+      continue; // bookkeeping stays in the hook
     if (OpenCall && !E.Via.empty() && E.Via.front().Callee == Open->getName())
       continue; // taken inside open: moves with the call
     // An allocation moved to ->mapped can fail there, and the core then
@@ -201,15 +292,22 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
       return refuse("takes state both through " + Open->getName().str() + "() and by itself (" + E.Text +
                         "); vmaprep moves one or the other to ->mapped, not both",
                     E.Node->getBeginLoc());
-    const auto *CE = dyn_cast<CallExpr>(E.Node);
+    // The state is taken by a call of the hook's own body: the acquisition
+    // itself, or a helper of the file that makes it (afs_add_open_mmap()),
+    // which moves whole.
+    const auto *CE = E.Via.empty() ? dyn_cast<CallExpr>(E.Node) : ownCallAt(Body, E.Via.front(), SM, LO);
     bool TopLevel = CE && std::any_of(Body->body_begin(), Body->body_end(), [&](const Stmt *S) {
                       const auto *X = dyn_cast<Expr>(S);
                       return X && X->IgnoreParenImpCasts() == CE;
                     });
-    if (!CE || !E.Via.empty() || !TopLevel)
+    if (!CE || !TopLevel)
       return refuse("per-mapping state in a form vmaprep does not move to ->mapped yet (" + E.Detail + ": " + E.Text +
-                        "); only standalone calls in the handler's own body are moved",
+                        "); only standalone calls in the handler's own body, or of a helper of this file, are "
+                        "moved",
                     E.Node->getBeginLoc());
+    MovedToMapped.insert(E.Node);
+    if (std::find(Moved.begin(), Moved.end(), CE) != Moved.end())
+      continue; // a helper that takes several
     unsigned B, End;
     if (!Edits.range(CE->getSourceRange(), B, End))
       return refuse("the call is inside a macro", CE->getBeginLoc());
@@ -218,6 +316,37 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
     Moved.push_back(CE);
     MovedToMapped.insert(CE);
     LastMoved = std::max(LastMoved, End);
+  }
+  // ->mapped has the file as `const struct file *`: what moves must not
+  // hand it to a parameter that is not const (a new warning, discarded
+  // qualifiers: an error under CONFIG_WERROR).
+  {
+    struct FileArgs : RecursiveASTVisitor<FileArgs> {
+      const ParmVarDecl *File = nullptr;
+      const CallExpr *Bad = nullptr;
+      bool VisitCallExpr(CallExpr *CE) {
+        const FunctionDecl *F = CE->getDirectCallee();
+        for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
+          const auto *D = dyn_cast<DeclRefExpr>(CE->getArg(I)->IgnoreParenImpCasts());
+          if (!D || D->getDecl() != File)
+            continue;
+          QualType T = F && I < F->getNumParams() ? F->getParamDecl(I)->getType() : QualType();
+          if (T.isNull() || !T->isPointerType() || !T->getPointeeType().isConstQualified())
+            Bad = CE;
+        }
+        return !Bad;
+      }
+    } A;
+    A.File = Facts.File;
+    for (const Stmt *S : Moved)
+      A.TraverseStmt(const_cast<Stmt *>(S));
+    for (const VarDecl *VD : Locals)
+      A.TraverseStmt(const_cast<Expr *>(VD->getInit()));
+    if (A.Bad)
+      return refuse("what moves to ->mapped hands the file to " +
+                        (A.Bad->getDirectCallee() ? A.Bad->getDirectCallee()->getName().str() + "()" : "a call") +
+                        ", which does not take a const struct file *; ->mapped has only a const one",
+                    A.Bad->getBeginLoc());
   }
   for (const VmaEffect &E : H.Summary.Effects) {
     if (E.Kind == EffectKind::ManualOpen && E.Node != OpenCall)
@@ -233,8 +362,12 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
                             E.Node->getBeginLoc());
   }
   // After the state is taken nothing may fail, or the hook's error path and
-  // ->mapped would disagree about who holds it.
-  for (const auto &[Value, Ret] : Facts.ReturnOf) {
+  // ->mapped would disagree about who holds it: on the hook's paths
+  // (Classifier.cpp, fails-after-state), else in the order of the source.
+  if (Paths.Walked && (!Paths.FailingAfterState.empty() || !Paths.FallibleAcquisitions.empty()))
+    return refuseInternal("the handler can still fail after it takes the state; ->mapped runs only on success",
+                          FD->getLocation());
+  for (const auto &[Value, Ret] : Paths.Walked ? decltype(Facts.ReturnOf)() : Facts.ReturnOf) {
     unsigned B, End;
     if (!Edits.range(Ret->getSourceRange(), B, End) || B < LastMoved)
       continue;
@@ -293,14 +426,31 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
          "(), which does what it does");
   }
   Text += "\treturn 0;\n}\n\n";
-  unsigned OpsStart, OpsEnd;
-  if (!Edits.range(Ops->getSourceRange(), OpsStart, OpsEnd))
-    return refuse("'" + Ops->getName().str() + "' is in a macro", Ops->getLocation());
-  while (OpsStart > 0 && Edits.buffer()[OpsStart - 1] != '\n')
-    --OpsStart;
-  Edits.add(OpsStart, 0, Text);
-  unsigned Brace = SM.getFileOffset(OpsInit->getLBraceLoc()) + 1;
-  Edits.add(Brace, 0, newMemberLine(Brace, "mapped", Name));
+  if (Ops) {
+    unsigned OpsStart, OpsEnd;
+    if (!Edits.range(Ops->getSourceRange(), OpsStart, OpsEnd))
+      return refuse("'" + Ops->getName().str() + "' is in a macro", Ops->getLocation());
+    while (OpsStart > 0 && Edits.buffer()[OpsStart - 1] != '\n')
+      --OpsStart;
+    Edits.add(OpsStart, 0, Text);
+    unsigned Brace = SM.getFileOffset(OpsInit->getLBraceLoc()) + 1;
+    Edits.add(Brace, 0, newMemberLine(Brace, "mapped", Name));
+  } else if (!planMappedOpsTable(FD, Body, Text)) {
+    return false;
+  }
+  // The error path's give-back of what moved goes: ->mapped runs only for a
+  // mapping that exists, so when the hook fails nothing was taken.
+  std::vector<const Stmt *> Gone = Moved;
+  for (const StatePaths::Release &R : Paths.Releases)
+    if (R.ErrorPathOnly) {
+      const Stmt *Removed = nullptr;
+      if (!removeErrorPathRelease(Body, cast<CallExpr>(R.Node), Removed))
+        return false;
+      Gone.push_back(Removed);
+      note("the error path's " + R.Name +
+           "() goes: what it gave back is taken in ->mapped, which runs only for a "
+           "mapping that exists");
+    }
   // Locals only the moved statements use (directly or through other such
   // locals) leave the hook too: found as a fixpoint, from the last declared.
   std::vector<const VarDecl *> Removed;
@@ -308,7 +458,7 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
     Changed = false;
     for (auto It = Locals.rbegin(); It != Locals.rend(); ++It)
       if (std::find(Removed.begin(), Removed.end(), *It) == Removed.end() &&
-          Facts.UseCount.lookup(*It) <= Facts.UsesIn(*It, Moved, Removed)) {
+          Facts.UseCount.lookup(*It) <= Facts.UsesIn(*It, Gone, Removed)) {
         Removed.push_back(*It);
         Changed = true;
       }
@@ -321,6 +471,117 @@ bool HandlerRewriter::planMappedCallback(const FunctionDecl *FD) {
     Edits.removeStatementLine(B, End);
   }
   return true;
+}
+
+/// A handler that installs no vm_ops of its own gets a table of just
+/// .mapped, before the handler, preceded by the callback (\p Callback), and
+/// installs it after its declarations.
+bool HandlerRewriter::planMappedOpsTable(const FunctionDecl *FD, const CompoundStmt *Body,
+                                         const std::string &Callback) {
+  std::string Table = Plan.Function + "_vm_ops";
+  if (!Ctx.getTranslationUnitDecl()->lookup(DeclarationName(&Ctx.Idents.get(Table))).empty())
+    return refuse("'" + Table + "' already exists", FD->getLocation());
+  unsigned FnStart, FnEnd;
+  if (!Edits.range(FD->getSourceRange(), FnStart, FnEnd))
+    return refuse("the handler is in a macro", FD->getLocation());
+  while (FnStart > 0 && Edits.buffer()[FnStart - 1] != '\n')
+    --FnStart;
+  std::string Callee = Plan.Function + "_mapped";
+  Edits.add(FnStart, 0,
+            Callback + "static const struct vm_operations_struct " + Table + " = {\n\t.mapped = " + Callee +
+                ",\n};\n\n");
+  // After the leading declarations (the kernel builds with
+  // -Wdeclaration-after-statement): on every path that returns success the
+  // desc then carries the table; on the others it does not matter.
+  const Stmt *First = nullptr;
+  for (const Stmt *S : Body->body())
+    if (!isa<DeclStmt>(S)) {
+      First = S;
+      break;
+    }
+  if (!First)
+    return refuse("the handler's body has no statement to install the table before", FD->getLocation());
+  unsigned B, E;
+  if (!Edits.range(First->getSourceRange(), B, E))
+    return refuse("the handler's first statement is in a macro", First->getBeginLoc());
+  unsigned LineStart = B;
+  while (LineStart > 0 && Edits.buffer()[LineStart - 1] != '\n')
+    --LineStart;
+  // In place of the statement's indentation, so that the insertion is not
+  // taken for part of an edit that ends where the line starts (a removed
+  // declaration) or starts where the statement does.
+  std::string Indent = Edits.indentAt(B);
+  Edits.add(LineStart, B - LineStart, Indent + "desc->vm_ops = &" + Table + ";\n" + Indent);
+  note("the handler gets a vm_operations_struct of its own, " + Table +
+       ", with just ->mapped: it installed none, so the VMA had the core's, which has no callback");
+  return true;
+}
+
+/// Removes the statement that makes the release \p Release: a statement of
+/// its own, the else branch it is alone in (`else afs_drop_open_mmap(v);`),
+/// or the if it is alone under (`if (ret) atomic_dec(&c);`). \p Removed is
+/// what went.
+bool HandlerRewriter::removeErrorPathRelease(const CompoundStmt *Body, const CallExpr *Release, const Stmt *&Removed) {
+  auto Alone = [&](const Stmt *S) {
+    if (const auto *CS = dyn_cast_or_null<CompoundStmt>(S); CS && CS->size() == 1)
+      S = CS->body_front();
+    const auto *X = dyn_cast_or_null<Expr>(S);
+    return X && X->IgnoreParenImpCasts() == Release;
+  };
+  struct Find : RecursiveASTVisitor<Find> {
+    std::function<bool(const Stmt *)> Alone;
+    const CallExpr *Release;
+    const IfStmt *Under = nullptr;
+    const Stmt *Own = nullptr;
+    bool VisitIfStmt(IfStmt *If) {
+      if (Alone(If->getThen()) || Alone(If->getElse()))
+        Under = If;
+      return true;
+    }
+    bool VisitCompoundStmt(CompoundStmt *CS) {
+      for (const Stmt *S : CS->body())
+        if (const auto *X = dyn_cast<Expr>(S); X && X->IgnoreParenImpCasts() == Release)
+          Own = S;
+      return true;
+    }
+  } F;
+  F.Alone = Alone;
+  F.Release = Release;
+  F.TraverseStmt(const_cast<CompoundStmt *>(Body));
+  unsigned B, E;
+  if (F.Under && Alone(F.Under->getElse())) {
+    // From the end of the then branch to the end of the else branch.
+    unsigned TB, TE, EB, EE;
+    if (!Edits.range(F.Under->getThen()->getSourceRange(), TB, TE) || !Edits.statementEnd(F.Under->getThen(), TE) ||
+        !Edits.range(F.Under->getElse()->getSourceRange(), EB, EE) || !Edits.statementEnd(F.Under->getElse(), EE))
+      return refuse("the error path's " + Release->getDirectCallee()->getName().str() + "() is in a macro",
+                    Release->getBeginLoc());
+    Edits.add(TE, EE - TE, "");
+    Removed = F.Under->getElse();
+    return true;
+  }
+  if (F.Under && !F.Under->getElse() && !F.Under->getCond()->HasSideEffects(Ctx) && !F.Under->getInit() &&
+      !F.Under->getConditionVariable()) {
+    if (!Edits.range(F.Under->getSourceRange(), B, E) || !Edits.statementEnd(F.Under, E))
+      return refuse("the error path's " + Release->getDirectCallee()->getName().str() + "() is in a macro",
+                    Release->getBeginLoc());
+    Edits.removeStatementLine(B, E);
+    Removed = F.Under;
+    return true;
+  }
+  if (F.Own) {
+    if (!Edits.range(F.Own->getSourceRange(), B, E) || !Edits.statementEnd(F.Own, E))
+      return refuse("the error path's " + Release->getDirectCallee()->getName().str() + "() is in a macro",
+                    Release->getBeginLoc());
+    Edits.removeStatementLine(B, E);
+    Removed = F.Own;
+    return true;
+  }
+  return refuse("the error path gives the state back in a form vmaprep does not remove (" +
+                    Release->getDirectCallee()->getName().str() +
+                    "()); only a statement of its own, or alone "
+                    "under an if or else, goes",
+                Release->getBeginLoc());
 }
 
 /// The body of vm_ops->open as the body of ->mapped: what open reads of the

@@ -27,9 +27,13 @@ static void afs_drop_open_mmap(struct afs_vnode *vnode)
 	atomic_dec(&vnode->cb_nr_mmap);
 }
 
-// CHECK: :[[@LINE+3]]:12: warning: 'afs_file_mmap' uses the deprecated file_operations->mmap hook; blocked: the handler can still fail after it takes the state (line 47); ->mapped runs only on success [vmaprep-legacy-mmap]
-// CHECK: :[[@LINE-10]]:6: note: acquires state (reference): atomic_inc_return(&vnode->cb_nr_mmap) (via afs_add_open_mmap())
-// CHECK: :[[@LINE-10]]:3: note: acquires state (list-insert): list_add_tail(&vnode->cb_mmap_link, vnode->cell_mmaps) (via afs_add_open_mmap())
+// On the hook's paths, `return ret` fails only where generic_file_mmap()
+// failed, and there afs_drop_open_mmap(vnode) gave the count back: the
+// error path's give-back of what moves (it goes with the move), so the
+// verdict is convertible with ->mapped (was blocked, fails-after-state).
+// CHECK: :[[@LINE+3]]:12: warning: 'afs_file_mmap' uses the deprecated file_operations->mmap hook; convertible to mmap_prepare with a vm_ops->mapped callback [vmaprep-legacy-mmap]
+// CHECK: :[[@LINE-14]]:6: note: acquires per-mapping state (reference: atomic_inc_return); mmap_prepare must be stateless (in afs_add_open_mmap()): atomic_inc_return(&vnode->cb_nr_mmap)
+// CHECK: :[[@LINE-14]]:3: note: acquires per-mapping state (list-insert: list_add_tail); mmap_prepare must be stateless (in afs_add_open_mmap()): list_add_tail(&vnode->cb_mmap_link, vnode->cell_mmaps)
 static int afs_file_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct afs_vnode *vnode = AFS_FS_I(file_inode(file));
@@ -51,8 +55,9 @@ const struct file_operations afs_file_operations = {
 	// SITE: :[[@LINE+1]]:2: note: registered as .mmap in 'afs_file_operations'
 	.mmap = afs_file_mmap,
 };
-// CHECK: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.1): 0 auto-convertible, 0 convertible with vm_ops->mapped, 0 need a newer API level, 1 blocked, 0 already mmap_prepare; 0 subsystem hooks
+// CHECK: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.1): 0 auto-convertible, 1 convertible with vm_ops->mapped, 0 need a newer API level, 0 blocked, 0 already mmap_prepare; 0 subsystem hooks
 
-// The state would move to ->mapped, but `return ret` can fail the mmap after
-// it is taken (fails-after-state): blocked, which is itself fix's reason.
-// FIX-NOT: vmaprep fix does not rewrite it
+// Here AFS_FS_I() is extern, so ->mapped could not recompute the vnode
+// without calling it again; upstream's is a static inline over
+// container_of(), which fix/mapped-state-idioms.test converts.
+// FIX: note: vmaprep fix does not rewrite it: 'vnode' is computed by a call; ->mapped would call it again

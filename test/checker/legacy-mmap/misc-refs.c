@@ -49,7 +49,9 @@ static int mydev_mmap(struct file *file, struct vm_area_struct *vma)
 	refcount_inc(&priv->users);
 	// CHECK: :[[@LINE+1]]:2: note: acquires per-mapping state (reference: atomic_inc); mmap_prepare must be stateless: atomic_inc(&priv->mmap_count)
 	atomic_inc(&priv->mmap_count);
-	// CHECK: :[[@LINE+1]]:2: note: acquires per-mapping state (state-write: priv); mmap_prepare must be stateless: priv->mapped = true
+	// A flag no vm_ops callback clears: bookkeeping of the device, which
+	// stays in mmap_prepare (docs/checks/legacy-mmap.md).
+	// CHECK: :[[@LINE+1]]:2: note: stores bookkeeping of the file or device (priv), which no vm_ops callback changes; it stays in mmap_prepare: priv->mapped = true
 	priv->mapped = true;
 	// CHECK: :[[@LINE+1]]:2: note: acquires per-mapping state (state-write: nr_mappings); mmap_prepare must be stateless: nr_mappings++
 	nr_mappings++;
@@ -74,7 +76,7 @@ static const struct file_operations mydev_fops = { .mmap = mydev_mmap };
 // JSON: "name": "refcount_inc"
 // JSON: "detail": "reference"
 // JSON: "name": "atomic_inc"
-// JSON: "detail": "state-write"
+// JSON: "detail": "bookkeeping"
 // JSON: "name": "priv"
 // JSON: "detail": "state-write"
 // JSON: "name": "nr_mappings"
@@ -84,4 +86,4 @@ static const struct file_operations mydev_fops = { .mmap = mydev_mmap };
 // CHECK: vmaprep: 1 mmap handler in 1 of 1 analysed files (API level 7.1): 0 auto-convertible, 1 convertible with vm_ops->mapped, 0 need a newer API level, 0 blocked, 0 already mmap_prepare; 0 subsystem hooks
 
 // What `vmaprep fix` does with each convertible handler (check asks the rewriter):
-// FIX: misc-refs.c:40:7: note: vmaprep fix does not rewrite it: per-mapping state in a form vmaprep does not move to ->mapped yet (module-ref: try_module_get(priv->owner)); only standalone calls in the handler's own body are moved
+// FIX: misc-refs.c:40:7: note: vmaprep fix does not rewrite it: per-mapping state in a form vmaprep does not move to ->mapped yet (module-ref: try_module_get(priv->owner)); only standalone calls in the handler's own body, or of a helper of this file, are moved
