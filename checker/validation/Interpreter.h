@@ -354,6 +354,8 @@ std::optional<uint64_t> evaluateSymbolic(const Symbolic &S, const std::string &K
 
 struct SuccessSearch {
   std::vector<LearnedState> States;
+  /// For each state, a drawn world (1-15) in which it gets through a scenario too, or 0.
+  std::vector<unsigned> DrawnWorlds;
   /// The matrix, and the placements and follow-ups the original never got through, again on the shape
   /// of a scenario it accepted (a one-page doorbell forked, unmapped, mapped over and beside).
   std::vector<model::Scenario> Matrix;

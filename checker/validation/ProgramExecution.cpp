@@ -47,7 +47,7 @@ DriverUnderTest Interpreter::driver(unsigned World, const LearnedState *State) {
   D.file.kapi = VMAPREP_KAPI_LATEST;
   D.setup = [this, World, State] {
     Current = this; // the model calls the hooks of this run synchronously, on this thread
-    this->World = State ? 0 : World;
+    this->World = World;
     this->State = State;
     Decisions.clear();
     HookResults.clear();
@@ -375,10 +375,27 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
       Text += (Text.empty() ? "" : ", ") + Name + "=" + learnedValueText(V);
     Out.LearnedStates.push_back(std::move(Text));
   }
-  for (unsigned World = 0; World < Worlds + States.size(); ++World) {
-    const LearnedState *State = World < Worlds ? nullptr : &States[World - Worlds];
-    const std::string WorldName =
-        State ? "learned world " + std::to_string(World - Worlds + 1) : "world " + std::to_string(World);
+  // Each learned state runs on world 0, where it was found, and on a drawn world in which it got through
+  // a scenario too, whose other reads (a pfn, what a protection helper returns) differ; a run there that
+  // fails a check the state did not set is an error-path run like any other.
+  struct WorldRun {
+    unsigned World;
+    const LearnedState *State;
+    std::string Name;
+  };
+  std::vector<WorldRun> Runs;
+  for (unsigned World = 0; World < Worlds; ++World)
+    Runs.push_back({World, nullptr, "world " + std::to_string(World)});
+  for (size_t K = 0; K < States.size(); ++K) {
+    const std::string Name = "learned world " + std::to_string(K + 1);
+    Runs.push_back({0, &States[K], Name});
+    if (const unsigned Drawn = Search.DrawnWorlds[K])
+      Runs.push_back({Drawn, &States[K], Name + " on world " + std::to_string(Drawn)});
+  }
+  for (const WorldRun &R : Runs) {
+    const unsigned World = R.World;
+    const LearnedState *State = R.State;
+    const std::string &WorldName = R.Name;
     const DriverUnderTest A = Orig.driver(World, State), B = New.driver(World, State);
     try {
       const ValidationReport Report = validate(A, B, Matrix);

@@ -180,8 +180,8 @@ struct Outcome {
   bool succeeded() const { return !Unrunnable && !Results.empty() && firstFailure() < 0; }
 };
 
-Outcome runRecorded(Interpreter &I, const Scenario &S, const LearnedState &State) {
-  const DriverUnderTest D = I.driver(0, &State);
+Outcome runRecorded(Interpreter &I, const Scenario &S, const LearnedState &State, unsigned World = 0) {
+  const DriverUnderTest D = I.driver(World, &State);
   I.Recording = true;
   try {
     run_scenario(D, S);
@@ -371,6 +371,30 @@ SuccessSearch searchSuccessStates(Interpreter &Original, const std::vector<Scena
       break;
     Covered.insert(Covers[Best].begin(), Covers[Best].end());
     Out.States.push_back(Found[Best]);
+    // A drawn world in which the state still gets through, its other reads differing (a pfn, what a
+    // protection helper returns) so that what the success path computes from them is compared too: of
+    // those, the one whose run takes the most branches the run in world 0 does not (`boot_cpu_data.x86 > 3`
+    // in pgprot_noncached(), which world 0's zero never passes).
+    const Scenario &Where = Out.Matrix[*Covers[Best].begin()];
+    std::set<std::pair<std::string, bool>> Taken;
+    for (const Decision &D : runRecorded(Original, Where, Found[Best]).Decisions)
+      Taken.insert({D.Where, D.Taken});
+    unsigned Drawn = 0;
+    size_t MostNew = 0;
+    for (unsigned World = 1; World < 16; ++World) {
+      const Outcome O = runRecorded(Original, Where, Found[Best], World);
+      if (!O.succeeded())
+        continue;
+      std::set<std::pair<std::string, bool>> New;
+      for (const Decision &D : O.Decisions)
+        if (!Taken.count({D.Where, D.Taken}))
+          New.insert({D.Where, D.Taken});
+      if (!Drawn || New.size() > MostNew) {
+        Drawn = World;
+        MostNew = New.size();
+      }
+    }
+    Out.DrawnWorlds.push_back(Drawn);
   }
   return Out;
 }
