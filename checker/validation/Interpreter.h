@@ -210,6 +210,8 @@ public:
   bool Recording = false;
   std::vector<Decision> Decisions;
   std::vector<int> HookResults;
+  /// The integers the hook read from outside the VMA, by name, with the value each read as.
+  std::map<std::string, uint64_t> IntegerReads;
   const bool TraceReturns = getenv("VMAPREP_TRACE_INTERPRETER") != nullptr;
 
   /// Callbacks the program names but does not define (not runnable): the run would be unfaithful.
@@ -352,10 +354,19 @@ SymbolicRef symbolicTruncate(SymbolicRef A, unsigned Bits, bool Signed);
 /// empty); nullopt when the arithmetic traps.
 std::optional<uint64_t> evaluateSymbolic(const Symbolic &S, const std::string &Key, uint64_t V);
 
+/// A learned state run on a drawn world, or with one branch of its success path flipped (\p Flipped
+/// names the read and its value), so that what the success path computes from the other reads is
+/// compared too.
+struct LearnedRun {
+  unsigned World = 0;
+  LearnedState State;
+  std::string Flipped;
+};
+
 struct SuccessSearch {
   std::vector<LearnedState> States;
-  /// For each state, a drawn world (1-15) in which it gets through a scenario too, or 0.
-  std::vector<unsigned> DrawnWorlds;
+  /// For each state, the runs that spread it over its success path (successPathRuns()).
+  std::vector<std::vector<LearnedRun>> SuccessPathRuns;
   /// The matrix, and the placements and follow-ups the original never got through, again on the shape
   /// of a scenario it accepted (a one-page doorbell forked, unmapped, mapped over and beside).
   std::vector<model::Scenario> Matrix;
@@ -365,8 +376,9 @@ struct SuccessSearch {
 /// world 0 sends it to an error return, found by running it again with the condition of a branch it
 /// took on opaque reads flipped (one read given a value that takes the other branch, the latest branch
 /// first). Each state was seen to make every hook call of some scenario succeed; at most \p Limit, chosen
-/// to cover the most scenarios.
-SuccessSearch searchSuccessStates(Interpreter &Original, const std::vector<model::Scenario> &Matrix, size_t Limit);
+/// to cover the most scenarios, each with the runs (on the drawn worlds of \p Worlds) that spread it.
+SuccessSearch searchSuccessStates(Interpreter &Original, const std::vector<model::Scenario> &Matrix, size_t Limit,
+                                  unsigned Worlds);
 
 } // namespace vmaprep::interpreter
 

@@ -116,6 +116,8 @@ Value Interpreter::opaque(const std::string &Key, ValueClass Class) {
   }
   if (Recording && (Class == ValueClass::Integer || Class == ValueClass::Pointer))
     V.Sym = symbolicRead(Key, V.I, Class == ValueClass::Pointer);
+  if (Recording && InHook && Class == ValueClass::Integer)
+    IntegerReads.emplace(Key, V.I);
   return V;
 }
 

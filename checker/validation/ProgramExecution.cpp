@@ -51,6 +51,7 @@ DriverUnderTest Interpreter::driver(unsigned World, const LearnedState *State) {
     this->State = State;
     Decisions.clear();
     HookResults.clear();
+    IntegerReads.clear();
     InHook = false;
     Memory.clear();
     Backing.clear();
@@ -360,7 +361,7 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
   Orig.Failure.clear();
   // Driver state under which the original gets past its checks to its success return, where world 0
   // does not (SuccessSearch.cpp): run as worlds of their own after the drawn ones, for both sides.
-  const SuccessSearch Search = interpreter::searchSuccessStates(Orig, BaseMatrix, MaxLearnedWorlds);
+  const SuccessSearch Search = interpreter::searchSuccessStates(Orig, BaseMatrix, MaxLearnedWorlds, Worlds);
   const std::vector<LearnedState> &States = Search.States;
   const std::vector<Scenario> &Matrix = Search.Matrix;
   Out.ScenarioNames.clear();
@@ -375,9 +376,10 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
       Text += (Text.empty() ? "" : ", ") + Name + "=" + learnedValueText(V);
     Out.LearnedStates.push_back(std::move(Text));
   }
-  // Each learned state runs on world 0, where it was found, and on a drawn world in which it got through
-  // a scenario too, whose other reads (a pfn, what a protection helper returns) differ; a run there that
-  // fails a check the state did not set is an error-path run like any other.
+  // Each learned state runs on world 0, where it was found, and on the drawn worlds (also with one branch
+  // of its success path flipped) in which it got through a scenario too whose other reads (a pfn, what a
+  // protection helper returns) take the success path's branches the other way or change what it maps; a
+  // run there that fails a check the state did not set is an error-path run like any other.
   struct WorldRun {
     unsigned World;
     const LearnedState *State;
@@ -389,8 +391,10 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
   for (size_t K = 0; K < States.size(); ++K) {
     const std::string Name = "learned world " + std::to_string(K + 1);
     Runs.push_back({0, &States[K], Name});
-    if (const unsigned Drawn = Search.DrawnWorlds[K])
-      Runs.push_back({Drawn, &States[K], Name + " on world " + std::to_string(Drawn)});
+    for (const interpreter::LearnedRun &Spread : Search.SuccessPathRuns[K])
+      Runs.push_back({Spread.World, &Spread.State,
+                      Name + (Spread.World ? " on world " + std::to_string(Spread.World) : "") +
+                          (Spread.Flipped.empty() ? "" : " with " + Spread.Flipped)});
   }
   for (const WorldRun &R : Runs) {
     const unsigned World = R.World;

@@ -167,8 +167,10 @@ std::optional<std::pair<std::string, uint64_t>> flip(const Decision &D) {
 
 struct Outcome {
   std::vector<Decision> Decisions;
-  std::vector<int> Results; // each hook call's
-  bool Unrunnable = false;  // the interpreter stopped on something it does not model
+  std::vector<int> Results;                     // each hook call's
+  std::vector<std::string> Trace;               // what the validator compares
+  std::map<std::string, uint64_t> IntegerReads; // what the hook read, as it read it
+  bool Unrunnable = false;                      // the interpreter stopped on something it does not model
 
   /// The first hook call that failed, or -1.
   int firstFailure() const {
@@ -183,16 +185,18 @@ struct Outcome {
 Outcome runRecorded(Interpreter &I, const Scenario &S, const LearnedState &State, unsigned World = 0) {
   const DriverUnderTest D = I.driver(World, &State);
   I.Recording = true;
+  Outcome O;
   try {
-    run_scenario(D, S);
+    O.Trace = run_scenario(D, S).trace;
   } catch (const std::exception &) { // NOLINT(bugprone-empty-catch): a run the model refused teaches nothing
   }
   I.Recording = false;
-  Outcome O;
   O.Decisions = std::move(I.Decisions);
   O.Results = std::move(I.HookResults);
+  O.IntegerReads = std::move(I.IntegerReads);
   I.Decisions.clear();
   I.HookResults.clear();
+  I.IntegerReads.clear();
   if (!I.Failure.empty()) {
     O.Unrunnable = true;
     I.Failure.clear();
@@ -235,6 +239,110 @@ void expand(const LearnedState &Base, const std::shared_ptr<const Outcome> &From
     if (Seen.insert(Next).second)
       Stack.push_back({std::move(Next), From, K});
   }
+}
+
+/// What \p Run shows that \p Base does not: each branch it takes the other way, and each field of its
+/// trace (`prot=` of a mapped VMA's line, a PTE's `pfn=`, the mmap's result) that has another value.
+std::set<std::string> differences(const Outcome &Base, const Outcome &Run) {
+  std::set<std::pair<std::string, bool>> Taken;
+  for (const Decision &D : Base.Decisions)
+    Taken.insert({D.Where, D.Taken});
+  std::set<std::string> Out;
+  for (const Decision &D : Run.Decisions)
+    if (!Taken.count({D.Where, D.Taken}))
+      Out.insert("branch " + D.Where + (D.Taken ? " taken" : " not taken"));
+  auto Fields = [](const std::string &Line) {
+    std::vector<std::string> Tokens;
+    for (size_t From = 0; From < Line.size();) {
+      const size_t To = std::min(Line.find(' ', From), Line.size());
+      Tokens.push_back(Line.substr(From, To - From));
+      From = To + 1;
+    }
+    return Tokens;
+  };
+  for (size_t K = 0; K < Run.Trace.size(); ++K) {
+    const std::vector<std::string> Mine = Fields(Run.Trace[K]),
+                                   Theirs = K < Base.Trace.size() ? Fields(Base.Trace[K]) : std::vector<std::string>();
+    for (size_t J = 0; J < Mine.size(); ++J)
+      if (J >= Theirs.size() || Mine[J] != Theirs[J])
+        Out.insert("trace line " + std::to_string(K) + " " + Mine[J].substr(0, Mine[J].find('=')));
+  }
+  return Out;
+}
+
+/// The runs that spread \p State over its success path, a world-0 run of it in \p Where being the
+/// baseline, so that what the success path computes from the reads the state leaves alone is compared
+/// too: the drawn worlds (1 to \p Worlds - 1) in which it gets through \p Where; each branch of the
+/// baseline flipped (in world 0 and the drawn worlds); and, in world 0, on the state and each flipped one
+/// that gets through, each integer read it leaves alone given other bits (its complement, a page more).
+/// Of the runs that get through, enough (greedily, most new first) that every branch taken the other
+/// way than in the baseline, and every field of the trace that changes, in any of them is taken or
+/// changed in one. A dropped `pgprot_noncached()` shows only where `boot_cpu_data.x86 > 3` (a branch:
+/// world 0 reads 0) and `cachemode2protval()` gives bits the protection lacks (no branch: a read).
+std::vector<LearnedRun> successPathRuns(Interpreter &Original, const Scenario &Where, const LearnedState &State,
+                                        unsigned Worlds) {
+  struct Candidate {
+    LearnedRun Run;
+    std::set<std::string> Shows;
+  };
+  std::vector<Candidate> Candidates;
+  const Outcome Base = runRecorded(Original, Where, State);
+  std::set<LearnedState> Seen{State};
+  auto Try = [&](const LearnedState &S, unsigned World, const std::string &Name) {
+    Outcome O = runRecorded(Original, Where, S, World);
+    if (O.succeeded())
+      Candidates.push_back({{World, S, Name}, differences(Base, O)});
+    return O;
+  };
+  std::vector<std::pair<LearnedState, std::string>> Through{{State, ""}};
+  for (unsigned World = 1; World < Worlds; ++World)
+    Try(State, World, "");
+  for (const Decision &D : Base.Decisions) {
+    const std::optional<std::pair<std::string, uint64_t>> Flip = flip(D);
+    if (!Flip)
+      continue;
+    LearnedState Next = State;
+    Next[Flip->first] = Flip->second;
+    if (!Seen.insert(Next).second)
+      continue;
+    const std::string Name = Flip->first + "=" + std::to_string(int64_t(Flip->second));
+    if (Try(Next, 0, Name).succeeded())
+      Through.push_back({Next, Name});
+    for (unsigned World = 1; World < Worlds; ++World)
+      Try(Next, World, Name);
+  }
+  for (const auto &[From, FromName] : Through) {
+    const Outcome O = runRecorded(Original, Where, From);
+    for (const auto &[Key, V] : O.IntegerReads) {
+      if (From.count(Key))
+        continue;
+      for (const uint64_t Other : {~V, V + PAGE_SIZE}) {
+        LearnedState Next = From;
+        Next[Key] = Other;
+        if (Seen.insert(Next).second)
+          Try(Next, 0, (FromName.empty() ? "" : FromName + ", ") + Key + "=" + std::to_string(int64_t(Other)));
+      }
+    }
+  }
+  std::vector<LearnedRun> Out;
+  std::set<std::string> Covered;
+  for (;;) {
+    const Candidate *Best = nullptr;
+    size_t BestGain = 0;
+    for (const Candidate &C : Candidates) {
+      const size_t Gain = size_t(
+          std::count_if(C.Shows.begin(), C.Shows.end(), [&](const std::string &D) { return !Covered.count(D); }));
+      if (Gain > BestGain) {
+        Best = &C;
+        BestGain = Gain;
+      }
+    }
+    if (!Best)
+      break;
+    Out.push_back(Best->Run);
+    Covered.insert(Best->Shows.begin(), Best->Shows.end());
+  }
+  return Out;
 }
 
 } // namespace
@@ -327,7 +435,8 @@ std::vector<Scenario> acceptedShapeScenarios(const std::vector<Scenario> &Matrix
 
 } // namespace
 
-SuccessSearch searchSuccessStates(Interpreter &Original, const std::vector<Scenario> &Matrix, size_t Limit) {
+SuccessSearch searchSuccessStates(Interpreter &Original, const std::vector<Scenario> &Matrix, size_t Limit,
+                                  unsigned Worlds) {
   SuccessSearch Out;
   std::vector<LearnedState> Found;
   std::vector<bool> Succeeded;
@@ -371,30 +480,7 @@ SuccessSearch searchSuccessStates(Interpreter &Original, const std::vector<Scena
       break;
     Covered.insert(Covers[Best].begin(), Covers[Best].end());
     Out.States.push_back(Found[Best]);
-    // A drawn world in which the state still gets through, its other reads differing (a pfn, what a
-    // protection helper returns) so that what the success path computes from them is compared too: of
-    // those, the one whose run takes the most branches the run in world 0 does not (`boot_cpu_data.x86 > 3`
-    // in pgprot_noncached(), which world 0's zero never passes).
-    const Scenario &Where = Out.Matrix[*Covers[Best].begin()];
-    std::set<std::pair<std::string, bool>> Taken;
-    for (const Decision &D : runRecorded(Original, Where, Found[Best]).Decisions)
-      Taken.insert({D.Where, D.Taken});
-    unsigned Drawn = 0;
-    size_t MostNew = 0;
-    for (unsigned World = 1; World < 16; ++World) {
-      const Outcome O = runRecorded(Original, Where, Found[Best], World);
-      if (!O.succeeded())
-        continue;
-      std::set<std::pair<std::string, bool>> New;
-      for (const Decision &D : O.Decisions)
-        if (!Taken.count({D.Where, D.Taken}))
-          New.insert({D.Where, D.Taken});
-      if (!Drawn || New.size() > MostNew) {
-        Drawn = World;
-        MostNew = New.size();
-      }
-    }
-    Out.DrawnWorlds.push_back(Drawn);
+    Out.SuccessPathRuns.push_back(successPathRuns(Original, Out.Matrix[*Covers[Best].begin()], Found[Best], Worlds));
   }
   return Out;
 }
