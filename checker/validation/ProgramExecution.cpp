@@ -386,6 +386,7 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
     std::string Name;
   };
   std::vector<WorldRun> Runs;
+  Runs.reserve(Worlds);
   for (unsigned World = 0; World < Worlds; ++World)
     Runs.push_back({World, nullptr, "world " + std::to_string(World)});
   for (size_t K = 0; K < States.size(); ++K) {

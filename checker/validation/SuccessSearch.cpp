@@ -319,8 +319,11 @@ std::vector<LearnedRun> successPathRuns(Interpreter &Original, const Scenario &W
       for (const uint64_t Other : {~V, V + PAGE_SIZE}) {
         LearnedState Next = From;
         Next[Key] = Other;
-        if (Seen.insert(Next).second)
-          Try(Next, 0, (FromName.empty() ? "" : FromName + ", ") + Key + "=" + std::to_string(int64_t(Other)));
+        if (!Seen.insert(Next).second)
+          continue;
+        std::string Name = FromName.empty() ? "" : FromName + ", ";
+        Name += Key + "=" + std::to_string(int64_t(Other));
+        Try(Next, 0, Name);
       }
     }
   }
