@@ -518,6 +518,17 @@ void printText(const Options &O, const Table Tables[2], const ValidateRun &R) {
        << "vmaprep validate: " << Pair << ": not equivalent: the scenario matrix did not finish\n";
     return;
   }
+  if (O.Interpret) {
+    // How much of the comparison passed the original's checks: its error paths alone prove little.
+    OS << "vmaprep validate: the original's hook succeeded in " << R.SucceededRuns << " calls";
+    if (R.LearnedWorlds)
+      OS << " (with " << R.LearnedWorlds << " learned world" << (R.LearnedWorlds == 1 ? "" : "s") << ")";
+    if (!R.OriginalMaySucceed)
+      OS << "; every return of the original that no constant condition closes is an error";
+    OS << "\n";
+    for (size_t K = 0; K < R.LearnedStates.size(); ++K)
+      OS << "  learned world " << K + 1 << ": " << R.LearnedStates[K] << "\n";
+  }
   OS << "vmaprep validate: " << Pair << ": ";
   if (R.Divergences.empty() && R.Problems.empty())
     OS << "equivalent over " << R.Scenarios << " scenarios\n";
@@ -688,6 +699,11 @@ void printJson(const Options &O, const Table Tables[2], const ValidateRun &R, co
   };
   if (!R.Aborted.empty())
     Root["aborted"] = R.Aborted;
+  if (O.Interpret) {
+    Root["succeeded_hook_calls"] = R.SucceededRuns;
+    Root["learned_states"] = llvm::json::Array(R.LearnedStates);
+    Root["original_may_succeed"] = R.OriginalMaySucceed;
+  }
   llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(Root))) << "\n";
 }
 

@@ -17,6 +17,15 @@
 
 namespace vmaprep::interpreter {
 
+namespace {
+
+/// \p S as the evaluator truncates a value of \p E's type.
+SymbolicRef truncatedSymbolic(SymbolicRef S, const ProgramExpr &E) {
+  return E.Class == ValueClass::Integer ? symbolicTruncate(std::move(S), E.Bits, E.Signed) : S;
+}
+
+} // namespace
+
 Local &Interpreter::localOf(const Value &Ref) {
   if (Ref.Frame >= Frames.size())
     cannotRun("the address of a local of a call that returned", "");
@@ -111,10 +120,14 @@ Flow Interpreter::exec(const ProgramStmt &S) {
     }
     return Flow::Normal;
   }
-  case ProgramStmt::Op::If:
-    if (test(eval(S.Value)))
+  case ProgramStmt::Op::If: {
+    const Value Condition = eval(S.Value);
+    const bool Taken = test(Condition);
+    decide(Condition, Taken, S.Where);
+    if (Taken)
       return exec(S.Children[0]);
     return S.Children.size() > 1 ? exec(S.Children[1]) : Flow::Normal;
+  }
   case ProgramStmt::Op::Return:
     frame().Result = S.HasValue ? eval(S.Value) : Value::number(0);
     if (TraceReturns) // VMAPREP_TRACE_INTERPRETER=1: which return each call took, to see how far worlds get
@@ -134,8 +147,12 @@ Flow Interpreter::exec(const ProgramStmt &S) {
     bool First = S.Kind == ProgramStmt::Op::DoWhile;
     while (true) {
       step(S.Where);
-      if (!First && S.HasValue && !eval(S.Value).truth())
-        break;
+      if (!First && S.HasValue) {
+        const Value Condition = eval(S.Value);
+        decide(Condition, Condition.truth(), S.Where);
+        if (!Condition.truth())
+          break;
+      }
       First = false;
       Flow F = exec(Body);
       if (F == Flow::Break)
@@ -269,6 +286,7 @@ Value Interpreter::member(const Value &Base, const ProgramExpr &E) {
     V = opaque(Key, E.Class); // an array inside the struct: its address is the struct's, never null
     V.K = Value::Opaque;
     V.I = 0xffff888000000000ULL | ((hashOf(Key, 0) & 0xffffffULL) << 12);
+    V.Sym = nullptr; // an address, not a value the search can choose
   }
   return V;
 }
@@ -471,19 +489,28 @@ Value Interpreter::eval(const ProgramExpr &E) {
   }
   case ProgramExpr::Op::Unary: {
     Value V = eval(E.Args[0]);
+    const bool Symbolic = Recording && V.Sym;
     if (E.Name == "!")
-      return Value::number(!test(V));
-    if (E.Name == "-")
-      return Value::number(truncate(-V.I, E));
-    if (E.Name == "~")
-      return Value::number(truncate(~V.I, E));
+      return Value::derived(!test(V), Symbolic ? symbolicUnary("!", V) : nullptr);
+    if (E.Name == "-" || E.Name == "~")
+      return Value::derived(truncate(E.Name == "-" ? -V.I : ~V.I, E),
+                            Symbolic ? truncatedSymbolic(symbolicUnary(E.Name, V), E) : nullptr);
     return V;
   }
   case ProgramExpr::Op::Binary: {
-    if (E.Name == "&&")
-      return Value::number(eval(E.Args[0]).truth() && eval(E.Args[1]).truth());
-    if (E.Name == "||")
-      return Value::number(eval(E.Args[0]).truth() || eval(E.Args[1]).truth());
+    if (E.Name == "&&" || E.Name == "||") {
+      // Each operand evaluated is a branch: `a || b || c` is three checks the search can pass one by one.
+      const bool Or = E.Name == "||";
+      const Value First = eval(E.Args[0]);
+      const bool FirstTruth = First.truth();
+      decide(First, FirstTruth, E.Where);
+      if (FirstTruth == Or)
+        return Value::number(FirstTruth);
+      const Value Second = eval(E.Args[1]);
+      const bool SecondTruth = Second.truth();
+      decide(Second, SecondTruth, E.Where);
+      return Value::number(SecondTruth);
+    }
     const Value L = eval(E.Args[0]);
     const Value R = eval(E.Args[1]);
     if (Learning) {
@@ -493,11 +520,13 @@ Value Interpreter::eval(const ProgramExpr &E) {
         learn(R, E.Name, L.I);
     }
     // Pointer arithmetic keeps what the pointer points into.
+    const bool Symbolic = Recording && (L.Sym || R.Sym);
     if (E.Class == ValueClass::Pointer && L.K == Value::Opaque && (E.Name == "+" || E.Name == "-")) {
       Value Out = L;
       const uint64_t Bytes = R.I * E.ElementSize;
       Out.Offset = E.Name == "+" ? L.Offset + Bytes : L.Offset - Bytes;
       Out.I = E.Name == "+" ? L.I + Bytes : L.I - Bytes;
+      Out.Sym = Symbolic ? symbolicBinary(E.Name, L, R, false, 64, E.ElementSize) : nullptr;
       return Out;
     }
     uint64_t RV = R.I;
@@ -507,14 +536,25 @@ Value Interpreter::eval(const ProgramExpr &E) {
     // A shift is done in the promoted left operand's type, which is the
     // result's; other operators in the common type, the result's too
     // (comparisons aside, which cannot trap).
-    uint64_t V =
-        arith(E.Name, L.I, RV, Signed || (E.Args[0].Signed && E.Args[0].Bits > E.Args[1].Bits), E.Bits, E.Where);
-    if (E.Name == "-" && E.Args[0].Class == ValueClass::Pointer && E.Args[1].Class == ValueClass::Pointer &&
-        E.ElementSize > 1)
+    const bool ArithSigned = Signed || (E.Args[0].Signed && E.Args[0].Bits > E.Args[1].Bits);
+    uint64_t V = arith(E.Name, L.I, RV, ArithSigned, E.Bits, E.Where);
+    const bool PointerDifference = E.Name == "-" && E.Args[0].Class == ValueClass::Pointer &&
+                                   E.Args[1].Class == ValueClass::Pointer && E.ElementSize > 1;
+    if (PointerDifference)
       V = uint64_t(int64_t(V) / int64_t(E.ElementSize));
-    return Value::number(truncate(V, E));
+    if (!Symbolic)
+      return Value::number(truncate(V, E));
+    const bool Scaled = E.Class == ValueClass::Pointer && (E.Name == "+" || E.Name == "-");
+    return Value::derived(
+        truncate(V, E), truncatedSymbolic(symbolicBinary(E.Name, L, R, ArithSigned, E.Bits, Scaled ? E.ElementSize : 1,
+                                                         PointerDifference ? E.ElementSize : 1),
+                                          E));
   }
-  case ProgramExpr::Op::Conditional: return eval(E.Args[0]).truth() ? eval(E.Args[1]) : eval(E.Args[2]);
+  case ProgramExpr::Op::Conditional: {
+    const Value Condition = eval(E.Args[0]);
+    decide(Condition, Condition.truth(), E.Where);
+    return Condition.truth() ? eval(E.Args[1]) : eval(E.Args[2]);
+  }
   case ProgramExpr::Op::Assign: {
     Value V = eval(E.Args[1]);
     if (E.Name != "=") {
@@ -522,11 +562,14 @@ Value Interpreter::eval(const ProgramExpr &E) {
       const std::string Op = E.Name.substr(0, E.Name.size() - 1);
       const bool Shift = Op == "<<" || Op == ">>";
       const unsigned Width = Shift ? E.Args[0].Bits : std::max(E.Args[0].Bits, E.Args[1].Bits);
-      V = Value::number(truncate(arith(Op, Old.I, V.I, E.Signed, Width, E.Where), E));
+      const uint64_t Result = truncate(arith(Op, Old.I, V.I, E.Signed, Width, E.Where), E);
+      V = Value::derived(Result, Recording && (Old.Sym || V.Sym)
+                                     ? truncatedSymbolic(symbolicBinary(Op, Old, V, E.Signed, Width), E)
+                                     : nullptr);
     } else if (E.Class == ValueClass::Integer && (V.K == Value::Int || V.K == Value::Opaque)) {
       const uint64_t T = truncate(V.I, E);
       if (T != V.I)
-        V = Value::number(T);
+        V = Value::derived(T, Recording && V.Sym ? truncatedSymbolic(V.Sym, E) : nullptr);
     }
     store(E.Args[0], V);
     return V;
@@ -538,7 +581,11 @@ Value Interpreter::eval(const ProgramExpr &E) {
     if (Old.K == Value::Opaque && E.Class == ValueClass::Pointer) {
       New.Offset = E.Name == "++" ? Old.Offset + Delta : Old.Offset - Delta;
     } else {
-      New = Value::number(truncate(E.Name == "++" ? Old.I + Delta : Old.I - Delta, E));
+      New = Value::derived(
+          truncate(E.Name == "++" ? Old.I + Delta : Old.I - Delta, E),
+          Recording && Old.Sym
+              ? truncatedSymbolic(symbolicBinary(E.Name.substr(0, 1), Old, Value::number(Delta), false, 64), E)
+              : nullptr);
     }
     store(E.Args[0], New);
     return E.Prefix ? New : Old;
@@ -619,12 +666,14 @@ Value Interpreter::eval(const ProgramExpr &E) {
   case ProgramExpr::Op::Cast: {
     Value V = eval(E.Args[0]);
     if (E.Class == ValueClass::Integer && E.Bits == 1)
-      return Value::number(V.truth());
+      return Value::derived(V.truth(), Recording && V.Sym ? symbolicUnary("!!", V) : nullptr);
     if (E.Class == ValueClass::Integer && (V.K == Value::Int || V.K == Value::Opaque)) {
       const uint64_t T = truncate(V.I, E);
       if (T != V.I || V.K == Value::Opaque) {
         Value Out = V;
         Out.I = T;
+        if (Out.Sym)
+          Out.Sym = truncatedSymbolic(V.Sym, E);
         return Out;
       }
     }
@@ -681,7 +730,9 @@ Value Interpreter::opaqueCall(const std::string &Name, const std::vector<Value> 
       L.V = Value();
       L.V.K = Value::Opaque;
       L.V.Key = Key + "#" + std::to_string(I);
-      L.V.I = opaque(L.V.Key, ValueClass::Integer).I;
+      const Value Filled = opaque(L.V.Key, ValueClass::Integer);
+      L.V.I = Filled.I;
+      L.V.Sym = Filled.Sym;
     }
   if (E.Class == ValueClass::Void)
     return Value::number(0);

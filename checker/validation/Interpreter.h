@@ -18,6 +18,9 @@
 //                          program's own functions, reads and writes
 //   ProgramExecution.cpp   the harness: the hooks and callbacks the model
 //                          calls, and original against rewrite over worlds
+//   SuccessSearch.cpp      driver state under which the original reaches its
+//                          success return: the conditions on opaque reads
+//                          that sent it to an error return, flipped
 //
 // Like the rest of the library, these files see the kernel shim and not
 // Clang.
@@ -39,6 +42,7 @@ extern "C" {
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -59,6 +63,45 @@ constexpr int CrashResult = -EFAULT;
 }
 
 uint64_t hashOf(const std::string &Text, uint64_t Seed);
+
+struct Symbolic;
+using SymbolicRef = std::shared_ptr<const Symbolic>;
+
+/// How a value was computed from opaque reads, kept while the success search records a run
+/// (SuccessSearch.cpp): a branch condition's expression, which the search re-evaluates with one read
+/// given another value to find driver state that takes the other branch. It mirrors what the evaluator
+/// computed, so evaluating it with nothing substituted gives the concrete value.
+struct Symbolic {
+  enum class Kind : uint8_t {
+    Read,     // Key: an opaque read; Value: what it read in this run; Pointer: of a pointer
+    Constant, // Value
+    Unary,    // Op ("-", "~", "!", "!!") of A
+    Binary,   // A Op (B * Scale), done in Bits with Signed; a pointer difference divided by Divide
+    Truncate, // A truncated to Bits, sign-extended when Signed
+  };
+  Kind K = Kind::Constant;
+  std::string Op;
+  std::string Key;
+  uint64_t Value = 0;
+  bool Signed = false;
+  bool Pointer = false;
+  unsigned Bits = 64;
+  uint64_t Scale = 1;
+  uint64_t Divide = 1;
+  SymbolicRef A, B;
+};
+
+/// Driver state the success search learned: the value of each opaque read it had to change, by name.
+/// A world with a learned state reads those names as given and everything else as world 0 does.
+using LearnedState = std::map<std::string, uint64_t>;
+
+/// A branch the handler took on a value computed from opaque reads, in one recorded run.
+struct Decision {
+  SymbolicRef Condition;
+  bool Taken = false;
+  std::string Where;
+  unsigned Call = 0; // which hook call of the scenario (a setup mapping calls the hook too)
+};
 
 struct Value {
   enum Kind : uint8_t {
@@ -81,10 +124,18 @@ struct Value {
   unsigned Frame = 0; // LocalRef: which call's local
   void *Obj = nullptr;
   std::string Key;
+  SymbolicRef Sym; // only while the success search records a run
 
   static Value number(uint64_t V) {
     Value R;
     R.I = V;
+    return R;
+  }
+  /// A number computed from \p From (a symbolic expression, while recording).
+  static Value derived(uint64_t V, SymbolicRef From) {
+    Value R;
+    R.I = V;
+    R.Sym = std::move(From);
     return R;
   }
   static Value object(Kind K, void *Obj, std::string Key = "") {
@@ -140,7 +191,9 @@ class Interpreter {
 public:
   Interpreter(const HandlerProgram &P, std::string Label);
 
-  model::DriverUnderTest driver(unsigned World);
+  /// The driver in \p World; with \p State, a learned world: \p State's reads as given, the rest as in
+  /// world 0.
+  model::DriverUnderTest driver(unsigned World, const LearnedState *State = nullptr);
 
   std::string Failure; // why the program could not be run (the first time)
   int Succeeded = 0;   // hook calls that returned 0
@@ -151,6 +204,14 @@ public:
   std::map<std::string, std::vector<uint64_t>> Candidates;
   bool Learning = false;
   bool IgnoredMappingFailure = false; // this run dropped a mapping call's error
+
+  /// Recording for the success search: the branches on opaque values the hook took, and each hook
+  /// call's result, in the scenario being run.
+  bool Recording = false;
+  std::vector<Decision> Decisions;
+  std::vector<int> HookResults;
+  /// The integers the hook read from outside the VMA, by name, with the value each read as.
+  std::map<std::string, uint64_t> IntegerReads;
   const bool TraceReturns = getenv("VMAPREP_TRACE_INTERPRETER") != nullptr;
 
   /// Callbacks the program names but does not define (not runnable): the run would be unfaithful.
@@ -171,7 +232,9 @@ private:
   std::map<const vm_operations_struct *, const ProgramOpsTable *> TableOf;
   std::vector<std::string> Unrunnable;
   unsigned World = 0;
-  std::map<std::string, Value> Memory;                    // driver state written, by name
+  const LearnedState *State = nullptr;
+  bool InHook = false;                 // the hook itself runs (not a vm_ops callback): its branches are recorded
+  std::map<std::string, Value> Memory; // driver state written, by name
   std::map<std::string, std::unique_ptr<char[]>> Backing; // real memory behind opaque pointers
   std::unordered_map<const void *, std::string> Named;    // real addresses handed to the model
   std::map<std::string, model::FileHandle> Files;         // files opened for opaque file pointers
@@ -221,8 +284,12 @@ private:
   void learn(const Value &Read, const std::string &Op, uint64_t Other);
   /// A condition: `if (ret)` and `if (!p)` make 0 worth trying for what they test.
   bool test(const Value &V);
-  /// The world's value for something read from outside the VMA.
+  /// A branch on \p V taken or not, for the success search.
+  void decide(const Value &V, bool Taken, const std::string &Where);
+  /// The value of something read from outside the VMA: the learned state's if it names it, else the
+  /// world's.
   Value opaque(const std::string &Key, ValueClass Class);
+  Value worldValue(const std::string &Key, ValueClass Class) const;
   /// Real memory for an opaque pointer the shim must dereference (a struct device, a kref).
   void *backing(const Value &V);
   /// A value the model stores (vm_private_data, a page pointer) or hands back.
@@ -274,6 +341,44 @@ private:
   /// whose address it is given is filled in with values named after it.
   Value opaqueCall(const std::string &Name, const std::vector<Value> &Args, const ProgramExpr &E);
 };
+
+/// Symbolic nodes (SuccessSearch.cpp); the evaluator builds them only while recording.
+SymbolicRef symbolicRead(const std::string &Key, uint64_t V, bool Pointer);
+/// \p V's expression, or the constant it is.
+SymbolicRef symbolicOf(const Value &V);
+SymbolicRef symbolicUnary(const std::string &Op, const Value &A);
+SymbolicRef symbolicBinary(const std::string &Op, const Value &A, const Value &B, bool Signed, unsigned Bits,
+                           uint64_t Scale = 1, uint64_t Divide = 1);
+SymbolicRef symbolicTruncate(SymbolicRef A, unsigned Bits, bool Signed);
+/// The value of \p S with the read named \p Key reading \p V instead (nothing substituted when \p Key is
+/// empty); nullopt when the arithmetic traps.
+std::optional<uint64_t> evaluateSymbolic(const Symbolic &S, const std::string &Key, uint64_t V);
+
+/// A learned state run on a drawn world, or with one branch of its success path flipped (\p Flipped
+/// names the read and its value), so that what the success path computes from the other reads is
+/// compared too.
+struct LearnedRun {
+  unsigned World = 0;
+  LearnedState State;
+  std::string Flipped;
+};
+
+struct SuccessSearch {
+  std::vector<LearnedState> States;
+  /// For each state, the runs that spread it over its success path (successPathRuns()).
+  std::vector<std::vector<LearnedRun>> SuccessPathRuns;
+  /// The matrix, and the placements and follow-ups the original never got through, again on the shape
+  /// of a scenario it accepted (a one-page doorbell forked, unmapped, mapped over and beside).
+  std::vector<model::Scenario> Matrix;
+};
+
+/// Driver states under which the original reaches its success return in scenarios of \p Matrix where
+/// world 0 sends it to an error return, found by running it again with the condition of a branch it
+/// took on opaque reads flipped (one read given a value that takes the other branch, the latest branch
+/// first). Each state was seen to make every hook call of some scenario succeed; at most \p Limit, chosen
+/// to cover the most scenarios, each with the runs (on the drawn worlds of \p Worlds) that spread it.
+SuccessSearch searchSuccessStates(Interpreter &Original, const std::vector<model::Scenario> &Matrix, size_t Limit,
+                                  unsigned Worlds);
 
 } // namespace vmaprep::interpreter
 

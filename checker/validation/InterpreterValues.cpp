@@ -31,7 +31,10 @@ uint64_t hashOf(const std::string &Text, uint64_t Seed) {
 std::string Value::name() const {
   switch (K) {
   case Int: return std::to_string(static_cast<int64_t>(I));
-  case Opaque: return Offset ? Key + "+" + std::to_string(Offset) : Key;
+  case Opaque: // container_of() is a negative offset
+    if (!Offset)
+      return Key;
+    return Key + (int64_t(Offset) < 0 ? "-" + std::to_string(-Offset) : "+" + std::to_string(Offset));
   case Vma: return "vma";
   case Desc: return "desc";
   case File: return "file";
@@ -92,7 +95,33 @@ bool Interpreter::test(const Value &V) {
   return V.truth();
 }
 
+void Interpreter::decide(const Value &V, bool Taken, const std::string &Where) {
+  if (!Recording || !InHook || !V.Sym || Decisions.size() >= 1024)
+    return;
+  // The expression must give what the run computed, or flipping it would steer by a wrong map.
+  const std::optional<uint64_t> Again = evaluateSymbolic(*V.Sym, "", 0);
+  if (!Again || (*Again != 0) != Taken)
+    return;
+  Decisions.push_back({V.Sym, Taken, Where, unsigned(HookResults.size())});
+}
+
 Value Interpreter::opaque(const std::string &Key, ValueClass Class) {
+  Value V = worldValue(Key, Class);
+  if (State) {
+    auto It = State->find(Key);
+    if (It != State->end()) {
+      V.I = It->second;
+      V.K = Class == ValueClass::Pointer && V.I == 0 ? Value::Int : Value::Opaque;
+    }
+  }
+  if (Recording && (Class == ValueClass::Integer || Class == ValueClass::Pointer))
+    V.Sym = symbolicRead(Key, V.I, Class == ValueClass::Pointer);
+  if (Recording && InHook && Class == ValueClass::Integer)
+    IntegerReads.emplace(Key, V.I);
+  return V;
+}
+
+Value Interpreter::worldValue(const std::string &Key, ValueClass Class) const {
   Value V;
   V.K = Value::Opaque;
   V.Key = Key;

@@ -10,10 +10,13 @@
 //===----------------------------------------------------------------------===//
 #include "validation/ProgramExecution.h"
 #include "validation/AcceptedDifferences.h"
+#include "validation/IntegerArithmetic.h"
 #include "validation/Interpreter.h"
 
+#include <cstdio>
 #include <cstring>
 #include <exception>
+#include <set>
 
 namespace vmaprep::interpreter {
 
@@ -37,14 +40,19 @@ Interpreter::Interpreter(const HandlerProgram &P, std::string Label) : Program(P
     Fops.mmap = &legacyEntry;
 }
 
-DriverUnderTest Interpreter::driver(unsigned World) {
+DriverUnderTest Interpreter::driver(unsigned World, const LearnedState *State) {
   DriverUnderTest D;
   D.name = Label;
   D.file.fops = &Fops;
   D.file.kapi = VMAPREP_KAPI_LATEST;
-  D.setup = [this, World] {
+  D.setup = [this, World, State] {
     Current = this; // the model calls the hooks of this run synchronously, on this thread
     this->World = World;
+    this->State = State;
+    Decisions.clear();
+    HookResults.clear();
+    IntegerReads.clear();
+    InHook = false;
     Memory.clear();
     Backing.clear();
     Named.clear();
@@ -94,7 +102,9 @@ template <typename Fn> auto Interpreter::guarded(Fn &&Body, decltype(Body()) OnF
 }
 
 int Interpreter::entry(std::vector<Value> Args) {
-  return guarded(
+  Interpreter &Self = *Current;
+  Self.InHook = true;
+  const int R = guarded(
       [&] {
         Interpreter &I = *Current;
         const int R = int(I.call(I.Program.Entry, std::move(Args)).I);
@@ -102,6 +112,10 @@ int Interpreter::entry(std::vector<Value> Args) {
         return R;
       },
       -EINVAL);
+  Self.InHook = false;
+  if (Self.Recording)
+    Self.HookResults.push_back(R);
+  return R;
 }
 
 int Interpreter::legacyEntry(struct file *F, struct vm_area_struct *V) {
@@ -222,10 +236,71 @@ namespace vmaprep {
 using namespace vmaprep::model;
 using interpreter::Current;
 using interpreter::Interpreter;
+using interpreter::LearnedState;
+using interpreter::SuccessSearch;
+
+namespace {
+
+bool mayReturnSuccessFrom(const HandlerProgram &P, const ProgramStmt &S, std::set<std::string> &Visiting);
+
+bool mayReturnSuccessOf(const HandlerProgram &P, const std::string &Function, std::set<std::string> &Visiting) {
+  const ProgramFunction *F = P.function(Function);
+  if (!F)
+    return true; // a kernel function (generic_file_mmap): the model runs the kernel's own
+  if (!Visiting.insert(Function).second)
+    return false; // recursion adds no new return
+  const bool May = mayReturnSuccessFrom(P, F->Body, Visiting);
+  Visiting.erase(Function);
+  return May;
+}
+
+bool mayReturnSuccessFrom(const HandlerProgram &P, const ProgramStmt &S, std::set<std::string> &Visiting) {
+  switch (S.Kind) {
+  case ProgramStmt::Op::Return: {
+    if (!S.HasValue)
+      return true;
+    const ProgramExpr &V = S.Value;
+    if (V.Kind == ProgramExpr::Op::Constant)
+      return int64_t(truncateInteger(V.Value, V.Bits, V.Signed)) >= 0;
+    if (V.Kind == ProgramExpr::Op::Call && P.function(V.Name))
+      return mayReturnSuccessOf(P, V.Name, Visiting);
+    return true;
+  }
+  case ProgramStmt::Op::If:
+    if (S.Value.Kind == ProgramExpr::Op::Constant) { // `if (0)`: one branch only
+      if (S.Value.Value != 0)
+        return mayReturnSuccessFrom(P, S.Children[0], Visiting);
+      return S.Children.size() > 1 && mayReturnSuccessFrom(P, S.Children[1], Visiting);
+    }
+    break;
+  default: break;
+  }
+  for (const ProgramStmt &C : S.Children)
+    if (mayReturnSuccessFrom(P, C, Visiting))
+      return true;
+  return false;
+}
+
+} // namespace
+
+/// A number as a reader of a learned state wants it: an errno or a count in decimal, an address in hex.
+static std::string learnedValueText(uint64_t V) {
+  if (V < (uint64_t(1) << 20) || (int64_t(V) >= -4095 && int64_t(V) < 0))
+    return std::to_string(int64_t(V));
+  char Hex[24];
+  snprintf(Hex, sizeof(Hex), "0x%llx", static_cast<unsigned long long>(V));
+  return Hex;
+}
+
+bool mayReturnSuccess(const HandlerProgram &P) {
+  std::set<std::string> Visiting;
+  return mayReturnSuccessOf(P, P.Entry, Visiting);
+}
 
 ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerProgram &Rewrite, unsigned Worlds,
                                  bool AcceptMerge) {
   ValidateRun Out;
+  Out.OriginalMaySucceed = mayReturnSuccess(Original);
   for (const HandlerProgram *P : {&Original, &Rewrite})
     if (!P->Unsupported.empty()) {
       Out.Error = P->Unsupported;
@@ -249,9 +324,7 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
                   "'s vm_operations_struct has callbacks defined outside this file (" + Missing + ")";
       return Out;
     }
-  const std::vector<Scenario> Matrix = validation_matrix();
-  for (const Scenario &S : Matrix)
-    Out.ScenarioNames.push_back(S.name);
+  const std::vector<Scenario> BaseMatrix = validation_matrix();
   // Learn what the original compares its inputs with, over the matrix in eight worlds, in rounds (up to
   // six, until two rounds in a row learn nothing new) so that checks behind the first ones are reached too; both
   // sides then draw from the same values.
@@ -265,11 +338,11 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
   for (unsigned Round = 0, Before = 0, Idle = 0; Round < 6; ++Round) {
     for (unsigned World = 1; World <= 8; ++World) {
       DriverUnderTest Probe = Orig.driver(1000 + Round * 16 + World);
-      for (size_t S = 0; S < Matrix.size() && Orig.Failure.empty(); ++S) {
+      for (size_t S = 0; S < BaseMatrix.size() && Orig.Failure.empty(); ++S) {
         // A probe only learns values, and what it reached before an exception is learned; the exception
         // is reported when the comparison runs the scenario again.
         try {
-          run_scenario(Probe, Matrix[S]);
+          run_scenario(Probe, BaseMatrix[S]);
         } catch (const std::exception &) { // NOLINT(bugprone-empty-catch): deliberate, as said above
         }
       }
@@ -288,15 +361,54 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
   }
   Orig.Learning = false;
   Orig.Failure.clear();
+  // Driver state under which the original gets past its checks to its success return, where world 0
+  // does not (SuccessSearch.cpp): run as worlds of their own after the drawn ones, for both sides.
+  const SuccessSearch Search = interpreter::searchSuccessStates(Orig, BaseMatrix, MaxLearnedWorlds, Worlds);
+  const std::vector<LearnedState> &States = Search.States;
+  const std::vector<Scenario> &Matrix = Search.Matrix;
+  Out.ScenarioNames.clear();
+  for (const Scenario &S : Matrix)
+    Out.ScenarioNames.push_back(S.name);
+  Orig.Failure.clear();
   Orig.Succeeded = 0;
   New.Candidates = Orig.Candidates;
-  for (unsigned World = 0; World < Worlds; ++World) {
-    const DriverUnderTest A = Orig.driver(World), B = New.driver(World);
+  for (const LearnedState &State : States) {
+    std::string Text;
+    for (const auto &[Name, V] : State)
+      Text += (Text.empty() ? "" : ", ") + Name + "=" + learnedValueText(V);
+    Out.LearnedStates.push_back(std::move(Text));
+  }
+  // Each learned state runs on world 0, where it was found, and on the drawn worlds (also with one branch
+  // of its success path flipped) in which it got through a scenario too whose other reads (a pfn, what a
+  // protection helper returns) take the success path's branches the other way or change what it maps; a
+  // run there that fails a check the state did not set is an error-path run like any other.
+  struct WorldRun {
+    unsigned World;
+    const LearnedState *State;
+    std::string Name;
+  };
+  std::vector<WorldRun> Runs;
+  Runs.reserve(Worlds);
+  for (unsigned World = 0; World < Worlds; ++World)
+    Runs.push_back({World, nullptr, "world " + std::to_string(World)});
+  for (size_t K = 0; K < States.size(); ++K) {
+    const std::string Name = "learned world " + std::to_string(K + 1);
+    Runs.push_back({0, &States[K], Name});
+    for (const interpreter::LearnedRun &Spread : Search.SuccessPathRuns[K])
+      Runs.push_back({Spread.World, &Spread.State,
+                      Name + (Spread.World ? " on world " + std::to_string(Spread.World) : "") +
+                          (Spread.Flipped.empty() ? "" : " with " + Spread.Flipped)});
+  }
+  for (const WorldRun &R : Runs) {
+    const unsigned World = R.World;
+    const LearnedState *State = R.State;
+    const std::string &WorldName = R.Name;
+    const DriverUnderTest A = Orig.driver(World, State), B = New.driver(World, State);
     try {
       const ValidationReport Report = validate(A, B, Matrix);
       Out.Scenarios += Report.scenarios;
       for (const Divergence &D : Report.divergences) {
-        ValidateDivergence V{D.scenario + " [world " + std::to_string(World) + "]",
+        ValidateDivergence V{D.scenario + " [" + WorldName + "]",
                              D.difference.field,
                              D.difference.original,
                              D.difference.rewrite,
@@ -326,7 +438,7 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
       for (std::string P : Report.problems) {
         // "<scenario> [<driver>]: <what>": the world goes with the scenario.
         const size_t Cut = P.find(" [");
-        P.insert(Cut == std::string::npos ? 0 : Cut, " [world " + std::to_string(World) + "]");
+        P.insert(Cut == std::string::npos ? 0 : Cut, " [" + WorldName + "]");
         Out.Problems.push_back(std::move(P));
       }
     } catch (const std::exception &E) {
@@ -340,6 +452,7 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
   }
   Current = nullptr;
   Out.SucceededRuns = Orig.Succeeded;
+  Out.LearnedWorlds = unsigned(States.size());
   return Out;
 }
 

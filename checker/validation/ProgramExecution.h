@@ -25,6 +25,9 @@ namespace vmaprep {
 /// -EINVAL, NULL pointers, large numbers).
 constexpr unsigned DefaultWorlds = 16;
 
+/// At most this many worlds with learned driver state (SuccessSearch.cpp) run after the drawn ones.
+constexpr size_t MaxLearnedWorlds = 4;
+
 /// Runs both programs over the validation matrix in \p Worlds worlds.
 /// Error says why the programs could not be run (something the interpreter
 /// does not model, with where); otherwise Divergences and Problems are as for
@@ -36,8 +39,17 @@ constexpr unsigned DefaultWorlds = 16;
 /// the difference upstream accepted for stm) in AcceptedIgnoredFailures.
 /// SucceededRuns counts the runs in which the
 /// original handler returned 0: how much of the matrix got past its checks.
+/// Before the comparison, the original is searched for driver state under
+/// which it reaches its success return where world 0 does not (flipping the
+/// branches on opaque reads that led to an error return); up to
+/// MaxLearnedWorlds such states run as worlds of their own after the \p
+/// Worlds drawn ones (LearnedWorlds, LearnedStates).
 ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerProgram &Rewrite,
                                  unsigned Worlds = DefaultWorlds, bool AcceptMerge = true);
+
+/// Whether \p P's handler has a `return` that can give success (anything but a negative constant,
+/// or a call of a function of the program that can) on a path that no constant condition closes.
+bool mayReturnSuccess(const HandlerProgram &P);
 
 } // namespace vmaprep
 

@@ -34,8 +34,17 @@ struct ValidateRun {
   int AcceptedMerges = 0;            // divergences left out because isIntendedMerge() holds
                                      // (AcceptedDifferences.h)
   int SucceededRuns = 0;             // interpreted runs whose original hook returned 0
-  int AcceptedIgnoredFailures = 0;   // interpreted: the rewrite failed where the original dropped
-                                     // a mapping call's error (an action reports it)
+  /// Interpreted: worlds run after the drawn ones with driver state the success search learned (the
+  /// reads it had to set for the original to reach its success return, "name=value, ..." per world);
+  /// their runs are in Scenarios and their successes in SucceededRuns.
+  unsigned LearnedWorlds = 0;
+  std::vector<std::string> LearnedStates;
+  /// Interpreted: the original has a return that can give success on a path no constant condition
+  /// closes (mtdchar_mmap's `if (0 /* ... */) return vm_iomap_memory(...);` does not count): without
+  /// one, its error paths are the whole of what can be proved.
+  bool OriginalMaySucceed = true;
+  int AcceptedIgnoredFailures = 0; // interpreted: the rewrite failed where the original dropped
+                                   // a mapping call's error (an action reports it)
 };
 
 /// Names the first driver frame of a captured acquisition stack ("fn (file.c:12)").
