@@ -28,8 +28,6 @@ std::vector<RawIdentifier> rawIdentifiers(const SourceManager &SM, const LangOpt
     Token T;
     while (!L.LexFromRawLexer(T) && T.isNot(tok::eof) && !T.isAtStartOfLine())
       Line.push_back(T);
-    if (T.isAtStartOfLine() || T.is(tok::eof))
-      L.seek(SM.getFileOffset(T.getLocation()), /*IsAtStartOfLine=*/true);
     auto Ident = [&](size_t I) { return I < Line.size() && Line[I].is(tok::raw_identifier); };
     size_t I = 0;
     WhenDefined = D != "ifndef";
@@ -75,11 +73,15 @@ std::vector<RawIdentifier> rawIdentifiers(const SourceManager &SM, const LangOpt
       llvm::StringRef D = Dir.is(tok::raw_identifier) ? Dir.getRawIdentifier() : "";
       if (D == "if" || D == "ifdef" || D == "ifndef") {
         Open C{LineText(Offset), LineText(Offset), "", true};
+        unsigned AfterName = SM.getFileOffset(Dir.getEndLoc());
         if (!OneMacro(D, C.Macro, C.WhenDefined))
           C.Macro.clear();
         Conditions.push_back(std::move(C));
+        // The condition's identifiers are read again below, as directive
+        // tokens (a name the rewrite changes there is refused).
+        L.seek(AfterName, /*IsAtStartOfLine=*/false);
         Prev = Dir;
-        continue; // OneMacro read the line
+        continue;
       }
       if (D == "else" && !Conditions.empty()) {
         Conditions.back().Branch = LineText(Offset) + " of " + Conditions.back().Line;
