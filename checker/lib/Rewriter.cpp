@@ -253,6 +253,10 @@ bool HandlerRewriter::coversEveryConfiguration() {
     if (!R.Condition.empty() && !R.InDirective && llvm::StringRef(R.Macro).starts_with("CONFIG_") &&
         VariantMacros.empty())
       Plan.SkippedVariant = ConfigurationVariant{R.Macro, R.CompiledWhenDefined, R.Condition};
+    if (R.InCondition)
+      return refuse(What + " is also tested in a preprocessor condition (line " +
+                        std::to_string(SM.getLineNumber(Main, R.Offset)) + ")",
+                    At);
     if (!R.Condition.empty())
       return refuse(What + " is also used in code under " + R.Condition +
                         ", which this parse did not compile; the rewrite would leave it as it is in the "

@@ -52,7 +52,7 @@ std::vector<RawIdentifier> rawIdentifiers(const SourceManager &SM, const LangOpt
     return true;
   };
   std::vector<RawIdentifier> Out;
-  bool InDirective = false;
+  bool InDirective = false, InCondition = false;
   Token Tok, Prev;
   Prev.startToken();
   auto LineText = [&](unsigned Offset) {
@@ -64,13 +64,14 @@ std::vector<RawIdentifier> rawIdentifiers(const SourceManager &SM, const LangOpt
   for (L.LexFromRawLexer(Tok); Tok.isNot(tok::eof); L.LexFromRawLexer(Tok)) {
     unsigned Offset = SM.getFileOffset(Tok.getLocation());
     if (Tok.isAtStartOfLine())
-      InDirective = false;
+      InDirective = InCondition = false;
     if (Tok.isAtStartOfLine() && Tok.is(tok::hash)) {
       InDirective = true;
       Token Dir;
       if (L.LexFromRawLexer(Dir) || Dir.is(tok::eof))
         break;
       llvm::StringRef D = Dir.is(tok::raw_identifier) ? Dir.getRawIdentifier() : "";
+      InCondition = D == "if" || D == "ifdef" || D == "ifndef" || D == "elif" || D == "elifdef" || D == "elifndef";
       if (D == "if" || D == "ifdef" || D == "ifndef") {
         Open C{LineText(Offset), LineText(Offset), "", true};
         unsigned AfterName = SM.getFileOffset(Dir.getEndLoc());
@@ -104,6 +105,7 @@ std::vector<RawIdentifier> rawIdentifiers(const SourceManager &SM, const LangOpt
           (Prev.is(tok::raw_identifier) && (Prev.getRawIdentifier() == "struct" || Prev.getRawIdentifier() == "union" ||
                                             Prev.getRawIdentifier() == "enum"));
       R.InDirective = InDirective;
+      R.InCondition = InCondition;
       if (!Conditions.empty()) {
         R.Condition = Conditions.back().Branch;
         R.Macro = Conditions.back().Macro;

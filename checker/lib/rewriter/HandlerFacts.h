@@ -36,6 +36,7 @@ struct RawIdentifier {
   llvm::StringRef Name;
   bool AfterMember = false; // `x->name`, `x.name`, `struct name`: not a variable
   bool InDirective = false; // part of a #define or #if line
+  bool InCondition = false; // part of an #if, #ifdef, #ifndef or #elif line: compiled, not code
   std::string Condition;    // `#ifdef CONFIG_X` (line N), or `#else of ...`; empty outside conditionals
   /// When the innermost conditional tests one macro (`#ifdef M`, `#ifndef M`,
   /// `#if [!]defined(M)`, `#if [!]IS_ENABLED(M)`, `#if [!]M`, or the `#else`
