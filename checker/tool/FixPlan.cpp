@@ -579,8 +579,15 @@ std::vector<ConvertedFile> convertedFiles(const std::vector<FileWork> &Work, con
           continue;
         C.Target = W.Target;
         for (const HandlerOutcome &H : W.Handlers)
-          if (H.Verified)
-            C.Handlers.push_back({H.Plan.Function, H.Plan.NewFunction, H.Plan.Changes, H.Validation});
+          if (H.Verified) {
+            std::vector<std::string> Changes = H.Plan.Changes;
+            // A reviewer must know the patch also edits code this build did
+            // not compile, and how far that part was checked.
+            if (H.Variant)
+              Changes.push_back("also converted " + describeVariant(*H.Variant) + " (the configuration that compiles " +
+                                H.Variant->Condition + "): compiled and analysed there, not run on the model");
+            C.Handlers.push_back({H.Plan.Function, H.Plan.NewFunction, std::move(Changes), H.Validation});
+          }
       }
     }
     Out.push_back(std::move(C));

@@ -13,6 +13,9 @@
 # 3. runs `vmaprep fix -p TREE --api auto` in place;
 # 4. rebuilds the changed objects with `make LLVM=-19` and asserts they compile
 #    with no warning that was not in the baseline (line numbers aside);
+# 4b. compiles each configuration variant the fix converted too (CONFIG_X
+#    flipped by an -include) before and after, and asserts no error and no new
+#    warning there;
 # 5. runs the fix again and asserts it changes nothing;
 # 5b. (patch-series-e2e.sh) writes the series with --patches before the fix,
 #    checkpatch --strict on every patch, git am -3 onto the original files,
@@ -179,6 +182,36 @@ if [[ -n $new ]]; then
   exit 1
 fi
 
+# Each configuration variant the fix converted too (the remark's note: "also
+# converted and re-parsed with CONFIG_X defined|undefined"): the file before
+# and after the fix, compiled with the tree's own flags and warnings plus an
+# -include that flips CONFIG_X after autoconf.h (switching the shared tree's
+# .config would rebuild every object), must give no error and no warning the
+# original did not give in that configuration.
+variants=0
+while IFS=$'\t' read -r rel macro state; do
+  header=$WORK/variant-$macro-$state.h
+  if [[ $state == defined ]]; then
+    printf '#undef %s\n#define %s 1\n' "$macro" "$macro" > "$header"
+  else
+    printf '#undef %s\n#undef %s_MODULE\n' "$macro" "$macro" > "$header"
+  fi
+  mapfile -t vflags < <(python3 "$HERE/compile-flags.py" "$TREE/compile_commands.json" "$TREE/$rel")
+  vcompile() { # $1: source, $2: log; paths and positions left out of the log
+    (cd "$TREE" && "clang$LLVM_SUFFIX" -fsyntax-only "${vflags[@]}" -I"$TREE/$(dirname "$rel")" -include "$header" "$1") 2>&1 |
+      grep -E '(error|warning):' | sed -E "s|^[^ ]*/$(basename "$rel"):[0-9]+:[0-9]+:|$rel:|" | sort > "$2" || true
+  }
+  vcompile "$BACKUP/$rel" "$WORK/variant.before"
+  vcompile "$TREE/$rel" "$WORK/variant.after"
+  if grep -q 'error:' "$WORK/variant.after" || [[ -n $(comm -13 "$WORK/variant.before" "$WORK/variant.after") ]]; then
+    echo "run-fix-e2e: FAIL: $rel with $macro $state (a configuration the fix converted) has errors or new warnings:" >&2
+    comm -13 "$WORK/variant.before" "$WORK/variant.after" | head -20 >&2
+    exit 1
+  fi
+  echo "run-fix-e2e: $rel compiles with $macro $state (a variant the fix converted), no error, no new warning ($(wc -l < "$WORK/variant.after") warnings, as before)" >&2
+  variants=$((variants + 1))
+done < <(sed -nE "s#^$TREE/([^:]+):[0-9]+:[0-9]+: note: also converted and re-parsed with ([A-Za-z0-9_]+) (defined|undefined),.*#\1\t\2\t\3#p" "$WORK/fix.txt" | sort -u)
+
 # Validated: every conversion was run side by side with its original on the
 # runtime model (the remark says so), and the validation is not vacuous: a
 # mutant of each rewrite (a negated flag test, a dropped page_prot change, a
@@ -284,7 +317,8 @@ while read -r patch rel table handler fixwant upwant; do
     line+="; upstream equivalent" ;;
   differs:*)
     # The field is what follows the scenario: "mapped vma [0,4096) flags".
-    if [[ $rc != 1 || ${first##*\': } != *" ${upwant#differs:}" ]]; then
+    field=${first##*\': }
+    if [[ $rc != 1 || ($field != "${upwant#differs:}" && $field != *" ${upwant#differs:}") ]]; then
       echo "run-fix-e2e: FAIL: $handler: upstream's handler was expected to differ in '${upwant#differs:}' (exit $rc):" >&2
       tail -6 "$out.upstream" >&2
       pb_fail=1
@@ -298,10 +332,18 @@ while read -r patch rel table handler fixwant upwant; do
     for mutation in 's/desc->vm_ops = &/desc->vm_ops = NULL; (void)\&/' \
                     's/vma_desc_test(desc, \(VMA_[A-Z]*_BIT\))/!vma_desc_test(desc, \1)/' \
                     's/generic_file_readonly_mmap_prepare(desc)/generic_file_mmap_prepare(desc)/' \
-                    's/return 0;/return -ENODEV;/'; do
-      mutant=$WORK/upstream-mutant.$(basename "$rel")
+                    's/return 0;/return -ENODEV;/' \
+                    's/return -ENOSYS;/return -ENODEV;/'; do
+      mutant=$WORK/upstream-mutant/$rel
+      mkdir -p "$(dirname "$mutant")"
       sed "/^static int $name(/,/^}/$mutation" "$UPSTREAM/$rel" > "$mutant"
       cmp -s "$mutant" "$UPSTREAM/$rel" && continue
+      # An edit only in code this configuration does not compile (hpet's real
+      # handler under CONFIG_HPET_MMAP, erofs's under CONFIG_FS_DAX) is no mutant.
+      for f in "$UPSTREAM/$rel" "$mutant"; do
+        (cd "$TREE" && "clang$LLVM_SUFFIX" -E -P "${pb_flags[@]}" -fmacro-prefix-map="$(dirname "$f")/=" "$f") > "$f.i" 2> /dev/null || true
+      done
+      cmp -s "$UPSTREAM/$rel.i" "$mutant.i" && continue
       rc=$(validate_pair "$LEGACY/$rel" "$mutant" "$table" "$out.mutant")
       if [[ $rc != 1 ]]; then
         echo "run-fix-e2e: FAIL: mutant '$mutation' of upstream's $name not caught (exit $rc)" >&2
@@ -326,7 +368,7 @@ for rel in $(cat "$WORK/changed.txt"); do
 done
 grep -q "^vmaprep: converted 0 of" "$WORK/again.txt" || { echo "run-fix-e2e: FAIL: the second run converted something" >&2; tail -3 "$WORK/again.txt" >&2; exit 1; }
 
-echo "== converted ($count files rebuilt with make LLVM=$LLVM_SUFFIX, no new warnings; $mutants mutants caught) =="
+echo "== converted ($count files rebuilt with make LLVM=$LLVM_SUFFIX, no new warnings; $variants configuration variants compiled, no new warnings; $mutants mutants caught) =="
 grep 'remark: converted' "$WORK/fix.txt" | sed "s|$TREE/||"
 echo "== left, and why =="
 grep "warning: '.*' not converted" "$WORK/fix.txt" | sed "s|$TREE/||"
