@@ -178,6 +178,7 @@ private:
 
   // MappingPlanner.cpp
   bool planMapping(const VmaEffect &E, unsigned Index);
+  bool bracedIfNeeded(const clang::Stmt *S, unsigned &B, unsigned &End, std::string &Text, bool ExpressionOnly);
   bool planErrorHook(const VmaEffect &E, const clang::IfStmt *If, std::string &Name);
   bool pageArrayOutlivesHook(const VmaEffect &E, const clang::CallExpr *CE);
   bool planInsertPages(const VmaEffect &E, const clang::CallExpr *CE, std::string &Action, std::string &Guard);

@@ -300,7 +300,75 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
                       "(...)`, `if (" + E.Name + "(...)) return -E...;` and an ignored result are rewritten",
                   CE->getBeginLoc());
   }
+  // One statement became several: as the unbraced body of an if, only the
+  // first would stay under the condition (and -Wmisleading-indentation says
+  // so). The body gets braces, kernel style: `if (c) {` ... `}`.
+  if (Text.find(";\n") != std::string::npos && !bracedIfNeeded(Replaced ? Replaced : CE, B, End, Text,
+                                                                E.Use == ResultUse::Ignored))
+    return false;
   Edits.add(B, End - B, Text);
+  return true;
+}
+
+namespace {
+/// The statement whose direct child \p S is, under \p Root; null when none.
+const Stmt *parentStatement(const Stmt *Root, const Stmt *S) {
+  if (!Root)
+    return nullptr;
+  for (const Stmt *Child : Root->children()) {
+    if (!Child)
+      continue;
+    if (Child == S)
+      return Root;
+    if (const Stmt *P = parentStatement(Child, S))
+      return P;
+  }
+  return nullptr;
+}
+} // namespace
+
+/// \p S, replaced by the statements of \p Text over [\p B, \p End), sits
+/// where one statement is allowed (the body of an if without braces): the
+/// replacement then covers from the if's ')' and brings the braces. A body of
+/// an if/else chain or a loop is refused: kernel style wants braces on every
+/// arm, and a mapping call in a loop is blocked before it comes here.
+bool HandlerRewriter::bracedIfNeeded(const Stmt *S, unsigned &B, unsigned &End, std::string &Text,
+                                     bool ExpressionOnly) {
+  const Stmt *Child = S, *Parent = nullptr;
+  // A label or case before the statement keeps it in the enclosing block.
+  for (;;) {
+    Parent = parentStatement(H.Summary.Function->getBody(), Child);
+    if (!Parent || !(isa<LabelStmt>(Parent) || isa<SwitchCase>(Parent)))
+      break;
+    Child = Parent;
+  }
+  if (!Parent || isa<CompoundStmt>(Parent) || (isa<Expr>(Parent) && !ExpressionOnly))
+    return true;
+  const auto *If = dyn_cast<IfStmt>(Parent);
+  bool Chained = false;
+  if (If)
+    if (const Stmt *Outer = parentStatement(H.Summary.Function->getBody(), If))
+      Chained = isa<IfStmt>(Outer) && cast<IfStmt>(Outer)->getElse() == If;
+  if (!If || If->getThen() != Child || If->getElse() || Chained || Child != S)
+    return refuse("the rewrite makes one statement several where only one is allowed (the body of " +
+                      std::string(If ? "an if/else chain" : Parent->getStmtClassName()) +
+                      " without braces); kernel style wants braces on every arm",
+                  S->getBeginLoc());
+  unsigned IfB, IfE, ParenE;
+  if (!Edits.range(If->getSourceRange(), IfB, IfE) ||
+      !Edits.range(SourceRange(If->getRParenLoc(), If->getRParenLoc()), IfE, ParenE))
+    return refuse("the if around the mapping call is inside a macro", S->getBeginLoc());
+  llvm::StringRef Between = Edits.buffer().slice(ParenE, B);
+  if (!Between.trim().empty())
+    return refuse("a comment between the if and its body would move into the braces the rewrite adds",
+                  S->getBeginLoc());
+  if (ExpressionOnly) { // the ';' after the call goes inside the braces too
+    if (!Edits.statementEnd(S, End))
+      return refuse("the mapping call is inside a macro", S->getBeginLoc());
+    Text += ";";
+  }
+  Text = " {\n" + Edits.indentAt(B) + Text + "\n" + Edits.indentAt(IfB) + "}";
+  B = ParenE;
   return true;
 }
 
