@@ -102,23 +102,58 @@ PY
   echo "run-fix-e2e: put back $(wc -l < "$WORK/putback-files.txt") files' 6.12 handlers; building ${putback_objects[*]}" >&2
   make -C "$TREE" LLVM="$LLVM_SUFFIX" -j"${VMAPREP_JOBS:-2}" "${putback_objects[@]}" > "$WORK/putback-build.log" 2>&1 ||
     { echo "run-fix-e2e: FAIL: a put-back file does not build:" >&2; grep -E 'error' "$WORK/putback-build.log" | head -20 >&2; exit 1; }
-  if [[ -s $WORK/putback-extra.txt ]]; then
-    cp -p "$TREE/compile_commands.json" "$WORK/compile_commands.json"
-    (cd "$TREE" && python3 scripts/clang-tools/gen_compile_commands.py -d . -o "$WORK/all-commands.json") 2> /dev/null
-    python3 - "$TREE/compile_commands.json" "$WORK/all-commands.json" "$TREE" $(cat "$WORK/putback-extra.txt") <<'PY'
+fi
+# ---- end of the put-back step ----
+
+# ---- extra objects (VMAPREP_E2E_EXTRA_OBJECTS: a file of object paths, one
+# per line; test/e2e/run-wider-fix.sh): each compiled as a single kbuild object
+# with the prepared configuration; those that do not compile are listed and
+# left out, the others join the database until the restore ----
+: > "$WORK/extra-built.txt"
+if [[ -n ${VMAPREP_E2E_EXTRA_OBJECTS:-} ]]; then
+  python3 - "$TREE/compile_commands.json" "$TREE" "$WORK/putback-files.txt" "$VMAPREP_E2E_EXTRA_OBJECTS" > "$WORK/extra-wanted.txt" <<'PY'
+import json, os, sys
+db, tree, putback, extra = sys.argv[1:5]
+have = {os.path.normpath(os.path.join(e["directory"], e["file"])) for e in json.load(open(db))}
+have |= {os.path.normpath(os.path.join(tree, l.strip())) for l in open(putback) if l.strip()}
+for line in open(extra):
+    o = line.split("#")[0].strip()
+    if o.endswith(".o") and os.path.normpath(os.path.join(tree, o[:-2] + ".c")) not in have:
+        print(o)
+PY
+  mapfile -t extra_objects < "$WORK/extra-wanted.txt"
+  echo "run-fix-e2e: building ${#extra_objects[@]} extra objects (make -k; log: extra-build.log)" >&2
+  make -k -C "$TREE" LLVM="$LLVM_SUFFIX" -j"${VMAPREP_JOBS:-2}" "${extra_objects[@]}" > "$WORK/extra-build.log" 2>&1 || true
+  failed=()
+  for o in "${extra_objects[@]}"; do
+    if [[ -f $TREE/$o && -f $TREE/$(dirname "$o")/.$(basename "$o").cmd ]]; then echo "$o" >> "$WORK/extra-built.txt"; else failed+=("$o"); fi
+  done
+  echo "run-fix-e2e: $(wc -l < "$WORK/extra-built.txt") extra objects built; ${#failed[@]} do not compile in this configuration: ${failed[*]}" >&2
+fi
+
+# The put-back and extra objects' commands, from their .cmd files, join the
+# database until the restore.
+cat "$WORK/putback-extra.txt" "$WORK/extra-built.txt" 2> /dev/null > "$WORK/db-extra.txt" || true
+if [[ -s $WORK/db-extra.txt ]]; then
+  cp -p "$TREE/compile_commands.json" "$WORK/compile_commands.json"
+  (cd "$TREE" && python3 scripts/clang-tools/gen_compile_commands.py -d . -o "$WORK/all-commands.json") 2> /dev/null
+  python3 - "$TREE/compile_commands.json" "$WORK/all-commands.json" "$TREE" $(cat "$WORK/db-extra.txt") <<'PY'
 import json, os, sys
 db_path, all_path, tree = sys.argv[1:4]
 db = json.load(open(db_path))
 want = {os.path.normpath(os.path.join(tree, o[:-2] + ".c")) for o in sys.argv[4:]}
-added = [e for e in json.load(open(all_path)) if os.path.normpath(os.path.join(e["directory"], e["file"])) in want]
+added, seen = [], set()
+for e in json.load(open(all_path)):
+    f = os.path.normpath(os.path.join(e["directory"], e["file"]))
+    if f in want and f not in seen:
+        seen.add(f)
+        added.append(e)
 if len(added) != len(want):
-    sys.exit("run-fix-e2e: no compile command for some put-back object")
+    sys.exit("run-fix-e2e: no compile command for: " + " ".join(sorted(want - seen)))
 json.dump(db + added, open(db_path, "w"), indent=2)
 PY
-    echo "run-fix-e2e: compile_commands.json extended with $(paste -sd' ' "$WORK/putback-extra.txt") until the restore" >&2
-  fi
+  echo "run-fix-e2e: compile_commands.json extended with $(wc -l < "$WORK/db-extra.txt") objects until the restore" >&2
 fi
-# ---- end of the put-back step ----
 
 # What would change: the files named in the dry run's diff.
 "$VMAPREP" fix -p "$TREE" --api auto --dry-run > "$WORK/dry.txt" 2> "$WORK/dry.err" || true
