@@ -642,6 +642,66 @@ void HandlerRewriter::separateDeclarations(std::vector<TextEdit> &Out) const {
   }
 }
 
+void HandlerRewriter::dropRedundantParentheses(std::vector<TextEdit> &Out) const {
+  llvm::StringRef Text = Edits.buffer();
+  // The lines the edits change: checkpatch reads them as added.
+  auto LineOf = [&](unsigned Offset, bool Start) {
+    if (Start) {
+      size_t NL = Text.rfind('\n', Offset == 0 ? 0 : Offset - 1);
+      return Offset == 0 || NL == llvm::StringRef::npos ? 0u : unsigned(NL + 1);
+    }
+    size_t NL = Text.find('\n', Offset);
+    return NL == llvm::StringRef::npos ? unsigned(Text.size()) : unsigned(NL);
+  };
+  auto OnChangedLine = [&](unsigned Offset) {
+    unsigned B = LineOf(Offset, true), E = LineOf(Offset, false);
+    return llvm::any_of(Out, [&](const TextEdit &T) { return T.Offset <= E && T.Offset + T.Length >= B; });
+  };
+  auto Free = [&](unsigned Offset) { // no edit at or over this character
+    return llvm::none_of(Out, [&](const TextEdit &T) {
+      return T.Offset == Offset || (T.Offset < Offset && Offset < T.Offset + T.Length);
+    });
+  };
+  struct Conditions : RecursiveASTVisitor<Conditions> {
+    std::vector<const ParenExpr *> Found;
+    bool VisitIfStmt(IfStmt *If) {
+      collect(If->getCond());
+      return true;
+    }
+    void collect(const Expr *E) {
+      const auto *BO = dyn_cast<BinaryOperator>(E->IgnoreImplicit());
+      if (!BO || !BO->isLogicalOp())
+        return;
+      for (const Expr *Side : {BO->getLHS(), BO->getRHS()}) {
+        const auto *P = dyn_cast<ParenExpr>(Side->IgnoreImplicit());
+        const auto *Inner = P ? dyn_cast<BinaryOperator>(P->getSubExpr()->IgnoreImplicit()) : nullptr;
+        if (Inner && Inner->isComparisonOp())
+          Found.push_back(P);
+        else
+          collect(Side);
+      }
+    }
+  } C;
+  for (const auto &[Body, Params] : EditedBodies)
+    if (Body)
+      C.TraverseStmt(const_cast<Stmt *>(Body));
+  std::vector<TextEdit> Drops;
+  for (const ParenExpr *P : C.Found) {
+    unsigned LB, LE, RB, RE;
+    if (!Edits.range(SourceRange(P->getLParen(), P->getLParen()), LB, LE) ||
+        !Edits.range(SourceRange(P->getRParen(), P->getRParen()), RB, RE) || LE != LB + 1 || RE != RB + 1)
+      continue;
+    if (!OnChangedLine(LB) || !OnChangedLine(RB) || !Free(LB) || !Free(RB))
+      continue;
+    Drops.push_back({LB, 1, ""});
+    Drops.push_back({RB, 1, ""});
+  }
+  for (const TextEdit &D : Drops)
+    Out.insert(std::upper_bound(Out.begin(), Out.end(), D,
+                                [](const TextEdit &X, const TextEdit &Y) { return X.Offset < Y.Offset; }),
+               D);
+}
+
 void HandlerRewriter::finish() {
   std::vector<TextEdit> Out;
   if (!Edits.flatten(Out)) {
@@ -649,6 +709,7 @@ void HandlerRewriter::finish() {
     return;
   }
   separateDeclarations(Out);
+  dropRedundantParentheses(Out);
   Plan.Edits = std::move(Out);
   for (auto &[File, Other] : Elsewhere) {
     std::sort(Other.Edits.begin(), Other.Edits.end(),

@@ -130,6 +130,11 @@ private:
   /// they changed too, gets a blank line between (kernel style; checkpatch
   /// warns on the two added lines): \p Out are the flattened edits.
   void separateDeclarations(std::vector<TextEdit> &Out) const;
+  /// `if ((a > b) || (c != 0))` on a line the rewrite changes loses the
+  /// parentheses around each comparison that is an operand of && or ||:
+  /// checkpatch --strict reads the line as added and says "Unnecessary
+  /// parentheses" (xen's xenbus_backend_mmap()).
+  void dropRedundantParentheses(std::vector<TextEdit> &Out) const;
 
   // HelperPlanner.cpp
   bool planHelpers(const clang::FunctionDecl *FD);
