@@ -123,7 +123,9 @@ for line in open(extra):
 PY
   mapfile -t extra_objects < "$WORK/extra-wanted.txt"
   echo "run-fix-e2e: building ${#extra_objects[@]} extra objects (make -k; log: extra-build.log)" >&2
-  make -k -C "$TREE" LLVM="$LLVM_SUFFIX" -j"${VMAPREP_JOBS:-2}" "${extra_objects[@]}" > "$WORK/extra-build.log" 2>&1 || true
+  # (no targets would make the whole kernel)
+  ((${#extra_objects[@]} == 0)) ||
+    make -k -C "$TREE" LLVM="$LLVM_SUFFIX" -j"${VMAPREP_JOBS:-2}" "${extra_objects[@]}" > "$WORK/extra-build.log" 2>&1 || true
   failed=()
   for o in "${extra_objects[@]}"; do
     if [[ -f $TREE/$o && -f $TREE/$(dirname "$o")/.$(basename "$o").cmd ]]; then echo "$o" >> "$WORK/extra-built.txt"; else failed+=("$o"); fi
