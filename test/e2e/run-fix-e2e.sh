@@ -277,6 +277,11 @@ while read -r rel; do
       continue
     fi
     table=$(putbacks | awk -v rel="$rel" -v h="$converted" '$2 == rel && $4 == h { print $3 }')
+    # Else the table that registers it, where the file has several
+    # (selinuxfs.c: sel_handle_status_ops, sel_policy_ops).
+    [[ -n $table ]] || table=$(awk -v h="$converted" '
+      match($0, /struct file_operations [A-Za-z0-9_]+ *=/) { t = substr($0, RSTART + 23, RLENGTH - 23); sub(/ *=$/, "", t) }
+      $0 ~ "\\.mmap[ \t]*=[ \t]*" h "[ \t]*,"  { print t; exit }' "$BACKUP/$rel")
     table_option=()
     [[ -n $table ]] && table_option=(--table "$table")
     i=0
