@@ -303,8 +303,8 @@ bool HandlerRewriter::planMapping(const VmaEffect &E, unsigned Index) {
   // One statement became several: as the unbraced body of an if, only the
   // first would stay under the condition (and -Wmisleading-indentation says
   // so). The body gets braces, kernel style: `if (c) {` ... `}`.
-  if (Text.find(";\n") != std::string::npos && !bracedIfNeeded(Replaced ? Replaced : CE, B, End, Text,
-                                                                E.Use == ResultUse::Ignored))
+  if (Text.find(";\n") != std::string::npos &&
+      !bracedIfNeeded(Replaced ? Replaced : CE, B, End, Text, E.Use == ResultUse::Ignored))
     return false;
   Edits.add(B, End - B, Text);
   return true;
