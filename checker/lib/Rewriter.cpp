@@ -573,14 +573,6 @@ void HandlerRewriter::removeDeadLocals(const FunctionDecl *FD) {
 
 void HandlerRewriter::separateDeclarations(std::vector<TextEdit> &Out) const {
   llvm::StringRef Text = Edits.buffer();
-  auto LineStart = [&](unsigned Offset) {
-    size_t NL = Text.rfind('\n', Offset == 0 ? 0 : Offset - 1);
-    return Offset == 0 || NL == llvm::StringRef::npos ? 0u : unsigned(NL + 1);
-  };
-  auto LineEnd = [&](unsigned Offset) { // at the newline
-    size_t NL = Text.find('\n', Offset);
-    return NL == llvm::StringRef::npos ? unsigned(Text.size()) : unsigned(NL);
-  };
   // Whether an edit changes something in [B, E), and none reaches past it
   // (a statement the edits replace or remove whole is not this case).
   auto Touched = [&](unsigned B, unsigned E) {
@@ -607,11 +599,11 @@ void HandlerRewriter::separateDeclarations(std::vector<TextEdit> &Out) const {
           !Edits.range(S->getSourceRange(), SB, SE))
         continue;
       // The declaration ends on the line before the statement's first.
-      unsigned DeclLineEnd = LineEnd(DE), StmtLine = LineStart(SB);
+      unsigned DeclLineEnd = Edits.lineEnd(DE), StmtLine = Edits.lineStart(SB);
       if (DeclLineEnd + 1 != StmtLine || Text.substr(DE, DeclLineEnd - DE).trim().size() ||
           Text.substr(StmtLine, SB - StmtLine).trim().size())
         continue;
-      if (Touched(LineStart(DB), DeclLineEnd) && Touched(StmtLine, LineEnd(SB)))
+      if (Touched(Edits.lineStart(DB), DeclLineEnd) && Touched(StmtLine, Edits.lineEnd(SB)))
         Blank.push_back({StmtLine, 0, "\n"});
     }
   };
@@ -643,18 +635,9 @@ void HandlerRewriter::separateDeclarations(std::vector<TextEdit> &Out) const {
 }
 
 void HandlerRewriter::dropRedundantParentheses(std::vector<TextEdit> &Out) const {
-  llvm::StringRef Text = Edits.buffer();
   // The lines the edits change: checkpatch reads them as added.
-  auto LineOf = [&](unsigned Offset, bool Start) {
-    if (Start) {
-      size_t NL = Text.rfind('\n', Offset == 0 ? 0 : Offset - 1);
-      return Offset == 0 || NL == llvm::StringRef::npos ? 0u : unsigned(NL + 1);
-    }
-    size_t NL = Text.find('\n', Offset);
-    return NL == llvm::StringRef::npos ? unsigned(Text.size()) : unsigned(NL);
-  };
   auto OnChangedLine = [&](unsigned Offset) {
-    unsigned B = LineOf(Offset, true), E = LineOf(Offset, false);
+    unsigned B = Edits.lineStart(Offset), E = Edits.lineEnd(Offset);
     return llvm::any_of(Out, [&](const TextEdit &T) { return T.Offset <= E && T.Offset + T.Length >= B; });
   };
   auto Free = [&](unsigned Offset) { // no edit at or over this character

@@ -309,8 +309,11 @@ void planVariants(CompilationInputs &In, const FixOptions &Opt, std::vector<File
           mergeVariantPlan(H.Plan, Found->second, W.Original, Why);
         if (Why.empty()) {
           H.VariantWarnings = Status[K].Warnings;
+          // A reviewer must know the patch also edits code this build did not
+          // compile, and how far that part was checked.
           H.Plan.Changes.push_back("the configuration " + describeVariant(*H.Variant) + " (" + H.Variant->Condition +
-                                   ") converted too, from a second parse");
+                                   ") converted too, from a second parse: compiled and analysed there, not run on "
+                                   "the model");
           continue;
         }
         MigrationPlan Refused;
@@ -579,15 +582,8 @@ std::vector<ConvertedFile> convertedFiles(const std::vector<FileWork> &Work, con
           continue;
         C.Target = W.Target;
         for (const HandlerOutcome &H : W.Handlers)
-          if (H.Verified) {
-            std::vector<std::string> Changes = H.Plan.Changes;
-            // A reviewer must know the patch also edits code this build did
-            // not compile, and how far that part was checked.
-            if (H.Variant)
-              Changes.push_back("also converted " + describeVariant(*H.Variant) + " (the configuration that compiles " +
-                                H.Variant->Condition + "): compiled and analysed there, not run on the model");
-            C.Handlers.push_back({H.Plan.Function, H.Plan.NewFunction, std::move(Changes), H.Validation});
-          }
+          if (H.Verified)
+            C.Handlers.push_back({H.Plan.Function, H.Plan.NewFunction, H.Plan.Changes, H.Validation});
       }
     }
     Out.push_back(std::move(C));

@@ -226,6 +226,10 @@ fi
 # .config would rebuild every object), must give no error and no warning the
 # original did not give in that configuration.
 variants=0
+vcompile() { # $1: source, $2: log; paths and positions left out of the log (uses rel, vflags, header)
+  (cd "$TREE" && "clang$LLVM_SUFFIX" -fsyntax-only "${vflags[@]}" -I"$TREE/$(dirname "$rel")" -include "$header" "$1") 2>&1 |
+    grep -E '(error|warning):' | sed -E "s|^[^ ]*/$(basename "$rel"):[0-9]+:[0-9]+:|$rel:|" | sort > "$2" || true
+}
 while IFS=$'\t' read -r rel macro state; do
   header=$WORK/variant-$macro-$state.h
   if [[ $state == defined ]]; then
@@ -234,10 +238,6 @@ while IFS=$'\t' read -r rel macro state; do
     printf '#undef %s\n#undef %s_MODULE\n' "$macro" "$macro" > "$header"
   fi
   mapfile -t vflags < <(python3 "$HERE/compile-flags.py" "$TREE/compile_commands.json" "$TREE/$rel")
-  vcompile() { # $1: source, $2: log; paths and positions left out of the log
-    (cd "$TREE" && "clang$LLVM_SUFFIX" -fsyntax-only "${vflags[@]}" -I"$TREE/$(dirname "$rel")" -include "$header" "$1") 2>&1 |
-      grep -E '(error|warning):' | sed -E "s|^[^ ]*/$(basename "$rel"):[0-9]+:[0-9]+:|$rel:|" | sort > "$2" || true
-  }
   vcompile "$BACKUP/$rel" "$WORK/variant.before"
   vcompile "$TREE/$rel" "$WORK/variant.after"
   if grep -q 'error:' "$WORK/variant.after" || [[ -n $(comm -13 "$WORK/variant.before" "$WORK/variant.after") ]]; then

@@ -85,10 +85,19 @@ bool EditBuffer::flatten(std::vector<TextEdit> &Out) {
   return true;
 }
 
+unsigned EditBuffer::lineStart(unsigned Offset) const {
+  size_t NL = Offset ? buffer().rfind('\n', Offset - 1) : llvm::StringRef::npos;
+  return NL == llvm::StringRef::npos ? 0 : unsigned(NL + 1);
+}
+
+unsigned EditBuffer::lineEnd(unsigned Offset) const {
+  size_t NL = buffer().find('\n', Offset);
+  return NL == llvm::StringRef::npos ? unsigned(buffer().size()) : unsigned(NL);
+}
+
 std::string EditBuffer::indentAt(unsigned Offset) const {
   llvm::StringRef Buf = buffer();
-  size_t LineStart = Buf.rfind('\n', Offset);
-  LineStart = LineStart == llvm::StringRef::npos ? 0 : LineStart + 1;
+  unsigned LineStart = lineStart(Offset);
   size_t I = LineStart;
   while (I < Buf.size() && (Buf[I] == ' ' || Buf[I] == '\t'))
     ++I;
@@ -112,8 +121,7 @@ bool EditBuffer::statementEnd(const Stmt *S, unsigned &End) const {
 
 unsigned EditBuffer::columnOf(unsigned Offset) const {
   llvm::StringRef Buf = buffer();
-  size_t NL = Offset ? Buf.rfind('\n', Offset - 1) : llvm::StringRef::npos;
-  unsigned Line = NL == llvm::StringRef::npos ? 0 : unsigned(NL + 1);
+  unsigned Line = lineStart(Offset);
   unsigned Col = 0;
   for (unsigned I = Line; I < Offset; ++I)
     Col = Buf[I] == '\t' ? (Col / 8 + 1) * 8 : Col + 1;

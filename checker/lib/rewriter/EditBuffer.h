@@ -62,6 +62,11 @@ public:
   /// Leading whitespace of the line holding \p Offset.
   std::string indentAt(unsigned Offset) const;
 
+  /// Offset of the first character of the line holding \p Offset, and of the
+  /// newline that ends it (the buffer's size on the last line).
+  unsigned lineStart(unsigned Offset) const;
+  unsigned lineEnd(unsigned Offset) const;
+
   /// End offset of a statement, past its `;` when it has one.
   bool statementEnd(const clang::Stmt *S, unsigned &End) const;
 

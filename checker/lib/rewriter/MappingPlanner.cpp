@@ -342,7 +342,7 @@ bool HandlerRewriter::bracedIfNeeded(const Stmt *S, unsigned &B, unsigned &End, 
       break;
     Child = Parent;
   }
-  if (!Parent || isa<CompoundStmt>(Parent) || (isa<Expr>(Parent) && !ExpressionOnly))
+  if (!Parent || isa<CompoundStmt>(Parent))
     return true;
   const auto *If = dyn_cast<IfStmt>(Parent);
   bool Chained = false;
