@@ -132,17 +132,30 @@ def main(argv):
             if len(on) < len(docs):
                 print('| %s | %s | %s | %s |' % (fn, path, h['verdict'], ', '.join(on)))
     hooks = collections.Counter()
+    # As if the subsystem had a prepare hook (check's verdict of each
+    # implementation whose body it saw): what converting the subsystem costs.
+    hook_verdicts = collections.defaultdict(collections.Counter)
+    hook_reasons = collections.defaultdict(collections.Counter)
     seen = set()
     for a, doc in docs.items():
         for x in doc.get('subsystem_hooks') or []:
-            key = (x.get('function'), rel(x.get('file', ''), src), x.get('record'), x.get('member'))
+            # As vmaprep report counts: a body elsewhere is one shared function, a body
+            # seen is one per file (static functions of one name in several drivers).
+            key = (x.get('function'), rel(x.get('file', ''), src) if x.get('body_visible') else '',
+                   x.get('record'), x.get('member'))
             if key not in seen:
                 seen.add(key)
-                hooks['%s.%s' % (x.get('record'), x.get('member'))] += 1
+                member = '%s.%s' % (x.get('record'), x.get('member'))
+                hooks[member] += 1
+                hook_verdicts[member][x.get('verdict') or 'body elsewhere'] += 1
+                if x.get('verdict') not in (None, 'auto-convertible') and x.get('reasons'):
+                    hook_reasons[member][x['reasons'][0].get('id')] += 1
     print('\n## Subsystem hook implementations (all architectures, each once): %d\n' % sum(hooks.values()))
-    print('| ops member | implementations |\n|---|---|')
+    print('Each implementation whose body check saw is classified as if its subsystem had a prepare hook.\n')
+    print('| ops member | implementations | verdicts | what blocks them |\n|---|---|---|---|')
     for k, n in hooks.most_common():
-        print('| %s | %d |' % (k, n))
+        print('| %s | %d | %s | %s |' % (k, n, ', '.join('%s %d' % v for v in hook_verdicts[k].most_common()),
+                                        ', '.join('%s %d' % r for r in hook_reasons[k].most_common(4))))
     return 0
 
 

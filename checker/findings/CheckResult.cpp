@@ -52,9 +52,15 @@ void FindingsMerger::add(TranslationUnitFindings &&F) {
   for (ExternalHandlerUse &U : F.ExternalUses)
     if (SeenUses.insert(U.Where.str() + "|" + U.Function).second)
       Result.ExternalUses.push_back(std::move(U));
-  for (SubsystemHookReport &H : F.SubsystemHooks)
-    if (SeenHooks.insert(H.Site.Where.str() + "|" + H.Function).second)
+  for (SubsystemHookReport &H : F.SubsystemHooks) {
+    auto [It, Inserted] = HookIndex.try_emplace(H.Site.Where.str() + "|" + H.Function, Result.SubsystemHooks.size());
+    if (Inserted)
       Result.SubsystemHooks.push_back(std::move(H));
+    // A table in a header is seen by several TUs, not all with the hook's
+    // body: the verdict comes from one that has it, whatever the TU order.
+    else if (H.BodyVisible && !Result.SubsystemHooks[It->second].BodyVisible)
+      Result.SubsystemHooks[It->second] = std::move(H);
+  }
   for (BothHooksTable &B : F.BothHooks)
     if (SeenBoth.insert(B.Where.str()).second)
       Result.BothHooks.push_back(std::move(B));

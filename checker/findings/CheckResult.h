@@ -102,7 +102,8 @@ private:
   CheckResult &Result;
   std::map<HandlerKey, size_t> HandlerIndex;
   std::set<HandlerKey> SeenDefinitions;
-  std::set<std::string> SeenHooks, SeenBoth, SeenUnresolved, SeenUses;
+  std::set<std::string> SeenBoth, SeenUnresolved, SeenUses;
+  std::map<std::string, size_t> HookIndex; // site and function -> Result.SubsystemHooks
 };
 
 } // namespace vmaprep

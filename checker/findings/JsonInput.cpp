@@ -415,7 +415,19 @@ std::string readCheckJson(llvm::StringRef Text, CheckResult &Out, bool MaySplit)
     R.ExternalUses.push_back(std::move(U));
   });
   Each("subsystem_hooks", [&](const llvm::json::Object &O, const std::string &P) {
-    R.SubsystemHooks.push_back({In.str(O, "function", P), In.opsSite(O, P)});
+    SubsystemHookReport H{In.str(O, "function", P), In.opsSite(O, P), false, {}};
+    // "body_visible", "verdict", "reasons" (optional: documents written before they existed).
+    if (const llvm::json::Value *V = O.get("verdict"); V && V->getAsString()) {
+      H.BodyVisible = true;
+      H.Result.Kind =
+          In.enumField(O, "verdict", P, VerdictKind::InvalidBothHooks, verdictName, VerdictKind::AutoConvertible);
+      if (const llvm::json::Array *Reasons = O.getArray("reasons"))
+        for (const llvm::json::Value &RV : *Reasons)
+          if (const llvm::json::Object *RO = RV.getAsObject())
+            H.Result.Reasons.push_back(
+                {RO->getString("id").value_or("").str(), RO->getString("text").value_or("").str(), {}});
+    }
+    R.SubsystemHooks.push_back(std::move(H));
   });
   Each("tables_with_both_hooks", [&](const llvm::json::Object &O, const std::string &P) {
     R.BothHooks.push_back({In.str(O, "table", P), In.site(O, P), In.str(O, "mmap", P), In.str(O, "mmap_prepare", P)});

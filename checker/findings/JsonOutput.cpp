@@ -157,6 +157,13 @@ void writeJson(const CheckResult &R, llvm::raw_ostream &OS) {
   for (const SubsystemHookReport &H : R.SubsystemHooks) {
     llvm::json::Object O = opsSite(H.Site);
     O["function"] = H.Function;
+    // As if the subsystem had a prepare hook; null where the body is elsewhere.
+    O["body_visible"] = H.BodyVisible;
+    O["verdict"] = H.BodyVisible ? llvm::json::Value(verdictName(H.Result.Kind)) : llvm::json::Value(nullptr);
+    llvm::json::Array Reasons;
+    for (const Reason &Rs : H.Result.Reasons)
+      Reasons.push_back(llvm::json::Object{{"id", Rs.Id}, {"text", Rs.Text}});
+    O["reasons"] = std::move(Reasons);
     Hooks.push_back(std::move(O));
   }
   for (const BothHooksTable &B : R.BothHooks) {

@@ -299,10 +299,24 @@ private:
         {"ruleId", HookRule},
         {"ruleIndex", 1},
         {"level", "note"},
-        {"message", text("'" + H.Function + "' is a " + H.Site.Record + "." + H.Site.Member +
-                         " hook; it takes a VMA and moves to mmap_prepare only with its subsystem")},
+        {"message",
+         text(subsystemHookMessage(H.Function, H.Site.Record, H.Site.Member, H.BodyVisible ? &H.Result : nullptr))},
         {"locations", llvm::json::Array{location(H.Site.Where)}},
         {"partialFingerprints", fingerprint(H)},
+        {"properties", subsystemHookProperties(H)},
+    };
+  }
+
+  /// As in the JSON: the verdict as if the subsystem had a prepare hook, null
+  /// where the body is in another file.
+  static llvm::json::Object subsystemHookProperties(const SubsystemHookReport &H) {
+    llvm::json::Array Reasons;
+    for (const Reason &Rs : H.Result.Reasons)
+      Reasons.push_back(Rs.Id);
+    return llvm::json::Object{
+        {"bodyVisible", H.BodyVisible},
+        {"verdict", H.BodyVisible ? llvm::json::Value(verdictName(H.Result.Kind)) : llvm::json::Value(nullptr)},
+        {"reasons", std::move(Reasons)},
     };
   }
 

@@ -78,8 +78,7 @@ void writeText(const CheckResult &R, const TextOptions &Options, llvm::raw_ostre
   if (Options.ShowSubsystemHooks)
     for (const SubsystemHookReport &H : R.SubsystemHooks)
       diag(OS, H.Site.Where, "remark",
-           "'" + H.Function + "' is a " + H.Site.Record + "." + H.Site.Member +
-               " hook; it takes a VMA and moves to mmap_prepare only with its subsystem",
+           subsystemHookMessage(H.Function, H.Site.Record, H.Site.Member, H.BodyVisible ? &H.Result : nullptr),
            HookCheck);
   OS << "vmaprep: " << summaryLine(R) << "\n";
 }

@@ -22,6 +22,16 @@ TranslationUnitAnalysis analyzeTranslationUnit(ASTContext &Ctx, ApiLevel Target)
     Analysis.Handlers.push_back(Analyse(H));
   for (const RegisteredHandler &H : Analysis.Inventory.ExternalDefinitions)
     Analysis.ExternalDefinitions.push_back(Analyse(H));
+  // A subsystem hook takes the VMA where its subsystem puts it (fb_mmap(info,
+  // vma)); summarizeHandler() finds VMA parameters by type, so the one
+  // analysis classifies it as it would a file_operations handler.
+  for (const SubsystemHook &H : Analysis.Inventory.SubsystemHooks) {
+    const FunctionDecl *Def = H.Function ? H.Function->getDefinition() : nullptr;
+    if (Def && Def->hasBody())
+      Analysis.SubsystemHooks.push_back(Analyse(RegisteredHandler{Def, HookKind::LegacyMmap, {H.Site}}));
+    else
+      Analysis.SubsystemHooks.push_back(AnalyzedHandler{});
+  }
   // A table with both hooks makes mmap(2) fail whatever the handler does.
   for (const BothHooksTable &Both : Analysis.Inventory.BothHooks)
     for (AnalyzedHandler &A : Analysis.Handlers)

@@ -94,8 +94,15 @@ TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, AS
   for (const AnalyzedHandler &A : Analysis.ExternalDefinitions)
     F.ExternalDefinitions.push_back(Report(A));
   F.ExternalUses = externalHandlerUses(Analysis, Ctx);
-  for (const SubsystemHook &H : Analysis.Inventory.SubsystemHooks)
-    F.SubsystemHooks.push_back({H.Function->getName().str(), reportSite(H.Site)});
+  for (size_t I = 0; I < Analysis.Inventory.SubsystemHooks.size(); ++I) {
+    const SubsystemHook &H = Analysis.Inventory.SubsystemHooks[I];
+    SubsystemHookReport R{H.Function->getName().str(), reportSite(H.Site), false, {}};
+    if (I < Analysis.SubsystemHooks.size() && Analysis.SubsystemHooks[I].Summary.BodyVisible) {
+      R.BodyVisible = true;
+      R.Result = Analysis.SubsystemHooks[I].Result;
+    }
+    F.SubsystemHooks.push_back(std::move(R));
+  }
   F.BothHooks = Analysis.Inventory.BothHooks;
   for (const UnresolvedSite &U : Analysis.Inventory.Unresolved)
     F.Unresolved.push_back({reportSite(U.Site), U.Expression});

@@ -192,6 +192,24 @@ void writeHtmlReport(const CheckResult &R, const ReportOptions &O, llvm::raw_ost
     OS << "</tbody></table></section>\n";
   }
 
+  if (!M.Hooks.empty()) {
+    OS << "<section id=\"hooks\"><h2>Subsystem hooks</h2>\n<p>" << html(HookSectionIntro)
+       << "</p>\n<table id=\"hooks-table\" class=\"sortable\"><thead><tr><th>hook</th>"
+          "<th class=\"n\">implementations</th>";
+    for (unsigned C : HookCategories)
+      OS << "<th class=\"n\">" << html(Categories[C].Short) << "</th>";
+    OS << "<th class=\"n\">body elsewhere</th><th class=\"n\">tables</th><th>blocked by</th></tr></thead><tbody>\n";
+    for (const HookMember &H : M.Hooks) {
+      OS << "<tr class=\"hook\" data-hook=\"" << html(H.Name) << "\"><td><code>" << html(H.Name)
+         << "</code></td><td class=\"n\">" << H.implementations() << "</td>";
+      for (unsigned C : HookCategories)
+        OS << "<td class=\"n\">" << H.Count[C] << "</td>";
+      OS << "<td class=\"n\">" << H.BodyElsewhere << "</td><td class=\"n\">" << H.Registrations << "</td><td>"
+         << html(hookReasons(H)) << "</td></tr>\n";
+    }
+    OS << "</tbody></table></section>\n";
+  }
+
   OS << "<section id=\"handlers\"><h2>Handlers</h2>\n";
   for (const Group &G : M.Subsystems) {
     OS << "<details id=\"sub-" << html(G.Name) << "\" open><summary>" << html(G.Name) << " (" << G.total()

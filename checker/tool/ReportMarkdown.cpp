@@ -87,6 +87,23 @@ void writeMarkdownReport(const CheckResult &R, const ReportOptions &O, llvm::raw
     OS << "\n";
   }
 
+  if (!M.Hooks.empty()) {
+    OS << "## Subsystem hooks\n\n" << HookSectionIntro << "\n\n| hook | implementations |";
+    for (unsigned C : HookCategories)
+      OS << " " << mdCell(Categories[C].Short) << " |";
+    OS << " body elsewhere | tables | blocked by |\n|---|---:|";
+    for (unsigned I = 0; I < std::size(HookCategories); ++I)
+      OS << "---:|";
+    OS << "---:|---:|---|\n";
+    for (const HookMember &H : M.Hooks) {
+      OS << "| " << mdCode(H.Name) << " | " << H.implementations() << " |";
+      for (unsigned C : HookCategories)
+        OS << " " << H.Count[C] << " |";
+      OS << " " << H.BodyElsewhere << " | " << H.Registrations << " | " << mdCell(hookReasons(H)) << " |\n";
+    }
+    OS << "\n";
+  }
+
   OS << "## Handlers\n";
   for (const Group &G : M.Subsystems) {
     OS << "\n### " << mdCell(G.Name) << "\n\n| handler | hook | location | status | detail |\n"

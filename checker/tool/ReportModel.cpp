@@ -49,6 +49,48 @@ static std::string subsystemOf(const std::string &Rel, bool Relative, unsigned D
   return llvm::join(Parts, "/");
 }
 
+static void buildHookMembers(const CheckResult &R, Model &M) {
+  std::map<std::string, HookMember> Members;
+  std::map<std::string, std::set<std::string>> Seen; // member -> implementations counted
+  for (const SubsystemHookReport &H : R.SubsystemHooks) {
+    HookMember &Member = Members[H.Site.Record + "." + H.Site.Member];
+    ++Member.Registrations;
+    // A body elsewhere is one shared function (vb2_fop_mmap, drm_gem_mmap);
+    // a body here may be a static function of the same name as another
+    // file's.
+    std::string Key = H.BodyVisible ? H.Site.Where.File + "|" + H.Function : "|" + H.Function;
+    if (!Seen[H.Site.Record + "." + H.Site.Member].insert(Key).second)
+      continue;
+    if (!H.BodyVisible) {
+      ++Member.BodyElsewhere;
+      continue;
+    }
+    Category C = categoryOf(H.Result.Kind);
+    ++Member.Count[C];
+    if (C == Blocked) {
+      std::set<std::string> Ids;
+      for (const Reason &Rs : H.Result.Reasons)
+        if (Ids.insert(Rs.Id).second)
+          ++Member.Reasons[Rs.Id];
+    }
+  }
+  for (auto &[Name, Member] : Members) {
+    Member.Name = Name;
+    M.Hooks.push_back(std::move(Member));
+  }
+  std::stable_sort(M.Hooks.begin(), M.Hooks.end(),
+                   [](const HookMember &A, const HookMember &B) { return A.implementations() > B.implementations(); });
+}
+
+std::string hookReasons(const HookMember &H) {
+  std::vector<std::pair<std::string, unsigned>> ByCount(H.Reasons.begin(), H.Reasons.end());
+  std::stable_sort(ByCount.begin(), ByCount.end(), [](const auto &A, const auto &B) { return A.second > B.second; });
+  std::string S;
+  for (const auto &[Id, N] : ByCount)
+    S += (S.empty() ? "" : ", ") + Id + " (" + std::to_string(N) + ")";
+  return S;
+}
+
 Model buildModel(const CheckResult &R, const ReportOptions &O) {
   Model M;
   M.Overall.Name = "all";
@@ -97,6 +139,7 @@ Model buildModel(const CheckResult &R, const ReportOptions &O) {
     return std::make_tuple(-int(A.remaining()), -int(A.total()), A.Name) <
            std::make_tuple(-int(B.remaining()), -int(B.total()), B.Name);
   });
+  buildHookMembers(R, M);
   for (const Group &G : M.Subsystems)
     for (const Entry &E : G.Entries)
       if (E.H->Result.Kind == VerdictKind::NeedsApiLevel)

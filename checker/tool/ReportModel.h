@@ -59,13 +59,33 @@ struct BlockedReason {
   std::set<std::string> Subsystems;
 };
 
+/// One subsystem hook (fb_ops.fb_mmap, dma_buf_ops.mmap, ...): its
+/// implementations, classified as if the subsystem had a prepare hook, which
+/// is what converting that subsystem would cost.
+struct HookMember {
+  std::string Name; // "fb_ops.fb_mmap"
+  /// Implementations (a function whose body is in another file counts once,
+  /// however many tables name it; a static one once per file) by category.
+  std::array<unsigned, NumCategories> Count{};
+  unsigned BodyElsewhere = 0;              // no verdict: the body is in a file not analysed with the table
+  unsigned Registrations = 0;              // ops sites naming one of them
+  std::map<std::string, unsigned> Reasons; // blocked implementations, by reason id
+  unsigned implementations() const {
+    unsigned N = BodyElsewhere;
+    for (unsigned C : Count)
+      N += C;
+    return N;
+  }
+};
+
 struct Model {
   std::vector<Group> Subsystems; // by name
   Group Overall;
   std::map<std::string, BlockedReason> Reasons;              // blocked handlers, by reason id
   std::map<std::string, std::vector<const Entry *>> Waiting; // by needed API level
   std::set<std::string> Files;
-  bool ByMaintainers = false; // groups are MAINTAINERS entries
+  bool ByMaintainers = false;    // groups are MAINTAINERS entries
+  std::vector<HookMember> Hooks; // most implementations first
 };
 
 Model buildModel(const CheckResult &R, const ReportOptions &O);
@@ -80,6 +100,17 @@ std::string percent(unsigned N, unsigned Of);
 /// What a table row says beside a handler's verdict (needed level, reasons,
 /// whether `vmaprep fix` rewrites it).
 std::string detailOf(const HandlerReport &H);
+/// The categories a hook implementation can fall in (it is never already
+/// converted, and has no table with both hooks), in column order.
+inline constexpr unsigned HookCategories[] = {Auto, Mapped, WaitingApi, Blocked};
+/// What the subsystem hook table counts, under its heading.
+inline constexpr const char *HookSectionIntro =
+    "A subsystem hook takes a VMA where its subsystem calls it (fb_ops.fb_mmap, dma_buf_ops.mmap, ...) and moves to "
+    "mmap_prepare only when that subsystem gets a prepare hook. Each implementation is classified as if it had one: "
+    "what converting the subsystem would cost. An implementation whose body is in a file not analysed with its table "
+    "has no verdict.";
+/// A hook member's blocking reasons, most frequent first: "dma-mmap (3), page-insertion (1)".
+std::string hookReasons(const HookMember &H);
 /// The sentence under the title: what was counted, at which level, grouped how.
 std::string header(const CheckResult &R, const Model &M, const ReportOptions &O);
 

@@ -63,4 +63,17 @@ std::string contractBreachMessage(llvm::StringRef Function, const Reason &Breach
   return "'" + Function.str() + "' breaks the mmap_prepare contract: " + Breach.Text;
 }
 
+std::string subsystemHookMessage(llvm::StringRef Function, llvm::StringRef Record, llvm::StringRef Member,
+                                 const Verdict *AsIfPrepare) {
+  std::string S = "'" + Function.str() + "' is a " + Record.str() + "." + Member.str() +
+                  " hook; it takes a VMA and moves to mmap_prepare only with its subsystem";
+  if (!AsIfPrepare)
+    return S;
+  S += "; with a prepare hook there it would be " + verdictName(AsIfPrepare->Kind).str();
+  // Why it would not convert; a convertible verdict's reasons say how it would.
+  if (!isConvertible(AsIfPrepare->Kind) && !AsIfPrepare->Reasons.empty())
+    S += " (" + AsIfPrepare->Reasons.front().Text + ")";
+  return S;
+}
+
 } // namespace vmaprep

@@ -35,6 +35,10 @@ struct TranslationUnitAnalysis {
   /// one TU reports them; the whole-database join does when another TU
   /// registers them.
   std::vector<AnalyzedHandler> ExternalDefinitions;
+  /// Inventory.SubsystemHooks whose body this TU has, classified as if their
+  /// subsystem had a prepare hook (what converting the subsystem would cost),
+  /// in the inventory's order; null Summary.Function where the body is elsewhere.
+  std::vector<AnalyzedHandler> SubsystemHooks;
 };
 
 TranslationUnitAnalysis analyzeTranslationUnit(clang::ASTContext &Ctx, ApiLevel Target);

@@ -100,6 +100,10 @@ struct HandlerReport {
 struct SubsystemHookReport {
   std::string Function;
   OpsSiteReport Site;
+  /// Classified as if the subsystem had a prepare hook, when this TU has the
+  /// body (TranslationUnitAnalysis::SubsystemHooks).
+  bool BodyVisible = false;
+  Verdict Result;
 };
 
 struct UnresolvedReport {

@@ -73,6 +73,13 @@ std::string legacyHandlerMessage(llvm::StringRef Function, const Verdict &V, Api
 /// "'foo_mmap_prepare' breaks the mmap_prepare contract: acquires state ...".
 std::string contractBreachMessage(llvm::StringRef Function, const Reason &Breach);
 
+/// "'foo_fb_mmap' is a fb_ops.fb_mmap hook; it takes a VMA and moves to
+/// mmap_prepare only with its subsystem; with a prepare hook there it would be
+/// blocked (...)": \p AsIfPrepare is its verdict as if the subsystem had a
+/// prepare hook, null when its body is in another file.
+std::string subsystemHookMessage(llvm::StringRef Function, llvm::StringRef Record, llvm::StringRef Member,
+                                 const Verdict *AsIfPrepare);
+
 } // namespace vmaprep
 
 #endif

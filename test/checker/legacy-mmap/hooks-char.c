@@ -23,7 +23,7 @@ static int controlfb_mmap(struct fb_info *info, struct vm_area_struct *vma)
 
 static const struct fb_ops controlfb_ops = {
 	.owner = THIS_MODULE,
-	// CHECK: :[[@LINE+1]]:2: remark: 'controlfb_mmap' is a fb_ops.fb_mmap hook; it takes a VMA and moves to mmap_prepare only with its subsystem [vmaprep-subsystem-hook]
+	// CHECK: :[[@LINE+1]]:2: remark: 'controlfb_mmap' is a fb_ops.fb_mmap hook; it takes a VMA and moves to mmap_prepare only with its subsystem; with a prepare hook there it would be auto-convertible [vmaprep-subsystem-hook]
 	.fb_mmap = controlfb_mmap,
 };
 
@@ -34,7 +34,7 @@ static int proc_bus_pci_mmap(struct file *file, struct vm_area_struct *vma)
 }
 
 static const struct proc_ops proc_bus_pci_ops = {
-	// CHECK: :[[@LINE+1]]:2: remark: 'proc_bus_pci_mmap' is a proc_ops.proc_mmap hook; it takes a VMA and moves to mmap_prepare only with its subsystem [vmaprep-subsystem-hook]
+	// CHECK: :[[@LINE+1]]:2: remark: 'proc_bus_pci_mmap' is a proc_ops.proc_mmap hook; it takes a VMA and moves to mmap_prepare only with its subsystem; with a prepare hook there it would be auto-convertible [vmaprep-subsystem-hook]
 	.proc_mmap = proc_bus_pci_mmap,
 };
 
@@ -54,24 +54,28 @@ static int tcmu_mmap(struct uio_info *info, struct vm_area_struct *vma)
 
 void pci_create_attr(struct bin_attribute *res_attr, struct uio_info *info)
 {
-	// CHECK: :[[@LINE+1]]:2: remark: 'pci_mmap_resource_uc' is a bin_attribute.mmap hook; it takes a VMA and moves to mmap_prepare only with its subsystem [vmaprep-subsystem-hook]
+	// CHECK: :[[@LINE+1]]:2: remark: 'pci_mmap_resource_uc' is a bin_attribute.mmap hook; it takes a VMA and moves to mmap_prepare only with its subsystem; with a prepare hook there it would be auto-convertible [vmaprep-subsystem-hook]
 	res_attr->mmap = pci_mmap_resource_uc;
-	// CHECK: :[[@LINE+1]]:2: remark: 'tcmu_mmap' is a uio_info.mmap hook; it takes a VMA and moves to mmap_prepare only with its subsystem [vmaprep-subsystem-hook]
+	// CHECK: :[[@LINE+1]]:2: remark: 'tcmu_mmap' is a uio_info.mmap hook; it takes a VMA and moves to mmap_prepare only with its subsystem; with a prepare hook there it would be auto-convertible [vmaprep-subsystem-hook]
 	info->mmap = tcmu_mmap;
 }
 // CHECK: vmaprep: 0 mmap handlers in 0 of 1 analysed files (API level 7.1): 0 auto-convertible, 0 convertible with vm_ops->mapped, 0 need a newer API level, 0 blocked, 0 already mmap_prepare; 4 subsystem hooks
 // QUIET: vmaprep: 0 mmap handlers in 0 of 1 analysed files {{.*}}; 4 subsystem hooks
 
 // JSON: "subsystem_hooks": [
+// JSON: "body_visible": true
 // JSON: "function": "controlfb_mmap"
 // JSON: "member": "fb_mmap"
-// JSON-NEXT: "record": "fb_ops"
+// JSON-NEXT: "reasons": [
+// JSON: "id": "simple-ioremap-action"
+// JSON: "record": "fb_ops"
 // JSON-NEXT: "table": "controlfb_ops"
+// JSON-NEXT: "verdict": "auto-convertible"
 // JSON: "function": "proc_bus_pci_mmap"
 // JSON: "form": "assignment"
 // JSON-NEXT: "function": "pci_mmap_resource_uc"
 // JSON: "member": "mmap"
-// JSON-NEXT: "record": "bin_attribute"
+// JSON: "record": "bin_attribute"
 // JSON-NEXT: "table": "res_attr"
 // JSON: "function": "tcmu_mmap"
 // JSON: "record": "uio_info"

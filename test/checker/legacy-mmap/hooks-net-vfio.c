@@ -20,7 +20,7 @@ static int packet_mmap(struct file *file, struct socket *sock, struct vm_area_st
 
 static const struct proto_ops packet_ops = {
 	.family = 17,
-	// CHECK: :[[@LINE+1]]:2: remark: 'packet_mmap' is a proto_ops.mmap hook; it takes a VMA and moves to mmap_prepare only with its subsystem [vmaprep-subsystem-hook]
+	// CHECK: :[[@LINE+1]]:2: remark: 'packet_mmap' is a proto_ops.mmap hook; it takes a VMA and moves to mmap_prepare only with its subsystem; with a prepare hook there it would be auto-convertible [vmaprep-subsystem-hook]
 	.mmap = packet_mmap,
 };
 
@@ -31,7 +31,7 @@ static int vfio_pci_mmap(struct vfio_device *core_vdev, struct vm_area_struct *v
 
 static const struct vfio_device_ops vfio_pci_ops = {
 	.name = "vfio-pci",
-	// CHECK: :[[@LINE+1]]:2: remark: 'vfio_pci_mmap' is a vfio_device_ops.mmap hook; it takes a VMA and moves to mmap_prepare only with its subsystem [vmaprep-subsystem-hook]
+	// CHECK: :[[@LINE+1]]:2: remark: 'vfio_pci_mmap' is a vfio_device_ops.mmap hook; it takes a VMA and moves to mmap_prepare only with its subsystem; with a prepare hook there it would be auto-convertible [vmaprep-subsystem-hook]
 	.mmap = vfio_pci_mmap,
 };
 
@@ -42,7 +42,7 @@ static int usb_stream_hwdep_mmap(struct snd_hwdep *hw, struct file *filp, struct
 
 void us122l_create_card(struct snd_hwdep *hw)
 {
-	// CHECK: :[[@LINE+1]]:2: remark: 'usb_stream_hwdep_mmap' is a snd_hwdep_ops.mmap hook; it takes a VMA and moves to mmap_prepare only with its subsystem [vmaprep-subsystem-hook]
+	// CHECK: :[[@LINE+1]]:2: remark: 'usb_stream_hwdep_mmap' is a snd_hwdep_ops.mmap hook; it takes a VMA and moves to mmap_prepare only with its subsystem; with a prepare hook there it would be auto-convertible [vmaprep-subsystem-hook]
 	hw->ops.mmap = usb_stream_hwdep_mmap;
 }
 

@@ -32,6 +32,6 @@ static int array_map_mmap(struct bpf_map *map, struct vm_area_struct *vma) { ret
 
 static struct rmap_walk_control rwc = { .rmap_one = walk_one, .invalid_vma = walk_invalid };
 static const struct vm_special_mapping xol_mapping = { .fault = xol_fault, .mremap = xol_mremap };
-// CHECK: :[[@LINE+1]]:51: remark: 'array_map_mmap' is a bpf_map_ops.map_mmap hook; it takes a VMA and moves to mmap_prepare only with its subsystem [vmaprep-subsystem-hook]
+// CHECK: :[[@LINE+1]]:51: remark: 'array_map_mmap' is a bpf_map_ops.map_mmap hook; it takes a VMA and moves to mmap_prepare only with its subsystem; with a prepare hook there it would be auto-convertible [vmaprep-subsystem-hook]
 static const struct bpf_map_ops array_map_ops = { .map_mmap = array_map_mmap };
 // CHECK: vmaprep: 0 mmap handlers in 0 of 1 analysed files (API level 7.1): {{.*}}; 1 subsystem hooks
