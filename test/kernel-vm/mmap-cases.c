@@ -8,7 +8,7 @@
 // --probe usbmon asks the driver whether it counts a mapping (MON_IOCT_RING_SIZE answers EBUSY while mmap_active is
 // non-zero), the driver-visible effect of ->mmap's vma_open call that the rewrite moves to ->mapped.
 //
-// Per case: the mmap result and errno; the range's /proc/self/maps entries (protection, offset) and smaps VmFlags
+// Per case: the mmap result and errno; the range's /proc/self/maps entries (protection, offset, backing file) and smaps VmFlags
 // (addresses left out: they differ between boots); a read of the first and last page (a hash of the page, or the
 // signal); a write where the protection allows it; mprotect to read-write; mremap to one more page in place
 // (VM_DONTEXPAND); munmap of a middle page; a fork whose child reads the first page; munmap. Addresses never appear
@@ -123,12 +123,17 @@ static void maps(const char *Case, uintptr_t Lo, uintptr_t Hi) {
   while (fgets(Line, sizeof Line, F)) {
     unsigned long Start, End, Off;
     char Perms[8];
-    if (sscanf(Line, "%lx-%lx %7s %lx", &Start, &End, Perms, &Off) == 4) {
+    int NameAt = 0;
+    if (sscanf(Line, "%lx-%lx %7s %lx %*s %*u %n", &Start, &End, Perms, &Off, &NameAt) == 4) {
       In = Start >= Lo && End <= Hi;
       if (In) {
         ++Count;
-        snprintf(Entry, sizeof Entry, "[+%lu pages, %lu pages] %s off %lx", (unsigned long)((Start - Lo) / PageSize),
-                 (unsigned long)((End - Start) / PageSize), Perms, Off);
+        // The backing object as maps names it ("/dev/zero", "/dev/zero (deleted)" for the shmem file
+        // shmem_zero_setup() puts in its place, nothing for anonymous memory); not the inode, which a boot picks.
+        char *Name = NameAt ? Line + NameAt : (char *)"";
+        Name[strcspn(Name, "\n")] = 0;
+        snprintf(Entry, sizeof Entry, "[+%lu pages, %lu pages] %s off %lx %s", (unsigned long)((Start - Lo) / PageSize),
+                 (unsigned long)((End - Start) / PageSize), Perms, Off, *Name ? Name : "(anonymous)");
       }
     } else if (In && !strncmp(Line, "VmFlags:", 8)) {
       Line[strcspn(Line, "\n")] = 0;

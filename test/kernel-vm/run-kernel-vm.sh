@@ -15,14 +15,24 @@
 # it every object. The e2e tree itself (~/.cache/vmaprep/kernel/7.3/...) is never read for sources:
 # run-fix-e2e.sh rewrites it in place while it runs.
 #
-# Handlers compared (the ones vmaprep converts on the e2e 7.x tree that the tiny kernel can drive without hardware):
-#   mon_bin_mmap (drivers/usb/mon/mon_bin.c, /dev/usbmon0)
-# Baselines in the same boots (already ->mmap_prepare upstream, identical in both trees unless a mutant edits them):
-#   /dev/zero and /dev/mem (drivers/char/mem.c)
+# Three kernels from one tree:
+#   upstream   the 7.3 sources as unpacked (mem.c's handlers are upstream's hand-made ->mmap_prepare);
+#   original   the same with the 6.12 handlers of drivers/char/mem.c put back (test/e2e/inputs-7.x/
+#              mem-6.12-handler.patch, the fix e2e's put-back: where 7.3 already converted a handler, the 6.12
+#              handler is the original);
+#   converted  the original after `vmaprep fix --api auto` on mon_bin.c and mem.c.
+# Handlers compared, original against converted (the transcripts must be equal):
+#   mon_bin_mmap (drivers/usb/mon/mon_bin.c, /dev/usbmon0; legacy in 7.3)
+#   mmap_zero, mmap_mem (drivers/char/mem.c, /dev/zero opened read-write and read-only, /dev/mem)
+# And upstream against the original: equal but for the read-only /dev/zero lines, where upstream's
+# mmap_zero_prepare() tests VMA_MAYSHARE_BIT where 6.12 tested VM_SHARED (docs/rewrites.md; the model's put-back
+# comparison diverges in the same scenario, `differs:file`): required to differ there, and only there.
 # Mutants (each must make the converted kernel's transcript differ from the original's):
 #   dropped-flag    mon_bin: VMA_DONTEXPAND_BIT dropped from the converted flags
 #   dropped-count   mon_bin: the generated ->mapped no longer counts the mapping (mmap_active++)
-#   wrong-pfn       /dev/mem: mmap_action_remap_full() given a pfn 256 pages off
+#   wrong-pfn       /dev/mem: the converted mmap_mem's mmap_action_remap_full() given a pfn 256 pages off
+#   mayshare        /dev/zero: the converted mmap_zero tests VMA_MAYSHARE_BIT instead of VMA_SHARED_BIT (what
+#                   upstream's hand conversion does: a behaviour change a rewrite must not make)
 #
 # Environment: VMAPREP_CACHE_DIR, VMAPREP_JOBS (make -j, default 2), LLVM_SUFFIX (default -19),
 #              VMAPREP_VM_TIMEOUT (seconds per boot, default 300 with KVM, 1200 with TCG).
@@ -63,7 +73,7 @@ case "$ACCEL" in
   auto|kvm|tcg) ;;
   *) die "--accel must be auto, kvm or tcg" ;;
 esac
-ALL_MUTANTS=(dropped-flag dropped-count wrong-pfn)
+ALL_MUTANTS=(dropped-flag dropped-count wrong-pfn mayshare)
 case "$MUTANTS" in
   all) MUTANT_LIST=("${ALL_MUTANTS[@]}") ;;
   none) MUTANT_LIST=() ;;
@@ -143,7 +153,23 @@ build() { # $1: tree, $2: log
 
 restore
 configure "$TREE"
-log "building the original kernel (incremental; cold: the whole tiny kernel)"
+log "building the upstream kernel (incremental; cold: the whole tiny kernel)"
+n=$(build "$TREE" "$WORK/build-upstream.log")
+log "upstream kernel: $n objects compiled or linked"
+cp "$TREE/out/arch/x86/boot/bzImage" "$WORK/upstream.bzImage"
+
+# The original: 6.12's mem.c handlers put back (the put-back the fix e2e converts and compares on the model).
+PUTBACKS=("$HERE/../e2e/inputs-7.x/mem-6.12-handler.patch")
+putback() {
+  local p f
+  for p in "${PUTBACKS[@]}"; do
+    f=$(sed -n 's|^+++ b/||p' "$p" | head -n 1)
+    rewrites "$f"
+    patch -s -p1 -d "$TREE" < "$p" > "$WORK/putback.log" 2>&1 || { cat "$WORK/putback.log" >&2; die "$p does not apply"; }
+  done
+}
+putback
+log "building the original kernel (6.12's mem.c handlers put back)"
 n=$(build "$TREE" "$WORK/build-orig.log")
 log "original kernel: $n objects compiled or linked"
 cp "$TREE/out/arch/x86/boot/bzImage" "$WORK/orig.bzImage"
@@ -181,6 +207,7 @@ cat > "$WORK/init" <<'EOF'
 echo "kernel-vm: begin"
 /bin/mmap-cases usbmon0 /dev/usbmon0 --open rdwr --pages 75 --probe usbmon
 /bin/mmap-cases zero /dev/zero --pages 8
+/bin/mmap-cases zero-ro /dev/zero --open rdonly --pages 8
 /bin/mmap-cases mem /dev/mem --base 0xf0 --pages 16
 echo "kernel-vm: dmesg problems: $(/bin/busybox dmesg | /bin/busybox grep -cE 'BUG|WARNING|Oops|Call Trace')"
 echo "kernel-vm: end"
@@ -220,19 +247,36 @@ boot() { # $1: bzImage, $2: name; the transcript's test lines go to $WORK/$2.txt
   [[ -n $KEEP ]] && mkdir -p "$KEEP" && cp "$console.txt" "$KEEP/$2.console.txt"
   grep -q '^kernel-vm: end' "$console.txt" || { tail -30 "$console.txt" >&2; die "$2: the test did not run to its end"; }
   # The test's lines only (kernel messages may share the console).
-  sed -n '/^kernel-vm: begin/,/^kernel-vm: end/p' "$console.txt" | grep -E '^((usbmon0|zero|mem) |kernel-vm:)' > "$WORK/$2.txt"
+  sed -n '/^kernel-vm: begin/,/^kernel-vm: end/p' "$console.txt" | grep -E '^((usbmon0|zero|zero-ro|mem) |kernel-vm:)' > "$WORK/$2.txt"
   grep -q '^kernel-vm: dmesg problems: 0$' "$WORK/$2.txt" || { grep -B2 -A20 -E 'BUG|WARNING|Oops' "$console.txt" | head -40 >&2; die "$2: the kernel logged a problem"; }
   log "booted $2 with $ACCEL in $(( $(date +%s) - t ))s: $(wc -l < "$WORK/$2.txt") lines"
 }
 
+boot "$WORK/upstream.bzImage" upstream
 boot "$WORK/orig.bzImage" orig
 # The handler under test must have been exercised on its success path, or the comparison proves little.
 grep -q '^usbmon0 shared-r: mmap = ok' "$WORK/orig.txt" || { cat "$WORK/orig.txt" >&2; die "original: mmap of /dev/usbmon0 did not succeed"; }
 grep -q '^usbmon0 shared-r: probe mapped: ring [0-9]*, resize EBUSY' "$WORK/orig.txt" \
   || die "original: usbmon does not count the mapping (the probe is not observing it)"
 
+grep -q '^mem shared-r: mmap = ok' "$WORK/orig.txt" || die "original: mmap of /dev/mem did not succeed"
+grep -q '^zero-ro shared-r: mmap = ok' "$WORK/orig.txt" || die "original: a read-only shared mmap of /dev/zero did not succeed"
+
+# Upstream's own conversion of mem.c against the put-back original: the behaviour change upstream made in
+# mmap_zero (a read-only file's shared mapping is shmem-backed now) shows in the zero-ro lines, and nothing else may.
+echo "== upstream 7.3 vs original (6.12's mem.c handlers) ($ACCEL) =="
+diff -u "$WORK/orig.txt" "$WORK/upstream.txt" > "$WORK/upstream.diff" && die "upstream's mmap_zero_prepare was expected to differ from 6.12's mmap_zero for a read-only /dev/zero"
+grep -E '^[-+][a-z]' "$WORK/upstream.diff" | grep -v '^[-+][-+]' > "$WORK/upstream.changed" || true
+if grep -v '^[-+]zero-ro ' "$WORK/upstream.changed" > "$WORK/upstream.other"; then
+  cat "$WORK/upstream.diff"; die "upstream's mem.c differs from the 6.12 handlers beyond the read-only /dev/zero case"
+fi
+grep -q '^+zero-ro .* /dev/zero (deleted) ' "$WORK/upstream.changed" \
+  || { cat "$WORK/upstream.diff"; die "upstream differs, but not by a shmem-backed read-only /dev/zero mapping"; }
+echo "differs as declared: $(grep -c '^+' "$WORK/upstream.changed") zero-ro lines (upstream backs a read-only file's shared mapping with shmem)"
+head -4 "$WORK/upstream.changed"
+
 # ---------------------------------------------------------------- the converted kernel
-TARGETS=(drivers/usb/mon/mon_bin.c)
+TARGETS=(drivers/usb/mon/mon_bin.c drivers/char/mem.c)
 (cd "$TREE/out" && python3 ../scripts/clang-tools/gen_compile_commands.py -d . -o "$WORK/compile_commands.all.json") >&2 \
   || die "gen_compile_commands.py failed"
 python3 - "$WORK/compile_commands.all.json" "$WORK/db/compile_commands.json" "$TREE" "${TARGETS[@]}" <<'EOF' || die "no compile command for a target"
@@ -253,8 +297,10 @@ set +e
 rc=$?
 set -e
 (( rc < 2 )) || { cat "$WORK/fix.txt" >&2; die "vmaprep fix exited $rc"; }
-grep -q "mon_bin.c:.*remark: converted 'mon_bin_mmap'" "$WORK/fix.txt" \
-  || { cat "$WORK/fix.txt" >&2; die "vmaprep fix did not convert mon_bin_mmap"; }
+for h in mon_bin.c:mon_bin_mmap mem.c:mmap_zero mem.c:mmap_mem; do
+  grep -q "${h%%:*}:.*remark: converted '${h#*:}'" "$WORK/fix.txt" \
+    || { cat "$WORK/fix.txt" >&2; die "vmaprep fix did not convert ${h#*:}"; }
+done
 for t in "${TARGETS[@]}"; do cp "$TREE/$t" "$WORK/fixed.$(basename "$t")"; done
 
 log "building the converted kernel (the changed objects and the link)"
@@ -275,12 +321,15 @@ grep -E '^usbmon0 (open|shared-r|shared-rw|private-r|shared-r-past-end):' "$WORK
 caught=0
 for m in "${MUTANT_LIST[@]}"; do
   restore
+  putback
   case "$m" in
     dropped-flag)  file=drivers/usb/mon/mon_bin.c
                    expr='s/vma_desc_set_flags(desc, VMA_DONTEXPAND_BIT, /vma_desc_set_flags(desc, /' ;;
     dropped-count) file=drivers/usb/mon/mon_bin.c; expr='/_mmap_mapped(/,/^}/{/++;/d}' ;;
     wrong-pfn)     file=drivers/char/mem.c
                    expr='s/mmap_action_remap_full(desc, desc->pgoff)/mmap_action_remap_full(desc, 0x100 ^ desc->pgoff)/' ;;
+    mayshare)      file=drivers/char/mem.c
+                   expr='s/vma_desc_test(desc, VMA_SHARED_BIT)/vma_desc_test(desc, VMA_MAYSHARE_BIT)/' ;;
     *) die "unknown mutant '$m' (known: ${ALL_MUTANTS[*]})" ;;
   esac
   for t in "${TARGETS[@]}"; do rewrites "$t"; cp "$WORK/fixed.$(basename "$t")" "$TREE/$t"; done
@@ -305,5 +354,5 @@ if [[ -n $KEEP ]]; then
   mkdir -p "$KEEP"
   cp "$WORK"/*.txt "$WORK"/*.diff "$KEEP"/ 2>/dev/null || true
 fi
-echo "kernel-vm: converted mon_bin_mmap equal to the original in a real 7.3 kernel ($ACCEL); $caught of ${#MUTANT_LIST[@]} mutants caught; $(( $(date +%s) - T0 ))s"
+echo "kernel-vm: converted mon_bin_mmap, mmap_zero and mmap_mem equal to the originals in a real 7.3 kernel ($ACCEL); $caught of ${#MUTANT_LIST[@]} mutants caught; $(( $(date +%s) - T0 ))s"
 echo "RESULT: PASS"
