@@ -1,10 +1,13 @@
 // mmap-cases: runs a table of mmap cases on one device node or file and prints what user space sees, one line per
 // observation, so that the transcripts of an original and a converted kernel can be compared with diff.
 //
-//   mmap-cases TAG PATH [--open rdonly|rdwr] [--base PAGES] [--pages N] [--probe usbmon]
+//   mmap-cases TAG PATH [--open rdonly|rdwr] [--base PAGES] [--pages N] [--probe usbmon] [--hash-bytes N]
 //
 // TAG names the target in every line. --base is the page offset the cases start from (for /dev/mem, the BIOS ROM),
-// --pages the size the cases are scaled to (the device's size in pages, or any size for files without one).
+// --pages the size the cases are scaled to (the device's size in pages, or any size for files without one; only the
+// "whole and one" case maps more than that, so a one-page device such as /dev/hpet gets one-page cases).
+// --hash-bytes hashes only the first N bytes of a page: the registers of a device that change on their own (the HPET's
+// main counter at 0xf0) would make every boot's hash differ.
 // --probe usbmon asks the driver whether it counts a mapping (MON_IOCT_RING_SIZE answers EBUSY while mmap_active is
 // non-zero), the driver-visible effect of ->mmap's vma_open call that the rewrite moves to ->mapped.
 //
@@ -32,6 +35,7 @@ static const char *Tag;
 static int Fd = -1;
 static const char *Probe = "";
 static long PageSize;
+static long HashBytes; // of a page, in touch(); default the whole page
 
 static const char *errName(int E) {
   switch (E) {
@@ -92,9 +96,14 @@ static void touch(const char *Case, const char *What, volatile unsigned char *P,
   char Res[64];
   FaultSignal = 0;
   if (sigsetjmp(FaultJump, 1) == 0) {
+    // Read in 32-bit words: device registers may not answer narrower reads (QEMU's HPET returns 0 to a byte read).
     uint32_t H = 2166136261u;
-    for (long I = 0; I < PageSize; ++I)
-      H = (H ^ P[I]) * 16777619u;
+    volatile uint32_t *W = (volatile uint32_t *)P;
+    for (long I = 0; I < HashBytes / 4; ++I) {
+      uint32_t V = W[I];
+      for (int B = 0; B < 4; ++B)
+        H = (H ^ ((V >> (8 * B)) & 0xff)) * 16777619u;
+    }
     if (Write) {
       unsigned char Old = P[0];
       P[0] = (unsigned char)(Old ^ 0x5a);
@@ -155,7 +164,7 @@ struct Case {
 
 static void runCase(const struct Case *C, long Base, long Pages) {
   long Off = Base + (C->Off >= 0 ? C->Off : Pages + C->Off);
-  long Count = C->Len < 0 ? Pages + 1 : C->Len;
+  long Count = C->Len < 0 ? Pages + 1 : C->Len > Pages ? Pages : C->Len;
   size_t Len = (size_t)Count * PageSize;
   const char *N = C->Name;
   out(N, "mmap(pages %ld, offset +%ld, prot %s%s%s, %s)", Count, Off - Base, C->Prot & PROT_READ ? "r" : "-",
@@ -232,7 +241,8 @@ static void runCase(const struct Case *C, long Base, long Pages) {
 
 int main(int Argc, char **Argv) {
   if (Argc < 3) {
-    fprintf(stderr, "usage: mmap-cases TAG PATH [--open rdonly|rdwr] [--base PAGES] [--pages N] [--probe usbmon]\n");
+    fprintf(stderr, "usage: mmap-cases TAG PATH [--open rdonly|rdwr] [--base PAGES] [--pages N] [--probe usbmon] "
+                    "[--hash-bytes N]\n");
     return 2;
   }
   Tag = Argv[1];
@@ -248,12 +258,17 @@ int main(int Argc, char **Argv) {
       Pages = strtol(Argv[I + 1], NULL, 0);
     else if (!strcmp(Argv[I], "--probe"))
       Probe = Argv[I + 1];
+    else if (!strcmp(Argv[I], "--hash-bytes"))
+      HashBytes = strtol(Argv[I + 1], NULL, 0);
     else {
       fprintf(stderr, "mmap-cases: unknown option '%s'\n", Argv[I]);
       return 2;
     }
   }
   PageSize = sysconf(_SC_PAGESIZE);
+  if (HashBytes <= 0 || HashBytes > PageSize)
+    HashBytes = PageSize;
+  HashBytes &= ~3L;
   struct sigaction SA;
   memset(&SA, 0, sizeof SA);
   SA.sa_handler = onFault;
