@@ -19,6 +19,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # building real kernel trees for the end-to-end tests (test/e2e)
   flex bison bc libelf-dev libssl-dev cpio kmod dwarves
+  # the 6.12 handlers put back into the 7.x tree (test/e2e/run-fix-e2e.sh, test/kernel-vm)
+  patch
   # booting the 7.x kernel before and after the fix (test/kernel-vm)
   qemu-system-x86 busybox-static
   # the report test loads the HTML page in a real browser; bench/coccinelle runs spatch

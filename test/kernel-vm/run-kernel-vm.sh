@@ -67,7 +67,7 @@ die() { printf '[kernel-vm] FAIL: %s\n' "$*" >&2; exit 1; }
 
 need() { command -v "$1" >/dev/null 2>&1 || die "'$1' not found; install it (apt-get install $2)"; }
 need qemu-system-x86_64 qemu-system-x86; need "clang$LLVM_SUFFIX" "clang$LLVM_SUFFIX"; need cpio cpio
-need flock util-linux
+need flock util-linux; need patch patch
 # Debian's busybox-static installs a static /bin/busybox (ldd refuses a static executable).
 BUSYBOX=/bin/busybox
 [[ -x $BUSYBOX ]] && ! ldd "$BUSYBOX" >/dev/null 2>&1 || die "no static $BUSYBOX (apt-get install busybox-static)"
@@ -168,7 +168,7 @@ putback() {
   for p in "${PUTBACKS[@]}"; do
     f=$(sed -n 's|^+++ b/||p' "$p" | head -n 1)
     rewrites "$f"
-    patch -s -p1 -d "$TREE" < "$p" > "$WORK/putback.log" 2>&1 || { cat "$WORK/putback.log" >&2; die "$p does not apply"; }
+    patch -s -p1 --fuzz=0 --no-backup-if-mismatch -d "$TREE" < "$p" > "$WORK/putback.log" 2>&1 || { cat "$WORK/putback.log" >&2; die "$p does not apply"; }
   done
 }
 putback
