@@ -3,7 +3,8 @@
 //
 //   mmap-cases TAG PATH [--open rdonly|rdwr] [--base PAGES] [--pages N] [--probe usbmon] [--hash-bytes N]
 //
-// TAG names the target in every line. --base is the page offset the cases start from (for /dev/mem, the BIOS ROM),
+// TAG names the target in every line. PATH "memfd_secret" is not a file: the cases run on a memfd_secret(2) file
+// of --pages pages (mm/secretmem.c). --base is the page offset the cases start from (for /dev/mem, the BIOS ROM),
 // --pages the size the cases are scaled to (the device's size in pages, or any size for files without one; only the
 // "whole and one" case maps more than that, so a one-page device such as /dev/hpet gets one-page cases).
 // --hash-bytes hashes only the first N bytes of a page: the registers of a device that change on their own (the HPET's
@@ -27,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -275,7 +277,18 @@ int main(int Argc, char **Argv) {
   sigaction(SIGBUS, &SA, NULL);
   sigaction(SIGSEGV, &SA, NULL);
 
-  Fd = open(Path, OpenFlags);
+  if (!strcmp(Path, "memfd_secret")) {
+#ifndef SYS_memfd_secret
+#define SYS_memfd_secret 447
+#endif
+    Fd = (int)syscall(SYS_memfd_secret, 0);
+    if (Fd >= 0 && ftruncate(Fd, Pages * PageSize) != 0) {
+      out("open", "%s: ftruncate = %s", Path, errName(errno));
+      return 1;
+    }
+  } else {
+    Fd = open(Path, OpenFlags);
+  }
   if (Fd < 0) {
     out("open", "%s = %s", Path, errName(errno));
     return 1;

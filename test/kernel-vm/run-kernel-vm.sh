@@ -17,15 +17,16 @@
 #
 # Three kernels from one tree:
 #   upstream   the 7.3 sources as unpacked (mem.c's handlers are upstream's hand-made ->mmap_prepare);
-#   original   the same with the 6.12 handlers of drivers/char/mem.c and drivers/char/hpet.c put back
-#              (test/e2e/inputs-7.x/{mem,hpet}-6.12-handler.patch, the fix e2e's put-backs: where 7.3 already
-#              converted a handler, the 6.12 handler is the original);
-#   converted  the original after `vmaprep fix --api auto` on mon_bin.c, mem.c and hpet.c.
+#   original   the same with the 6.12 handlers of drivers/char/mem.c, drivers/char/hpet.c and mm/secretmem.c put
+#              back (test/e2e/inputs-7.x/{mem,hpet,secretmem}-6.12-handler.patch, the fix e2e's put-backs: where
+#              7.3 already converted a handler, the 6.12 handler is the original);
+#   converted  the original after `vmaprep fix --api auto` on mon_bin.c, mem.c, hpet.c and secretmem.c.
 # Handlers compared, original against converted (the transcripts must be equal):
 #   mon_bin_mmap (drivers/usb/mon/mon_bin.c, /dev/usbmon0; legacy in 7.3)
 #   mmap_zero, mmap_mem (drivers/char/mem.c, /dev/zero opened read-write and read-only, /dev/mem)
 #   hpet_mmap (drivers/char/hpet.c, /dev/hpet: QEMU's HPET, one page of registers; the model proved its conversion on
 #              error paths only, in the e2e configuration's #else stub)
+#   secretmem_mmap (mm/secretmem.c, a memfd_secret(2) file)
 # And upstream against the original: equal but for the read-only /dev/zero lines, where upstream's
 # mmap_zero_prepare() tests VMA_MAYSHARE_BIT where 6.12 tested VM_SHARED (docs/rewrites.md; the model's put-back
 # comparison diverges in the same scenario, `differs:file`): required to differ there, and only there.
@@ -36,6 +37,7 @@
 #   mayshare        /dev/zero: the converted mmap_zero tests VMA_MAYSHARE_BIT instead of VMA_SHARED_BIT (what
 #                   upstream's hand conversion does: a behaviour change a rewrite must not make)
 #   hpet-addr       /dev/hpet: the converted hpet_mmap maps the page after the HPET's registers
+#   no-dontdump     memfd_secret: the converted secretmem_mmap no longer sets VMA_DONTDUMP_BIT
 #
 # Environment: VMAPREP_CACHE_DIR, VMAPREP_JOBS (make -j, default 2), LLVM_SUFFIX (default -19),
 #              VMAPREP_VM_TIMEOUT (seconds per boot, default 300 with KVM, 1200 with TCG).
@@ -76,7 +78,7 @@ case "$ACCEL" in
   auto|kvm|tcg) ;;
   *) die "--accel must be auto, kvm or tcg" ;;
 esac
-ALL_MUTANTS=(dropped-flag dropped-count wrong-pfn mayshare hpet-addr)
+ALL_MUTANTS=(dropped-flag dropped-count wrong-pfn mayshare hpet-addr no-dontdump)
 case "$MUTANTS" in
   all) MUTANT_LIST=("${ALL_MUTANTS[@]}") ;;
   none) MUTANT_LIST=() ;;
@@ -162,7 +164,8 @@ log "upstream kernel: $n objects compiled or linked"
 cp "$TREE/out/arch/x86/boot/bzImage" "$WORK/upstream.bzImage"
 
 # The original: 6.12's mem.c handlers put back (the put-back the fix e2e converts and compares on the model).
-PUTBACKS=("$HERE/../e2e/inputs-7.x/mem-6.12-handler.patch" "$HERE/../e2e/inputs-7.x/hpet-6.12-handler.patch")
+PUTBACKS=("$HERE/../e2e/inputs-7.x/mem-6.12-handler.patch" "$HERE/../e2e/inputs-7.x/hpet-6.12-handler.patch"
+          "$HERE/../e2e/inputs-7.x/secretmem-6.12-handler.patch")
 putback() {
   local p f
   for p in "${PUTBACKS[@]}"; do
@@ -172,7 +175,7 @@ putback() {
   done
 }
 putback
-log "building the original kernel (6.12's mem.c and hpet.c handlers put back)"
+log "building the original kernel (6.12's mem.c, hpet.c and secretmem.c handlers put back)"
 n=$(build "$TREE" "$WORK/build-orig.log")
 log "original kernel: $n objects compiled or linked"
 cp "$TREE/out/arch/x86/boot/bzImage" "$WORK/orig.bzImage"
@@ -213,6 +216,7 @@ echo "kernel-vm: begin"
 /bin/mmap-cases zero-ro /dev/zero --open rdonly --pages 8
 /bin/mmap-cases mem /dev/mem --base 0xf0 --pages 16
 /bin/mmap-cases hpet /dev/hpet --open rdonly --pages 1 --hash-bytes 16
+/bin/mmap-cases secretmem memfd_secret --pages 8
 echo "kernel-vm: dmesg problems: $(/bin/busybox dmesg | /bin/busybox grep -cE 'BUG|WARNING|Oops|Call Trace')"
 echo "kernel-vm: end"
 /bin/busybox reboot -f
@@ -251,7 +255,7 @@ boot() { # $1: bzImage, $2: name; the transcript's test lines go to $WORK/$2.txt
   [[ -n $KEEP ]] && mkdir -p "$KEEP" && cp "$console.txt" "$KEEP/$2.console.txt"
   grep -q '^kernel-vm: end' "$console.txt" || { tail -30 "$console.txt" >&2; die "$2: the test did not run to its end"; }
   # The test's lines only (kernel messages may share the console).
-  sed -n '/^kernel-vm: begin/,/^kernel-vm: end/p' "$console.txt" | grep -E '^((usbmon0|zero|zero-ro|mem|hpet) |kernel-vm:)' > "$WORK/$2.txt"
+  sed -n '/^kernel-vm: begin/,/^kernel-vm: end/p' "$console.txt" | grep -E '^((usbmon0|zero|zero-ro|mem|hpet|secretmem) |kernel-vm:)' > "$WORK/$2.txt"
   grep -q '^kernel-vm: dmesg problems: 0$' "$WORK/$2.txt" || { grep -B2 -A20 -E 'BUG|WARNING|Oops' "$console.txt" | head -40 >&2; die "$2: the kernel logged a problem"; }
   log "booted $2 with $ACCEL in $(( $(date +%s) - t ))s: $(wc -l < "$WORK/$2.txt") lines"
 }
@@ -266,10 +270,11 @@ grep -q '^usbmon0 shared-r: probe mapped: ring [0-9]*, resize EBUSY' "$WORK/orig
 grep -q '^mem shared-r: mmap = ok' "$WORK/orig.txt" || die "original: mmap of /dev/mem did not succeed"
 grep -q '^zero-ro shared-r: mmap = ok' "$WORK/orig.txt" || die "original: a read-only shared mmap of /dev/zero did not succeed"
 grep -q '^hpet shared-r: mmap = ok' "$WORK/orig.txt" || die "original: mmap of /dev/hpet did not succeed"
+grep -q '^secretmem shared-r: mmap = ok' "$WORK/orig.txt" || die "original: mmap of a memfd_secret file did not succeed"
 
-# Upstream's own conversions of mem.c and hpet.c against the put-back originals: the behaviour change upstream made in
+# Upstream's own conversions of mem.c, hpet.c and secretmem.c against the put-back originals: the behaviour change upstream made in
 # mmap_zero (a read-only file's shared mapping is shmem-backed now) shows in the zero-ro lines, and nothing else may.
-echo "== upstream 7.3 vs original (6.12's mem.c and hpet.c handlers) ($ACCEL) =="
+echo "== upstream 7.3 vs original (6.12's mem.c, hpet.c and secretmem.c handlers) ($ACCEL) =="
 diff -u "$WORK/orig.txt" "$WORK/upstream.txt" > "$WORK/upstream.diff" && die "upstream's mmap_zero_prepare was expected to differ from 6.12's mmap_zero for a read-only /dev/zero"
 grep -E '^[-+][a-z]' "$WORK/upstream.diff" | grep -v '^[-+][-+]' > "$WORK/upstream.changed" || true
 if grep -v '^[-+]zero-ro ' "$WORK/upstream.changed" > "$WORK/upstream.other"; then
@@ -281,7 +286,7 @@ echo "differs as declared: $(grep -c '^+' "$WORK/upstream.changed") zero-ro line
 head -4 "$WORK/upstream.changed"
 
 # ---------------------------------------------------------------- the converted kernel
-TARGETS=(drivers/usb/mon/mon_bin.c drivers/char/mem.c drivers/char/hpet.c)
+TARGETS=(drivers/usb/mon/mon_bin.c drivers/char/mem.c drivers/char/hpet.c mm/secretmem.c)
 (cd "$TREE/out" && python3 ../scripts/clang-tools/gen_compile_commands.py -d . -o "$WORK/compile_commands.all.json") >&2 \
   || die "gen_compile_commands.py failed"
 python3 - "$WORK/compile_commands.all.json" "$WORK/db/compile_commands.json" "$TREE" "${TARGETS[@]}" <<'EOF' || die "no compile command for a target"
@@ -302,7 +307,7 @@ set +e
 rc=$?
 set -e
 (( rc < 2 )) || { cat "$WORK/fix.txt" >&2; die "vmaprep fix exited $rc"; }
-for h in mon_bin.c:mon_bin_mmap mem.c:mmap_zero mem.c:mmap_mem hpet.c:hpet_mmap; do
+for h in mon_bin.c:mon_bin_mmap mem.c:mmap_zero mem.c:mmap_mem hpet.c:hpet_mmap secretmem.c:secretmem_mmap; do
   grep -q "${h%%:*}:.*remark: converted '${h#*:}'" "$WORK/fix.txt" \
     || { cat "$WORK/fix.txt" >&2; die "vmaprep fix did not convert ${h#*:}"; }
 done
@@ -337,6 +342,7 @@ for m in "${MUTANT_LIST[@]}"; do
                    expr='s/vma_desc_test(desc, VMA_SHARED_BIT)/vma_desc_test(desc, VMA_MAYSHARE_BIT)/' ;;
     hpet-addr)     file=drivers/char/hpet.c
                    expr='s/mmap_action_simple_ioremap(desc, addr, PAGE_SIZE)/mmap_action_simple_ioremap(desc, addr + PAGE_SIZE, PAGE_SIZE)/' ;;
+    no-dontdump)   file=mm/secretmem.c; expr='s/vma_desc_set_flags(desc, VMA_DONTDUMP_BIT);//' ;;
     *) die "unknown mutant '$m' (known: ${ALL_MUTANTS[*]})" ;;
   esac
   for t in "${TARGETS[@]}"; do rewrites "$t"; cp "$WORK/fixed.$(basename "$t")" "$TREE/$t"; done
@@ -361,5 +367,5 @@ if [[ -n $KEEP ]]; then
   mkdir -p "$KEEP"
   cp "$WORK"/*.txt "$WORK"/*.diff "$KEEP"/ 2>/dev/null || true
 fi
-echo "kernel-vm: converted mon_bin_mmap, mmap_zero, mmap_mem and hpet_mmap equal to the originals in a real 7.3 kernel ($ACCEL); $caught of ${#MUTANT_LIST[@]} mutants caught; $(( $(date +%s) - T0 ))s"
+echo "kernel-vm: converted mon_bin_mmap, mmap_zero, mmap_mem, hpet_mmap and secretmem_mmap equal to the originals in a real 7.3 kernel ($ACCEL); $caught of ${#MUTANT_LIST[@]} mutants caught; $(( $(date +%s) - T0 ))s"
 echo "RESULT: PASS"
