@@ -24,6 +24,18 @@ const char* pte_kind_name(PteKind kind) {
   return "?";
 }
 
+const char* read_result_name(ReadResult result) {
+  switch (result) {
+    case ReadResult::Pte: return "pte";
+    case ReadResult::Zero: return "zero";
+    case ReadResult::File: return "file";
+    case ReadResult::Driver: return "driver";
+    case ReadResult::Sigbus: return "sigbus";
+    case ReadResult::Sigsegv: return "sigsegv";
+  }
+  return "?";
+}
+
 std::string describe(const VmaState& s) {
   std::ostringstream out;
   out << std::hex << "[" << s.start << "," << s.end << ") pgoff=" << s.pgoff << " flags=" << s.flags

@@ -1,9 +1,10 @@
 // Page tables, after mm/memory.c: remap_pfn_range() / io_remap_pfn_range() (install_pfn_range),
-// vm_insert_page() (install_page) and the zapping of a range (zap_vma_range(), unmap_vmas()). A
-// page table here is a map from page-aligned address to a Pte; the shim (kshim/src/kshim.cpp) calls these
-// while a driver's hook runs under the write lock.
+// vm_insert_page() (install_page), the zapping of a range (zap_vma_range(), unmap_vmas()), and what a read
+// fault gets (read_fault). A page table here is a map from page-aligned address to a Pte; the shim
+// (kshim/src/kshim.cpp) calls these while a driver's hook runs under the write lock.
 #include "AddressSpaceInternal.h"
 #include "vmaprep/model/AddressSpace.h"
+#include "vmaprep/model/Shim.h"
 
 namespace vmaprep::model {
 
@@ -59,6 +60,34 @@ int AddressSpace::install_page(vm_area_struct* vma, unsigned long addr, struct p
   kernel.get_page(page);
   ptes_[key] = Pte{page_to_pfn(page), prot, PteKind::Page, page};
   return 0;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A read fault (mm/memory.c handle_mm_fault() on a read, x86's do_user_addr_fault() before it)
+
+ReadResult AddressSpace::read_fault(const LockedView& lock, unsigned long addr) const {
+  require(lock, false);
+  const vm_area_struct* vma = find(addr);
+  // No VMA there: SIGSEGV (the model's scenarios have no stack below to grow).
+  if (!vma || addr < vma->vm_start) return ReadResult::Sigsegv;
+  // arch/x86/mm/fault.c access_error(): a read of a page not present needs any of read, write or exec.
+  if (!(vma->vm_flags & VM_ACCESS_FLAGS)) return ReadResult::Sigsegv;
+  if (pte_present(addr)) return ReadResult::Pte;
+  // do_pte_missing(): vma_is_anonymous() goes to do_anonymous_page(), which refuses a shared mapping
+  // without ->vm_ops ("File mapping without ->vm_ops ?") and maps the zero page for a read.
+  if (!vma->vm_ops) return (vma->vm_flags & VM_SHARED) ? ReadResult::Sigbus : ReadResult::Zero;
+  // do_fault(): no ->fault and no entry (the VMA was not fully populated on mmap()) is SIGBUS.
+  if (!vma->vm_ops->fault) return ReadResult::Sigbus;
+  if (!shim_vm_ops_name(vma->vm_ops)) return ReadResult::Driver;
+  // A table the shim provides: its ->fault (shmem_fault(), filemap_fault() in kshim.cpp) only says whether
+  // the page would be refused; vmf->pgoff is linear_page_index(), the file's index of the page.
+  struct vm_fault vmf{};
+  vmf.vma = const_cast<vm_area_struct*>(vma);
+  vmf.address = addr & PAGE_MASK;
+  vmf.pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+  if (vma->vm_ops->fault(&vmf) & VM_FAULT_SIGBUS) return ReadResult::Sigbus;
+  // shmem_get_folio_gfp() allocates a shmem file's missing page cleared; any other file has its contents.
+  return is_shmem_file(vma->vm_file) ? ReadResult::Zero : ReadResult::File;
 }
 
 }  // namespace vmaprep::model

@@ -147,6 +147,14 @@ class Run {
            << " prot=" << hex(pgprot_val(it->second.prot)) << " " << pte_kind_name(it->second.kind);
       trace.push_back(line.str());
     }
+    // What a read of each mapped page of the range gets, as a process touching it would see it: the same
+    // VMAs can read differently (a /dev/zero shmem file ends where the mapping's size does, so at an offset
+    // its pages give SIGBUS where anonymous memory reads zeros). A page no VMA covers has no line, so a range
+    // left unmapped still has an empty snapshot.
+    for (unsigned long addr = kBase; addr < kBase + scenario_.pages * PAGE_SIZE; addr += PAGE_SIZE)
+      if (as.find_vma_intersection(lock, addr, addr + PAGE_SIZE))
+        trace.push_back(std::string(label) + " page " + std::to_string(addr - kBase) +
+                        " read=" + read_result_name(as.read_fault(lock, addr)));
   }
 
   // A CoW remap stores the pfn in vm_pgoff (remap_pfn_range()): name it like a page-table pfn.
@@ -299,6 +307,13 @@ std::vector<Scenario> edge_scenarios() {
   add("2p off0 rw private ro-file", [](Scenario& s) {
     s.pages = 2;
     s.map_type = MAP_PRIVATE;
+    s.read_only_file = true;
+  });
+  // At an offset: a handler that backs the read-only file's shared mapping with a file of the mapping's size
+  // (shmem_zero_setup()) gives SIGBUS on the read where anonymous memory reads zeros.
+  add("1p off1 ro shared ro-file", [](Scenario& s) {
+    s.pgoff = 1;
+    s.prot = PROT_READ;
     s.read_only_file = true;
   });
   add("1p off0 wo shared", [](Scenario& s) {

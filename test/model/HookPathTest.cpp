@@ -321,6 +321,39 @@ TEST_F(HookTest, PrepareAnonymousAndShmemZero) {
   EXPECT_EQ(z->vm_file->__vmaprep_count, 1);
 }
 
+// mm/shmem.c shmem_zero_setup(_desc)() makes a shmem file the size of the mapping and keeps the caller's
+// offset: a shared /dev/zero mapping at offset 1 page of a 1-page mapping reads index 1 of a 1-page file,
+// past its end, which shmem_fault() answers with SIGBUS (a real 7.3 kernel does, and 6.12 did); at offset 0
+// it reads zeros. Both hooks, the legacy one (shmem_zero_setup) and the prepare one (the _desc variant).
+TEST_F(HookTest, SharedZeroMappingAtAnOffsetFaultsPastTheShmemFile) {
+  auto read = [&](unsigned long addr) {
+    ReadGuard lock = as_.read_lock();
+    return as_.read_fault(lock, addr);
+  };
+  for (const auto& [fops, kapi] :
+       {std::pair{&legacy_zero_fops, fixture_legacy_kapi}, std::pair{&prep_zero_fops, fixture_prepare_kapi}}) {
+    FileHandle zero = open(fops, kapi);
+    ASSERT_EQ(map(zero.get(), kBase, kPage, PROT_READ | PROT_WRITE, kShared), static_cast<long>(kBase));
+    ASSERT_EQ(map(zero.get(), kBase + 4 * kPage, kPage, PROT_READ | PROT_WRITE, kShared, kPage),
+              static_cast<long>(kBase + 4 * kPage));
+    {
+      ReadGuard lock = as_.read_lock();
+      ASSERT_TRUE(is_shmem_file(vma_at(lock, kBase)->vm_file));
+      EXPECT_EQ(vma_at(lock, kBase)->vm_file->f_inode->i_size, static_cast<loff_t>(kPage));
+      EXPECT_EQ(vma_at(lock, kBase + 4 * kPage)->vm_pgoff, 1u);
+    }
+    EXPECT_EQ(read(kBase), ReadResult::Zero) << kapi;
+    EXPECT_EQ(read(kBase + 4 * kPage), ReadResult::Sigbus) << kapi;
+    // A private mapping is anonymous memory (vma_set_anonymous()): zeros at any offset.
+    ASSERT_EQ(map(zero.get(), kBase + 8 * kPage, kPage, PROT_READ, MAP_PRIVATE | MAP_FIXED, kPage),
+              static_cast<long>(kBase + 8 * kPage));
+    EXPECT_EQ(read(kBase + 8 * kPage), ReadResult::Zero) << kapi;
+    ASSERT_EQ(unmap(kBase, 16 * kPage), 0);
+  }
+  // Nothing mapped there.
+  EXPECT_EQ(read(kBase), ReadResult::Sigsegv);
+}
+
 TEST_F(HookTest, GenericFileMmapAndPrepareAgree) {
   FileHandle legacy = open(&legacy_generic_fops, fixture_legacy_kapi);
   FileHandle prepared = open(&prep_generic_fops, fixture_prepare_kapi);

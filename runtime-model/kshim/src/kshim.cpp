@@ -90,16 +90,43 @@ const vmaprep::model::Ledger::Block* find_vm_area(const void* addr, std::uintptr
   return nullptr;
 }
 
-const file_operations shmem_anon_file_operations = {};
-const vm_operations_struct shmem_anon_vm_ops = {};
-const vm_operations_struct generic_file_vm_ops = {};
+// The ->fault callbacks of the tables the shim provides, for AddressSpace::read_fault(), which asks what a
+// read would get and maps nothing: they answer whether the kernel's would fail, and allocate no page.
 
-struct file* shmem_file_setup() noexcept {
+// mm/shmem.c shmem_fault() -> shmem_get_folio_gfp(SGP_CACHE): an index past MAX_LFS_FILESIZE is -EFBIG,
+// one at or past i_size is -EINVAL, and vmf_error() makes either VM_FAULT_SIGBUS. Below i_size the kernel
+// allocates a zeroed folio (the model's read_fault() says "zero"). A /dev/zero mapping's shmem file is the
+// size of the mapping (shmem_zero_setup() below), so a mapping at a non-zero offset reaches past its end.
+vm_fault_t shmem_fault(struct vm_fault* vmf) noexcept {
+  constexpr unsigned long kMaxLfsFileSize = 0x7fffffffffffffffUL;  // MAX_LFS_FILESIZE on 64-bit
+  if (vmf->pgoff > (kMaxLfsFileSize >> PAGE_SHIFT)) return VM_FAULT_SIGBUS;
+  if (static_cast<loff_t>(vmf->pgoff << PAGE_SHIFT) >= vmf->vma->vm_file->f_inode->i_size) return VM_FAULT_SIGBUS;
+  return 0;
+}
+
+// mm/filemap.c filemap_fault(): the file's own page from the page cache. The model has neither the page cache
+// nor the file's size (its files are empty), so the page is never refused here: read_fault() says "file".
+vm_fault_t filemap_fault(struct vm_fault*) noexcept { return 0; }
+
+vm_operations_struct with_fault(vm_fault_t (*fault)(struct vm_fault*)) {
+  vm_operations_struct ops{};
+  ops.fault = fault;
+  return ops;
+}
+
+const file_operations shmem_anon_file_operations = {};
+const vm_operations_struct shmem_anon_vm_ops = with_fault(shmem_fault);
+const vm_operations_struct generic_file_vm_ops = with_fault(filemap_fault);
+
+// shmem_kernel_file_setup(name, size, flags): a shmem file of size bytes (its i_size).
+struct file* shmem_file_setup(loff_t size) noexcept {
   if (kernel().faults.should_fail("shmem_file_setup")) return nullptr;
   FileSpec spec;
   spec.fops = &shmem_anon_file_operations;
   spec.kind = vmaprep::model::FileKind::Regular;
-  return vmaprep::model::open_file(spec);
+  struct file* file = vmaprep::model::open_file(spec);
+  if (file) file->f_inode->i_size = size;
+  return file;
 }
 
 }  // namespace
@@ -582,8 +609,11 @@ int generic_file_readonly_mmap_prepare(struct vm_area_desc* desc) noexcept {
   return generic_file_mmap_prepare(desc);
 }
 
+// mm/shmem.c shmem_zero_setup() (6.12; __shmem_zero_setup() in 7.3): the shmem file is the size of the
+// mapping, vm_end - vm_start, whatever vm_pgoff is; the offset stays the caller's, so shmem_fault() gives
+// SIGBUS at every page of a mapping at offset N whose index (vm_pgoff + page) reaches that size.
 int shmem_zero_setup(struct vm_area_struct* vma) noexcept {
-  struct file* file = shmem_file_setup();
+  struct file* file = shmem_file_setup(static_cast<loff_t>(vma->vm_end - vma->vm_start));
   if (!file) return -ENOMEM;
   if (vma->vm_file) vmaprep::model::file_ref_put(vma->vm_file);
   vma->vm_file = file;
@@ -591,8 +621,9 @@ int shmem_zero_setup(struct vm_area_struct* vma) noexcept {
   return 0;
 }
 
+// mm/shmem.c shmem_zero_setup_desc(): the same file, sized desc->end - desc->start.
 int shmem_zero_setup_desc(struct vm_area_desc* desc) noexcept {
-  struct file* file = shmem_file_setup();
+  struct file* file = shmem_file_setup(static_cast<loff_t>(desc->end - desc->start));
   if (!file) return -ENOMEM;
   desc->vm_file = file;  // its one reference is the caller's, for the core to take over
   ++kernel().handler_file_refs[file].uncounted;

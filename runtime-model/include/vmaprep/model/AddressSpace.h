@@ -78,6 +78,12 @@ using PageTable =
     std::map<unsigned long, Pte, std::less<unsigned long>,
              FreeListAllocator<std::pair<const unsigned long, Pte>>>;  // keyed by the page-aligned virtual address
 
+// What a read of one page gets (AddressSpace::read_fault()): what the page-table entry maps (Pte), a page
+// of zeros (anonymous memory, a new shmem page), the file's own page (its page cache, which the model does
+// not have), whatever the driver's ->fault decides (the model does not run it), or a signal.
+enum class ReadResult { Pte, Zero, File, Driver, Sigbus, Sigsegv };
+const char* read_result_name(ReadResult result);
+
 // --- the mmap lock ---
 
 class LockedView {
@@ -227,6 +233,9 @@ class AddressSpace {
   int install_page(vm_area_struct* vma, unsigned long addr, struct page* page, pgprot_t prot);
   void zap_range(unsigned long start, unsigned long end);
   bool pte_present(unsigned long addr) const { return ptes_.count(addr & PAGE_MASK) != 0; }
+  // A read of addr as handle_mm_fault() would serve it (mm/memory.c), asked without mapping anything: the
+  // answer is a function of the VMAs and page tables, so a trace can print it without changing them.
+  ReadResult read_fault(const LockedView& lock, unsigned long addr) const;
   // mm/util.c compat_vma_mmap(): a stacked ->mmap (vfs_mmap()) hands its VMA to a file with ->mmap_prepare.
   int compat_vma_mmap(struct file* file, vm_area_struct* vma);
 

@@ -1,8 +1,8 @@
-// The validator core: runs a driver's mmap handler through a matrix of scenarios on the model and
-// writes what is observable as canonical trace lines (VMAs, page-table entries, resource deltas, return
-// values), so an original ->mmap handler and its ->mmap_prepare rewrite can be compared line by line.
-// It also sweeps allocation failures through every scenario and checks the mmap_prepare contract:
-// nothing a handler acquired may outlive a mapping that failed or merged.
+// The validator core: runs a driver's mmap handler through a matrix of scenarios on the model and writes
+// what is observable as canonical trace lines (VMAs, page-table entries, what a read of each page gets,
+// resource deltas, return values), so an original ->mmap handler and its ->mmap_prepare rewrite can be
+// compared line by line. It also sweeps allocation failures through every scenario and checks the
+// mmap_prepare contract: nothing a handler acquired may outlive a mapping that failed or merged.
 #pragma once
 
 #include <functional>
@@ -48,10 +48,9 @@ std::vector<Scenario> standard_scenarios(unsigned long max_pages = 4);
 // The edge cases `vmaprep validate` adds to the standard matrix: an unaligned request length, the offset
 // limits per file kind (past MAX_LFS_FILESIZE: -EOVERFLOW for a regular file, the hook for a character
 // device; the last page offsets: -EOVERFLOW for a character device, the hook with FOP_UNSIGNED_OFFSET), a
-// large offset the handler must refuse or honour, a file
-// opened read-only (shared read-only, shared writable, private writable), a write-only shared mapping
-// (no VM_READ), and a partial munmap that
-// fails because the split would exceed vm.max_map_count.
+// large offset the handler must refuse or honour, a file opened read-only (shared read-only, shared
+// writable, private writable, and shared read-only at an offset), a write-only shared mapping (no
+// VM_READ), and a partial munmap that fails because the split would exceed vm.max_map_count.
 std::vector<Scenario> edge_scenarios();
 // standard_scenarios(max_pages) followed by edge_scenarios().
 std::vector<Scenario> validation_matrix(unsigned long max_pages = 4);

@@ -1,7 +1,8 @@
 /*
  * vmaprep kernel API shim: linux/shmem_fs.h.
  * Models shmem_zero_setup() (legacy: the VMA becomes a shared anonymous mapping) and, from 6.19,
- * shmem_zero_setup_desc() for ->mmap_prepare.
+ * shmem_zero_setup_desc() for ->mmap_prepare: the shmem file is the size of the mapping and the offset
+ * stays the caller's, so a read past the file's end (a mapping at an offset) gets SIGBUS.
  */
 #ifndef VMAPREP_KSHIM_LINUX_SHMEM_FS_H
 #define VMAPREP_KSHIM_LINUX_SHMEM_FS_H
