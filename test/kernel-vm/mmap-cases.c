@@ -2,9 +2,15 @@
 // observation, so that the transcripts of an original and a converted kernel can be compared with diff.
 //
 //   mmap-cases TAG PATH [--open rdonly|rdwr] [--base PAGES] [--pages N] [--probe usbmon] [--hash-bytes N]
+//              [--fail-nth CASE]
+//   mmap-cases mkzonefs DEV
 //
 // TAG names the target in every line. PATH "memfd_secret" is not a file: the cases run on a memfd_secret(2) file
-// of --pages pages (mm/secretmem.c). --base is the page offset the cases start from (for /dev/mem, the BIOS ROM),
+// of --pages pages (mm/secretmem.c). PATH "io_setup" is not a file either: io_setup(2) makes the kernel map an aio
+// ring through the ring file's ->mmap (fs/aio.c), and that mapping is exercised like a case's, then io_destroy(2).
+// --fail-nth CASE runs no table: it sweeps /proc/thread-self/fail-nth over the one case's mmap (io_setup for the
+// ring), failing its first, second, ... allocation until the call runs to its end (sweepFailNth()).
+// `mmap-cases mkzonefs DEV` writes a zonefs super block to DEV and exits. --base is the page offset the cases start from (for /dev/mem, the BIOS ROM),
 // --pages the size the cases are scaled to (the device's size in pages, or any size for files without one; only the
 // "whole and one" case maps more than that, so a one-page device such as /dev/hpet gets one-page cases).
 // --hash-bytes hashes only the first N bytes of a page: the registers of a device that change on their own (the HPET's
@@ -56,6 +62,7 @@ static const char *errName(int E) {
   case EINVAL: return "EINVAL";
   case EOVERFLOW: return "EOVERFLOW";
   case ENOTTY: return "ENOTTY";
+  case ENOSPC: return "ENOSPC";
   default: {
     static char Buf[32];
     snprintf(Buf, sizeof Buf, "errno%d", E);
@@ -164,41 +171,21 @@ struct Case {
   int Flags;
 };
 
-static void runCase(const struct Case *C, long Base, long Pages) {
-  long Off = Base + (C->Off >= 0 ? C->Off : Pages + C->Off);
-  long Count = C->Len < 0 ? Pages + 1 : C->Len > Pages ? Pages : C->Len;
-  size_t Len = (size_t)Count * PageSize;
-  const char *N = C->Name;
-  out(N, "mmap(pages %ld, offset +%ld, prot %s%s%s, %s)", Count, Off - Base, C->Prot & PROT_READ ? "r" : "-",
-      C->Prot & PROT_WRITE ? "w" : "-", C->Prot & PROT_EXEC ? "x" : "-",
-      C->Flags & MAP_SHARED ? "shared" : "private");
-  // A hint with a free page on either side, so that mremap in place can grow the mapping unless the driver forbids it.
-  void *Hole = mmap(NULL, Len + 2 * PageSize, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  void *Hint = NULL;
-  if (Hole != MAP_FAILED) {
-    munmap(Hole, Len + 2 * PageSize);
-    Hint = (char *)Hole + PageSize;
-  }
-  errno = 0;
-  unsigned char *P = mmap(Hint, Len, C->Prot, C->Flags, Fd, (off_t)Off * PageSize);
-  if (P == MAP_FAILED) {
-    out(N, "mmap = %s", errName(errno));
-    probe(N, "after failed mmap");
-    return;
-  }
-  out(N, "mmap = ok%s", (void *)P == Hint ? "" : " (not at the hint)");
+// Everything after a successful mmap: the range's maps, reads and writes, mprotect, mremap, munmap of a middle page,
+// fork, and (Unmap) munmap. Shared by the table's cases and by mappings the kernel made itself (io_setup's ring).
+static void exercise(const char *N, unsigned char *P, size_t Len, long Count, int Prot, int Unmap) {
   uintptr_t Lo = (uintptr_t)P, Hi = Lo + Len;
   maps(N, Lo, Hi);
   probe(N, "mapped");
-  if (C->Prot & PROT_READ) {
-    touch(N, "first page", P, (C->Prot & PROT_WRITE) != 0);
-    touch(N, "last page", P + Len - PageSize, (C->Prot & PROT_WRITE) != 0);
+  if (Prot & PROT_READ) {
+    touch(N, "first page", P, (Prot & PROT_WRITE) != 0);
+    touch(N, "last page", P + Len - PageSize, (Prot & PROT_WRITE) != 0);
   }
   int R = mprotect(P, Len, PROT_READ | PROT_WRITE);
   out(N, "mprotect(rw) = %s", R == 0 ? "ok" : errName(errno));
   if (R == 0) {
     maps(N, Lo, Hi);
-    mprotect(P, Len, C->Prot);
+    mprotect(P, Len, Prot);
   }
   void *M = mremap(P, Len, Len + PageSize, 0);
   out(N, "mremap(+1 page, in place) = %s", M == MAP_FAILED ? errName(errno) : "ok");
@@ -218,7 +205,7 @@ static void runCase(const struct Case *C, long Base, long Pages) {
   pid_t Child = fork();
   if (Child == 0) {
     int Status = 0;
-    if (C->Prot & PROT_READ) {
+    if (Prot & PROT_READ) {
       if (sigsetjmp(FaultJump, 1) == 0) {
         volatile unsigned char V = *(volatile unsigned char *)P;
         (void)V;
@@ -236,22 +223,254 @@ static void runCase(const struct Case *C, long Base, long Pages) {
     out(N, "fork: child read %s", !WIFEXITED(WS) ? "killed" : WEXITSTATUS(WS) == 0 ? "ok" : WEXITSTATUS(WS) == 2 ? "SIGBUS" : "SIGSEGV");
     probe(N, "after child exit");
   }
-  R = munmap(P, Len);
-  out(N, "munmap = %s", R == 0 ? "ok" : errName(errno));
-  probe(N, "unmapped");
+  if (Unmap) {
+    R = munmap(P, Len);
+    out(N, "munmap = %s", R == 0 ? "ok" : errName(errno));
+    probe(N, "unmapped");
+  }
+}
+
+// Where the case maps: its page offset from the file's start and its length in pages.
+static void caseExtent(const struct Case *C, long Base, long Pages, long *Off, long *Count) {
+  *Off = Base + (C->Off >= 0 ? C->Off : Pages + C->Off);
+  *Count = C->Len < 0 ? Pages + 1 : C->Len > Pages ? Pages : C->Len;
+}
+
+// A hint with a free page on either side, so that mremap in place can grow the mapping unless the driver forbids it.
+static void *freeHint(size_t Len) {
+  void *Hole = mmap(NULL, Len + 2 * PageSize, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (Hole == MAP_FAILED)
+    return NULL;
+  munmap(Hole, Len + 2 * PageSize);
+  return (char *)Hole + PageSize;
+}
+
+static void runCase(const struct Case *C, long Base, long Pages) {
+  long Off, Count;
+  caseExtent(C, Base, Pages, &Off, &Count);
+  size_t Len = (size_t)Count * PageSize;
+  const char *N = C->Name;
+  out(N, "mmap(pages %ld, offset +%ld, prot %s%s%s, %s)", Count, Off - Base, C->Prot & PROT_READ ? "r" : "-",
+      C->Prot & PROT_WRITE ? "w" : "-", C->Prot & PROT_EXEC ? "x" : "-",
+      C->Flags & MAP_SHARED ? "shared" : "private");
+  void *Hint = freeHint(Len);
+  errno = 0;
+  unsigned char *P = mmap(Hint, Len, C->Prot, C->Flags, Fd, (off_t)Off * PageSize);
+  if (P == MAP_FAILED) {
+    out(N, "mmap = %s", errName(errno));
+    probe(N, "after failed mmap");
+    return;
+  }
+  out(N, "mmap = ok%s", (void *)P == Hint ? "" : " (not at the hint)");
+  exercise(N, P, Len, Count, C->Prot, 1);
+}
+
+// ---------------------------------------------------------------- io_setup(2)'s ring
+static long sysIoSetup(unsigned NrEvents, unsigned long *Ctx) { return syscall(SYS_io_setup, NrEvents, Ctx); }
+static long sysIoDestroy(unsigned long Ctx) { return syscall(SYS_io_destroy, Ctx); }
+
+// The number of "[aio]" mappings (the ring file's name) in /proc/self/maps.
+static int aioMappings(void) {
+  FILE *F = fopen("/proc/self/maps", "r");
+  if (!F)
+    return -1;
+  char Line[512];
+  int N = 0;
+  while (fgets(Line, sizeof Line, F))
+    N += strstr(Line, "[aio]") != NULL;
+  fclose(F);
+  return N;
+}
+
+// The length of the mapping that starts at Start, from /proc/self/maps.
+static size_t mappingLength(uintptr_t Start) {
+  FILE *F = fopen("/proc/self/maps", "r");
+  if (!F)
+    return 0;
+  char Line[512];
+  size_t Len = 0;
+  unsigned long S, E;
+  while (!Len && fgets(Line, sizeof Line, F))
+    if (sscanf(Line, "%lx-%lx", &S, &E) == 2 && S == Start)
+      Len = E - S;
+  fclose(F);
+  return Len;
+}
+
+// io_setup(2) maps the context's ring through the ring file's ->mmap (fs/aio.c aio_setup_ring: do_mmap of
+// aio_ring_fops), so the handler runs without a file user space could open. The mapping is then exercised like a
+// case's, and io_destroy(2) unmaps it.
+static void runAioRing(unsigned NrEvents) {
+  const char *N = "ring";
+  unsigned long Ctx = 0;
+  errno = 0;
+  long R = sysIoSetup(NrEvents, &Ctx);
+  out(N, "io_setup(%u) = %s", NrEvents, R == 0 ? "ok" : errName(errno));
+  if (R != 0)
+    return;
+  size_t Len = mappingLength(Ctx);
+  long Count = (long)(Len / PageSize);
+  // What aio_setup_ring() asked do_mmap() for, in a case's words (case-coverage.py reads it).
+  out(N, "mmap(pages %ld, offset +0, prot rw-, shared)", Count);
+  if (Count > 0)
+    exercise(N, (unsigned char *)Ctx, Len, Count, PROT_READ | PROT_WRITE, 0);
+  R = sysIoDestroy(Ctx);
+  out(N, "io_destroy = %s", R == 0 ? "ok" : errName(errno));
+  out(N, "[aio] mappings left: %d", aioMappings());
+}
+
+// ---------------------------------------------------------------- failure injection
+// /proc/thread-self/fail-nth (CONFIG_FAULT_INJECTION): writing N makes the N-th fault-injection point this thread
+// reaches fail (failslab and fail_page_alloc, which the init script configures through debugfs to cover sleeping
+// allocations of any order), and reading it back says whether that point was reached (0: the failure was injected).
+static int FailNthFd = -1;
+
+static void armFailNth(long N) {
+  char B[32];
+  int L = snprintf(B, sizeof B, "%ld", N);
+  if (pwrite(FailNthFd, B, (size_t)L, 0) != L) {
+    perror("mmap-cases: writing fail-nth");
+    exit(1);
+  }
+}
+
+// Disarms fail-nth and says whether the armed failure was injected.
+static int failureInjected(void) {
+  char B[32] = "";
+  ssize_t R = pread(FailNthFd, B, sizeof B - 1, 0);
+  int Injected = R > 0 && strtol(B, NULL, 10) == 0;
+  armFailNth(0);
+  return Injected;
+}
+
+// Sweeps fail-nth over one case's mmap (or io_setup for the ring): N = 1, 2, ... until the call runs to its end
+// without reaching the N-th injection point. Each step prints the result, whether the failure was injected, what is
+// left mapped in the range after a failed call (nothing may be), and the driver's count where it has one; a
+// successful mapping is unmapped at once. The lines differ between kernels wherever the allocation order does, so
+// run-kernel-vm.sh checks them for what must hold (nothing left, counts balanced, a clean dmesg), not for equality.
+static void sweepFailNth(const struct Case *C, long Base, long Pages, int Aio) {
+  const char *N = "fail-nth";
+  FailNthFd = open("/proc/thread-self/fail-nth", O_RDWR);
+  if (FailNthFd < 0) {
+    out(N, "open /proc/thread-self/fail-nth = %s", errName(errno));
+    exit(1);
+  }
+  long Off = 0, Count = 0;
+  if (!Aio) {
+    caseExtent(C, Base, Pages, &Off, &Count);
+    out(N, "case %s", C->Name);
+  } else {
+    out(N, "case io_setup");
+  }
+  size_t Len = (size_t)Count * PageSize;
+  long Failed = 0;
+  for (long I = 1; I <= 400; ++I) {
+    void *Hint = Aio ? NULL : freeHint(Len);
+    unsigned long Ctx = 0;
+    unsigned char *P = MAP_FAILED;
+    int Err;
+    armFailNth(I);
+    errno = 0;
+    if (Aio) {
+      Err = sysIoSetup(128, &Ctx) == 0 ? 0 : errno;
+    } else {
+      P = mmap(Hint, Len, C->Prot, C->Flags, Fd, (off_t)Off * PageSize);
+      Err = P == MAP_FAILED ? errno : 0;
+    }
+    int Inj = failureInjected();
+    Failed += Inj && Err;
+    char Left[64];
+    if (Aio)
+      snprintf(Left, sizeof Left, "[aio] mappings %d", aioMappings());
+    else if (Err && Hint) {
+      // What is left in the range the failed mmap would have used (a half-made VMA would show here).
+      int Entries = 0;
+      FILE *F = fopen("/proc/self/maps", "r");
+      char Line[512];
+      unsigned long S, E;
+      while (F && fgets(Line, sizeof Line, F))
+        Entries += sscanf(Line, "%lx-%lx", &S, &E) == 2 && S < (uintptr_t)Hint + Len && E > (uintptr_t)Hint;
+      if (F)
+        fclose(F);
+      snprintf(Left, sizeof Left, "left in range %d", Entries);
+    } else {
+      Left[0] = 0;
+    }
+    out(N, "nth %ld: %s = %s, %s%s%s", I, Aio ? "io_setup" : "mmap", Err ? errName(Err) : "ok",
+        Inj ? "injected" : "not reached", *Left ? ", " : "", Left);
+    probe(N, Err ? "after failed call" : "mapped");
+    if (!Err) {
+      if (Aio)
+        sysIoDestroy(Ctx);
+      else
+        munmap(P, Len);
+      probe(N, "unmapped");
+    }
+    if (!Inj) {
+      out(N, "done: %ld points reached, %ld injected failures failed the call", I - 1, Failed);
+      return;
+    }
+  }
+  out(N, "done: more than 400 injection points");
+}
+
+// Offsets are pages from --base; a negative one counts from the end of --pages.
+static const struct Case Cases[] = {
+    {"shared-r", 0, 4, PROT_READ, MAP_SHARED},
+    {"private-r", 0, 4, PROT_READ, MAP_PRIVATE},
+    {"shared-rw", 0, 4, PROT_READ | PROT_WRITE, MAP_SHARED},
+    {"private-rw", 0, 4, PROT_READ | PROT_WRITE, MAP_PRIVATE},
+    {"shared-none", 0, 2, PROT_NONE, MAP_SHARED},
+    {"shared-rx", 0, 1, PROT_READ | PROT_EXEC, MAP_SHARED},
+    {"shared-r-one", 1, 1, PROT_READ, MAP_SHARED},
+    {"shared-r-tail", -5, 5, PROT_READ, MAP_SHARED},
+    {"shared-r-past-end", -2, 4, PROT_READ, MAP_SHARED},
+    {"shared-r-whole-and-one", 0, -1, PROT_READ, MAP_SHARED},
+};
+
+// `mmap-cases mkzonefs DEV`: writes a zonefs super block (fs/zonefs/zonefs.h struct zonefs_super: magic, the
+// kernel's crc32_le(~0) of the 4 KiB block with the crc field zero, no features) at sector 0 of DEV, a zoned block
+// device whose first zone is conventional. Debian bookworm has no mkzonefs; zonefs needs nothing else.
+static int mkzonefs(const char *Dev) {
+  unsigned char Super[4096];
+  memset(Super, 0, sizeof Super);
+  const uint32_t Magic = 0x5a4f4653; // ZONEFS_MAGIC
+  memcpy(Super, &Magic, 4);          // little-endian host: the on-disk __le32
+  memcpy(Super + 8, "vmaprep", 7);   // s_label
+  uint32_t Crc = ~0u;                // lib/crc32.c crc32_le(~0U, ...): no final inversion
+  for (size_t I = 0; I < sizeof Super; ++I) {
+    Crc ^= Super[I];
+    for (int B = 0; B < 8; ++B)
+      Crc = (Crc >> 1) ^ (0xedb88320u & -(Crc & 1));
+  }
+  memcpy(Super + 4, &Crc, 4);
+  int F = open(Dev, O_RDWR);
+  if (F < 0 || pwrite(F, Super, sizeof Super, 0) != (ssize_t)sizeof Super || fsync(F) != 0) {
+    out("mkzonefs", "%s = %s", Dev, errName(errno));
+    return 1;
+  }
+  close(F);
+  return 0;
 }
 
 int main(int Argc, char **Argv) {
   if (Argc < 3) {
     fprintf(stderr, "usage: mmap-cases TAG PATH [--open rdonly|rdwr] [--base PAGES] [--pages N] [--probe usbmon] "
-                    "[--hash-bytes N]\n");
+                    "[--hash-bytes N] [--fail-nth CASE]\n");
     return 2;
   }
   Tag = Argv[1];
   const char *Path = Argv[2];
+  if (!strcmp(Tag, "mkzonefs"))
+    return mkzonefs(Path);
+  const char *FailNthCase = NULL;
   int OpenFlags = O_RDWR;
   long Base = 0, Pages = 16;
-  for (int I = 3; I + 1 < Argc; I += 2) {
+  for (int I = 3; I < Argc; I += 2) {
+    if (I + 1 >= Argc) {
+      fprintf(stderr, "mmap-cases: option '%s' needs a value\n", Argv[I]);
+      return 2;
+    }
     if (!strcmp(Argv[I], "--open"))
       OpenFlags = !strcmp(Argv[I + 1], "rdonly") ? O_RDONLY : O_RDWR;
     else if (!strcmp(Argv[I], "--base"))
@@ -262,6 +481,8 @@ int main(int Argc, char **Argv) {
       Probe = Argv[I + 1];
     else if (!strcmp(Argv[I], "--hash-bytes"))
       HashBytes = strtol(Argv[I + 1], NULL, 0);
+    else if (!strcmp(Argv[I], "--fail-nth"))
+      FailNthCase = Argv[I + 1];
     else {
       fprintf(stderr, "mmap-cases: unknown option '%s'\n", Argv[I]);
       return 2;
@@ -277,6 +498,26 @@ int main(int Argc, char **Argv) {
   sigaction(SIGBUS, &SA, NULL);
   sigaction(SIGSEGV, &SA, NULL);
 
+  const struct Case *FailNth = NULL;
+  if (FailNthCase) {
+    for (size_t I = 0; I < sizeof Cases / sizeof Cases[0]; ++I)
+      if (!strcmp(Cases[I].Name, FailNthCase))
+        FailNth = &Cases[I];
+    if (!FailNth && strcmp(Path, "io_setup")) {
+      fprintf(stderr, "mmap-cases: --fail-nth: no case '%s'\n", FailNthCase);
+      return 2;
+    }
+  }
+
+  if (!strcmp(Path, "io_setup")) {
+    // --pages is not a size here: the ring's size follows from the number of events.
+    if (FailNthCase)
+      sweepFailNth(NULL, 0, 0, 1);
+    else
+      runAioRing(128);
+    out("close", "done");
+    return 0;
+  }
   if (!strcmp(Path, "memfd_secret")) {
 #ifndef SYS_memfd_secret
 #define SYS_memfd_secret 447
@@ -293,23 +534,15 @@ int main(int Argc, char **Argv) {
     out("open", "%s = %s", Path, errName(errno));
     return 1;
   }
-  out("open", "%s = ok", Path);
+  // The open mode is part of the transcript: a shared mapping of a file opened read-only is the only way to have
+  // VM_MAYSHARE without VM_SHARED (case-coverage.py reads it).
+  out("open", "%s%s = ok", Path, OpenFlags == O_RDONLY ? " (read-only)" : "");
   probe("open", "opened");
-  // Offsets are pages from --base; a negative one counts from the end of --pages.
-  static const struct Case Cases[] = {
-      {"shared-r", 0, 4, PROT_READ, MAP_SHARED},
-      {"private-r", 0, 4, PROT_READ, MAP_PRIVATE},
-      {"shared-rw", 0, 4, PROT_READ | PROT_WRITE, MAP_SHARED},
-      {"private-rw", 0, 4, PROT_READ | PROT_WRITE, MAP_PRIVATE},
-      {"shared-none", 0, 2, PROT_NONE, MAP_SHARED},
-      {"shared-rx", 0, 1, PROT_READ | PROT_EXEC, MAP_SHARED},
-      {"shared-r-one", 1, 1, PROT_READ, MAP_SHARED},
-      {"shared-r-tail", -5, 5, PROT_READ, MAP_SHARED},
-      {"shared-r-past-end", -2, 4, PROT_READ, MAP_SHARED},
-      {"shared-r-whole-and-one", 0, -1, PROT_READ, MAP_SHARED},
-  };
-  for (size_t I = 0; I < sizeof Cases / sizeof Cases[0]; ++I)
-    runCase(&Cases[I], Base, Pages);
+  if (FailNth)
+    sweepFailNth(FailNth, Base, Pages, 0);
+  else
+    for (size_t I = 0; I < sizeof Cases / sizeof Cases[0]; ++I)
+      runCase(&Cases[I], Base, Pages);
   close(Fd);
   out("close", "done");
   return 0;

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Holds the real-kernel cases to what the analysis knows about each handler.
+
+    case-coverage.py CHECK_JSON HANDLERS_TSV TRANSCRIPT
+
+CHECK_JSON is `vmaprep check --format json` over the original (put-back) sources; HANDLERS_TSV is
+test/kernel-vm/handlers.tsv; TRANSCRIPT is the original kernel's mmap-cases lines. For every handler the test
+exercises, the analysis's effects say which properties of the mapping its code looks at: the VM_* flags it tests
+(`flags-test` operands), the mapping's size (`size-query`, `vm_start`/`vm_end` reads) and its offset (`vm_pgoff`
+reads). Each property user space controls must have been tried both ways by the cases that ran on the handler's
+tags: VM_WRITE a writable and a read-only protection, VM_SHARED a shared and a private mapping, VM_MAYSHARE and
+VM_MAYWRITE a shared mapping of a file opened read-only (the only way to have VM_MAYSHARE without VM_SHARED, or a
+shared mapping without VM_MAYWRITE), VM_EXEC an executable protection, VM_READ PROT_NONE, the size one page and
+several, the offset zero and not. Flags user space cannot set (VM_IO, VM_PFNMAP, ...) are listed as such.
+
+Prints one line per handler (what was tested, what covered it) and exits 1 when a property was not covered (the
+cases must be widened: mmap-cases' table, or an --open rdonly run of the handler's device), 2 on bad input.
+"""
+import json
+import re
+import sys
+
+# A property and the case lines (mmap-cases: "TAG CASE: mmap(pages N, offset +O, prot rwx, shared|private)") that
+# try it each way. A case is identified by what it asked for, so a widened table is picked up without edits here.
+PROPERTIES = {
+    "VM_WRITE": (lambda c: "w" in c["prot"], lambda c: "w" not in c["prot"]),
+    "VM_SHARED": (lambda c: c["shared"], lambda c: not c["shared"]),
+    "VM_MAYSHARE": (lambda c: c["shared"] and c["rdonly"], lambda c: not c["shared"]),
+    "VM_MAYWRITE": (lambda c: not c["rdonly"] or not c["shared"], lambda c: c["rdonly"] and c["shared"]),
+    "VM_EXEC": (lambda c: "x" in c["prot"], lambda c: "x" not in c["prot"]),
+    "VM_READ": (lambda c: "r" in c["prot"], lambda c: c["prot"] == "---"),
+    "size": (lambda c: c["pages"] == 1, lambda c: c["pages"] > 1),
+    "offset": (lambda c: c["offset"] == 0, lambda c: c["offset"] != 0),
+}
+# Flags the kernel or the driver sets; no mmap(2) argument chooses them.
+NOT_FROM_USER_SPACE = {"VM_IO", "VM_PFNMAP", "VM_DONTEXPAND", "VM_DONTDUMP", "VM_DONTCOPY", "VM_MIXEDMAP",
+                       "VM_HUGEPAGE", "VM_NOHUGEPAGE", "VM_LOCKED", "VM_WIPEONFORK", "VM_SEQ_READ", "VM_RAND_READ",
+                       "VM_SYNC", "VM_ACCOUNT", "VM_NORESERVE", "VM_GROWSDOWN", "VM_GROWSUP", "VM_MAYREAD",
+                       "VM_MAYEXEC", "VM_SOFTDIRTY", "VM_UFFD_MISSING", "VM_HUGETLB", "VM_DROPPABLE"}
+
+# Mapping calls that check the mapping's size and offset themselves (mm/memory.c vm_iomap_memory(): the length
+# and vm_pgoff against the region it is given).
+MAPPING_CHECKS = {"vm_iomap_memory": {"size", "offset"}}
+
+CASE_LINE = re.compile(r"^(\S+) (\S+): mmap\(pages (\d+), offset \+(-?\d+), prot ([r-][w-][x-]), (shared|private)\)$")
+OPEN_LINE = re.compile(r"^(\S+) open: .* = ok$")
+
+
+def properties_of(handler):
+    """The properties the handler's code looks at, from its analysed effects."""
+    props = set()
+    for e in handler.get("effects", []):
+        kind, name = e.get("kind"), e.get("name", "")
+        if kind == "flags-test":
+            for operand in e.get("operands", []) or [e.get("text", "")]:
+                flags = set(re.findall(r"\bVM_[A-Z_]+\b", operand))
+                # (VM_SHARED | VM_MAYSHARE) together is set exactly for a MAP_SHARED mapping (a read-only file's
+                # has VM_MAYSHARE alone): shared against private tries it.
+                if {"VM_SHARED", "VM_MAYSHARE"} <= flags:
+                    flags -= {"VM_MAYSHARE"}
+                props.update(flags)
+        elif kind == "size-query" or (kind == "field-read" and name in ("vm_start", "vm_end")):
+            props.add("size")
+        elif kind == "field-read" and name == "vm_pgoff":
+            props.add("offset")
+        elif kind == "mapping" and name in MAPPING_CHECKS:
+            props.update(MAPPING_CHECKS[name])
+    return props
+
+
+def main(argv):
+    if len(argv) != 4:
+        print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
+        return 2
+    try:
+        check = json.load(open(argv[1]))
+        rows = [l.rstrip("\n").split("\t") for l in open(argv[2]) if l.strip() and not l.startswith("#")]
+        transcript = open(argv[3]).read().splitlines()
+    except (OSError, ValueError) as err:
+        print(f"case-coverage: {err}", file=sys.stderr)
+        return 2
+    by_name = {}
+    for h in check.get("handlers", []):
+        by_name.setdefault(h["function"], h)
+
+    # The cases each tag ran, with the open mode its "open" line announced.
+    rdonly = {m.group(1) for l in transcript for m in [OPEN_LINE.match(l)] if m and "(read-only)" in l}
+    cases = {}
+    for l in transcript:
+        m = CASE_LINE.match(l)
+        if m:
+            tag = m.group(1)
+            cases.setdefault(tag, []).append({"name": m.group(2), "pages": int(m.group(3)),
+                                              "offset": int(m.group(4)), "prot": m.group(5),
+                                              "shared": m.group(6) == "shared", "rdonly": tag in rdonly})
+    uncovered = 0
+    for row in rows:
+        if len(row) < 5 or row[3] == "-":
+            continue
+        name, tags = row[0], row[3].split(",")
+        h = by_name.get(name)
+        if h is None:
+            print(f"case-coverage: {name}: not in the analysis (vmaprep check found no such handler)")
+            uncovered += 1
+            continue
+        ran = [dict(c, tag=t) for t in tags for c in cases.get(t, [])]
+        if not ran:
+            print(f"case-coverage: {name}: no case ran on {', '.join(tags)}")
+            uncovered += 1
+            continue
+        said, missing, fixed = [], [], []
+        for p in sorted(properties_of(h)):
+            if p in NOT_FROM_USER_SPACE:
+                fixed.append(p)
+                continue
+            if p not in PROPERTIES:
+                fixed.append(p + " (no case can choose it)")
+                continue
+            yes, no = PROPERTIES[p]
+            a = next((c for c in ran if yes(c)), None)
+            b = next((c for c in ran if no(c)), None)
+            if a and b:
+                said.append(f"{p} ({a['tag']} {a['name']} / {b['tag']} {b['name']})")
+            else:
+                missing.append(p + (" (no case had it)" if not a else " (every case had it)"))
+        line = f"{name}: tests " + ("; ".join(said) if said else "no property a case chooses")
+        if fixed:
+            line += "; set by the kernel or driver only: " + ", ".join(fixed)
+        if missing:
+            line += "; NOT COVERED: " + ", ".join(missing)
+            uncovered += 1
+        print(line)
+    return 1 if uncovered else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
