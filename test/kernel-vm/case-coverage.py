@@ -13,8 +13,15 @@ VM_MAYWRITE a shared mapping of a file opened read-only (the only way to have VM
 shared mapping without VM_MAYWRITE), VM_EXEC an executable protection, VM_READ PROT_NONE, the size one page and
 several, the offset zero and not. Flags user space cannot set (VM_IO, VM_PFNMAP, ...) are listed as such.
 
-Prints one line per handler (what was tested, what covered it) and exits 1 when a property was not covered (the
-cases must be widened: mmap-cases' table, or an --open rdonly run of the handler's device), 2 on bad input.
+The other direction, what the handler does: every flag it sets or clears (`flags-change`) must show in the smaps
+VmFlags of a mapping that succeeded (set: the mnemonic present; cleared: absent), and a `vm_ops` it installs or a
+mapping call it makes must have been read through (a page read of a successful mapping), so that the comparison of
+the two kernels could see the effect go missing. Effects user space cannot observe (`vm_private_data`, the page
+protection's cache mode) are listed as such.
+
+Prints one line per handler (what was tested, what covered it; what it does, what showed it) and exits 1 when a
+property was not covered or an observable effect not observed (the cases must be widened: mmap-cases' table, or an
+--open rdonly run of the handler's device), 2 on bad input.
 """
 import json
 import re
@@ -42,8 +49,43 @@ NOT_FROM_USER_SPACE = {"VM_IO", "VM_PFNMAP", "VM_DONTEXPAND", "VM_DONTDUMP", "VM
 # and vm_pgoff against the region it is given).
 MAPPING_CHECKS = {"vm_iomap_memory": {"size", "offset"}}
 
+# fs/proc/task_mmu.c show_smap_vma_flags(): the VmFlags mnemonic of each flag.
+MNEMONIC = {"VM_READ": "rd", "VM_WRITE": "wr", "VM_EXEC": "ex", "VM_SHARED": "sh", "VM_MAYREAD": "mr",
+            "VM_MAYWRITE": "mw", "VM_MAYEXEC": "me", "VM_MAYSHARE": "ms", "VM_GROWSDOWN": "gd", "VM_PFNMAP": "pf",
+            "VM_LOCKED": "lo", "VM_IO": "io", "VM_SEQ_READ": "sr", "VM_RAND_READ": "rr", "VM_DONTCOPY": "dc",
+            "VM_DONTEXPAND": "de", "VM_LOCKONFAULT": "lf", "VM_ACCOUNT": "ac", "VM_NORESERVE": "nr",
+            "VM_HUGETLB": "ht", "VM_SYNC": "sf", "VM_WIPEONFORK": "wf", "VM_DONTDUMP": "dd", "VM_SOFTDIRTY": "sd",
+            "VM_MIXEDMAP": "mm", "VM_HUGEPAGE": "hg", "VM_NOHUGEPAGE": "nh", "VM_MERGEABLE": "mg"}
+
 CASE_LINE = re.compile(r"^(\S+) (\S+): mmap\(pages (\d+), offset \+(-?\d+), prot ([r-][w-][x-]), (shared|private)\)$")
 OPEN_LINE = re.compile(r"^(\S+) open: .* = ok$")
+MAPS_LINE = re.compile(r"^(\S+) (\S+): maps \[.*\] .* flags ?(.*)$")
+READ_LINE = re.compile(r"^(\S+) (\S+): (first|last) page (hash|SIGBUS|SIGSEGV)")
+
+
+def effects_of(handler):
+    """What the handler does that a transcript can show: (flags set, flags cleared, read through, unobservable)."""
+    set_flags, cleared, read_through, hidden = set(), set(), [], set()
+    for e in handler.get("effects", []):
+        kind, name, ops = e.get("kind"), e.get("name", ""), e.get("operands", [])
+        if kind == "flags-change":
+            flags = [set(re.findall(r"\bVM_[A-Z_]+\b", o)) for o in ops]
+            if name in ("vm_flags_set",) and flags:
+                set_flags |= flags[0]
+            elif name in ("vm_flags_clear",) and flags:
+                cleared |= flags[0]
+            elif name == "vm_flags_mod" and len(flags) == 2:
+                set_flags |= flags[0]
+                cleared |= flags[1]
+            else:
+                hidden.add(f"{name}()")
+        elif kind == "field-write" and name == "vm_ops":
+            read_through.append("vm_ops")
+        elif kind == "mapping":
+            read_through.append(f"{name}()")
+        elif kind == "field-write":
+            hidden.add(name)
+    return set_flags, cleared, read_through, hidden
 
 
 def properties_of(handler):
@@ -126,6 +168,32 @@ def main(argv):
         line = f"{name}: tests " + ("; ".join(said) if said else "no property a case chooses")
         if fixed:
             line += "; set by the kernel or driver only: " + ", ".join(fixed)
+        # What it does, seen in the mappings that succeeded.
+        flag_lines = [(m.group(1), m.group(2), m.group(3).split()) for l in transcript
+                      for m in [MAPS_LINE.match(l)] if m and m.group(1) in tags]
+        reads = [(m.group(1), m.group(2)) for l in transcript for m in [READ_LINE.match(l)] if m and m.group(1) in tags]
+        set_flags, cleared, read_through, hidden = effects_of(h)
+        shown = []
+        for f in sorted(set_flags | cleared):
+            mn = MNEMONIC.get(f)
+            if not mn:
+                hidden.add(f)
+                continue
+            want = f in set_flags
+            seen = next(((t, c) for t, c, fl in flag_lines if (mn in fl) == want), None)
+            if seen:
+                shown.append(f"{'' if want else 'no '}{mn} ({seen[0]} {seen[1]})")
+            else:
+                missing.append(f"{f} {'set' if want else 'cleared'} (no mapping's VmFlags showed it)")
+        for what in read_through:
+            if reads:
+                shown.append(f"{what} read through ({reads[0][0]} {reads[0][1]})")
+            else:
+                missing.append(f"{what} (no page of a mapping was read)")
+        if shown:
+            line += "; does, seen: " + ", ".join(shown)
+        if hidden:
+            line += "; does, not observable from user space: " + ", ".join(sorted(hidden))
         if missing:
             line += "; NOT COVERED: " + ", ".join(missing)
             uncovered += 1

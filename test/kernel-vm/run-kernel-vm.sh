@@ -417,17 +417,18 @@ if missing:
 os.makedirs(os.path.dirname(dst), exist_ok=True)
 json.dump(db, open(dst, "w"), indent=2)
 EOF
-# The cases against the analysis: what each handler's code tests (vmaprep check over the original's sources) must
-# have been tried both ways by the cases that ran on it (case-coverage.py).
+# The cases against the analysis (vmaprep check over the original's sources): what each handler's code tests must
+# have been tried both ways by the cases that ran on it, and what it does (flags, vm_ops, mapping calls) must show in
+# a mapping that succeeded (case-coverage.py).
 set +e
 "$VMAPREP" check -p "$WORK/db" --api auto --format json > "$WORK/check.json" 2> "$WORK/check.err"
 rc=$?
 set -e
 (( rc < 2 )) || { cat "$WORK/check.err" >&2; die "vmaprep check exited $rc"; }
 if ! python3 "$HERE/case-coverage.py" "$WORK/check.json" "$HANDLERS" "$WORK/orig.txt" > "$WORK/coverage.txt"; then
-  cat "$WORK/coverage.txt"; die "the cases do not try every property the analysis says a handler tests"
+  cat "$WORK/coverage.txt"; die "the cases do not try or show everything the analysis says a handler tests or does"
 fi
-echo "== what each handler tests (vmaprep check), and the cases that tried it both ways =="
+echo "== what each handler tests and does (vmaprep check), and the cases that tried and showed it =="
 cat "$WORK/coverage.txt"
 
 log "$VMAPREP fix --api auto on ${TARGETS[*]}"
@@ -473,7 +474,7 @@ handler_report() {
       "$( ((lines == 0)) && echo "NOT RUN" || { ((diffs == 0)) && echo "equal to the original" || echo "DIFFERS from the original in $diffs lines"; })" \
       "${tags//,/, }" "$why" "$lines" "$mapped" "$refused" \
       "$( ((inj == 0)) && echo "none" || echo "$inj injected failures$(grep -qE "^fi-(${tags//,/|}) " "$WORK/conv.fi-problems" 2>/dev/null && echo ", PROBLEMS" || echo ", nothing left mapped, counts balanced")")" \
-      "$( [[ $pb == - ]] && echo "legacy in 7.3" || { ((udiff == 0)) && echo "upstream's own conversion: equal" || echo "upstream's own conversion differs in $udiff lines (declared)"; })$(sed -n "s/^$h: tests //p" "$WORK/coverage.txt" | sed 's/ ([^)]*)//g; s/^/; the analysis says its code tests: /')"
+      "$( [[ $pb == - ]] && echo "legacy in 7.3" || { ((udiff == 0)) && echo "upstream's own conversion: equal" || echo "upstream's own conversion differs in $udiff lines (declared)"; })$(sed -n "s/^$h: tests //p" "$WORK/coverage.txt" | sed 's/ ([^)]*)//g; s/^/; what the analysis says its code tests: /')"
   done < "$HANDLERS"
 }
 fi_check conv > "$WORK/conv.fi-problems"
@@ -539,7 +540,7 @@ done
 
 if [[ -n $KEEP ]]; then
   mkdir -p "$KEEP"
-  cp "$WORK"/*.txt "$WORK"/*.fi "$WORK"/*.diff "$KEEP"/ 2>/dev/null || true
+  cp "$WORK"/*.txt "$WORK"/*.fi "$WORK"/*.diff "$WORK/check.json" "$KEEP"/ 2>/dev/null || true
 fi
 echo "kernel-vm: converted ${CONVERTED[*]#*:} equal to the originals in a real 7.3 kernel ($ACCEL), sound under failure injection; $caught of ${#MUTANT_LIST[@]} mutants caught; $(( $(date +%s) - T0 ))s"
 echo "RESULT: PASS"
