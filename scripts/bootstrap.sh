@@ -21,8 +21,9 @@ packages=(
   flex bison bc libelf-dev libssl-dev cpio kmod dwarves
   # the 6.12 handlers put back into the 7.x tree (test/e2e/run-fix-e2e.sh, test/kernel-vm)
   patch
-  # booting the 7.x kernel before and after the fix (test/kernel-vm; mkfs.exfat and mkudffs make its images)
-  qemu-system-x86 busybox-static exfatprogs udftools
+  # booting the 7.x kernel before and after the fix (test/kernel-vm; mkfs.exfat, mkudffs and mkfs.gfs2 make its
+  # images)
+  qemu-system-x86 busybox-static exfatprogs udftools gfs2-utils
   # the report test loads the HTML page in a real browser; bench/coccinelle runs spatch
   chromium coccinelle
 )

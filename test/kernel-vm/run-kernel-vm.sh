@@ -23,7 +23,7 @@
 #   converted  the original after `vmaprep fix --api auto` on the handlers' files.
 # test/kernel-vm/handlers.tsv lists every handler fix converts on the e2e tree, and the wider run's that run here:
 # those with mmap-cases tags are put back (where 7.3 converted them), converted and compared here (mon_bin,
-# /dev/zero, /dev/mem, hpet, secretmem, exfat, udf, zonefs, blkdev, aio), the others say what exercising them would
+# /dev/zero, /dev/mem, hpet, secretmem, exfat, udf, gfs2, zonefs, blkdev, aio), the others say what exercising them would
 # take. The original's and the converted kernel's transcripts must
 # be equal. Upstream against the original: equal but where upstream changed behaviour in the same window and
 # putbacks.txt says so: mmap_zero_prepare() tests VMA_MAYSHARE_BIT where 6.12 tested VM_SHARED (the read-only
@@ -78,7 +78,7 @@ die() { printf '[kernel-vm] FAIL: %s\n' "$*" >&2; exit 1; }
 
 need() { command -v "$1" >/dev/null 2>&1 || die "'$1' not found; install it (apt-get install $2)"; }
 need qemu-system-x86_64 qemu-system-x86; need "clang$LLVM_SUFFIX" "clang$LLVM_SUFFIX"; need cpio cpio
-need flock util-linux; need patch patch; need mkfs.exfat exfatprogs; need mkudffs udftools
+need flock util-linux; need patch patch; need mkfs.exfat exfatprogs; need mkudffs udftools; need mkfs.gfs2 gfs2-utils; need gzip gzip
 # Debian's busybox-static installs a static /bin/busybox (ldd refuses a static executable).
 BUSYBOX=/bin/busybox
 [[ -x $BUSYBOX ]] && ! ldd "$BUSYBOX" >/dev/null 2>&1 || die "no static $BUSYBOX (apt-get install busybox-static)"
@@ -224,8 +224,11 @@ truncate -s 8M "$WORK/exfat.img" && mkfs.exfat "$WORK/exfat.img" > "$WORK/mkfs.l
 # A UDF image for udf_file_mmap (udftools; 512-byte blocks, the loop device's).
 truncate -s 8M "$WORK/udf.img" && mkudffs --media-type=hd --blocksize=512 "$WORK/udf.img" > "$WORK/mkfs.log" 2>&1 \
   || { cat "$WORK/mkfs.log" >&2; die "mkudffs failed"; }
+# A GFS2 image for gfs2_mmap (gfs2-utils): single node (lock_nolock), one 8 MiB journal, 32 MiB in all.
+truncate -s 32M "$WORK/gfs2.img" && mkfs.gfs2 -O -p lock_nolock -j 1 -J 8 "$WORK/gfs2.img" > "$WORK/mkfs.log" 2>&1 \
+  || { cat "$WORK/mkfs.log" >&2; die "mkfs.gfs2 failed"; }
 # The tags of the cases' lines (mmap-cases' first argument); fi-TAG lines come from the failure-injection sweeps.
-TAGS='usbmon0|zero|zero-ro|mem|hpet|secretmem|exfat|udf|zonefs-cnv|zonefs-seq|zonefs-seq-ro|blkdev|blkdev-ro|aio'
+TAGS='usbmon0|zero|zero-ro|mem|hpet|secretmem|exfat|udf|gfs2|zonefs-cnv|zonefs-seq|zonefs-seq-ro|blkdev|blkdev-ro|aio'
 cat > "$WORK/init" <<'EOF'
 #!/bin/busybox sh
 B=/bin/busybox
@@ -250,6 +253,11 @@ $B mkdir -p /mnt/udf
 $B losetup /dev/loop3 /udf.img && $B mount -t udf /dev/loop3 /mnt/udf || echo "kernel-vm: mounting udf failed"
 $B dd if=/bin/busybox of=/mnt/udf/data bs=4096 count=16 2>/dev/null
 /bin/mmap-cases udf /mnt/udf/data --pages 16
+# And on GFS2 through /dev/loop4 (gfs2_mmap, still ->mmap in 7.3, takes and drops the inode's glock).
+$B mkdir -p /mnt/gfs2
+$B losetup /dev/loop4 /gfs2.img && $B mount -t gfs2 /dev/loop4 /mnt/gfs2 || echo "kernel-vm: mounting gfs2 failed"
+$B dd if=/bin/busybox of=/mnt/gfs2/data bs=4096 count=16 2>/dev/null
+/bin/mmap-cases gfs2 /mnt/gfs2/data --pages 16
 # zonefs on /dev/nullb0 (null_blk, zoned by the boot parameters): cnv/0 is a conventional zone's file (4 MiB, shared
 # writable mappings allowed; dd must not truncate it), seq/0 a sequential zone's, empty: opened read-write, every shared
 # mapping may become writable and zonefs refuses it; opened read-only, it maps (and every read is past the end).
@@ -281,6 +289,7 @@ echo 0 > /sys/kernel/debug/fail_page_alloc/min-order
 /bin/mmap-cases fi-secretmem memfd_secret --pages 8 --fail-nth shared-rw
 /bin/mmap-cases fi-exfat /mnt/exfat/data --pages 16 --fail-nth shared-rw
 /bin/mmap-cases fi-udf /mnt/udf/data --pages 16 --fail-nth shared-rw
+/bin/mmap-cases fi-gfs2 /mnt/gfs2/data --pages 16 --fail-nth shared-rw
 /bin/mmap-cases fi-zonefs-cnv /mnt/zonefs/cnv/0 --pages 16 --fail-nth shared-rw
 /bin/mmap-cases fi-blkdev /dev/loop1 --pages 16 --fail-nth shared-rw
 /bin/mmap-cases fi-aio io_setup --fail-nth io_setup
@@ -299,9 +308,11 @@ file /bin/busybox $BUSYBOX 755 0 0
 file /bin/mmap-cases $WORK/mmap-cases 755 0 0
 file /exfat.img $WORK/exfat.img 644 0 0
 file /udf.img $WORK/udf.img 644 0 0
+file /gfs2.img $WORK/gfs2.img 644 0 0
 file /init $WORK/init 755 0 0
 EOF
-"$GEN_CPIO" "$WORK/initramfs.list" > "$WORK/initramfs.cpio" || die "gen_init_cpio failed"
+# Compressed: the filesystem images are mostly zeros (RD_GZIP is on in tinyconfig).
+"$GEN_CPIO" "$WORK/initramfs.list" | gzip -n -1 > "$WORK/initramfs.cpio" || die "gen_init_cpio failed"
 
 # null_blk (built in) as zonefs's device: 1 GiB of 4 MiB zones, the first two conventional, memory-backed so that the
 # super block written at boot stays.
@@ -355,6 +366,7 @@ hpet shared-r: mmap = ok|mmap of /dev/hpet did not succeed
 secretmem shared-r: mmap = ok|mmap of a memfd_secret file did not succeed
 exfat shared-rw: mmap = ok|a shared read-write mmap of a file on exFAT did not succeed
 udf shared-rw: mmap = ok|a shared read-write mmap of a file on UDF did not succeed
+gfs2 shared-rw: mmap = ok|a shared read-write mmap of a file on GFS2 did not succeed
 zonefs-cnv shared-rw: mmap = ok|a shared read-write mmap of zonefs's cnv/0 did not succeed
 zonefs-seq shared-rw: mmap = EINVAL|zonefs did not refuse a shared read-write mmap of seq/0
 zonefs-seq-ro shared-r: mmap = ok|a read-only shared mmap of zonefs's seq/0 did not succeed
@@ -367,7 +379,7 @@ EOF
 # injected failure failed the call; a failed call left nothing mapped in its range (no [aio] ring after a failed
 # io_setup) and the driver's count where it has one balanced (usbmon's resize answers EBUSY while a mapping is
 # counted). Prints what does not hold.
-FI_TAGS=(usbmon0 zero mem hpet secretmem exfat udf zonefs-cnv blkdev aio)
+FI_TAGS=(usbmon0 zero mem hpet secretmem exfat udf gfs2 zonefs-cnv blkdev aio)
 fi_check() {
   local f=$WORK/$1.fi t
   for t in "${FI_TAGS[@]}"; do
