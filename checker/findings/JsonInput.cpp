@@ -160,6 +160,25 @@ public:
           if (const llvm::json::Object *S = object(&(*Steps)[I], P))
             Into->push_back({str(*S, "callee", P), site(*S, P)});
         }
+    if (std::optional<int64_t> Size = O.getInteger("size_value"))
+      E.SizeValue = static_cast<unsigned long long>(*Size);
+    if (const llvm::json::Array *Bounds = array(O, "bounds", Path, false))
+      for (size_t I = 0; I < Bounds->size(); ++I) {
+        std::string P = Path + ".bounds[" + std::to_string(I) + "]";
+        if (const llvm::json::Object *B = object(&(*Bounds)[I], P)) {
+          ExtentBound Bound;
+          Bound.PerSize = B->getInteger("size").value_or(0);
+          Bound.PerPage = B->getInteger("pages").value_or(0);
+          Bound.Constant = B->getInteger("constant").value_or(0);
+          Bound.Divisor = B->getInteger("divisor").value_or(1);
+          if (Bound.Divisor <= 0)
+            fail(P + ".divisor", "expected a positive integer");
+          Bound.PerPgoff = B->getInteger("pgoff").value_or(0);
+          Bound.Op = str(*B, "op", P);
+          Bound.Value = B->getInteger("value").value_or(0);
+          E.Bounds.push_back(std::move(Bound));
+        }
+      }
     E.Where = site(O, Path);
     return E;
   }

@@ -80,6 +80,20 @@ static llvm::json::Object effect(const EffectReport &E) {
     if (!E.ErrorValue.empty())
       O["error_value"] = E.ErrorValue;
     O["fed_by"] = callSteps(E.FedBy);
+    if (E.SizeValue)
+      O["size_value"] = static_cast<int64_t>(*E.SizeValue);
+  }
+  if (!E.Bounds.empty()) {
+    llvm::json::Array Bounds;
+    for (const ExtentBound &B : E.Bounds)
+      Bounds.push_back(llvm::json::Object{{"size", B.PerSize},
+                                          {"pages", B.PerPage},
+                                          {"pgoff", B.PerPgoff},
+                                          {"constant", B.Constant},
+                                          {"divisor", B.Divisor},
+                                          {"op", B.Op},
+                                          {"value", B.Value}});
+    O["bounds"] = std::move(Bounds);
   }
   O["via"] = callSteps(E.Via);
   siteFields(O, E.Where);

@@ -14,6 +14,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/Expr.h"
+#include "clang/AST/ParentMap.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/Stmt.h"
 #include "clang/Basic/SourceManager.h"
@@ -23,6 +24,7 @@
 #include "llvm/ADT/StringMap.h"
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -212,6 +214,191 @@ private:
     const auto *CE = dyn_cast<CallExpr>(E->IgnoreParenCasts());
     const FunctionDecl *FD = CE ? CE->getDirectCallee() : nullptr;
     return FD && FD->getName() == "vma_pages" && CE->getNumArgs() == 1 && isVmaRef(CE->getArg(0));
+  }
+
+  /// An integer expression as a function of the mapping's extent: (PerStart
+  /// * vm_start + PerSize * the size in bytes + PerPage * vma_pages() +
+  /// PerPgoff * vm_pgoff + Constant) / Divisor, with vm_end = vm_start +
+  /// size. C's division is kept exact: one division, outermost but for the
+  /// addition of undivided terms (floor(x / d) + y is floor((x + d * y) / d)).
+  struct ExtentTerm {
+    long long PerStart = 0, PerSize = 0, PerPage = 0, PerPgoff = 0, Constant = 0, Divisor = 1;
+    bool constant() const { return !PerStart && !PerSize && !PerPage && !PerPgoff && Divisor == 1; }
+    bool extent() const { return !PerStart && (PerSize || PerPage || PerPgoff); }
+    void scale(long long By) {
+      PerStart *= By;
+      PerSize *= By;
+      PerPage *= By;
+      PerPgoff *= By;
+      Constant *= By;
+    }
+  };
+
+  std::optional<ExtentTerm> extentTerm(const Expr *E, unsigned Hops = 0) const {
+    E = E->IgnoreParenCasts();
+    if (E->isValueDependent() || !E->getType()->isIntegerType())
+      return std::nullopt;
+    ExtentTerm T;
+    Expr::EvalResult Value;
+    if (E->EvaluateAsInt(Value, Ctx)) {
+      const llvm::APSInt &V = Value.Val.getInt();
+      if (V.getSignificantBits() > 48)
+        return std::nullopt;
+      T.Constant = V.getExtValue();
+      return T;
+    }
+    if (vmaField(E, "vm_start")) {
+      T.PerStart = 1;
+      return T;
+    }
+    if (vmaField(E, "vm_end")) {
+      T.PerStart = T.PerSize = 1;
+      return T;
+    }
+    if (vmaField(E, "vm_pgoff")) {
+      T.PerPgoff = 1;
+      return T;
+    }
+    if (isVmaPagesCall(E)) {
+      T.PerPage = 1;
+      return T;
+    }
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      // A local initialised once and never written: its initialiser.
+      const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+      if (!VD || Hops >= 2 || !VD->hasLocalStorage() || !VD->getInit() || !Current || !Current->getBody() ||
+          writtenAfterInit(VD))
+        return std::nullopt;
+      return extentTerm(VD->getInit(), Hops + 1);
+    }
+    const auto *BO = dyn_cast<BinaryOperator>(E);
+    if (!BO)
+      return std::nullopt;
+    std::optional<ExtentTerm> L = extentTerm(BO->getLHS(), Hops), R = extentTerm(BO->getRHS(), Hops);
+    if (!L || !R)
+      return std::nullopt;
+    // Small factors only: the values are sizes and offsets, never near overflow.
+    auto Small = [](long long V) { return V > -(1LL << 40) && V < (1LL << 40); };
+    switch (BO->getOpcode()) {
+    case BO_Add:
+    case BO_Sub: {
+      if (L->Divisor != 1 && R->Divisor != 1)
+        return std::nullopt;
+      long long Divisor = std::max(L->Divisor, R->Divisor);
+      if (L->Divisor == 1)
+        L->scale(Divisor);
+      else
+        R->scale(Divisor);
+      long long Sign = BO->getOpcode() == BO_Add ? 1 : -1;
+      T.PerStart = L->PerStart + Sign * R->PerStart;
+      T.PerSize = L->PerSize + Sign * R->PerSize;
+      T.PerPage = L->PerPage + Sign * R->PerPage;
+      T.PerPgoff = L->PerPgoff + Sign * R->PerPgoff;
+      T.Constant = L->Constant + Sign * R->Constant;
+      T.Divisor = Divisor;
+      return T;
+    }
+    case BO_Mul:
+    case BO_Shl: {
+      if (!R->constant() && BO->getOpcode() == BO_Mul)
+        std::swap(L, R);
+      if (!R->constant() || L->Divisor != 1)
+        return std::nullopt;
+      long long By = R->Constant;
+      if (BO->getOpcode() == BO_Shl)
+        By = R->Constant >= 0 && R->Constant <= 32 ? 1LL << R->Constant : 0;
+      if (!By || !Small(By))
+        return std::nullopt;
+      L->scale(By);
+      return L;
+    }
+    case BO_Shr:
+    case BO_Div: {
+      long long By = R->Constant;
+      if (BO->getOpcode() == BO_Shr)
+        By = R->Constant >= 0 && R->Constant <= 32 ? 1LL << R->Constant : 0;
+      if (!R->constant() || By <= 0 || L->Divisor != 1)
+        return std::nullopt;
+      L->Divisor = By;
+      return L;
+    }
+    default: return std::nullopt;
+    }
+  }
+
+  /// \p VD is assigned, incremented or has its address taken in the
+  /// function being walked.
+  bool writtenAfterInit(const VarDecl *VD) const {
+    VarReferences Refs = referencesTo(VD, Current->getBody());
+    return llvm::any_of(Refs.Refs, [&](const DeclRefExpr *Ref) { return Refs.written(Ref); });
+  }
+
+  /// The bound a comparison \p BO makes, when one side is the extent and the
+  /// other an integer constant.
+  std::optional<ExtentBound> boundOf(const BinaryOperator *BO) const {
+    std::optional<ExtentTerm> L = extentTerm(BO->getLHS()), R = extentTerm(BO->getRHS());
+    if (!L || !R)
+      return std::nullopt;
+    BinaryOperatorKind Op = BO->getOpcode();
+    if (R->extent() && L->constant()) {
+      std::swap(L, R);
+      Op = Op == BO_LT ? BO_GT : Op == BO_GT ? BO_LT : Op == BO_LE ? BO_GE : Op == BO_GE ? BO_LE : Op;
+    } else if (!L->extent() || !R->constant()) {
+      return std::nullopt;
+    }
+    ExtentBound B;
+    B.PerSize = L->PerSize;
+    B.PerPage = L->PerPage;
+    B.PerPgoff = L->PerPgoff;
+    B.Constant = L->Constant;
+    B.Divisor = L->Divisor;
+    B.Op = BinaryOperator::getOpcodeStr(Op).str();
+    B.Value = R->Constant;
+    return B;
+  }
+
+  /// Climbs from an extent read over the arithmetic around it to the
+  /// comparison that decides on it; from a local's initialiser, to the
+  /// comparisons of the local. \p Index: \p Node's ancestors are
+  /// Ancestors[0, Index).
+  std::vector<ExtentBound> boundsAround(const Stmt *Node, size_t Index) const {
+    std::vector<ExtentBound> Out;
+    auto IsArithmetic = [](const Stmt *S) {
+      const auto *BO = dyn_cast<BinaryOperator>(S);
+      return isWrapper(S) || (BO && (BO->isAdditiveOp() || BO->isMultiplicativeOp() || BO->isShiftOp()));
+    };
+    const Stmt *Child = Node;
+    while (Index > 0 && IsArithmetic(Ancestors[Index - 1]))
+      Child = Ancestors[--Index];
+    const Stmt *Parent = Index > 0 ? Ancestors[Index - 1] : nullptr;
+    auto Add = [&Out](std::optional<ExtentBound> B) {
+      if (B && !llvm::is_contained(Out, *B))
+        Out.push_back(std::move(*B));
+    };
+    if (const auto *BO = dyn_cast_or_null<BinaryOperator>(Parent); BO && BO->isComparisonOp()) {
+      Add(boundOf(BO));
+      return Out;
+    }
+    const auto *DS = dyn_cast_or_null<DeclStmt>(Parent);
+    if (!DS || !Current || !Current->getBody())
+      return Out;
+    for (const Decl *D : DS->decls()) {
+      const auto *VD = dyn_cast<VarDecl>(D);
+      if (!VD || !VD->getInit() || VD->getInit() != Child)
+        continue;
+      if (writtenAfterInit(VD))
+        continue;
+      VarReferences Refs = referencesTo(VD, Current->getBody());
+      ParentMap Parents(const_cast<Stmt *>(Current->getBody()));
+      for (const DeclRefExpr *Ref : Refs.Refs) {
+        const Stmt *Up = Parents.getParent(Ref);
+        while (Up && IsArithmetic(Up))
+          Up = Parents.getParent(Up);
+        if (const auto *BO = dyn_cast_or_null<BinaryOperator>(Up); BO && BO->isComparisonOp())
+          Add(boundOf(BO));
+      }
+    }
+    return Out;
   }
 
   /// One step of the walk: enter a statement (its own effects, then its
@@ -510,7 +697,9 @@ private:
           setTag(E, EffectTag::Helper, FD->getName());
       return;
     }
-    add(EffectKind::FieldRead, Field, ME);
+    VmaEffect &Read = add(EffectKind::FieldRead, Field, ME);
+    if (Field == "vm_start" || Field == "vm_end" || Field == "vm_pgoff")
+      Read.Bounds = boundsAround(ME, Index);
   }
 
   void onFieldWrite(llvm::StringRef Field, const BinaryOperator *BO, BinaryOperatorKind Op, const Expr *Value) {
@@ -761,8 +950,16 @@ private:
         if (I >= 0 && unsigned(I) < CE->getNumArgs())
           E.Operands.push_back(text(CE->getArg(I)));
     }
+    if (Api.Effect == EffectKind::SizeQuery)
+      E.Bounds = boundsAround(CE, Ancestors.size());
     if (Api.Effect != EffectKind::Mapping)
       return;
+    if (Api.SizeArg >= 0 && unsigned(Api.SizeArg) < CE->getNumArgs()) {
+      Expr::EvalResult Size;
+      const Expr *Arg = CE->getArg(Api.SizeArg);
+      if (!Arg->isValueDependent() && Arg->EvaluateAsInt(Size, Ctx) && !Size.Val.getInt().isNegative())
+        E.SizeValue = Size.Val.getInt().getZExtValue();
+    }
     if (Api.WholeVma)
       E.Range = MappingRange::WholeVma;
     else if (Api.StartArg >= 0 && Api.SizeArg >= 0 && unsigned(Api.SizeArg) < CE->getNumArgs())

@@ -50,6 +50,8 @@ TranslationUnitFindings makeFindings(const TranslationUnitAnalysis &Analysis, AS
       ER.Where = E.Where;
       ER.Via = E.Via;
       ER.FedBy = E.FedBy;
+      ER.Bounds = E.Bounds;
+      ER.SizeValue = E.SizeValue;
       ER.InLoop = E.InLoop;
       ER.Range = E.Range;
       ER.Use = E.Use;

@@ -15,6 +15,7 @@
 #include "vmaprep/KernelApi.h"
 #include "vmaprep/SourceSite.h"
 #include "llvm/ADT/StringRef.h"
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,13 @@ struct VmaEffect {
   /// allocation, a call whose body is not visible), whose value reaches its
   /// pfn, size, address or page array; in source order.
   std::vector<CallStep> FedBy;
+  /// For a read of the mapping's extent (vm_start, vm_end, vm_pgoff,
+  /// vma_pages()): the comparisons with integer constants that decide on
+  /// it, directly or through a local it initialises.
+  std::vector<ExtentBound> Bounds;
+  /// For a Mapping whose size argument is an integer constant expression
+  /// (`vm_iomap_memory(vma, addr, PAGE_SIZE)`): its value in bytes.
+  std::optional<unsigned long long> SizeValue;
   /// For ErrorMapped: the error path does more than return (a message).
   bool ErrorPathDoesMore = false;
   /// ... and what an error hook, a function of its own run after the hook,

@@ -40,7 +40,9 @@ struct EffectReport {
   std::vector<std::string> Operands;
   SourceSite Where;
   std::vector<CallStep> Via;
-  std::vector<CallStep> FedBy; // mappings: the acquisitions whose value they map
+  std::vector<CallStep> FedBy;                 // mappings: the acquisitions whose value they map
+  std::vector<ExtentBound> Bounds;             // extent reads: constant comparisons deciding on them
+  std::optional<unsigned long long> SizeValue; // mappings: a constant size argument, in bytes
   bool InLoop = false;
   MappingRange Range = MappingRange::Unknown;
   ResultUse Use = ResultUse::Other;

@@ -50,8 +50,20 @@ static const struct file_operations hpet_fops = {
 // CHECK-NEXT: {{^}}      "contract": [],
 // CHECK-NEXT: {{^}}      "declarations": [],
 // CHECK-NEXT: {{^}}      "effects": [
-// The first effect, every field:
+// The first effect, every field; the comparison `size != 1` of the local it
+// initialises, as an extent bound:
 // CHECK-NEXT: {{^}}        {
+// CHECK-NEXT: {{^}}          "bounds": [
+// CHECK-NEXT: {{^}}            {
+// CHECK-NEXT: {{^}}              "constant": 0,
+// CHECK-NEXT: {{^}}              "divisor": 1,
+// CHECK-NEXT: {{^}}              "op": "!=",
+// CHECK-NEXT: {{^}}              "pages": 1,
+// CHECK-NEXT: {{^}}              "pgoff": 0,
+// CHECK-NEXT: {{^}}              "size": 0,
+// CHECK-NEXT: {{^}}              "value": 1
+// CHECK-NEXT: {{^}}            }
+// CHECK-NEXT: {{^}}          ],
 // CHECK-NEXT: {{^}}          "column": 23,
 // CHECK-NEXT: {{^}}          "detail": "",
 // CHECK-NEXT: {{^}}          "end_column": 37,
