@@ -24,6 +24,9 @@
 #include "validation/Interpreter.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
 #include <exception>
 #include <set>
 
@@ -241,8 +244,35 @@ void expand(const LearnedState &Base, const std::shared_ptr<const Outcome> &From
   }
 }
 
+/// A token of a trace line split into the field it is and its value: `prot=0x8000000000000005` and a raw
+/// page-table pfn `pfn:0x8d95d` by what comes before `=` or `:`, a token without either (a VMA's range, a
+/// PTE's kind, an errno) by its position in the line.
+std::pair<std::string, std::string> traceField(const std::string &Token, size_t Position) {
+  const size_t Cut = Token.find_first_of("=:");
+  if (Cut == std::string::npos)
+    return {"#" + std::to_string(Position), Token};
+  return {Token.substr(0, Cut), Token.substr(Cut + 1)};
+}
+
+/// \p Text as a number (`0x...` or decimal, as the trace prints them), or nullopt.
+std::optional<uint64_t> traceNumber(const std::string &Text) {
+  if (Text.empty() || !(isdigit(static_cast<unsigned char>(Text[0])) || Text[0] == '-'))
+    return std::nullopt;
+  char *End = nullptr;
+  errno = 0;
+  const uint64_t V = strtoull(Text.c_str(), &End, 0);
+  if (errno || *End)
+    return std::nullopt;
+  return V;
+}
+
 /// What \p Run shows that \p Base does not: each branch it takes the other way, and each field of its
-/// trace (`prot=` of a mapped VMA's line, a PTE's `pfn=`, the mmap's result) that has another value.
+/// trace (`prot=` of a mapped VMA's line, a PTE's `pfn:`, the mmap's result) that has another value, and
+/// of a numeric field each bit that differs. The bits matter because what is compared keeps some of a
+/// value's bits and drops others: a rewrite that records the protection a PTE was mapped with in the VMA
+/// shows there only the bits vma_set_page_prot() keeps (the cache mode), so a run whose protection
+/// changes in other bits only (a page multiple from cachemode2protval()) shows nothing where one that
+/// changes those bits does.
 std::set<std::string> differences(const Outcome &Base, const Outcome &Run) {
   std::set<std::pair<std::string, bool>> Taken;
   for (const Decision &D : Base.Decisions)
@@ -263,9 +293,22 @@ std::set<std::string> differences(const Outcome &Base, const Outcome &Run) {
   for (size_t K = 0; K < Run.Trace.size(); ++K) {
     const std::vector<std::string> Mine = Fields(Run.Trace[K]),
                                    Theirs = K < Base.Trace.size() ? Fields(Base.Trace[K]) : std::vector<std::string>();
-    for (size_t J = 0; J < Mine.size(); ++J)
-      if (J >= Theirs.size() || Mine[J] != Theirs[J])
-        Out.insert("trace line " + std::to_string(K) + " " + Mine[J].substr(0, Mine[J].find('=')));
+    for (size_t J = 0; J < Mine.size(); ++J) {
+      if (J < Theirs.size() && Mine[J] == Theirs[J])
+        continue;
+      const auto [Name, Value] = traceField(Mine[J], J);
+      const std::string Field = "trace line " + std::to_string(K) + " " + Name;
+      Out.insert(Field);
+      if (J >= Theirs.size())
+        continue;
+      const auto [TheirName, TheirValue] = traceField(Theirs[J], J);
+      const std::optional<uint64_t> A = traceNumber(Value), B = traceNumber(TheirValue);
+      if (TheirName != Name || !A || !B)
+        continue;
+      for (unsigned Bit = 0; Bit < 64; ++Bit)
+        if (((*A ^ *B) >> Bit) & 1)
+          Out.insert(Field + " bit " + std::to_string(Bit));
+    }
   }
   return Out;
 }
@@ -276,9 +319,11 @@ std::set<std::string> differences(const Outcome &Base, const Outcome &Run) {
 /// baseline flipped (in world 0 and the drawn worlds); and, in world 0, on the state and each flipped one
 /// that gets through, each integer read it leaves alone given other bits (its complement, a page more).
 /// Of the runs that get through, enough (greedily, most new first) that every branch taken the other
-/// way than in the baseline, and every field of the trace that changes, in any of them is taken or
-/// changed in one. A dropped `pgprot_noncached()` shows only where `boot_cpu_data.x86 > 3` (a branch:
-/// world 0 reads 0) and `cachemode2protval()` gives bits the protection lacks (no branch: a read).
+/// way than in the baseline, and every field of the trace that changes, and every bit of a numeric one,
+/// in any of them is taken or changed in one. A dropped `pgprot_noncached()` shows only where
+/// `boot_cpu_data.x86 > 3` (a branch: world 0 reads 0) and `cachemode2protval()` gives bits the
+/// protection lacks (no branch: a read); a protection recorded in the VMA that the original gave its PTEs
+/// only shows where those are cache-mode bits.
 std::vector<LearnedRun> successPathRuns(Interpreter &Original, const Scenario &Where, const LearnedState &State,
                                         unsigned Worlds) {
   struct Candidate {
