@@ -11,7 +11,9 @@ reads). Each property user space controls must have been tried both ways by the 
 tags: VM_WRITE a writable and a read-only protection, VM_SHARED a shared and a private mapping, VM_MAYSHARE and
 VM_MAYWRITE a shared mapping of a file opened read-only (the only way to have VM_MAYSHARE without VM_SHARED, or a
 shared mapping without VM_MAYWRITE), VM_EXEC an executable protection, VM_READ PROT_NONE, the size one page and
-several, the offset zero and not. Flags user space cannot set (VM_IO, VM_PFNMAP, ...) are listed as such.
+several, the offset zero and not; and every comparison of the extent with a constant (the analysis's `bounds`, and
+the bound vm_iomap_memory() makes with a constant size) made true by one case and false by another. Flags user
+space cannot set (VM_IO, VM_PFNMAP, ...) are listed as such.
 
 The other direction, what the handler does: every flag it sets or clears (`flags-change`) must show in the smaps
 VmFlags of a mapping that succeeded (set: the mnemonic present; cleared: absent), and a `vm_ops` it installs or a
@@ -48,6 +50,74 @@ NOT_FROM_USER_SPACE = {"VM_IO", "VM_PFNMAP", "VM_DONTEXPAND", "VM_DONTDUMP", "VM
 # Mapping calls that check the mapping's size and offset themselves (mm/memory.c vm_iomap_memory(): the length
 # and vm_pgoff against the region it is given).
 MAPPING_CHECKS = {"vm_iomap_memory": {"size", "offset"}}
+# ... and the bound such a check makes when the call's size is a constant (the analysis's size_value), in the form
+# of the analysis's bounds: vm_iomap_memory(vma, start, len) with a page-aligned start refuses unless vm_pgoff plus
+# the mapping's pages fit in the pages len covers.
+MAPPING_BOUNDS = {"vm_iomap_memory": lambda size, page: {"size": 0, "pages": 1, "pgoff": 1, "constant": 0,
+                                                          "divisor": 1, "op": "<=", "value": -(-size // page)}}
+PAGE_SIZE = 4096  # the guest's (x86_64)
+
+
+def bounds_of(handler, page=PAGE_SIZE):
+    """The comparisons of the mapping's extent with constants that decide the handler's checks (the analysis's
+    `bounds`, and the bound a mapping call with a constant size makes), each once."""
+    out = []
+    for e in handler.get("effects", []):
+        found = list(e.get("bounds", []))
+        if e.get("kind") == "mapping" and "size_value" in e and e.get("name") in MAPPING_BOUNDS:
+            found.append(MAPPING_BOUNDS[e["name"]](e["size_value"], page))
+        for b in found:
+            if b not in out:
+                out.append(b)
+    return out
+
+
+def bound_holds(b, pages, pgoff, page=PAGE_SIZE):
+    """Whether a mapping of PAGES pages at page offset PGOFF makes the comparison B true (C's division: toward 0)."""
+    n = b["size"] * pages * page + b["pages"] * pages + b["pgoff"] * pgoff + b["constant"]
+    d = b["divisor"]
+    v = abs(n) // d * (1 if n >= 0 else -1)
+    return {"<": v < b["value"], "<=": v <= b["value"], ">": v > b["value"], ">=": v >= b["value"],
+            "==": v == b["value"], "!=": v != b["value"]}[b["op"]]
+
+
+def bound_sides(b, page=PAGE_SIZE):
+    """Pairs of mappings (pages, pgoff) next to each other on the two sides of the comparison B: the size varied at
+    page offset 0 when B looks at the size, the offset varied at one page when it looks at the offset. Empty when no
+    mapping user space can ask for (1 to 1024 pages, offsets below 2^20 pages) is on both sides: `size == 0` is
+    never true of a mapping."""
+    def flip(points, at):
+        points = sorted(set(points))
+        for lo, hi in zip(points, points[1:]):
+            if bound_holds(b, *at(lo), page) != bound_holds(b, *at(hi), page):
+                return at(lo), at(hi)
+        return None
+
+    def near(per_unit, fixed, low, high):
+        # Where the comparison turns, solved for the varied quantity, and its neighbours.
+        if not per_unit:
+            return []
+        root = int((b["value"] * b["divisor"] - b["constant"] - fixed) / per_unit)
+        return [x for x in range(root - 1, root + 3) if low <= x <= high]
+
+    pairs = []
+    per_page = b["size"] * page + b["pages"]
+    if per_page:
+        pairs.append(flip(list(range(1, 65)) + near(per_page, 0, 1, 1024) + [1024], lambda p: (p, 0)))
+    if b["pgoff"]:
+        pairs.append(flip(list(range(0, 65)) + near(b["pgoff"], per_page, 0, 1 << 20) + [(1 << 20) - 1],
+                          lambda o: (1, o)))
+    return [p for p in pairs if p]
+
+
+def bound_text(b):
+    terms = [t for t, k in (("size", "size"), ("pages", "pages"), ("pgoff", "pgoff")) if b[k]]
+    lhs = " + ".join(f"{b[t]}*{t}" if b[t] != 1 else t for t in terms)
+    if b["constant"]:
+        lhs += f" + {b['constant']}"
+    if b["divisor"] != 1:
+        lhs = f"({lhs}) / {b['divisor']}"
+    return f"{lhs} {b['op']} {b['value']}"
 
 # fs/proc/task_mmu.c show_smap_vma_flags(): the VmFlags mnemonic of each flag.
 MNEMONIC = {"VM_READ": "rd", "VM_WRITE": "wr", "VM_EXEC": "ex", "VM_SHARED": "sh", "VM_MAYREAD": "mr",
@@ -127,6 +197,9 @@ def main(argv):
 
     # The cases each tag ran, with the open mode its "open" line announced.
     rdonly = {m.group(1) for l in transcript for m in [OPEN_LINE.match(l)] if m and "(read-only)" in l}
+    # The page the cases' offsets count from (mmap-cases --base; the handler sees it in vm_pgoff).
+    base = {m.group(1): int(b.group(1)) for l in transcript for m in [OPEN_LINE.match(l)] if m
+            for b in [re.search(r", base page (\d+) = ok$", l)] if b}
     cases = {}
     for l in transcript:
         m = CASE_LINE.match(l)
@@ -134,7 +207,8 @@ def main(argv):
             tag = m.group(1)
             cases.setdefault(tag, []).append({"name": m.group(2), "pages": int(m.group(3)),
                                               "offset": int(m.group(4)), "prot": m.group(5),
-                                              "shared": m.group(6) == "shared", "rdonly": tag in rdonly})
+                                              "shared": m.group(6) == "shared", "rdonly": tag in rdonly,
+                                              "pgoff": base.get(tag, 0) + int(m.group(4))})
     uncovered = 0
     for row in rows:
         if len(row) < 5 or row[3] == "-":
@@ -150,7 +224,7 @@ def main(argv):
             print(f"case-coverage: {name}: no case ran on {', '.join(tags)}")
             uncovered += 1
             continue
-        said, missing, fixed = [], [], []
+        said, missing, fixed, never = [], [], [], []
         for p in sorted(properties_of(h)):
             if p in NOT_FROM_USER_SPACE:
                 fixed.append(p)
@@ -165,9 +239,20 @@ def main(argv):
                 said.append(f"{p} ({a['tag']} {a['name']} / {b['tag']} {b['name']})")
             else:
                 missing.append(p + (" (no case had it)" if not a else " (every case had it)"))
+        for b in bounds_of(h):
+            a = next((c for c in ran if bound_holds(b, c["pages"], c["pgoff"])), None)
+            z = next((c for c in ran if not bound_holds(b, c["pages"], c["pgoff"])), None)
+            if a and z:
+                said.append(f"{bound_text(b)} ({a['tag']} {a['name']} / {z['tag']} {z['name']})")
+            elif not bound_sides(b):
+                never.append(f"{bound_text(b)} ({'always' if a else 'never'} true)")
+            else:
+                missing.append(f"{bound_text(b)} ({'no case made it false' if a else 'no case made it true'})")
         line = f"{name}: tests " + ("; ".join(said) if said else "no property a case chooses")
         if fixed:
             line += "; set by the kernel or driver only: " + ", ".join(fixed)
+        if never:
+            line += "; the same for every mapping user space can ask for: " + ", ".join(never)
         # What it does, seen in the mappings that succeeded.
         flag_lines = [(m.group(1), m.group(2), m.group(3).split()) for l in transcript
                       for m in [MAPS_LINE.match(l)] if m and m.group(1) in tags]

@@ -2,7 +2,7 @@
 // observation, so that the transcripts of an original and a converted kernel can be compared with diff.
 //
 //   mmap-cases TAG PATH [--open rdonly|rdwr] [--base PAGES] [--pages N] [--probe usbmon] [--hash-bytes N]
-//              [--fail-nth CASE]
+//              [--fail-nth CASE] [--cases FILE]
 //   mmap-cases mkzonefs DEV
 //
 // TAG names the target in every line. PATH "memfd_secret" is not a file: the cases run on a memfd_secret(2) file
@@ -169,6 +169,7 @@ struct Case {
   long Len;   // pages; -1: one more than --pages
   int Prot;
   int Flags;
+  int Exact; // a --cases case: Off and Len as given, not scaled to --pages
 };
 
 // Everything after a successful mmap: the range's maps, reads and writes, mprotect, mremap, munmap of a middle page,
@@ -232,8 +233,8 @@ static void exercise(const char *N, unsigned char *P, size_t Len, long Count, in
 
 // Where the case maps: its page offset from the file's start and its length in pages.
 static void caseExtent(const struct Case *C, long Base, long Pages, long *Off, long *Count) {
-  *Off = Base + (C->Off >= 0 ? C->Off : Pages + C->Off);
-  *Count = C->Len < 0 ? Pages + 1 : C->Len > Pages ? Pages : C->Len;
+  *Off = Base + (C->Off >= 0 || C->Exact ? C->Off : Pages + C->Off);
+  *Count = C->Exact ? C->Len : C->Len < 0 ? Pages + 1 : C->Len > Pages ? Pages : C->Len;
 }
 
 // A hint with a free page on either side, so that mremap in place can grow the mapping unless the driver forbids it.
@@ -416,17 +417,54 @@ static void sweepFailNth(const struct Case *C, long Base, long Pages, int Aio) {
 
 // Offsets are pages from --base; a negative one counts from the end of --pages.
 static const struct Case Cases[] = {
-    {"shared-r", 0, 4, PROT_READ, MAP_SHARED},
-    {"private-r", 0, 4, PROT_READ, MAP_PRIVATE},
-    {"shared-rw", 0, 4, PROT_READ | PROT_WRITE, MAP_SHARED},
-    {"private-rw", 0, 4, PROT_READ | PROT_WRITE, MAP_PRIVATE},
-    {"shared-none", 0, 2, PROT_NONE, MAP_SHARED},
-    {"shared-rx", 0, 1, PROT_READ | PROT_EXEC, MAP_SHARED},
-    {"shared-r-one", 1, 1, PROT_READ, MAP_SHARED},
-    {"shared-r-tail", -5, 5, PROT_READ, MAP_SHARED},
-    {"shared-r-past-end", -2, 4, PROT_READ, MAP_SHARED},
-    {"shared-r-whole-and-one", 0, -1, PROT_READ, MAP_SHARED},
+    {"shared-r", 0, 4, PROT_READ, MAP_SHARED, 0},
+    {"private-r", 0, 4, PROT_READ, MAP_PRIVATE, 0},
+    {"shared-rw", 0, 4, PROT_READ | PROT_WRITE, MAP_SHARED, 0},
+    {"private-rw", 0, 4, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0},
+    {"shared-none", 0, 2, PROT_NONE, MAP_SHARED, 0},
+    {"shared-rx", 0, 1, PROT_READ | PROT_EXEC, MAP_SHARED, 0},
+    {"shared-r-one", 1, 1, PROT_READ, MAP_SHARED, 0},
+    {"shared-r-tail", -5, 5, PROT_READ, MAP_SHARED, 0},
+    {"shared-r-past-end", -2, 4, PROT_READ, MAP_SHARED, 0},
+    {"shared-r-whole-and-one", 0, -1, PROT_READ, MAP_SHARED, 0},
 };
+
+// --cases FILE: more cases, one a line, "NAME OFFSET PAGES PROT shared|private" (OFFSET in pages from --base, PROT
+// as rwx with - for a missing right), run after the table and exactly as given. test/kernel-vm/gen-cases.py writes
+// them from what the analysis says the handler compares the mapping's extent with.
+static struct Case *ExtraCases;
+static size_t ExtraCount;
+static int readCases(const char *Path) {
+  FILE *F = fopen(Path, "r");
+  if (!F) {
+    fprintf(stderr, "mmap-cases: %s: %s\n", Path, strerror(errno));
+    return -1;
+  }
+  char Name[64], Prot[4], Sharing[16];
+  long Off, Len;
+  int N;
+  while ((N = fscanf(F, "%63s %ld %ld %3s %15s", Name, &Off, &Len, Prot, Sharing)) == 5) {
+    if (strlen(Prot) != 3 || Off < 0 || Len <= 0 || (strcmp(Sharing, "shared") && strcmp(Sharing, "private"))) {
+      fprintf(stderr, "mmap-cases: %s: bad case '%s'\n", Path, Name);
+      fclose(F);
+      return -1;
+    }
+    struct Case *Grown = realloc(ExtraCases, (ExtraCount + 1) * sizeof *Grown);
+    if (!Grown)
+      return -1;
+    ExtraCases = Grown;
+    ExtraCases[ExtraCount++] = (struct Case){strdup(Name), Off, Len,
+                                             (Prot[0] == 'r' ? PROT_READ : 0) | (Prot[1] == 'w' ? PROT_WRITE : 0) |
+                                                 (Prot[2] == 'x' ? PROT_EXEC : 0),
+                                             !strcmp(Sharing, "shared") ? MAP_SHARED : MAP_PRIVATE, 1};
+  }
+  fclose(F);
+  if (N != EOF) {
+    fprintf(stderr, "mmap-cases: %s: a line is not NAME OFFSET PAGES PROT SHARING\n", Path);
+    return -1;
+  }
+  return 0;
+}
 
 // `mmap-cases mkzonefs DEV`: writes a zonefs super block (fs/zonefs/zonefs.h struct zonefs_super: magic, the
 // kernel's crc32_le(~0) of the 4 KiB block with the crc field zero, no features) at sector 0 of DEV, a zoned block
@@ -456,7 +494,7 @@ static int mkzonefs(const char *Dev) {
 int main(int Argc, char **Argv) {
   if (Argc < 3) {
     fprintf(stderr, "usage: mmap-cases TAG PATH [--open rdonly|rdwr] [--base PAGES] [--pages N] [--probe usbmon] "
-                    "[--hash-bytes N] [--fail-nth CASE]\n");
+                    "[--hash-bytes N] [--fail-nth CASE] [--cases FILE]\n");
     return 2;
   }
   Tag = Argv[1];
@@ -483,6 +521,10 @@ int main(int Argc, char **Argv) {
       HashBytes = strtol(Argv[I + 1], NULL, 0);
     else if (!strcmp(Argv[I], "--fail-nth"))
       FailNthCase = Argv[I + 1];
+    else if (!strcmp(Argv[I], "--cases")) {
+      if (readCases(Argv[I + 1]) != 0)
+        return 2;
+    }
     else {
       fprintf(stderr, "mmap-cases: unknown option '%s'\n", Argv[I]);
       return 2;
@@ -536,13 +578,21 @@ int main(int Argc, char **Argv) {
   }
   // The open mode is part of the transcript: a shared mapping of a file opened read-only is the only way to have
   // VM_MAYSHARE without VM_SHARED (case-coverage.py reads it).
-  out("open", "%s%s = ok", Path, OpenFlags == O_RDONLY ? " (read-only)" : "");
+  // So is the base: the cases' offsets are from it, the handler's vm_pgoff is not.
+  if (Base)
+    out("open", "%s%s, base page %ld = ok", Path, OpenFlags == O_RDONLY ? " (read-only)" : "", Base);
+  else
+    out("open", "%s%s = ok", Path, OpenFlags == O_RDONLY ? " (read-only)" : "");
   probe("open", "opened");
   if (FailNth)
     sweepFailNth(FailNth, Base, Pages, 0);
   else
+  {
     for (size_t I = 0; I < sizeof Cases / sizeof Cases[0]; ++I)
       runCase(&Cases[I], Base, Pages);
+    for (size_t I = 0; I < ExtraCount; ++I)
+      runCase(&ExtraCases[I], Base, Pages);
+  }
   close(Fd);
   out("close", "done");
   return 0;

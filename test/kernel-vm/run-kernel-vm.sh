@@ -193,6 +193,32 @@ n=$(build "$TREE" "$WORK/build-orig.log")
 log "original kernel: $n objects compiled or linked"
 cp "$TREE/out/arch/x86/boot/bzImage" "$WORK/orig.bzImage"
 
+mapfile -t TARGETS < <(exercised | awk -F'\t' '!seen[$2]++ { print $2 }')
+(cd "$TREE/out" && python3 ../scripts/clang-tools/gen_compile_commands.py -d . -o "$WORK/compile_commands.all.json") >&2 \
+  || die "gen_compile_commands.py failed"
+python3 - "$WORK/compile_commands.all.json" "$WORK/db/compile_commands.json" "$TREE" "${TARGETS[@]}" <<'EOF' || die "no compile command for a target"
+import json, os, sys
+src, dst, tree, targets = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+want = {os.path.normpath(os.path.join(tree, t)) for t in targets}
+db = [e for e in json.load(open(src)) if os.path.normpath(os.path.join(e["directory"], e["file"])) in want]
+missing = want - {os.path.normpath(os.path.join(e["directory"], e["file"])) for e in db}
+if missing:
+    sys.exit("no compile command for " + " ".join(sorted(missing)))
+os.makedirs(os.path.dirname(dst), exist_ok=True)
+json.dump(db, open(dst, "w"), indent=2)
+EOF
+# The analysis of the original (vmaprep check over its sources, the tree as the original kernel was built from):
+# what the generated cases are made from (gen-cases.py), and what the cases that ran are held to after the boots
+# (case-coverage.py).
+set +e
+"$VMAPREP" check -p "$WORK/db" --api auto --format json > "$WORK/check.json" 2> "$WORK/check.err"
+rc=$?
+set -e
+(( rc < 2 )) || { cat "$WORK/check.err" >&2; die "vmaprep check exited $rc"; }
+# The cases each tag runs after mmap-cases' own table: both sides of every comparison of the mapping's extent with a
+# constant in the handler's code (test/kernel-vm/gen-cases.py; in the initramfs as /cases/TAG).
+python3 "$HERE/gen-cases.py" "$WORK/check.json" "$HANDLERS" "$WORK/cases" >&2 || die "gen-cases.py failed"
+
 # ---------------------------------------------------------------- accelerator
 # KVM only where it boots this kernel: /dev/kvm may exist where nested virtualization does not work (on the
 # development machine QEMU's KVM guest never reaches the kernel, and -cpu host dies on an MSR it cannot set).
@@ -237,27 +263,27 @@ $B mount -t sysfs sysfs /sys
 $B mount -t devtmpfs devtmpfs /dev
 $B mount -t debugfs debugfs /sys/kernel/debug
 echo "kernel-vm: begin"
-/bin/mmap-cases usbmon0 /dev/usbmon0 --open rdwr --pages 75 --probe usbmon
-/bin/mmap-cases zero /dev/zero --pages 8
-/bin/mmap-cases zero-ro /dev/zero --open rdonly --pages 8
-/bin/mmap-cases mem /dev/mem --base 0xf0 --pages 16
-/bin/mmap-cases hpet /dev/hpet --open rdonly --pages 1 --hash-bytes 16
-/bin/mmap-cases secretmem memfd_secret --pages 8
+/bin/mmap-cases usbmon0 /dev/usbmon0 --open rdwr --pages 75 --probe usbmon --cases /cases/usbmon0
+/bin/mmap-cases zero /dev/zero --pages 8 --cases /cases/zero
+/bin/mmap-cases zero-ro /dev/zero --open rdonly --pages 8 --cases /cases/zero-ro
+/bin/mmap-cases mem /dev/mem --base 0xf0 --pages 16 --cases /cases/mem
+/bin/mmap-cases hpet /dev/hpet --open rdonly --pages 1 --hash-bytes 16 --cases /cases/hpet
+/bin/mmap-cases secretmem memfd_secret --pages 8 --cases /cases/secretmem
 # A file of 16 pages on exFAT (the content: busybox's first 64 KiB, the same in every boot).
 $B mkdir -p /mnt/exfat
 $B losetup /dev/loop0 /exfat.img && $B mount -t exfat /dev/loop0 /mnt/exfat || echo "kernel-vm: mounting exfat failed"
 $B dd if=/bin/busybox of=/mnt/exfat/data bs=4096 count=16 2>/dev/null
-/bin/mmap-cases exfat /mnt/exfat/data --pages 16
+/bin/mmap-cases exfat /mnt/exfat/data --pages 16 --cases /cases/exfat
 # The same on UDF through /dev/loop3 (udf_file_mmap is still ->mmap in 7.3).
 $B mkdir -p /mnt/udf
 $B losetup /dev/loop3 /udf.img && $B mount -t udf /dev/loop3 /mnt/udf || echo "kernel-vm: mounting udf failed"
 $B dd if=/bin/busybox of=/mnt/udf/data bs=4096 count=16 2>/dev/null
-/bin/mmap-cases udf /mnt/udf/data --pages 16
+/bin/mmap-cases udf /mnt/udf/data --pages 16 --cases /cases/udf
 # And on GFS2 through /dev/loop4 (gfs2_mmap, still ->mmap in 7.3, takes and drops the inode's glock).
 $B mkdir -p /mnt/gfs2
 $B losetup /dev/loop4 /gfs2.img && $B mount -t gfs2 /dev/loop4 /mnt/gfs2 || echo "kernel-vm: mounting gfs2 failed"
 $B dd if=/bin/busybox of=/mnt/gfs2/data bs=4096 count=16 2>/dev/null
-/bin/mmap-cases gfs2 /mnt/gfs2/data --pages 16
+/bin/mmap-cases gfs2 /mnt/gfs2/data --pages 16 --cases /cases/gfs2
 # zonefs on /dev/nullb0 (null_blk, zoned by the boot parameters): cnv/0 is a conventional zone's file (4 MiB, shared
 # writable mappings allowed; dd must not truncate it), seq/0 a sequential zone's, empty: opened read-write, every shared
 # mapping may become writable and zonefs refuses it; opened read-only, it maps (and every read is past the end).
@@ -265,15 +291,15 @@ $B dd if=/bin/busybox of=/mnt/gfs2/data bs=4096 count=16 2>/dev/null
 $B mkdir -p /mnt/zonefs
 $B mount -t zonefs /dev/nullb0 /mnt/zonefs || echo "kernel-vm: mounting zonefs failed"
 $B dd if=/bin/busybox of=/mnt/zonefs/cnv/0 bs=4096 count=16 conv=notrunc 2>/dev/null
-/bin/mmap-cases zonefs-cnv /mnt/zonefs/cnv/0 --pages 16
-/bin/mmap-cases zonefs-seq /mnt/zonefs/seq/0 --pages 16
-/bin/mmap-cases zonefs-seq-ro /mnt/zonefs/seq/0 --open rdonly --pages 16
+/bin/mmap-cases zonefs-cnv /mnt/zonefs/cnv/0 --pages 16 --cases /cases/zonefs-cnv
+/bin/mmap-cases zonefs-seq /mnt/zonefs/seq/0 --pages 16 --cases /cases/zonefs-seq
+/bin/mmap-cases zonefs-seq-ro /mnt/zonefs/seq/0 --open rdonly --pages 16 --cases /cases/zonefs-seq-ro
 # Block devices: a read-write loop device and a read-only one (blkdev_mmap's bdev_read_only() branch).
 $B dd if=/bin/busybox of=/blk.img bs=4096 count=16 2>/dev/null
 $B losetup /dev/loop1 /blk.img
 $B losetup -r /dev/loop2 /blk.img
-/bin/mmap-cases blkdev /dev/loop1 --pages 16
-/bin/mmap-cases blkdev-ro /dev/loop2 --open rdonly --pages 16
+/bin/mmap-cases blkdev /dev/loop1 --pages 16 --cases /cases/blkdev
+/bin/mmap-cases blkdev-ro /dev/loop2 --open rdonly --pages 16 --cases /cases/blkdev-ro
 /bin/mmap-cases aio io_setup
 # Failure injection: fail-nth covers sleeping allocations of every order, silently (a stack dump per injected
 # failure would read as a problem below).
@@ -311,6 +337,8 @@ file /udf.img $WORK/udf.img 644 0 0
 file /gfs2.img $WORK/gfs2.img 644 0 0
 file /init $WORK/init 755 0 0
 EOF
+echo "dir /cases 755 0 0" >> "$WORK/initramfs.list"
+for f in "$WORK"/cases/*; do echo "file /cases/${f##*/} $f 644 0 0" >> "$WORK/initramfs.list"; done
 # Compressed: the filesystem images are mostly zeros (RD_GZIP is on in tinyconfig).
 "$GEN_CPIO" "$WORK/initramfs.list" | gzip -n -1 > "$WORK/initramfs.cpio" || die "gen_init_cpio failed"
 
@@ -415,28 +443,9 @@ grep '^[-+]zero-ro' "$WORK/upstream.changed" | head -4 || true
 grep '^[-+]aio' "$WORK/upstream.changed" | head -4 || true
 
 # ---------------------------------------------------------------- the converted kernel
-mapfile -t TARGETS < <(exercised | awk -F'\t' '!seen[$2]++ { print $2 }')
-(cd "$TREE/out" && python3 ../scripts/clang-tools/gen_compile_commands.py -d . -o "$WORK/compile_commands.all.json") >&2 \
-  || die "gen_compile_commands.py failed"
-python3 - "$WORK/compile_commands.all.json" "$WORK/db/compile_commands.json" "$TREE" "${TARGETS[@]}" <<'EOF' || die "no compile command for a target"
-import json, os, sys
-src, dst, tree, targets = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
-want = {os.path.normpath(os.path.join(tree, t)) for t in targets}
-db = [e for e in json.load(open(src)) if os.path.normpath(os.path.join(e["directory"], e["file"])) in want]
-missing = want - {os.path.normpath(os.path.join(e["directory"], e["file"])) for e in db}
-if missing:
-    sys.exit("no compile command for " + " ".join(sorted(missing)))
-os.makedirs(os.path.dirname(dst), exist_ok=True)
-json.dump(db, open(dst, "w"), indent=2)
-EOF
-# The cases against the analysis (vmaprep check over the original's sources): what each handler's code tests must
-# have been tried both ways by the cases that ran on it, and what it does (flags, vm_ops, mapping calls) must show in
-# a mapping that succeeded (case-coverage.py).
-set +e
-"$VMAPREP" check -p "$WORK/db" --api auto --format json > "$WORK/check.json" 2> "$WORK/check.err"
-rc=$?
-set -e
-(( rc < 2 )) || { cat "$WORK/check.err" >&2; die "vmaprep check exited $rc"; }
+# The cases against the analysis (case-coverage.py, over the check made before the boots): what each handler's code
+# tests must have been tried both ways by the cases that ran on it (every comparison with a constant too), and what it
+# does (flags, vm_ops, mapping calls) must show in a mapping that succeeded.
 if ! python3 "$HERE/case-coverage.py" "$WORK/check.json" "$HANDLERS" "$WORK/orig.txt" > "$WORK/coverage.txt"; then
   cat "$WORK/coverage.txt"; die "the cases do not try or show everything the analysis says a handler tests or does"
 fi
