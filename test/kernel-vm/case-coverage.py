@@ -180,20 +180,26 @@ def properties_of(handler):
     return props
 
 
+def load(check_json, handlers_tsv):
+    """The analysed handlers by name (the first of a name), and handlers.tsv's rows. Raises OSError, ValueError."""
+    check = json.load(open(check_json))
+    rows = [l.rstrip("\n").split("\t") for l in open(handlers_tsv) if l.strip() and not l.startswith("#")]
+    by_name = {}
+    for h in check.get("handlers", []):
+        by_name.setdefault(h["function"], h)
+    return by_name, rows
+
+
 def main(argv):
     if len(argv) != 4:
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
     try:
-        check = json.load(open(argv[1]))
-        rows = [l.rstrip("\n").split("\t") for l in open(argv[2]) if l.strip() and not l.startswith("#")]
+        by_name, rows = load(argv[1], argv[2])
         transcript = open(argv[3]).read().splitlines()
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, KeyError) as err:
         print(f"case-coverage: {err}", file=sys.stderr)
         return 2
-    by_name = {}
-    for h in check.get("handlers", []):
-        by_name.setdefault(h["function"], h)
 
     # The cases each tag ran, with the open mode its "open" line announced.
     rdonly = {m.group(1) for l in transcript for m in [OPEN_LINE.match(l)] if m and "(read-only)" in l}

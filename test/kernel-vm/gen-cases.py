@@ -17,7 +17,6 @@ coverage check counts them from the base the transcript shows, so a bound missed
 Prints one line per tag with cases. Exit status 2 on bad input.
 """
 import importlib.util
-import json
 import os
 import sys
 
@@ -32,14 +31,10 @@ def main(argv):
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
     try:
-        check = json.load(open(argv[1]))
-        rows = [l.rstrip("\n").split("\t") for l in open(argv[2]) if l.strip() and not l.startswith("#")]
-    except (OSError, ValueError) as err:
+        by_name, rows = coverage.load(argv[1], argv[2])
+    except (OSError, ValueError, KeyError) as err:
         print(f"gen-cases: {err}", file=sys.stderr)
         return 2
-    by_name = {}
-    for h in check.get("handlers", []):
-        by_name.setdefault(h["function"], h)
     os.makedirs(argv[3], exist_ok=True)
     for row in rows:
         if len(row) < 5 or row[3] == "-":
