@@ -367,6 +367,9 @@ struct SuccessSearch {
   std::vector<LearnedState> States;
   /// For each state, the runs that spread it over its success path (successPathRuns()).
   std::vector<std::vector<LearnedRun>> SuccessPathRuns;
+  /// The runs that spread world 0 over its success path, where it gets through a scenario of the matrix
+  /// with no learned state (on world 0 or a drawn world, with a branch flipped or a read changed).
+  std::vector<LearnedRun> WorldZeroRuns;
   /// The matrix, and the placements and follow-ups the original never got through, again on the shape
   /// of a scenario it accepted (a one-page doorbell forked, unmapped, mapped over and beside).
   std::vector<model::Scenario> Matrix;

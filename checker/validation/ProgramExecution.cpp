@@ -391,6 +391,9 @@ ValidateRun runProgramValidation(const HandlerProgram &Original, const HandlerPr
   Runs.reserve(Worlds);
   for (unsigned World = 0; World < Worlds; ++World)
     Runs.push_back({World, nullptr, "world " + std::to_string(World)});
+  // World 0 spread over its success path (a drawn world with a branch flipped, a read given other bits).
+  for (const interpreter::LearnedRun &Spread : Search.WorldZeroRuns)
+    Runs.push_back({Spread.World, &Spread.State, "world " + std::to_string(Spread.World) + " with " + Spread.Flipped});
   for (size_t K = 0; K < States.size(); ++K) {
     const std::string Name = "learned world " + std::to_string(K + 1);
     Runs.push_back({0, &States[K], Name});

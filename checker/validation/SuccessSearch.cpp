@@ -323,7 +323,8 @@ std::set<std::string> differences(const Outcome &Base, const Outcome &Run) {
 /// in any of them is taken or changed in one. A dropped `pgprot_noncached()` shows only where
 /// `boot_cpu_data.x86 > 3` (a branch: world 0 reads 0) and `cachemode2protval()` gives bits the
 /// protection lacks (no branch: a read); a protection recorded in the VMA that the original gave its PTEs
-/// only shows where those are cache-mode bits.
+/// only shows where those are cache-mode bits. An empty \p State is world 0 itself, whose drawn worlds
+/// are compared anyway: what they show is covered already, and they are not returned.
 std::vector<LearnedRun> successPathRuns(Interpreter &Original, const Scenario &Where, const LearnedState &State,
                                         unsigned Worlds) {
   struct Candidate {
@@ -331,12 +332,18 @@ std::vector<LearnedRun> successPathRuns(Interpreter &Original, const Scenario &W
     std::set<std::string> Shows;
   };
   std::vector<Candidate> Candidates;
+  std::set<std::string> Covered;
   const Outcome Base = runRecorded(Original, Where, State);
   std::set<LearnedState> Seen{State};
   auto Try = [&](const LearnedState &S, unsigned World, const std::string &Name) {
     Outcome O = runRecorded(Original, Where, S, World);
-    if (O.succeeded())
-      Candidates.push_back({{World, S, Name}, differences(Base, O)});
+    if (!O.succeeded())
+      return O;
+    std::set<std::string> Shows = differences(Base, O);
+    if (S.empty()) // a drawn world as it is
+      Covered.insert(Shows.begin(), Shows.end());
+    else
+      Candidates.push_back({{World, S, Name}, std::move(Shows)});
     return O;
   };
   std::vector<std::pair<LearnedState, std::string>> Through{{State, ""}};
@@ -373,7 +380,6 @@ std::vector<LearnedRun> successPathRuns(Interpreter &Original, const Scenario &W
     }
   }
   std::vector<LearnedRun> Out;
-  std::set<std::string> Covered;
   for (;;) {
     const Candidate *Best = nullptr;
     size_t BestGain = 0;
@@ -498,6 +504,15 @@ SuccessSearch searchSuccessStates(Interpreter &Original, const std::vector<Scena
     std::vector<bool> AddedSucceeded;
     search(Original, Added, Found, AddedSucceeded, Runs);
   }
+  // World 0 itself, where it gets through a scenario of the matrix without a learned state: what its
+  // success path computes from reads no check constrains (a pfn, a protection helper's result) is spread
+  // the same way, or no search having been needed would leave it compared on the drawn worlds alone.
+  for (const Scenario &S : Matrix)
+    if (const Outcome O = runRecorded(Original, S, {}); O.Unrunnable || O.succeeded()) {
+      if (O.succeeded())
+        Out.WorldZeroRuns = successPathRuns(Original, S, {}, Worlds);
+      break;
+    }
   if (Found.empty())
     return Out;
   // Keep the states that cover the most scenarios, each seen to succeed there again.
