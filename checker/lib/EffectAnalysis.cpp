@@ -234,9 +234,11 @@ private:
     }
   };
 
-  std::optional<ExtentTerm> extentTerm(const Expr *E, unsigned Hops = 0) const {
+  /// \p Depth bounds the recursion: clang accepts expressions nested
+  /// 100,000 deep, and a size check is a few operators.
+  std::optional<ExtentTerm> extentTerm(const Expr *E, unsigned Hops = 0, unsigned Depth = 0) const {
     E = E->IgnoreParenCasts();
-    if (E->isValueDependent() || !E->getType()->isIntegerType())
+    if (Depth > 32 || E->isValueDependent() || !E->getType()->isIntegerType())
       return std::nullopt;
     ExtentTerm T;
     Expr::EvalResult Value;
@@ -269,12 +271,13 @@ private:
       if (!VD || Hops >= 2 || !VD->hasLocalStorage() || !VD->getInit() || !Current || !Current->getBody() ||
           writtenAfterInit(VD))
         return std::nullopt;
-      return extentTerm(VD->getInit(), Hops + 1);
+      return extentTerm(VD->getInit(), Hops + 1, Depth + 1);
     }
     const auto *BO = dyn_cast<BinaryOperator>(E);
     if (!BO)
       return std::nullopt;
-    std::optional<ExtentTerm> L = extentTerm(BO->getLHS(), Hops), R = extentTerm(BO->getRHS(), Hops);
+    std::optional<ExtentTerm> L = extentTerm(BO->getLHS(), Hops, Depth + 1),
+                              R = extentTerm(BO->getRHS(), Hops, Depth + 1);
     if (!L || !R)
       return std::nullopt;
     // Small factors only: the values are sizes and offsets, never near overflow.
