@@ -4,6 +4,7 @@
 //   mmap-cases TAG PATH [--open rdonly|rdwr] [--base PAGES] [--pages N] [--probe usbmon] [--hash-bytes N]
 //              [--fail-nth CASE] [--cases FILE]
 //   mmap-cases mkzonefs DEV
+//   mmap-cases eckey SIG
 //
 // TAG names the target in every line. PATH "memfd_secret" is not a file: the cases run on a memfd_secret(2) file
 // of --pages pages (mm/secretmem.c). PATH "io_setup" is not a file either: io_setup(2) makes the kernel map an aio
@@ -491,6 +492,49 @@ static int mkzonefs(const char *Dev) {
   return 0;
 }
 
+// `mmap-cases eckey SIG`: adds an eCryptfs passphrase token (include/linux/ecryptfs.h struct ecryptfs_auth_tok,
+// version 0.4, a 16-byte session-key encryption key) as a "user" key described by SIG to the user session keyring,
+// where ecryptfs's mount (ecryptfs_sig=SIG) finds it with request_key(). What ecryptfs-utils' mount helper does
+// from a passphrase; the key bytes here are fixed, so every boot encrypts alike.
+struct EcryptfsSessionKey {
+  uint32_t Flags, EncryptedKeySize, DecryptedKeySize;
+  uint8_t EncryptedKey[512], DecryptedKey[64];
+} __attribute__((packed));
+struct EcryptfsPassword {
+  uint32_t PasswordBytes;
+  int32_t HashAlgo;
+  uint32_t HashIterations, SessionKeyEncryptionKeyBytes, Flags;
+  uint8_t SessionKeyEncryptionKey[64], Signature[17], Salt[8];
+} __attribute__((packed));
+struct EcryptfsAuthTok {
+  uint16_t Version, TokenType;
+  uint32_t Flags;
+  struct EcryptfsSessionKey SessionKey;
+  uint8_t Reserved[32];
+  union {
+    struct EcryptfsPassword Password;
+    uint8_t PrivateKey[4 + 4 + 17 + 16 + 2]; // struct ecryptfs_private_key, for the union's size
+  } Token;
+} __attribute__((packed));
+static int ecryptfsKey(const char *Sig) {
+  struct EcryptfsAuthTok Tok;
+  memset(&Tok, 0, sizeof Tok);
+  Tok.Version = 0x0004;  // ECRYPTFS_VERSION_MAJOR 0x00, ECRYPTFS_VERSION_MINOR 0x04
+  Tok.TokenType = 0;     // ECRYPTFS_PASSWORD
+  Tok.Token.Password.SessionKeyEncryptionKeyBytes = 16;
+  Tok.Token.Password.Flags = 0x02; // ECRYPTFS_SESSION_KEY_ENCRYPTION_KEY_SET
+  for (int I = 0; I < 16; ++I)
+    Tok.Token.Password.SessionKeyEncryptionKey[I] = (uint8_t)(0x5a + I);
+  snprintf((char *)Tok.Token.Password.Signature, sizeof Tok.Token.Password.Signature, "%s", Sig);
+  memcpy(Tok.Token.Password.Salt, "vmaprep!", 8);
+  long Id = syscall(SYS_add_key, "user", Sig, &Tok, sizeof Tok, -5 /* KEY_SPEC_USER_SESSION_KEYRING */);
+  if (Id < 0) {
+    out("eckey", "add_key(user, %s) = %s", Sig, errName(errno));
+    return 1;
+  }
+  return 0;
+}
+
 int main(int Argc, char **Argv) {
   if (Argc < 3) {
     fprintf(stderr, "usage: mmap-cases TAG PATH [--open rdonly|rdwr] [--base PAGES] [--pages N] [--probe usbmon] "
@@ -501,6 +545,8 @@ int main(int Argc, char **Argv) {
   const char *Path = Argv[2];
   if (!strcmp(Tag, "mkzonefs"))
     return mkzonefs(Path);
+  if (!strcmp(Tag, "eckey"))
+    return ecryptfsKey(Path);
   const char *FailNthCase = NULL;
   int OpenFlags = O_RDWR;
   long Base = 0, Pages = 16;

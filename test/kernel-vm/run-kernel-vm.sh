@@ -23,7 +23,7 @@
 #   converted  the original after `vmaprep fix --api auto` on the handlers' files.
 # test/kernel-vm/handlers.tsv lists every handler fix converts on the e2e tree, and the wider run's that run here:
 # those with mmap-cases tags are put back (where 7.3 converted them), converted and compared here (mon_bin,
-# /dev/zero, /dev/mem, hpet, secretmem, exfat, udf, gfs2, zonefs, blkdev, aio), the others say what exercising them would
+# /dev/zero, /dev/mem, hpet, secretmem, exfat, udf, gfs2, zonefs, blkdev, ecryptfs, aio), the others say what exercising them would
 # take. The original's and the converted kernel's transcripts must
 # be equal. Upstream against the original: equal but where upstream changed behaviour in the same window and
 # putbacks.txt says so: mmap_zero_prepare() tests VMA_MAYSHARE_BIT where 6.12 tested VM_SHARED (the read-only
@@ -254,7 +254,7 @@ truncate -s 8M "$WORK/udf.img" && mkudffs --media-type=hd --blocksize=512 "$WORK
 truncate -s 32M "$WORK/gfs2.img" && mkfs.gfs2 -O -p lock_nolock -j 1 -J 8 "$WORK/gfs2.img" > "$WORK/mkfs.log" 2>&1 \
   || { cat "$WORK/mkfs.log" >&2; die "mkfs.gfs2 failed"; }
 # The tags of the cases' lines (mmap-cases' first argument); fi-TAG lines come from the failure-injection sweeps.
-TAGS='usbmon0|zero|zero-ro|mem|hpet|secretmem|exfat|udf|gfs2|zonefs-cnv|zonefs-seq|zonefs-seq-ro|blkdev|blkdev-ro|aio'
+TAGS='usbmon0|zero|zero-ro|mem|hpet|secretmem|exfat|udf|gfs2|zonefs-cnv|zonefs-seq|zonefs-seq-ro|blkdev|blkdev-ro|ecryptfs|aio'
 cat > "$WORK/init" <<'EOF'
 #!/bin/busybox sh
 B=/bin/busybox
@@ -300,6 +300,15 @@ $B losetup /dev/loop1 /blk.img
 $B losetup -r /dev/loop2 /blk.img
 /bin/mmap-cases blkdev /dev/loop1 --pages 16 --cases /cases/blkdev
 /bin/mmap-cases blkdev-ro /dev/loop2 --open rdonly --pages 16 --cases /cases/blkdev-ro
+# eCryptfs over a tmpfs directory (ecryptfs_mmap, still ->mmap in 7.3), with the passphrase token mmap-cases adds
+# as a user key; the file's 16 pages are written through it, so the lower file holds them encrypted.
+$B mkdir -p /ecl /mnt/ecryptfs
+$B mount -t tmpfs tmpfs /ecl
+/bin/mmap-cases eckey 0123456789abcdef
+$B mount -t ecryptfs -o ecryptfs_sig=0123456789abcdef,ecryptfs_cipher=aes,ecryptfs_key_bytes=16 /ecl /mnt/ecryptfs \
+  || echo "kernel-vm: mounting ecryptfs failed"
+$B dd if=/bin/busybox of=/mnt/ecryptfs/data bs=4096 count=16 2>/dev/null
+/bin/mmap-cases ecryptfs /mnt/ecryptfs/data --pages 16 --cases /cases/ecryptfs
 /bin/mmap-cases aio io_setup
 # Failure injection: fail-nth covers sleeping allocations of every order, silently (a stack dump per injected
 # failure would read as a problem below).
@@ -318,6 +327,7 @@ echo 0 > /sys/kernel/debug/fail_page_alloc/min-order
 /bin/mmap-cases fi-gfs2 /mnt/gfs2/data --pages 16 --fail-nth shared-rw
 /bin/mmap-cases fi-zonefs-cnv /mnt/zonefs/cnv/0 --pages 16 --fail-nth shared-rw
 /bin/mmap-cases fi-blkdev /dev/loop1 --pages 16 --fail-nth shared-rw
+/bin/mmap-cases fi-ecryptfs /mnt/ecryptfs/data --pages 16 --fail-nth shared-rw
 /bin/mmap-cases fi-aio io_setup --fail-nth io_setup
 echo "kernel-vm: dmesg problems: $($B dmesg | $B grep -cE 'BUG|WARNING|Oops|Call Trace')"
 echo "kernel-vm: end"
@@ -400,6 +410,7 @@ zonefs-seq shared-rw: mmap = EINVAL|zonefs did not refuse a shared read-write mm
 zonefs-seq-ro shared-r: mmap = ok|a read-only shared mmap of zonefs's seq/0 did not succeed
 blkdev shared-rw: mmap = ok|a shared read-write mmap of /dev/loop1 did not succeed
 blkdev-ro shared-r: mmap = ok|mmap of the read-only /dev/loop2 did not succeed
+ecryptfs shared-rw: mmap = ok|a shared read-write mmap of a file on eCryptfs did not succeed
 aio ring: io_setup(128) = ok|io_setup(2) did not succeed
 EOF
 
@@ -407,7 +418,7 @@ EOF
 # injected failure failed the call; a failed call left nothing mapped in its range (no [aio] ring after a failed
 # io_setup) and the driver's count where it has one balanced (usbmon's resize answers EBUSY while a mapping is
 # counted). Prints what does not hold.
-FI_TAGS=(usbmon0 zero mem hpet secretmem exfat udf gfs2 zonefs-cnv blkdev aio)
+FI_TAGS=(usbmon0 zero mem hpet secretmem exfat udf gfs2 zonefs-cnv blkdev ecryptfs aio)
 fi_check() {
   local f=$WORK/$1.fi t
   for t in "${FI_TAGS[@]}"; do
