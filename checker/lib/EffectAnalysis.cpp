@@ -225,12 +225,12 @@ private:
     long long PerStart = 0, PerSize = 0, PerPage = 0, PerPgoff = 0, Constant = 0, Divisor = 1;
     bool constant() const { return !PerStart && !PerSize && !PerPage && !PerPgoff && Divisor == 1; }
     bool extent() const { return !PerStart && (PerSize || PerPage || PerPgoff); }
-    void scale(long long By) {
-      PerStart *= By;
-      PerSize *= By;
-      PerPage *= By;
-      PerPgoff *= By;
-      Constant *= By;
+    /// False when a coefficient would overflow.
+    [[nodiscard]] bool scale(long long By) {
+      for (long long *C : {&PerStart, &PerSize, &PerPage, &PerPgoff, &Constant})
+        if (__builtin_mul_overflow(*C, By, C))
+          return false;
+      return true;
     }
   };
 
@@ -280,24 +280,22 @@ private:
                               R = extentTerm(BO->getRHS(), Hops, Depth + 1);
     if (!L || !R)
       return std::nullopt;
-    // Small factors only: the values are sizes and offsets, never near overflow.
-    auto Small = [](long long V) { return V > -(1LL << 40) && V < (1LL << 40); };
     switch (BO->getOpcode()) {
     case BO_Add:
     case BO_Sub: {
       if (L->Divisor != 1 && R->Divisor != 1)
         return std::nullopt;
       long long Divisor = std::max(L->Divisor, R->Divisor);
-      if (L->Divisor == 1)
-        L->scale(Divisor);
-      else
-        R->scale(Divisor);
-      long long Sign = BO->getOpcode() == BO_Add ? 1 : -1;
-      T.PerStart = L->PerStart + Sign * R->PerStart;
-      T.PerSize = L->PerSize + Sign * R->PerSize;
-      T.PerPage = L->PerPage + Sign * R->PerPage;
-      T.PerPgoff = L->PerPgoff + Sign * R->PerPgoff;
-      T.Constant = L->Constant + Sign * R->Constant;
+      if (!(L->Divisor == 1 ? L->scale(Divisor) : R->scale(Divisor)))
+        return std::nullopt;
+      bool Add = BO->getOpcode() == BO_Add;
+      auto Combine = [Add](long long A, long long B, long long &Out) {
+        return !(Add ? __builtin_add_overflow(A, B, &Out) : __builtin_sub_overflow(A, B, &Out));
+      };
+      if (!Combine(L->PerStart, R->PerStart, T.PerStart) || !Combine(L->PerSize, R->PerSize, T.PerSize) ||
+          !Combine(L->PerPage, R->PerPage, T.PerPage) || !Combine(L->PerPgoff, R->PerPgoff, T.PerPgoff) ||
+          !Combine(L->Constant, R->Constant, T.Constant))
+        return std::nullopt;
       T.Divisor = Divisor;
       return T;
     }
@@ -310,9 +308,8 @@ private:
       long long By = R->Constant;
       if (BO->getOpcode() == BO_Shl)
         By = R->Constant >= 0 && R->Constant <= 32 ? 1LL << R->Constant : 0;
-      if (!By || !Small(By))
+      if (!By || !L->scale(By))
         return std::nullopt;
-      L->scale(By);
       return L;
     }
     case BO_Shr:

@@ -34,6 +34,8 @@ static int bnd_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 	if (vma->vm_end - vma->vm_start > dev->size)
 		return -EINVAL;
+	if (vma->vm_pgoff * 0x100000000000 * 0x100000000000 > 5)
+		return -EINVAL;
 	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
 	return vm_iomap_memory(vma, dev->phys, PAGE_SIZE);
 }
@@ -100,6 +102,9 @@ void *bnd_fops_get(void) { return (void *)&bnd_fops; }
 // CHECK:      "text": "vma->vm_end",
 // CHECK-NOT:  "op"
 // CHECK:      "text": "vma->vm_start",
+// CHECK-NOT:  "op"
+// A coefficient that would overflow: no bound.
+// CHECK:      "text": "vma->vm_pgoff",
 // CHECK-NOT:  "op"
 // The mapping's constant size.
 // CHECK:      "size_value": 4096,
